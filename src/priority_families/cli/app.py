@@ -1,0 +1,21 @@
+"""The `pf` command line: thin adapters that parse input, call domain functions and print with rich."""
+
+from __future__ import annotations
+
+import typer
+
+from priority_families.cli import identify, ingest, link, plans, synth
+
+app = typer.Typer(
+    name="pf",
+    help="Priority Families: identify, track and prove results for families in the Supporting Families programme.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+for module in (synth, ingest, link, plans, identify):
+    module.register(app)
+
+
+def main() -> None:
+    app()

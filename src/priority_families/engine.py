@@ -1,0 +1,114 @@
+"""The engine seam: the one place that knows which SQL engine runs our set-based work.
+
+Domain code asks a `Workspace` for a connection and writes SQL in DuckDB's dialect; code that must also
+run on Spark generates SQL through `transpile`, so the dialect is chosen here and nowhere else.
+
+Publishing is atomic: a run works on a staging copy of the store and replaces the published file only
+when the whole run has succeeded, so readers never see a half-published refresh.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import sqlglot
+
+from priority_families.config import Settings
+
+STORE_FILE = "store.duckdb"
+
+
+def transpile(sql: str, dialect: str = "duckdb") -> str:
+    """Turn SQL written in DuckDB's dialect into `dialect` (e.g. 'spark')."""
+    if dialect == "duckdb":
+        return sql
+    return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=False)[0]
+
+
+class StoreError(RuntimeError):
+    """A store operation failed; the published store is unchanged."""
+
+
+class Workspace:
+    """A folder holding the published store (`store.duckdb`), the latest rejects and run outputs."""
+
+    def __init__(self, settings: Settings | None = None, path: Path | str | None = None) -> None:
+        self.settings = settings or Settings()
+        self.path = Path(path) if path is not None else self.settings.workspace
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE_FILE
+
+    def exists(self) -> bool:
+        return self.store_path.exists()
+
+    def _configure(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        if self.settings.threads:
+            con.execute(f"SET threads = {int(self.settings.threads)}")
+        if self.settings.memory_limit:
+            con.execute(f"SET memory_limit = '{self.settings.memory_limit}'")
+        con.execute("SET preserve_insertion_order = true")
+        return con
+
+    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        """A connection to the published store."""
+        if not self.exists():
+            raise StoreError(f"no store in {self.path}: run `pf ingest` or `pf identify` first")
+        return self._configure(duckdb.connect(str(self.store_path), read_only=read_only))
+
+    @contextmanager
+    def publishing(self, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Yield a connection to a staging copy of the store; publish it atomically on success.
+
+        `fresh=True` starts from an empty store with the published one attached read-only as
+        `previous` (when there is one), and at the end carries over every table of it that the run did
+        not recreate (review decisions, id history, ledgers), so nothing is lost.
+        On any exception the staging copy is deleted and the published store is untouched.
+        """
+        lock_path = self.path / ".publish.lock"
+        staging = self.path / f".staging-{os.getpid()}.duckdb"
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            staging.unlink(missing_ok=True)
+            if self.exists() and not fresh:
+                shutil.copyfile(self.store_path, staging)
+            con = self._configure(duckdb.connect(str(staging)))
+            carry = fresh and self.exists()
+            try:
+                if carry:
+                    con.execute(f"ATTACH '{self.store_path}' AS previous (READ_ONLY)")
+                yield con
+                if carry:
+                    _carry_over(con)
+                con.execute("CHECKPOINT")
+                con.close()
+                os.replace(staging, self.store_path)
+            except BaseException:
+                con.close()
+                staging.unlink(missing_ok=True)
+                Path(str(staging) + ".wal").unlink(missing_ok=True)
+                raise
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy tables from the attached previous store that the new run did not create."""
+    try:
+        made = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()}
+        old = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'"
+        ).fetchall()]
+        for table in old:
+            if table not in made:
+                con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM previous."{table}"')
+    finally:
+        con.execute("DETACH previous")
