@@ -1,0 +1,1 @@
+"""Shipped Outcomes Plans (YAML), one file per plan id."""

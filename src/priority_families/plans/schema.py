@@ -1,0 +1,331 @@
+"""An Outcomes Plan as data: the pydantic schema every plan file is validated against.
+
+A council changes its thresholds, windows, kinds and money in its own plan file, never in code, so
+everything the identification run and the later claims work need is declared here: headlines, the
+eligibility indicators under each, the eligibility rule, the results measures (captured as data for
+claims), money, evidence sources and the unit costs/weights that make the priority score.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from priority_families.ingest.schema import FACT_KINDS, ColumnType
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Who(StrEnum):
+    """Which members an indicator looks at, by age at as_of (rules.md 'Words')."""
+
+    CHILD = "child"  # under 18
+    SCHOOL_AGE_CHILD = "school_age_child"  # 5 to 15
+    ADULT = "adult"  # 18 or over
+    YOUNG_PERSON = "young_person"  # 16 to 24
+    ANY_MEMBER = "any_member"
+
+
+class WindowKind(StrEnum):
+    """Which of a person's records count, relative to as_of."""
+
+    MONTHS_BACK = "months_back"  # dated in (as_of - N months, as_of]
+    LAST_TERMS = "last_terms"  # in the N most recent school terms ending on or before as_of
+    OPEN_AT_AS_OF = "open_at_as_of"  # spell with start <= as_of and (no end or end >= as_of)
+    OPEN_OR_STARTING = "open_or_starting"  # open at as_of, or starting in (as_of - N months, as_of]
+
+
+class Aggregate(StrEnum):
+    """How the records in the window become one value per person (or per family)."""
+
+    COUNT = "count"  # number of records
+    SUM = "sum"  # sum of `column`
+    SHARE_OF_SESSIONS = "share_of_sessions"  # sum(numerator columns) / sum(possible_sessions)
+    LATEST = "latest"  # the latest record's kind must be in `latest_kinds`
+    DAYS_UNTIL = "days_until"  # days from as_of until `column`, which must fall within `within_months`
+
+
+class Comparison(StrEnum):
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+    EQ = "="
+
+
+class Scope(StrEnum):
+    """Whether the threshold applies to each person's value or to the value summed across the family."""
+
+    PERSON = "person"
+    FAMILY = "family"
+
+
+class EligibilityKind(StrEnum):
+    AT_LEAST = "at_least"  # at least N headlines
+    ALL_OR_N_PLUS = "all_or_n_plus"  # all of `core`, or N of `core` and the local criterion `plus`
+
+
+class PlanStatus(StrEnum):
+    SHIPPED = "shipped"  # the exact reading of a real plan (rules.md)
+    TEMPLATE = "template"  # a starting point a council copies and fills in
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Window(_Model):
+    kind: WindowKind
+    months: int | None = Field(default=None, ge=1, le=120)
+    terms: int | None = Field(default=None, ge=1, le=12)
+
+    @model_validator(mode="after")
+    def _needs(self) -> Self:
+        needs_months = self.kind in (WindowKind.MONTHS_BACK, WindowKind.OPEN_OR_STARTING)
+        if needs_months and self.months is None:
+            raise ValueError(f"window kind {self.kind.value} needs `months`")
+        if self.kind is WindowKind.LAST_TERMS and self.terms is None:
+            raise ValueError("window kind last_terms needs `terms`")
+        return self
+
+
+class Indicator(_Model):
+    """One eligibility line: 'a <who> with <aggregate> of <fact> records in <window> <comparison> <threshold>'."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    who: Who
+    fact: str
+    kinds: list[str] | None = Field(default=None, description="only records of these kinds count")
+    window: Window
+    aggregate: Aggregate = Aggregate.COUNT
+    column: str | None = Field(default=None, description="the column summed (sum) or waited for (days_until)")
+    numerator: list[str] | None = Field(default=None, description="absence columns for share_of_sessions")
+    latest_kinds: list[str] | None = Field(default=None, description="for latest: kinds that make it true")
+    within_months: int | None = Field(default=None, ge=1, description="for days_until")
+    comparison: Comparison = Comparison.GE
+    threshold: float = 1
+    scope: Scope = Scope.PERSON
+    evidence: str = Field(description="where the information comes from (source of information)")
+    weight: float = Field(default=1.0, ge=0, description="points this indicator adds to the priority score")
+    unit_cost: float = Field(default=0.0, ge=0, description="estimated annual cost to the public purse, GBP")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        fact = FACT_KINDS.get(self.fact)
+        if fact is None:
+            raise ValueError(f"unknown fact {self.fact!r}; known: {', '.join(sorted(FACT_KINDS))}")
+        columns = {c.name: c for c in fact.columns}
+        spell = "start_date" in columns and "end_date" in columns
+        kind_col = columns.get("kind")
+        for label, kinds in (("kinds", self.kinds), ("latest_kinds", self.latest_kinds)):
+            if kinds is None:
+                continue
+            if kind_col is None:
+                raise ValueError(f"`{label}` given but {self.fact} has no kind column")
+            if kind_col.kinds is not None:
+                bad = sorted(set(kinds) - set(kind_col.kinds))
+                if bad:
+                    raise ValueError(f"{label} {bad} not in {self.fact}'s kinds {list(kind_col.kinds)}")
+        if self.window.kind in (WindowKind.OPEN_AT_AS_OF, WindowKind.OPEN_OR_STARTING) and not spell:
+            raise ValueError(f"window {self.window.kind.value} needs a spell fact; {self.fact} has no end_date")
+        if self.window.kind is WindowKind.LAST_TERMS and not ("date" in columns or "term" in columns):
+            raise ValueError(f"window last_terms needs a dated or termly fact; {self.fact} has neither")
+        agg = self.aggregate
+        if agg is Aggregate.SHARE_OF_SESSIONS:
+            if self.fact != "school_attendance" or not self.numerator:
+                raise ValueError("share_of_sessions needs fact school_attendance and `numerator` columns")
+            bad = [c for c in self.numerator if c not in columns]
+            if bad:
+                raise ValueError(f"numerator columns {bad} are not columns of {self.fact}")
+        if agg is Aggregate.SUM:
+            col = columns.get(self.column or "")
+            if col is None or col.type not in (ColumnType.INTEGER, ColumnType.NUMBER):
+                raise ValueError(f"sum needs `column` naming a numeric column of {self.fact}")
+        if agg is Aggregate.LATEST and not self.latest_kinds:
+            raise ValueError("latest needs `latest_kinds`")
+        if agg is Aggregate.DAYS_UNTIL:
+            col = columns.get(self.column or "")
+            if col is None or col.type is not ColumnType.DATE or self.within_months is None:
+                raise ValueError(f"days_until needs `column` naming a date column of {self.fact} and `within_months`")
+        if agg in (Aggregate.LATEST, Aggregate.DAYS_UNTIL) and self.scope is Scope.FAMILY:
+            raise ValueError(f"{agg.value} is a per-person aggregate; use scope person")
+        return self
+
+
+class RelativeWindow(_Model):
+    """A results window relative to attachment (`a`) or evaluation (`e`): `(d - months, d]`, last terms or at d."""
+
+    relative_to: str = Field(pattern="^(attachment|evaluation)$")
+    months: int | None = Field(default=None, ge=1)
+    terms: int | None = Field(default=None, ge=1)
+    at_date: bool = False
+
+
+class MeasureKind(StrEnum):
+    """Machine-readable shape of a results measure, for the claims work to evaluate."""
+
+    REDUCTION = "reduction"  # progress count <= factor x baseline count; 0 before needs 0 after
+    FEWER = "fewer"  # progress count < baseline count, or none where there were none
+    NONE_IN_WINDOW = "none_in_window"  # no record of the kinds in the progress window
+    BELOW_THRESHOLD = "below_threshold"  # each person's value compares to threshold (education)
+    LATEST_KIND = "latest_kind"  # latest record is one of `kinds` and none in the window is `not_kinds`
+    SPELL_LASTED = "spell_lasted"  # a spell starting on/after a lasted `weeks` (per benefit kind) by e
+    STARTED_IN_WINDOW = "started_in_window"  # a spell of `kinds` starting in the progress window
+    ATTESTATION = "attestation"  # lead professional attests, with evidence; not in the extracts
+
+
+class MeasureTest(_Model):
+    kind: MeasureKind
+    fact: str | None = None
+    kinds: list[str] | None = None
+    not_kinds: list[str] | None = None
+    who: Who = Who.ANY_MEMBER
+    scope: Scope = Scope.FAMILY
+    baseline_window: RelativeWindow | None = None
+    progress_window: RelativeWindow | None = None
+    comparison: Comparison | None = None
+    threshold: float | None = None
+    factor: str | None = Field(default=None, pattern=r"^\d+(\.\d+)?(/\d+)?$",
+                               description="reduction: after <= factor x before; exact, e.g. 0.4 or 4/15")
+    weeks: dict[str, int] | None = Field(default=None, description="spell_lasted: weeks by benefit kind or 'other'")
+    months: int | None = Field(default=None, ge=1, description="spell_lasted: months the spell must last")
+
+    @model_validator(mode="after")
+    def _fact_known(self) -> Self:
+        if self.fact is not None and self.fact not in FACT_KINDS:
+            raise ValueError(f"unknown fact {self.fact!r}")
+        if self.kind is MeasureKind.REDUCTION and self.factor is None:
+            raise ValueError("reduction needs `factor`")
+        return self
+
+    def factor_fraction(self) -> Fraction | None:
+        """The reduction factor as an exact fraction (ratio thresholds are exact, like the oracle's)."""
+        return None if self.factor is None else Fraction(self.factor)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _factor_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("factor"), int | float):
+            data = {**data, "factor": str(data["factor"])}
+        return data
+
+
+class ResultMeasure(_Model):
+    """One row of an Outcomes Plan's results table, as the auditor reads it and as claims will test it."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    lines: list[str] = Field(description="indicator ids: the measure applies when one of them was true at a")
+    substantial_change: str
+    baseline: str
+    significant_progress: str
+    sustained: str
+    sustained_months: int | None = Field(default=None, ge=0)
+    source: str
+    tests: list[MeasureTest] = Field(default_factory=list)
+
+
+class Headline(_Model):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    indicators: list[Indicator] = Field(min_length=1)
+    results: list[ResultMeasure] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        ids = [i.id for i in self.indicators]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate indicator ids {dupes} in headline {self.id}")
+        for measure in self.results:
+            unknown = sorted(set(measure.lines) - set(ids))
+            if unknown:
+                raise ValueError(f"results measure {measure.id} names unknown indicators {unknown}")
+        return self
+
+
+class Eligibility(_Model):
+    kind: EligibilityKind
+    at_least: int | None = Field(default=None, ge=1)
+    core: list[str] | None = None
+    n: int | None = Field(default=None, ge=1)
+    plus: str | None = None
+
+    @model_validator(mode="after")
+    def _needs(self) -> Self:
+        if self.kind is EligibilityKind.AT_LEAST and self.at_least is None:
+            raise ValueError("eligibility at_least needs `at_least`")
+        if self.kind is EligibilityKind.ALL_OR_N_PLUS and not (self.core and self.n and self.plus):
+            raise ValueError("eligibility all_or_n_plus needs `core`, `n` and `plus`")
+        return self
+
+
+class YearSplit(_Model):
+    year: str
+    attachment_share: float = Field(ge=0, le=1)
+    results_share: float = Field(ge=0, le=1)
+
+
+class Money(_Model):
+    currency: str = "GBP"
+    attachment_fee: float = Field(ge=0)
+    results_payment: float = Field(ge=0)
+    year_split: list[YearSplit] = Field(default_factory=list, description="national-2012: fee/results share by year")
+    note: str | None = None
+
+
+class Priority(_Model):
+    """The transparent priority score: headline_points x headlines + indicator weights + cost / cost_per_point."""
+
+    headline_points: float = Field(default=10.0, ge=0)
+    cost_per_point: float = Field(default=1000.0, gt=0)
+    note: str | None = None
+
+
+class ClaimRoute(_Model):
+    id: str = Field(pattern=ID_PATTERN)
+    description: str
+    tests: list[MeasureTest] = Field(default_factory=list)
+
+
+class Plan(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    authority: str
+    status: PlanStatus = PlanStatus.SHIPPED
+    description: str = ""
+    source: str = ""
+    headlines: list[Headline] = Field(min_length=1)
+    eligibility: Eligibility
+    claim_routes: list[ClaimRoute] = Field(default_factory=list)
+    money: Money
+    priority: Priority = Field(default_factory=Priority)
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        ids = [h.id for h in self.headlines]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate headline ids {dupes}")
+        rule = self.eligibility
+        named = [*(rule.core or []), *([rule.plus] if rule.plus else [])]
+        unknown = sorted(set(named) - set(ids))
+        if unknown:
+            raise ValueError(f"eligibility names unknown headlines {unknown}")
+        if rule.at_least is not None and rule.at_least > len(ids):
+            raise ValueError(f"eligibility at_least {rule.at_least} exceeds the {len(ids)} headlines")
+        if rule.n is not None and rule.core is not None and rule.n > len(rule.core):
+            raise ValueError("eligibility n exceeds the core headlines")
+        return self
+
+    def headline(self, headline_id: str) -> Headline:
+        for h in self.headlines:
+            if h.id == headline_id:
+                return h
+        raise KeyError(headline_id)
+
+    def indicators(self) -> list[tuple[Headline, Indicator]]:
+        return [(h, i) for h in self.headlines for i in h.indicators]
