@@ -1,0 +1,47 @@
+"""Guards against the classic false merges, applied to scored pairs before clustering.
+
+A probabilistic model adds evidence; a few situations are known to fool it because the agreeing
+fields are not independent (a family shares surname, address and postcode). These rules veto a model
+link outright; identifier links and reviewer decisions are not vetoed.
+
+- twins: same date of birth and surname, both first names known and clearly different (not a nickname
+  of each other, not a one-letter typo, jaro-winkler below 0.85);
+- parent and child of the same name: both dates of birth known, years apart by at least
+  `max_generation_gap_years`, and not the same day and month (a one-digit year typo keeps them).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from priority_families.linkage.settings import LinkageSettings
+
+
+def guard_sql(settings: LinkageSettings) -> str:
+    """A SQL boolean over `l.*`/`r.*` (link_descriptions) that is true when a pair must not link."""
+    twins = """(
+        l.dob = r.dob AND l.last_name = r.last_name
+        AND l.first_name IS NOT NULL AND r.first_name IS NOT NULL
+        AND len(list_intersect(l.first_forms, r.first_forms)) = 0
+        AND damerau_levenshtein(l.first_name, r.first_name) > 1
+        AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.85
+    )"""
+    generations = f"""(
+        abs(year(l.dob) - year(r.dob)) >= {int(settings.max_generation_gap_years)}
+        AND NOT (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob))
+    )"""
+    return f"(coalesce({twins}, false) OR coalesce({generations}, false))"
+
+
+def apply_guards(con: duckdb.DuckDBPyConnection, scored: str, settings: LinkageSettings) -> int:
+    """Add a `guarded` flag to `scored(unique_id_l, unique_id_r, ...)`; return how many pairs it vetoes."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {scored} AS
+        SELECT s.*, {guard_sql(settings)} AS guarded
+        FROM {scored} s
+        JOIN link_descriptions l ON l.unique_id = s.unique_id_l
+        JOIN link_descriptions r ON r.unique_id = s.unique_id_r
+        """
+    )
+    return con.execute(f"SELECT count(*) FROM {scored} WHERE guarded").fetchall()[0][0]

@@ -1,0 +1,234 @@
+"""The probabilistic person model: Splink 5 comparisons, blocking rules, training and scoring.
+
+The model is built in Python from comparison definitions (not loaded from JSON) so the same definition
+can run on another Splink backend. Every level carries a prior m/u value: small data (tests, a tiny
+council) is scored with the priors, larger data re-estimates u by random sampling and m by EM.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI, Linker, SettingsCreator
+
+from priority_families.linkage.settings import LinkageSettings
+
+SPLINK_INPUT = "link_descriptions"
+
+BLOCKING_RULES: tuple[str, ...] = (
+    "l.first_name = r.first_name AND l.last_name = r.last_name",
+    "l.dob = r.dob",
+    "l.postcode = r.postcode",
+    "l.first_name = r.last_name AND l.last_name = r.first_name",
+    "l.last_name = r.last_name AND year(l.dob) = year(r.dob)",
+)
+
+EM_BLOCKS: tuple[str, ...] = (
+    "l.dob = r.dob",
+    "l.first_name = r.first_name AND l.last_name = r.last_name",
+)
+
+
+def _level(sql: str, label: str, m: float, u: float, tf: str | None = None) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label, "m_probability": m,
+                             "u_probability": u}
+    if tf:
+        level.update(tf_adjustment_column=tf, tf_adjustment_weight=1.0)
+    return level
+
+
+def _null(sql: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": "null", "is_null_level": True}
+
+
+def _else(m: float, u: float) -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": "all other", "m_probability": m, "u_probability": u}
+
+
+def _first_name() -> dict[str, Any]:
+    jw = "jaro_winkler_similarity(first_name_l, first_name_r)"
+    return {
+        "output_column_name": "first_name",
+        "comparison_description": "first name, nickname aware",
+        "comparison_levels": [
+            _null("first_name_l IS NULL OR first_name_r IS NULL"),
+            _level("first_name_l = first_name_r", "exact", 0.6, 0.01, tf="first_name"),
+            _level("first_name_l = last_name_r", "swapped with surname", 0.03, 0.0002),
+            _level("len(list_intersect(first_forms_l, first_forms_r)) > 0", "nickname", 0.1, 0.001),
+            _level(f"{jw} >= 0.92", "jaro-winkler >= 0.92", 0.12, 0.004),
+            _level(f"{jw} >= 0.8", "jaro-winkler >= 0.8", 0.07, 0.03),
+            _else(0.08, 0.95),
+        ],
+    }
+
+
+def _last_name() -> dict[str, Any]:
+    jw = "jaro_winkler_similarity(last_name_l, last_name_r)"
+    return {
+        "output_column_name": "last_name",
+        "comparison_description": "surname, double-barrelled aware",
+        "comparison_levels": [
+            _null("last_name_l IS NULL OR last_name_r IS NULL"),
+            _level("last_name_l = last_name_r", "exact", 0.7, 0.005, tf="last_name"),
+            _level("last_name_l = first_name_r", "swapped with first name", 0.03, 0.0002),
+            _level(
+                "least(length(last_name_l), length(last_name_r)) >= 3 AND "
+                "(contains(last_name_l, last_name_r) OR contains(last_name_r, last_name_l))",
+                "one part of a double-barrelled name", 0.08, 0.001,
+            ),
+            _level(f"{jw} >= 0.92", "jaro-winkler >= 0.92", 0.08, 0.004),
+            _level(f"{jw} >= 0.8", "jaro-winkler >= 0.8", 0.04, 0.03),
+            _else(0.07, 0.95),
+        ],
+    }
+
+
+def _dob() -> dict[str, Any]:
+    return {
+        "output_column_name": "dob",
+        "comparison_description": "date of birth with day/month swaps and one-digit typos",
+        "comparison_levels": [
+            _null("dob_l IS NULL OR dob_r IS NULL"),
+            _level("dob_l = dob_r", "exact", 0.85, 0.0001),
+            _level(
+                "year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)",
+                "day and month swapped", 0.04, 0.00005,
+            ),
+            _level(
+                "levenshtein(dob_text_l, dob_text_r) <= 1 OR (month(dob_l) = month(dob_r) AND "
+                "day(dob_l) = day(dob_r) AND abs(year(dob_l) - year(dob_r)) = 1)",
+                "one digit or one year out", 0.06, 0.003,
+            ),
+            _else(0.05, 0.99),
+        ],
+    }
+
+
+def _sex() -> dict[str, Any]:
+    return {
+        "output_column_name": "sex",
+        "comparison_levels": [
+            _null("sex_l IS NULL OR sex_r IS NULL"),
+            _level("sex_l = sex_r", "same", 0.97, 0.5),
+            _else(0.03, 0.5),
+        ],
+    }
+
+
+def _place() -> dict[str, Any]:
+    """Address and postcode as ONE comparison: they are strongly dependent, so two would double count."""
+    return {
+        "output_column_name": "place",
+        "comparison_description": "address line and postcode",
+        "comparison_levels": [
+            _null("(address_l IS NULL OR address_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL)"),
+            _level("address_l = address_r AND postcode_l = postcode_r", "same address and postcode",
+                   0.55, 0.0005),
+            _level("address_l = address_r", "same address line, postcode differs", 0.05, 0.0005),
+            _level("postcode_l = postcode_r", "same postcode", 0.1, 0.003),
+            _level("district_l = district_r", "same postcode district", 0.07, 0.05),
+            _else(0.23, 0.95),
+        ],
+    }
+
+
+def _identifiers() -> dict[str, Any]:
+    both = "(upn_l IS NOT NULL AND upn_r IS NOT NULL) OR (nhs_l IS NOT NULL AND nhs_r IS NOT NULL) OR " \
+           "(ni_l IS NOT NULL AND ni_r IS NOT NULL)"
+    return {
+        "output_column_name": "identifiers",
+        "comparison_description": "valid UPN, NHS and NI numbers",
+        "comparison_levels": [
+            _null(f"NOT ({both})"),
+            _level("upn_l <> upn_r OR nhs_l <> nhs_r OR ni_l <> ni_r", "a valid identifier differs",
+                   0.01, 0.99),
+            _else(0.99, 0.01),
+        ],
+    }
+
+
+def settings_creator() -> SettingsCreator:
+    """The person model; dedupe of one table of distinct person descriptions."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        probability_two_random_records_match=1e-4,
+        comparisons=[_first_name(), _last_name(), _dob(), _sex(), _place(), _identifiers()],
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+@dataclass(frozen=True)
+class ScoredPairs:
+    """Pairs scored by the model, left in `table` of the caller's connection."""
+
+    table: str
+    pairs: int
+    trained: bool
+
+
+def score_descriptions(
+    con: duckdb.DuckDBPyConnection, descriptions: str, out_table: str, settings: LinkageSettings
+) -> ScoredPairs:
+    """Train (when there is enough data) and score blocked pairs of person descriptions.
+
+    Splink runs on its own in-memory DuckDB so its scratch tables never reach the published store;
+    the descriptions go in and the scored pairs come back as Arrow.
+    """
+    work = duckdb.connect()
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0]
+    if threads:
+        work.execute(f"SET threads = {int(threads[0])}")
+    work.register("incoming", con.sql(f"SELECT * FROM {descriptions}").fetch_arrow_table())
+    work.execute(f"CREATE TABLE {SPLINK_INPUT} AS SELECT * FROM incoming")
+    work.unregister("incoming")
+    n = work.execute(f"SELECT count(*) FROM {SPLINK_INPUT}").fetchall()[0][0]
+    db = DuckDBAPI(connection=work)
+    linker = Linker(db.register(SPLINK_INPUT), settings_creator(), log_level=logging.WARNING)
+    trained = n >= settings.min_training_descriptions
+    if trained:
+        _train(linker, settings)
+    if settings.charts_dir:
+        save_charts(linker, Path(settings.charts_dir))
+    chunks = max(1, -(-n // settings.descriptions_per_chunk))
+    predicted = linker.inference.predict(
+        threshold_match_probability=settings.keep_pairs_probability,
+        num_chunks_left=chunks, num_chunks_right=chunks,
+    )
+    result = work.sql(
+        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {predicted.physical_name}"
+    ).fetch_arrow_table()
+    work.close()
+    con.register("scored_incoming", result)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out_table} AS SELECT * FROM scored_incoming")
+    con.unregister("scored_incoming")
+    return ScoredPairs(out_table, result.num_rows, trained)
+
+
+def _train(linker: Linker, settings: LinkageSettings) -> None:
+    """u from random pairs, the match rate from near-certain pairs, m by EM on two blocking passes."""
+    linker.training.estimate_probability_two_random_records_match(
+        ["l.first_name = r.first_name AND l.last_name = r.last_name AND l.dob = r.dob"], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=settings.u_sampling_max_pairs, seed=settings.seed
+    )
+    for rule in EM_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+
+
+def save_charts(linker: Linker, folder: Path) -> None:
+    """Splink's own model charts, as standalone HTML an analyst can open offline."""
+    folder.mkdir(parents=True, exist_ok=True)
+    linker.visualisations.match_weights_chart().save_offline_chart(
+        str(folder / "match_weights.html"), overwrite=True, print_msg=False
+    )
+    linker.visualisations.m_u_parameters_chart().save_offline_chart(
+        str(folder / "m_u_parameters.html"), overwrite=True, print_msg=False
+    )

@@ -1,0 +1,111 @@
+"""Turn `records` into what linkage compares: distinct person descriptions and identifier edges.
+
+Many records describe a person identically (a pupil's attendance each term), so records are collapsed to
+distinct descriptions first; the model scores descriptions, never duplicate records. A description's id
+is the smallest `record_key` among its records, so ids are stable for a given refresh.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+
+DESCRIPTION_COLUMNS = (
+    "first_name_std", "last_name_std", "dob", "sex_std", "postcode_std", "address_std", "upn", "nhs", "ni",
+)
+
+
+def load_nicknames(con: duckdb.DuckDBPyConnection) -> int:
+    """Load the shipped nickname table (`nickname,name`) as `nickname_forms(name, forms)`.
+
+    `forms` lists the formal names a first name may stand for, itself included, so two first names
+    are nickname-related when their forms intersect (BILL and WILL both give WILLIAM).
+    """
+    path = resources.files("priority_families.linkage") / "nicknames.csv"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE nicknames AS SELECT upper(trim(nickname)) AS nickname, "
+        f"upper(trim(name)) AS name FROM read_csv('{path}', header = true, all_varchar = true)"
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE nickname_forms AS
+        SELECT name, list_sort(list_distinct(list(form))) AS forms FROM (
+            SELECT nickname AS name, name AS form FROM nicknames
+            UNION ALL SELECT nickname, nickname FROM nicknames
+            UNION ALL SELECT name, name FROM nicknames
+        ) GROUP BY name
+        """
+    )
+    return con.execute("SELECT count(*) FROM nicknames").fetchall()[0][0]
+
+
+def describe_records(con: duckdb.DuckDBPyConnection) -> int:
+    """Create `record_description(record_key, source, record_id, description_id)` and
+    `link_descriptions` (one row per distinct description, in the model's column names).
+
+    Only identifiers that passed their check enter a description: a failed check never links.
+    """
+    partition = ", ".join(DESCRIPTION_COLUMNS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE record_description AS
+        SELECT record_key, source, record_id,
+               min(record_key) OVER (PARTITION BY {partition}) AS description_id
+        FROM (
+            SELECT record_key, source, record_id, first_name_std, last_name_std, dob, sex_std,
+                   postcode_std, address_std,
+                   CASE WHEN upn_valid THEN upn_std END AS upn,
+                   CASE WHEN nhs_number_valid THEN nhs_number_std END AS nhs,
+                   CASE WHEN ni_number_valid THEN ni_number_std END AS ni
+            FROM records
+        )
+        """
+    )
+    load_nicknames(con)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE link_descriptions AS
+        SELECT r.record_key AS unique_id,
+               r.first_name_std AS first_name,
+               r.last_name_std AS last_name,
+               CASE WHEN r.first_name_std IS NULL THEN []::VARCHAR[]
+                    ELSE coalesce(n.forms, [r.first_name_std]) END AS first_forms,
+               r.dob,
+               strftime(r.dob, '%Y-%m-%d') AS dob_text,
+               r.sex_std AS sex,
+               r.postcode_std AS postcode,
+               split_part(r.postcode_std, ' ', 1) AS district,
+               r.address_std AS address,
+               CASE WHEN r.upn_valid THEN r.upn_std END AS upn,
+               CASE WHEN r.nhs_number_valid THEN r.nhs_number_std END AS nhs,
+               CASE WHEN r.ni_number_valid THEN r.ni_number_std END AS ni
+        FROM records r
+        JOIN (SELECT DISTINCT description_id FROM record_description) d ON d.description_id = r.record_key
+        LEFT JOIN nickname_forms n ON n.name = r.first_name_std
+        ORDER BY unique_id
+        """
+    )
+    return con.execute("SELECT count(*) FROM link_descriptions").fetchall()[0][0]
+
+
+def identifier_edges(con: duckdb.DuckDBPyConnection) -> int:
+    """Create `identifier_edges(description_l, description_r)`: descriptions sharing a valid identifier.
+
+    Each description is joined to the smallest description holding the same identifier (a star, not
+    all pairs), which keeps the edge count linear and connects the same components.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE identifier_edges AS
+        WITH ids AS (
+            SELECT 'upn' AS kind, upn AS value, unique_id FROM link_descriptions WHERE upn IS NOT NULL
+            UNION ALL SELECT 'nhs', nhs, unique_id FROM link_descriptions WHERE nhs IS NOT NULL
+            UNION ALL SELECT 'ni', ni, unique_id FROM link_descriptions WHERE ni IS NOT NULL
+        )
+        SELECT DISTINCT hub AS description_l, unique_id AS description_r FROM (
+            SELECT unique_id, min(unique_id) OVER (PARTITION BY kind, value) AS hub FROM ids
+        ) WHERE hub <> unique_id
+        """
+    )
+    return con.execute("SELECT count(*) FROM identifier_edges").fetchall()[0][0]

@@ -1,0 +1,157 @@
+"""Clerical review: the queue of uncertain pairs, and reviewers' decisions that override the model.
+
+Decisions are keyed by the partners' `(source, record_id)` of both records, not by this refresh's
+record keys, so they survive refreshes: `review_decisions` is carried over and applied on every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import duckdb
+
+from priority_families.linkage.previous import previous_table
+
+DECISION_COLUMNS = ("source_l", "record_id_l", "source_r", "record_id_r", "decision", "reviewer", "decided_on")
+
+
+class Decision(StrEnum):
+    MATCH = "match"
+    NOT_A_MATCH = "not_a_match"
+
+
+class ReviewImportError(ValueError):
+    """A decisions file could not be used; `problems` lists file, line, column and reason."""
+
+    def __init__(self, path: Path, problems: list[tuple[int, str, str]]) -> None:
+        self.path = path
+        self.problems = problems
+        shown = "; ".join(f"{path.name} line {line}, column {col}: {why}" for line, col, why in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"{len(problems)} problem(s) in review decisions: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    decisions: int
+    matches: int
+    not_a_match: int
+    total_stored: int
+
+
+def decisions_source(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The decisions table to apply: this store's, else the previous store's (fresh refresh)."""
+    here = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND table_name = 'review_decisions'"
+    ).fetchall()[0][0]
+    return "main.review_decisions" if here else previous_table(con, "review_decisions")
+
+
+def ensure_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS review_decisions (source_l VARCHAR, record_id_l VARCHAR, "
+        "source_r VARCHAR, record_id_r VARCHAR, decision VARCHAR, reviewer VARCHAR, decided_on DATE, "
+        "imported_at TIMESTAMP)"
+    )
+
+
+def review_edges(con: duckdb.DuckDBPyConnection) -> int:
+    """Create `review_edges(description_l, description_r, decision)` from the latest decision per pair.
+
+    Pairs whose records are not in this refresh are skipped (kept in the table for later refreshes).
+    """
+    source = decisions_source(con)
+    if source is None:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE review_edges (description_l BIGINT, description_r BIGINT, "
+            "decision VARCHAR)"
+        )
+        return 0
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE review_edges AS
+        WITH latest AS (
+            SELECT * FROM {source}
+            QUALIFY row_number() OVER (
+                PARTITION BY least(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r),
+                             greatest(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r)
+                ORDER BY decided_on DESC, imported_at DESC) = 1
+        )
+        SELECT DISTINCT least(a.description_id, b.description_id) AS description_l,
+               greatest(a.description_id, b.description_id) AS description_r, d.decision
+        FROM latest d
+        JOIN record_description a ON a.source = d.source_l AND a.record_id = d.record_id_l
+        JOIN record_description b ON b.source = d.source_r AND b.record_id = d.record_id_r
+        WHERE a.description_id <> b.description_id
+        """
+    )
+    return con.execute("SELECT count(*) FROM review_edges").fetchall()[0][0]
+
+
+def export_queue(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Write `review_queue` as CSV with blank decision, reviewer and decided_on columns to fill in."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(
+        f"""
+        COPY (
+            SELECT *, NULL::VARCHAR AS decision, NULL::VARCHAR AS reviewer, NULL::VARCHAR AS decided_on
+            FROM review_queue ORDER BY match_probability DESC, record_key_l, record_key_r
+        ) TO '{_quoted(path)}' (HEADER, DELIMITER ',')
+        """
+    )
+    return con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0]
+
+
+def import_decisions(con: duckdb.DuckDBPyConnection, path: Path) -> ImportSummary:
+    """Validate a decisions CSV and add it to `review_decisions`; nothing is stored if any row is bad."""
+    if not path.is_file():
+        raise ReviewImportError(path, [(0, "-", "file not found")])
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE decisions_in AS
+        SELECT row_number() OVER () + 1 AS line, *
+        FROM read_csv('{_quoted(path)}', header = true, all_varchar = true)
+        """
+    )
+    have = {d[0] for d in con.execute("SELECT * FROM decisions_in LIMIT 0").description}
+    missing = [c for c in DECISION_COLUMNS if c not in have]
+    if missing:
+        raise ReviewImportError(path, [(1, c, "required column missing") for c in missing])
+    problems = _row_problems(con)
+    if problems:
+        raise ReviewImportError(path, problems)
+    ensure_decisions_table(con)
+    con.execute(
+        """
+        INSERT INTO review_decisions
+        SELECT trim(source_l), trim(record_id_l), trim(source_r), trim(record_id_r), lower(trim(decision)),
+               trim(reviewer), CAST(decided_on AS DATE), now()::TIMESTAMP
+        FROM decisions_in
+        """
+    )
+    counts = con.execute(
+        "SELECT count(*), count(*) FILTER (lower(trim(decision)) = 'match') FROM decisions_in"
+    ).fetchall()[0]
+    total = con.execute("SELECT count(*) FROM review_decisions").fetchall()[0][0]
+    return ImportSummary(counts[0], counts[1], counts[0] - counts[1], total)
+
+
+def _row_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
+    checks = [
+        *[(c, f"coalesce(trim({c}), '') = ''", "blank") for c in DECISION_COLUMNS if c != "decision"],
+        ("decision", "coalesce(lower(trim(decision)), '') NOT IN ('match', 'not_a_match')",
+         "must be match or not_a_match"),
+        ("decided_on", "trim(decided_on) <> '' AND try_strptime(trim(decided_on), '%Y-%m-%d') IS NULL",
+         "not a date YYYY-MM-DD"),
+    ]
+    union = " UNION ALL ".join(
+        f"SELECT line, '{col}' AS col, '{why}' AS why FROM decisions_in WHERE {cond}" for col, cond, why in checks
+    )
+    return [tuple(r) for r in con.execute(f"SELECT * FROM ({union}) ORDER BY line, col").fetchall()]
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,42 @@
+"""Linkage settings: thresholds and training knobs, validated by pydantic so a bad value fails fast."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class LinkageSettings(BaseModel):
+    """How sure the model must be before two descriptions are one person, and how it is trained.
+
+    Pairs at or above `match_probability` are merged; pairs in `[review_probability, match_probability)`
+    go to the clerical review queue; reviewer decisions override both.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    match_probability: float = Field(default=0.95, gt=0, lt=1)
+    review_probability: float = Field(default=0.5, gt=0, lt=1)
+    keep_pairs_probability: float = Field(
+        default=0.2, ge=0, lt=1, description="pairs scored below this are not stored in link_pairs"
+    )
+    min_training_descriptions: int = Field(
+        default=2000, ge=10, description="below this many distinct descriptions, use the prior m/u values"
+    )
+    u_sampling_max_pairs: float = Field(default=3e6, gt=0)
+    seed: int = 42
+    descriptions_per_chunk: int = Field(
+        default=400_000, ge=1000, description="prediction is split in chunks of about this many descriptions"
+    )
+    max_generation_gap_years: int = Field(
+        default=12, ge=2, description="guard: both dobs known and this many years apart is never one person"
+    )
+    charts_dir: str | None = Field(default=None, description="where to save Splink's model charts (HTML)")
+
+    @model_validator(mode="after")
+    def _bands_ordered(self) -> LinkageSettings:
+        if not self.keep_pairs_probability <= self.review_probability < self.match_probability:
+            raise ValueError(
+                "need keep_pairs_probability <= review_probability < match_probability, got "
+                f"{self.keep_pairs_probability}, {self.review_probability}, {self.match_probability}"
+            )
+        return self
