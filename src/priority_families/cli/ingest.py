@@ -1,9 +1,67 @@
-"""`pf` commands for ingest."""
+"""`pf ingest`: read a folder of partner extracts into a fresh published store."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
+from priority_families.config import DEFAULT_WORKSPACE
+from priority_families.ingest import FileStatus, IngestError, IngestReport, ingest_to_workspace
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `pf` app."""
+    app.command("ingest")(ingest)
+
+
+def ingest(
+    extracts: Annotated[Path, typer.Argument(help="Folder of partner extracts (<fact>.csv, refresh.yaml).")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date the extracts describe (wins over refresh.yaml)."),
+    ] = None,
+    authority: Annotated[str | None, typer.Option(help="Authority name (wins over refresh.yaml).")] = None,
+) -> None:
+    """Validate and load partner extracts; rejected rows go to rejects.csv with file, line and reason."""
+    ws = workspace(workspace_path)
+    try:
+        with progress() as bar:
+            task = bar.add_task("reading extracts", total=None)
+
+            def on_file(name: str, index: int, total: int) -> None:
+                bar.update(task, description=f"reading {name}", completed=index, total=total)
+
+            report = ingest_to_workspace(ws, extracts, as_of.date() if as_of else None, authority, on_file)
+            bar.update(task, description="published", completed=bar.tasks[0].total or 0)
+    except IngestError as exc:
+        raise fail(f"{exc} (nothing published has changed)") from None
+    _print_report(report)
+
+
+def _print_report(report: IngestReport) -> None:
+    table = Table(title=f"Ingest {report.refresh_id} (as of {report.as_of:%Y-%m-%d})")
+    for name, justify in (("file", "left"), ("read", "right"), ("accepted", "right"), ("rejected", "right"),
+                          ("top reject reasons", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for f in report.files:
+        if f.status in (FileStatus.LOADED, FileStatus.LOADED_WITH_REJECTS):
+            reasons = "; ".join(f"{reason}: {n}" for reason, n in f.top_reasons)
+            style = "yellow" if f.rows_rejected else None
+            table.add_row(f.file, f"{f.rows_read:,}", f"{f.rows_accepted:,}", f"{f.rows_rejected:,}", reasons,
+                          style=style)
+    table.add_row("total", f"{report.rows_read:,}", f"{report.rows_accepted:,}", f"{report.rows_rejected:,}", "",
+                  style="bold")
+    console.print(table)
+    absent = [f.file for f in report.files if f.status == FileStatus.ABSENT]
+    if absent:
+        console.print(f"no file this refresh: {', '.join(absent)}")
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    console.print(f"store: {report.store}")
+    console.print(f"rejects: {report.rejects_csv} ({report.rows_rejected:,} rows rejected)")

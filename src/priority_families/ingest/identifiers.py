@@ -6,15 +6,20 @@ ingest's SQL checks against. A failed check makes the identifier unusable for jo
 
 from __future__ import annotations
 
-import re
 import random
+import re
 
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: A-Z without I, O, S
+# Whitespace partners put inside identifiers; the same class is used by ingest's SQL (RE2) so the
+# Python reference and the SQL checks agree character for character.
+WHITESPACE_CLASS = r"[\t\n\v\f\r ]"
+_WHITESPACE = re.compile(WHITESPACE_CLASS)
+_DIGITS = "0123456789"
 NI_PATTERN = re.compile(r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
 
 
 def _upn_char_value(ch: str) -> int | None:
-    if ch.isdigit():
+    if ch in _DIGITS:
         return int(ch)
     pos = UPN_LETTERS.find(ch)
     return pos if pos >= 0 else None
@@ -26,7 +31,7 @@ def upn_check_letter(body: str) -> str | None:
     Characters 2..13 carry weights 2..13; the sum mod 23 indexes A-Z without I, O and S. The last
     character may be a letter (temporary UPNs) and then counts as its position in that alphabet.
     """
-    if len(body) != 12 or not body[:11].isdigit():
+    if len(body) != 12 or not all(ch in _DIGITS for ch in body[:11]):
         return None
     total = 0
     for weight, ch in enumerate(body, start=2):
@@ -38,13 +43,17 @@ def upn_check_letter(body: str) -> str | None:
 
 
 def upn_is_valid(upn: str) -> bool:
-    upn = upn.strip().upper()
+    """Whitespace anywhere is ignored; only ASCII letters and digits can make a valid UPN."""
+    upn = _WHITESPACE.sub("", upn)
+    if not upn.isascii():
+        return False
+    upn = upn.upper()
     return len(upn) == 13 and upn_check_letter(upn[1:]) == upn[0]
 
 
 def nhs_check_digit(first_nine: str) -> int | None:
     """Mod-11 check digit (weights 10..2); None when the remainder makes the number impossible."""
-    if len(first_nine) != 9 or not first_nine.isdigit():
+    if len(first_nine) != 9 or not all(ch in _DIGITS for ch in first_nine):
         return None
     remainder = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1))) % 11
     check = 11 - remainder
@@ -56,12 +65,15 @@ def nhs_check_digit(first_nine: str) -> int | None:
 
 
 def nhs_number_is_valid(nhs_number: str) -> bool:
-    digits = re.sub(r"[\s-]", "", nhs_number)
-    return len(digits) == 10 and digits.isdigit() and nhs_check_digit(digits[:9]) == int(digits[9])
+    """Spaces and hyphens are ignored (`943 476 5919`); the rest must be 10 ASCII digits."""
+    digits = _WHITESPACE.sub("", nhs_number).replace("-", "")
+    return len(digits) == 10 and all(ch in _DIGITS for ch in digits) and nhs_check_digit(digits[:9]) == int(digits[9])
 
 
 def ni_number_is_valid(ni_number: str) -> bool:
-    return bool(NI_PATTERN.match(re.sub(r"\s", "", ni_number).upper()))
+    """Whitespace is ignored and case folded; the prefix and shape must match `NI_PATTERN`."""
+    squeezed = _WHITESPACE.sub("", ni_number)
+    return squeezed.isascii() and bool(NI_PATTERN.fullmatch(squeezed.upper()))
 
 
 def make_upn(rng: random.Random, la_code: int = 892) -> str:

@@ -46,6 +46,7 @@ class FactColumn:
     type: ColumnType
     required: bool = True
     kinds: tuple[str, ...] | None = None  # closed vocabulary for KIND columns; None = open
+    bounds: tuple[int, int] | None = None  # inclusive range for INTEGER columns (beyond non-negative)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ FACT_KINDS: dict[str, FactKind] = {
                 _kind("kind", ("alternative_provision", "not_registered", "home_educated")),
             ),
         ),
-        FactKind("offence", "proven offence", (_date("date"), FactColumn("gravity", ColumnType.INTEGER, False))),
+        FactKind("offence", "proven offence", (_date("date"), FactColumn("gravity", ColumnType.INTEGER, False, bounds=(1, 8)))),
         FactKind("asb_incident", "anti-social behaviour report naming the person", (_date("date"),)),
         FactKind(
             "asb_intervention",

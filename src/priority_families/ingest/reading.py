@@ -1,0 +1,177 @@
+"""Read one extract file into a staging table, every row keeping the line number it started on.
+
+DuckDB's `read_csv` parses the values (RFC 4180, all text) and, with `store_rejects`, reports rows it
+cannot parse (wrong number of fields, stray quotes) with their record ordinal. It does not expose the
+line number of the rows it accepts, and a quoted field may span lines, so ingest also splits the file
+into records itself with one RE2 pattern over the text (`read_text`, which also proves it is UTF-8):
+the k-th record DuckDB accepted is the k-th record that is neither the header, blank nor rejected.
+The two readings are checked against each other (count, and the text of every record without quotes);
+if they disagree the file's quoting is broken and the file is refused rather than mislabelled.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from priority_families.ingest.errors import IngestError
+from priority_families.ingest.standardise import sql_str
+
+# One CSV field: a quoted field ("" escapes a quote; may span lines), possibly followed by stray text
+# that makes DuckDB reject the row, or an unquoted field. A record is fields joined by commas up to a
+# newline. Every character of the file belongs to exactly one record.
+_FIELD = r'(?:"(?:[^"]|"")*"[^,\n]*|[^,\n]*)'
+RECORD_PATTERN = _FIELD + "(?:," + _FIELD + r")*(?:\n|$)"
+
+STAGED = "_ingest_parsed"  # columns: _pf_line, then the header's columns (all VARCHAR)
+STRUCTURAL = "_ingest_malformed"  # columns: line, column, detail
+_LINES = "_ingest_lines"
+_ROWS = "_ingest_rows"
+_REJECT_ERRORS = "_ingest_reject_errors"
+_REJECT_SCANS = "_ingest_reject_scans"
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """What `stage_file` left in the staging tables for one file."""
+
+    path: Path
+    header: tuple[str, ...]  # normalised column names, in file order
+    rows_read: int  # every non-blank record after the header, parsed or malformed
+    rows_malformed: int
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
+    """Parse `path` into `_ingest_parsed` (with `_pf_line`) and its broken rows into `_ingest_malformed`.
+
+    Raises `IngestError` for a file that is not UTF-8, has no header or no `record_id` column, or whose
+    quoting cannot be followed.
+    """
+    _split_records(con, path)
+    header = _header(con, path)
+    _parse_values(con, path, header)
+    _match_lines(con, path, header)
+    rows_read = con.execute(
+        f"SELECT count(*) FROM {_LINES} WHERE ordinal > 1 AND NOT blank"
+    ).fetchall()[0][0]
+    malformed = con.execute(f"SELECT count(*) FROM {STRUCTURAL}").fetchall()[0][0]
+    for table in (_ROWS, _LINES):
+        con.execute(f"DROP TABLE {table}")
+    return StagedFile(path, header, rows_read, malformed)
+
+
+def _split_records(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Records of the file with their ordinal (as DuckDB counts them) and first line number."""
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {_LINES} AS
+            WITH recs AS (
+                SELECT unnest(l) AS rec, generate_subscripts(l, 1) AS ordinal
+                FROM (SELECT regexp_extract_all(content, ?) AS l FROM read_text(?))
+            )
+            SELECT ordinal, rec,
+                   1 + coalesce(sum(length(rec) - length(replace(rec, chr(10), ''))) OVER (
+                       ORDER BY ordinal ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line,
+                   rtrim(rec, chr(13) || chr(10)) = '' AS blank
+            FROM recs
+            """,
+            [RECORD_PATTERN, str(path)],
+        )
+    except duckdb.Error as exc:
+        if "UTF-8" in str(exc):
+            raise IngestError(path, "is not UTF-8 text") from exc
+        raise IngestError(path, f"cannot be read: {str(exc).splitlines()[0]}") from exc
+
+
+def _header(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, ...]:
+    """Column names from the first record: trimmed, lower case, unique, with `record_id` among them."""
+    first = con.execute(f"SELECT rec FROM {_LINES} WHERE ordinal = 1").fetchall()
+    text = first[0][0].lstrip("\ufeff") if first else ""
+    if not text.strip():
+        raise IngestError(path, "has no header row")
+    try:
+        cells = next(csv.reader([text.rstrip("\r\n")], strict=True))
+    except csv.Error as exc:
+        raise IngestError(path, f"is not CSV: header row does not parse ({exc})") from exc
+    names = [c.strip().lower() or f"column_{i + 1}" for i, c in enumerate(cells)]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise IngestError(path, f"is not usable: duplicate column(s) {', '.join(duplicates)} in the header")
+    if "record_id" not in names:
+        raise IngestError(path, "has no record_id column (is it a CSV extract with a header row?)")
+    return tuple(names)
+
+
+def _parse_values(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, ...]) -> None:
+    """DuckDB's own RFC 4180 parse, all text, rows in file order; broken rows go to its reject table."""
+    columns = "{" + ", ".join(f"{sql_str(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
+    for table in (_REJECT_ERRORS, _REJECT_SCANS):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {_ROWS} AS
+            SELECT row_number() OVER () AS k, *
+            FROM read_csv(?, columns = {columns}, header = true, delim = ',', quote = '"', escape = '"',
+                          auto_detect = false, strict_mode = true, parallel = false,
+                          store_rejects = true, rejects_table = '{_REJECT_ERRORS}',
+                          rejects_scan = '{_REJECT_SCANS}', max_line_size = 10000000)
+            """,
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        raise IngestError(path, f"is not CSV: {str(exc).splitlines()[0]}") from exc
+
+
+def _match_lines(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, ...]) -> None:
+    """Give every parsed row its line number; record DuckDB's rejected rows as malformed rows."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {STRUCTURAL} AS
+        SELECT l.line,
+               CASE WHEN regexp_full_match(e.column_name, 'c[0-9]+')
+                    THEN list_extract($names, CAST(substr(e.column_name, 2) AS INTEGER) + 1) END AS "column",
+               lower(e.error_type) || ': ' || e.error_message AS detail, l.ordinal
+        FROM (SELECT DISTINCT ON (line) line, column_name, error_type, error_message
+              FROM {_REJECT_ERRORS} ORDER BY line, column_idx) e
+        LEFT JOIN {_LINES} l ON l.ordinal = e.line
+        """,
+        {"names": list(header)},
+    )
+    unmatched = con.execute(f"SELECT count(*) FROM {STRUCTURAL} WHERE line IS NULL").fetchall()[0][0]
+    expected, parsed = con.execute(
+        f"""
+        SELECT (SELECT count(*) FROM {_LINES} WHERE ordinal > 1 AND NOT blank
+                AND ordinal NOT IN (SELECT ordinal FROM {STRUCTURAL})),
+               (SELECT count(*) FROM {_ROWS})
+        """
+    ).fetchall()[0]
+    if unmatched or expected != parsed:
+        raise IngestError(path, "is not CSV: unbalanced quotes (a quoted field is never closed)")
+    values = ", ".join(f"coalesce(c{i}, '')" for i in range(len(header)))
+    renamed = ", ".join(f"r.c{i} AS {quote_ident(name)}" for i, name in enumerate(header))
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {STAGED} AS
+        WITH expected AS (
+            SELECT line, rec, row_number() OVER (ORDER BY ordinal) AS k FROM {_LINES}
+            WHERE ordinal > 1 AND NOT blank AND ordinal NOT IN (SELECT ordinal FROM {STRUCTURAL})
+        )
+        SELECT CAST(x.line AS INTEGER) AS _pf_line, {renamed},
+               (position('"' IN x.rec) = 0
+                AND rtrim(x.rec, chr(13) || chr(10)) <> array_to_string([{values}], ',')) AS _pf_misaligned
+        FROM {_ROWS} r JOIN expected x USING (k)
+        """
+    )
+    misaligned = con.execute(f"SELECT min(_pf_line) FROM {STAGED} WHERE _pf_misaligned").fetchall()[0][0]
+    if misaligned is not None:
+        raise IngestError(path, f"is not CSV: cannot follow its quoting near line {misaligned}")
+    con.execute(f"ALTER TABLE {STAGED} DROP COLUMN _pf_misaligned")

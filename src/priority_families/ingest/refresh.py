@@ -1,0 +1,330 @@
+"""A data refresh's first step: read a folder of partner extracts into `records`, `rejects` and friends.
+
+`ingest_extracts` works on an open connection so a full refresh can run it inside one
+`Workspace.publishing(fresh=True)`; `ingest_to_workspace` is that wrapper for `pf ingest`. Every row read
+ends up either in `records` (accepted) or in `rejects` (with file, line, column and reason), never
+nowhere; a file that cannot be read at all stops the whole refresh with an `IngestError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import duckdb
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from priority_families.engine import Workspace
+from priority_families.ingest import standardise as std
+from priority_families.ingest.checks import RejectReason, col, first_line_sql, problems_sql
+from priority_families.ingest.errors import IngestError
+from priority_families.ingest.reading import STAGED, STRUCTURAL, StagedFile, quote_ident, stage_file
+from priority_families.ingest.schema import (
+    FACT_COLUMN_TYPES,
+    FACT_KINDS,
+    PERSON_COLUMNS,
+    ColumnType,
+    FactKind,
+)
+
+REFRESH_FILE = "refresh.yaml"
+REJECTS_FILE = "rejects.csv"
+
+
+class FileStatus(StrEnum):
+    LOADED = "loaded"  # every row accepted
+    LOADED_WITH_REJECTS = "loaded_with_rejects"
+    ABSENT = "absent"  # a known fact kind with no file this refresh: fine
+    UNKNOWN = "unknown"  # a *.csv whose name is not a fact kind: reported, not read
+
+
+class RefreshSettings(BaseModel):
+    """`refresh.yaml`: the date the extracts describe and the authority that sent them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    as_of: date | None = None
+    authority: str | None = None
+
+
+@dataclass(frozen=True)
+class FileReport:
+    file: str
+    fact: str | None
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    status: FileStatus
+    top_reasons: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass
+class IngestReport:
+    refresh_id: str
+    as_of: date
+    authority: str | None
+    extracts: Path
+    files: list[FileReport] = field(default_factory=list)
+    rejects_csv: Path | None = None
+    store: Path | None = None
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_accepted(self) -> int:
+        return sum(f.rows_accepted for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{f.file}: not a known extract name, not read" for f in self.files if f.status == FileStatus.UNKNOWN]
+
+
+FileCallback = Callable[[str, int, int], None]  # (file name, index, total) before each file is read
+
+
+def load_refresh_settings(folder: Path, as_of: date | None, authority: str | None) -> RefreshSettings:
+    """`refresh.yaml` if present, overridden by the command line; `as_of` must come from one of them."""
+    path = folder / REFRESH_FILE
+    from_file = RefreshSettings()
+    if path.exists():
+        try:
+            from_file = RefreshSettings.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
+            raise IngestError(path, f"is not a valid refresh file: {str(exc).splitlines()[0]}") from exc
+    chosen = RefreshSettings(as_of=as_of or from_file.as_of, authority=authority or from_file.authority)
+    if chosen.as_of is None:
+        raise IngestError(folder, f"no as_of date: give --as-of or put `as_of: YYYY-MM-DD` in {REFRESH_FILE}")
+    return chosen
+
+
+def ingest_extracts(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    as_of: date | None = None,
+    authority: str | None = None,
+    on_file: FileCallback | None = None,
+) -> IngestReport:
+    """Create `refresh`, `ingest_files`, `records` and `rejects` from the extracts in `folder`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise IngestError(folder, "is not a folder of extracts")
+    settings = load_refresh_settings(folder, as_of, authority)
+    loaded_at = datetime.now()
+    report = IngestReport(
+        refresh_id=f"refresh-{settings.as_of:%Y%m%d}-{loaded_at:%Y%m%dT%H%M%S%f}",
+        as_of=settings.as_of, authority=settings.authority, extracts=folder.resolve(),
+    )
+    _create_tables(con)
+    con.execute(
+        "INSERT INTO refresh VALUES (?, ?, ?, ?, ?)",
+        [report.refresh_id, report.as_of, report.authority, str(report.extracts), loaded_at],
+    )
+    csvs = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    known = [p for p in csvs if p.stem in FACT_KINDS]
+    for index, path in enumerate(known):
+        if on_file:
+            on_file(path.name, index, len(known))
+        report.files.append(_ingest_file(con, path, path.stem))
+    present = {p.stem for p in known}
+    report.files += [FileReport(p.name, None, 0, 0, 0, FileStatus.UNKNOWN) for p in csvs if p.stem not in FACT_KINDS]
+    report.files += [FileReport(f"{k}.csv", k, 0, 0, 0, FileStatus.ABSENT) for k in FACT_KINDS if k not in present]
+    con.executemany(
+        "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?)",
+        [[f.file, f.fact, f.rows_read, f.rows_accepted, f.rows_rejected, f.status.value] for f in report.files],
+    )
+    return report
+
+
+def ingest_to_workspace(
+    workspace: Workspace,
+    folder: Path,
+    as_of: date | None = None,
+    authority: str | None = None,
+    on_file: FileCallback | None = None,
+) -> IngestReport:
+    """A fresh store from `folder`, published atomically, then `rejects.csv` written beside it."""
+    with workspace.publishing(fresh=True) as con:
+        report = ingest_extracts(con, folder, as_of, authority, on_file)
+    report.store = workspace.store_path
+    report.rejects_csv = workspace.path / REJECTS_FILE
+    with workspace.connect() as con:
+        con.execute(
+            f"COPY (SELECT * FROM rejects ORDER BY file, line, \"column\") TO '{report.rejects_csv}' "
+            "(HEADER, DELIMITER ',')"
+        )
+    return report
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    record_columns = ", ".join(f"{quote_ident(n)} {t}" for n, t in RECORD_COLUMNS.items())
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE refresh (refresh_id VARCHAR, as_of DATE, authority VARCHAR, extracts VARCHAR,
+            loaded_at TIMESTAMP);
+        CREATE OR REPLACE TABLE ingest_files (file VARCHAR, fact VARCHAR, rows_read BIGINT,
+            rows_accepted BIGINT, rows_rejected BIGINT, status VARCHAR);
+        CREATE OR REPLACE TABLE rejects (file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR,
+            source VARCHAR, record_id VARCHAR, detail VARCHAR);
+        CREATE OR REPLACE TABLE records ({record_columns})
+        """
+    )
+
+
+_PERSON_RECORD_COLUMNS = (
+    "fact source record_id line first_name last_name dob_raw sex address_line1 postcode uprn_raw upn nhs_number "
+    "ni_number first_name_std last_name_std dob sex_std postcode_std address_std flat house_number uprn upn_std "
+    "nhs_number_std ni_number_std upn_valid nhs_number_valid ni_number_valid event_date"
+)
+_RECORD_TYPES = {"line": "INTEGER", "dob": "DATE", "uprn": "BIGINT", "event_date": "DATE",
+                 "upn_valid": "BOOLEAN", "nhs_number_valid": "BOOLEAN", "ni_number_valid": "BOOLEAN"}
+_SQL_TYPES = {
+    ColumnType.TEXT: "VARCHAR",
+    ColumnType.DATE: "DATE",
+    ColumnType.INTEGER: "INTEGER",
+    ColumnType.NUMBER: "DOUBLE",
+    ColumnType.TERM: "VARCHAR",
+    ColumnType.KIND: "VARCHAR",
+}
+
+
+# The `records` table in docs/store.md order: keys, raw person values, standardised values, fact columns.
+RECORD_COLUMNS: dict[str, str] = {
+    "record_key": "BIGINT",
+    **{n: _RECORD_TYPES.get(n, "VARCHAR") for n in _PERSON_RECORD_COLUMNS.split()},
+    **{n: _SQL_TYPES[FACT_COLUMN_TYPES[n]] for n in ("date", "start_date", "end_date", "release_date", "kind",
+                                                      "role", "risk", "term")},
+    "term_start": "DATE",
+    "term_end": "DATE",
+    **{n: _SQL_TYPES[FACT_COLUMN_TYPES[n]] for n in ("possible_sessions", "authorised_absence",
+                                                      "unauthorised_absence", "sessions", "gravity",
+                                                      "hours_per_week")},
+    "attributes": "JSON",
+}
+
+
+def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileReport:
+    """Stage, check and load one fact file; its malformed and failing rows go to `rejects`."""
+    staged = stage_file(con, path)
+    header = staged.header
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ingest_checked AS
+        SELECT *, {problems_sql(fact, header)} AS _pf_problems
+        FROM (SELECT *, {first_line_sql(header)} AS _pf_first_line FROM {STAGED})
+        """
+    )
+    con.execute(
+        f"""INSERT INTO rejects SELECT ?, line, "column", ?, NULL, NULL, detail FROM {STRUCTURAL}""",
+        [path.name, RejectReason.MALFORMED.value],
+    )
+    con.execute(
+        f"""
+        INSERT INTO rejects
+        SELECT ?, _pf_line, p.column, p.reason, trim({col(header, 'source')}), trim({col(header, 'record_id')}),
+               p.detail
+        FROM (SELECT *, unnest(_pf_problems) AS p FROM _ingest_checked)
+        """,
+        [path.name],
+    )
+    offset = con.execute("SELECT coalesce(max(record_key), 0) FROM records").fetchall()[0][0]
+    con.execute(_insert_records_sql(fact, header, offset))
+    return _file_report(con, staged, fact)
+
+
+def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) -> FileReport:
+    name = staged.path.name
+    accepted = con.execute("SELECT count(*) FROM records WHERE fact = ?", [fact]).fetchall()[0][0]
+    rejected = con.execute(
+        "SELECT count(DISTINCT line) FROM rejects WHERE file = ?", [name]
+    ).fetchall()[0][0]
+    reasons = con.execute(
+        """SELECT reason || ' (' || "column" || ')', count(DISTINCT line) AS n FROM rejects WHERE file = ?
+           GROUP BY ALL ORDER BY n DESC, 1 LIMIT 3""",
+        [name],
+    ).fetchall()
+    if accepted + rejected != staged.rows_read:
+        raise IngestError(staged.path, f"internal error: read {staged.rows_read} rows but accounted for "
+                          f"{accepted} accepted + {rejected} rejected")
+    status = FileStatus.LOADED_WITH_REJECTS if rejected else FileStatus.LOADED
+    return FileReport(name, fact, staged.rows_read, accepted, rejected, status, tuple(reasons))
+
+
+def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
+    """INSERT ... SELECT turning accepted staged rows into typed, standardised records."""
+    c = {n: col(header, n) for n in (*PERSON_COLUMNS, *FACT_COLUMN_TYPES)}
+    kind = FACT_KINDS[fact]
+    typed = {name: _typed(kind, name, ctype, c[name]) for name, ctype in FACT_COLUMN_TYPES.items()}
+    has_term = "term" in kind.column_names
+    extras = [n for n in header if n not in PERSON_COLUMNS and n not in kind.column_names]
+    attributes = (
+        "json_object(" + ", ".join(f"{std.sql_str(n)}, {quote_ident(n)}" for n in extras) + ")"
+        if extras else "NULL"
+    )
+    fact_select = ", ".join(f"{typed[n]} AS {quote_ident('_pf_t_' + n)}" for n in FACT_COLUMN_TYPES)
+    fact_names = ", ".join(f"{quote_ident('_pf_t_' + n)} AS {quote_ident(n)}" for n in FACT_COLUMN_TYPES)
+    return f"""
+        INSERT INTO records BY NAME
+        WITH accepted AS (
+            SELECT *,
+                   {std.address_words(c['address_line1'])} AS _pf_words,
+                   {std.upn_std(c['upn'])} AS _pf_upn,
+                   {std.nhs_number_std(c['nhs_number'])} AS _pf_nhs,
+                   {std.ni_number_std(c['ni_number'])} AS _pf_ni,
+                   {std.term_start(c['term']) if has_term else 'NULL'} AS _pf_term_start,
+                   {std.term_end(c['term']) if has_term else 'NULL'} AS _pf_term_end
+            FROM _ingest_checked WHERE len(_pf_problems) = 0
+        ), parts AS (
+            SELECT *, {std.flat('_pf_words')} AS _pf_flat, {std.house_number('_pf_words')} AS _pf_house,
+                   {std.street('_pf_words')} AS _pf_street, {fact_select}
+            FROM accepted
+        )
+        SELECT {offset} + row_number() OVER (ORDER BY _pf_line) AS record_key,
+               {std.sql_str(fact)} AS fact,
+               trim({c['source']}) AS source, trim({c['record_id']}) AS record_id, _pf_line AS line,
+               {c['first_name']} AS first_name, {c['last_name']} AS last_name, {c['dob']} AS dob_raw,
+               {c['sex']} AS sex, {c['address_line1']} AS address_line1, {c['postcode']} AS postcode,
+               {c['uprn']} AS uprn_raw, {c['upn']} AS upn, {c['nhs_number']} AS nhs_number,
+               {c['ni_number']} AS ni_number,
+               {std.name_std(c['first_name'])} AS first_name_std, {std.name_std(c['last_name'])} AS last_name_std,
+               {std.date_value(c['dob'])} AS dob, {std.sex_std(c['sex'])} AS sex_std,
+               {std.postcode_std(c['postcode'])} AS postcode_std,
+               {std.address_std('_pf_flat', '_pf_house', '_pf_street')} AS address_std,
+               _pf_flat AS flat, _pf_house AS house_number, {std.uprn(c['uprn'])} AS uprn,
+               _pf_upn AS upn_std, _pf_nhs AS nhs_number_std, _pf_ni AS ni_number_std,
+               {std.upn_valid('_pf_upn')} AS upn_valid, {std.nhs_number_valid('_pf_nhs')} AS nhs_number_valid,
+               {std.ni_number_valid('_pf_ni')} AS ni_number_valid,
+               coalesce(_pf_t_date, _pf_t_start_date, _pf_term_start) AS event_date,
+               _pf_term_start AS term_start, _pf_term_end AS term_end, {fact_names},
+               {attributes} AS attributes
+        FROM parts
+    """
+
+
+def _typed(kind: FactKind, name: str, ctype: ColumnType, expr: str) -> str:
+    """SQL for one fact column of the wide table: typed when this kind has it, else NULL."""
+    column = next((fc for fc in kind.columns if fc.name == name), None)
+    if column is None:
+        return "NULL"
+    match ctype:
+        case ColumnType.DATE:
+            return std.date_value(expr)
+        case ColumnType.INTEGER:
+            return f"CAST(trim({expr}) AS INTEGER)"
+        case ColumnType.NUMBER:
+            return f"CAST(trim({expr}) AS DOUBLE)"
+        case ColumnType.TERM:
+            return std.term_label(expr)
+        case ColumnType.KIND if column.kinds is not None:
+            return f"lower(trim({expr}))"
+        case _:
+            return std.blank_to_null(expr)
