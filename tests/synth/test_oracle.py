@@ -11,6 +11,7 @@ from priority_families.synth.oracle import (
     add_months,
     age_at,
     evaluate_family,
+    evaluate_results,
     indicator_lines,
     last_terms,
 )
@@ -44,7 +45,9 @@ def fact(file: str, pid: str, /, **values) -> CleanFact:
     return CleanFact(fact=file, person_id=pid, source="test", record_id=f"r{next(_ids)}", values=values)
 
 
-def spell(file: str, pid: str, start: date, end: date | None = None, kind: str | None = None, **kw) -> CleanFact:
+def spell(
+    file: str, pid: str, start: date, end: date | None = None, kind: str | None = None, **kw
+) -> CleanFact:
     return fact(file, pid, start_date=start, end_date=end, kind=kind, **kw)
 
 
@@ -313,7 +316,13 @@ def test_national_eligibility_combinations(facts: list[CleanFact], eligible: boo
     verdict = evaluate_family(NAT, AS_OF, [child(), adult()], facts)
     assert verdict.eligible is eligible
     expected = {
-        h for f, h in [(_NAT_CRIME, "crime_asb"), (_NAT_EDU, "education"), (_NAT_WORK, "work"), (_NAT_LOCAL, "local")]
+        h
+        for f, h in [
+            (_NAT_CRIME, "crime_asb"),
+            (_NAT_EDU, "education"),
+            (_NAT_WORK, "work"),
+            (_NAT_LOCAL, "local"),
+        ]
         if f in facts
     }
     assert verdict.headlines == expected
@@ -328,7 +337,9 @@ def test_national_eligibility_combinations(facts: list[CleanFact], eligible: boo
     [("a1", AS_OF, True), ("c1", YEAR_AGO + DAY, True), ("a1", YEAR_AGO, False), ("c1", AS_OF + DAY, False)],
 )
 def test_phase2_offence_by_child_or_adult(plan: str, who: str, on: date, met: bool) -> None:
-    assert (("crime_asb", "offence") in lines(plan, [child(), adult()], [fact("offence", who, date=on)])) is met
+    assert (
+        ("crime_asb", "offence") in lines(plan, [child(), adult()], [fact("offence", who, date=on)])
+    ) is met
 
 
 @pytest.mark.parametrize(
@@ -375,7 +386,9 @@ def test_phase2_asb_line(f: CleanFact, met: bool) -> None:
         (1000, 300, 147, True, False),  # 447/3000 = 14.9%
     ],
 )
-def test_phase2_overall_absence_thresholds(possible, unauthorised, authorised, notts: bool, warks: bool) -> None:
+def test_phase2_overall_absence_thresholds(
+    possible, unauthorised, authorised, notts: bool, warks: bool
+) -> None:
     facts = three_terms("c1", possible, unauthorised=unauthorised, authorised=authorised)
     assert (("education", "absence") in lines(NOTTS, [child()], facts)) is notts
     assert (("education", "absence") in lines(WARKS, [child()], facts)) is warks
@@ -403,8 +416,12 @@ def test_phase2_children_need_help_social_care(f: CleanFact, member: str, met: b
     assert (("children_need_help", "social_care") in lines(NOTTS, members, [f])) is met
 
 
-@pytest.mark.parametrize(("kind", "line"), [("missing_episode", "missing"), ("exploitation_risk", "exploitation")])
-@pytest.mark.parametrize(("who", "on", "met"), [("c1", YEAR_AGO + DAY, True), ("c1", YEAR_AGO, False), ("a1", AS_OF, False)])
+@pytest.mark.parametrize(
+    ("kind", "line"), [("missing_episode", "missing"), ("exploitation_risk", "exploitation")]
+)
+@pytest.mark.parametrize(
+    ("who", "on", "met"), [("c1", YEAR_AGO + DAY, True), ("c1", YEAR_AGO, False), ("a1", AS_OF, False)]
+)
 def test_phase2_missing_and_exploitation(kind: str, line: str, who: str, on: date, met: bool) -> None:
     got = lines(WARKS, [child(), adult()], [fact(kind, who, date=on)])
     assert (("children_need_help", line) in got) is met
@@ -530,3 +547,438 @@ def test_line_reports_the_members_that_make_it_true() -> None:
     facts = [fact("offence", "a1", date=AS_OF), fact("offence", "c1", date=AS_OF)]
     got = indicator_lines(NOTTS, AS_OF, [child(), adult(), child("c2")], facts)
     assert got == {("crime_asb", "offence"): frozenset({"a1", "c1"})}
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+A = AS_OF  # attachment
+E = date(2016, 9, 15)  # evaluation: last 3 terms 2016-summer, 2016-spring, 2015-autumn
+
+
+def results(
+    plan: str, members: list[TruePerson], facts: list[CleanFact], e: date = E, attestations=frozenset()
+):
+    return evaluate_results(plan, A, e, members, facts, attestations)
+
+
+def measure_met(
+    plan: str, members, facts, headline: str, line: str, e: date = E, attestations=frozenset()
+) -> bool:
+    verdict = results(plan, members, facts, e, attestations)
+    outcome = verdict.measure(headline, line)
+    assert outcome is not None, f"no measure for {headline}/{line}: {verdict.lines_at_attachment}"
+    return outcome.met
+
+
+def test_results_before_attachment_is_an_error() -> None:
+    with pytest.raises(ValueError, match="before attachment"):
+        evaluate_results(NOTTS, A, A - DAY, [child()], [])
+
+
+# -- national-2012
+
+
+_EXCLUDED_AT_A = fact("exclusion", "c1", date=date(2014, 10, 1), kind="permanent")
+
+
+@pytest.mark.parametrize(
+    ("at_e", "turned"),
+    [
+        ([], True),
+        ([fact("exclusion", "c1", date=date(2016, 5, 1), kind="permanent")], False),
+        (
+            [fact("exclusion", "c1", date=d, kind="fixed") for d in (date(2015, 10, 1), date(2016, 2, 1))],
+            True,
+        ),
+        (
+            [
+                fact("exclusion", "c1", date=d, kind="fixed")
+                for d in (date(2015, 10, 1), date(2016, 2, 1), E - DAY)
+            ],
+            True,  # the third is in the autumn term still running at e
+        ),
+        (
+            [
+                fact("exclusion", "c1", date=d, kind="fixed")
+                for d in (date(2015, 10, 1), date(2016, 2, 1), date(2016, 7, 31))
+            ],
+            False,
+        ),
+        (
+            [
+                attendance("c1", t, 1000, unauthorised=149)
+                for t in ("2015-autumn", "2016-spring", "2016-summer")
+            ],
+            True,
+        ),
+        (
+            [
+                attendance("c1", t, 100, unauthorised=15)
+                for t in ("2015-autumn", "2016-spring", "2016-summer")
+            ],
+            False,
+        ),
+    ],
+)
+def test_national_education_result(at_e: list[CleanFact], turned: bool) -> None:
+    verdict = results(NAT, [child()], [_EXCLUDED_AT_A, *at_e])
+    assert verdict.headlines_at_attachment == {"education"}
+    assert (("turned_around" in verdict.routes) is turned) and (
+        verdict.headlines_met == ({"education"} if turned else set())
+    )
+
+
+@pytest.mark.parametrize(("e", "met"), [(add_months(A, 6), True), (add_months(A, 6) - DAY, False)])
+def test_national_nothing_is_met_before_six_months(e: date, met: bool) -> None:
+    verdict = results(NAT, [child()], [_EXCLUDED_AT_A], e=e)
+    assert ("turned_around" in verdict.routes) is met
+
+
+def _offences(pid: str, days: list[date]) -> list[CleanFact]:
+    return [fact("offence", pid, date=d) for d in days]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "met"),
+    [(3, 2, True), (3, 3, False), (100, 67, True), (100, 68, False)],  # at least 33% fewer
+)
+def test_national_child_offences_reduced_by_a_third(before: int, after: int, met: bool) -> None:
+    facts = _offences("c1", [A - timedelta(days=i) for i in range(before)])
+    facts += _offences("c1", [E - timedelta(days=i) for i in range(after)])
+    assert measure_met(NAT, [child()], facts, "crime_asb", "child_offences") is met
+
+
+@pytest.mark.parametrize(("after", "met"), [(0, True), (1, False)])
+def test_national_zero_baseline_met_only_by_zero(after: int, met: bool) -> None:
+    facts = _offences("c1", [add_months(A, -8)])  # in the 12-month criterion, not the 6-month baseline
+    facts += _offences("c1", [E] * after)
+    assert measure_met(NAT, [child()], facts, "crime_asb", "child_offences") is met
+
+
+def test_national_child_offences_use_ages_at_e() -> None:
+    teen = person("c1", 18, on=E)  # 17 at a, 18 at e: his offences count in neither window
+    facts = _offences("c1", [A, E])
+    assert measure_met(NAT, [teen, child("c2", 8)], facts, "crime_asb", "child_offences")
+
+
+@pytest.mark.parametrize(("after", "met"), [(2, True), (3, False)])
+def test_national_asb_incidents_reduced_by_sixty_percent(after: int, met: bool) -> None:
+    facts = [spell("asb_intervention", "a1", A, None, "order")]
+    facts += [fact("asb_incident", "a1", date=A - timedelta(days=i)) for i in range(5)]
+    facts += [fact("asb_incident", "c1", date=E) for _ in range(after)]
+    assert measure_met(NAT, [child(), adult()], facts, "crime_asb", "asb_incidents") is met
+
+
+def test_national_turned_around_needs_every_result_the_family_had() -> None:
+    facts = [_EXCLUDED_AT_A, *_offences("c1", [A]), *_offences("c1", [E])]
+    verdict = results(NAT, [child()], facts)
+    assert verdict.headlines_at_attachment == {"education", "crime_asb"}
+    assert verdict.headlines_met == {"education"}
+    assert "turned_around" not in verdict.routes
+
+
+_JSA_AT_A = spell("benefit", "a1", date(2015, 1, 1), date(2015, 10, 1), "JSA")
+
+
+@pytest.mark.parametrize(
+    ("start", "work_at_a", "met"),
+    [
+        (E, True, True),
+        (add_months(E, -6) + DAY, True, True),
+        (add_months(E, -6), True, False),
+        (E, False, False),
+    ],
+)
+def test_national_progress_to_work(start: date, work_at_a: bool, met: bool) -> None:
+    facts = [spell("work_progress", "a1", start, None, "work_programme")]
+    if work_at_a:
+        facts.append(_JSA_AT_A)
+    verdict = results(NAT, [child(), adult()], facts)
+    assert ("progress_to_work" in verdict.routes) is met
+
+
+@pytest.mark.parametrize(
+    ("benefit", "job_start", "job_end", "met"),
+    [
+        (_JSA_AT_A, date(2015, 10, 2), None, True),
+        (_JSA_AT_A, date(2015, 10, 1), None, False),  # the benefit is still open on the job's first day
+        (_JSA_AT_A, E - timedelta(weeks=26), None, True),  # exactly 26 weeks by e
+        (_JSA_AT_A, E - timedelta(weeks=26) + DAY, None, False),
+        (_JSA_AT_A, date(2015, 10, 2), date(2015, 10, 2) + timedelta(weeks=26), True),  # ended after 26 weeks
+        (_JSA_AT_A, date(2015, 10, 2), date(2015, 10, 2) + timedelta(weeks=26) - DAY, False),
+        (
+            spell("benefit", "a1", date(2014, 1, 1), date(2015, 6, 1), "ESA"),
+            E - timedelta(weeks=13),
+            None,
+            True,
+        ),
+        (
+            spell("benefit", "a1", date(2014, 1, 1), date(2015, 6, 1), "ESA"),
+            E - timedelta(weeks=13) + DAY,
+            None,
+            False,
+        ),
+        (spell("benefit", "a1", date(2014, 1, 1), add_months(A, -6), "ESA"), date(2016, 1, 1), None, False),
+        (
+            spell("benefit", "a1", date(2014, 1, 1), add_months(A, -6) + DAY, "ESA"),
+            date(2016, 1, 1),
+            None,
+            True,
+        ),
+        (spell("benefit", "a1", date(2014, 1, 1), None, "child_benefit"), date(2016, 1, 1), None, False),
+        (_JSA_AT_A, A - DAY, None, False),  # started before attachment
+    ],
+)
+def test_continuous_employment(benefit: CleanFact, job_start: date, job_end, met: bool) -> None:
+    facts = [benefit, spell("employment", "a1", job_start, job_end, hours_per_week=30)]
+    for plan in (NAT, NOTTS, WARKS):
+        assert ("continuous_employment" in results(plan, [child(), adult()], facts).routes) is met
+
+
+def test_continuous_employment_broken_by_a_new_claim() -> None:
+    facts = [
+        _JSA_AT_A,
+        spell("employment", "a1", date(2015, 10, 2), None),
+        spell("benefit", "a1", date(2016, 1, 1), date(2016, 2, 1), "UC_work_related"),
+    ]
+    assert "continuous_employment" not in results(NOTTS, [child(), adult()], facts).routes
+
+
+# -- Phase 2 plans
+
+
+@pytest.mark.parametrize(
+    ("after", "notts", "warks"),
+    [(0, True, True), (1, True, False), (2, False, False)],
+)
+def test_phase2_offence_measure_baselines_differ(after: int, notts: bool, warks: bool) -> None:
+    # 3 offences 8 months before a and 1 a month before: 12-month count 4, 6-month count 1
+    facts = _offences("a1", [add_months(A, -8)] * 3 + [add_months(A, -1)])
+    facts += _offences("c1", [E] * after)
+    members = [child(), adult()]
+    assert measure_met(NOTTS, members, facts, "crime_asb", "offence") is notts  # <= 0.67 x 4/2 = 1.34
+    assert measure_met(WARKS, members, facts, "crime_asb", "offence") is warks  # <= 0.67 x 1
+
+
+@pytest.mark.parametrize(("after", "met"), [(0, True), (1, False)])
+def test_warwickshire_offence_zero_six_month_baseline(after: int, met: bool) -> None:
+    facts = _offences("a1", [add_months(A, -8)]) + _offences("a1", [E] * after)
+    assert measure_met(WARKS, [child(), adult()], facts, "crime_asb", "offence") is met
+
+
+@pytest.mark.parametrize(
+    ("offence_on", "by", "met"),
+    [
+        (E, "a1", False),
+        (add_months(E, -6) + DAY, "a1", False),
+        (add_months(E, -6), "a1", True),
+        (E, "c1", True),
+    ],
+)
+def test_phase2_justice_measure_no_offence_by_that_adult(offence_on: date, by: str, met: bool) -> None:
+    facts = [spell("justice", "a1", date(2015, 1, 1), None, "licence"), fact("offence", by, date=offence_on)]
+    assert measure_met(NOTTS, [child(), adult()], facts, "crime_asb", "justice") is met
+
+
+@pytest.mark.parametrize(
+    ("after", "e", "met"), [(2, E, True), (3, E, False), (0, add_months(A, 6) - DAY, False)]
+)
+def test_phase2_asb_measure_and_its_sustained_period(after: int, e: date, met: bool) -> None:
+    facts = [fact("asb_incident", "a1", date=A - timedelta(days=i)) for i in range(5)]
+    facts += [fact("asb_incident", "c1", date=e) for _ in range(after)]
+    assert measure_met(WARKS, [child(), adult()], facts, "crime_asb", "asb", e=e) is met
+
+
+_ABSENT_AT_A = three_terms("c1", 100, unauthorised=50)
+
+
+def _absence_at_e(possible: int, absent: int) -> list[CleanFact]:
+    return [
+        attendance("c1", t, possible, authorised=absent)
+        for t in ("2015-autumn", "2016-spring", "2016-summer")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("at_e", "notts", "warks"),
+    [
+        ([], True, True),
+        (_absence_at_e(1000, 99), True, True),  # 9.9%
+        (_absence_at_e(100, 10), False, True),  # 10%
+        (_absence_at_e(1000, 149), False, True),  # 14.9%
+        (_absence_at_e(100, 15), False, False),  # 15%
+        ([spell("education_status", "c1", date(2016, 1, 1), E, "alternative_provision")], False, False),
+        ([spell("education_status", "c1", date(2016, 1, 1), E - DAY, "alternative_provision")], True, True),
+    ],
+)
+def test_phase2_education_measure(at_e: list[CleanFact], notts: bool, warks: bool) -> None:
+    facts = [*_ABSENT_AT_A, *at_e]
+    assert measure_met(NOTTS, [child()], facts, "education", "education") is notts
+    assert measure_met(WARKS, [child()], facts, "education", "education") is warks
+
+
+@pytest.mark.parametrize(("e", "met"), [(date(2016, 7, 31), True), (date(2016, 7, 30), False)])
+def test_phase2_education_measure_needs_three_terms_after_attachment(e: date, met: bool) -> None:
+    assert measure_met(NOTTS, [child()], _ABSENT_AT_A, "education", "education", e=e) is met
+
+
+def test_phase2_education_measure_uses_school_age_at_e() -> None:
+    pupil = child("c1", 15)  # 16 at e: no longer school-age, so nothing to measure
+    facts = [*_ABSENT_AT_A, *_absence_at_e(100, 50)]
+    assert measure_met(NOTTS, [pupil], facts, "education", "education")
+
+
+_CIN_AT_A = spell("social_care", "c1", date(2015, 6, 1), date(2015, 12, 1), "child_in_need")
+
+
+@pytest.mark.parametrize(
+    ("later", "met"),
+    [
+        (None, True),
+        (spell("social_care", "c1", add_months(E, -6) + DAY, date(2016, 4, 1), "child_protection"), False),
+        (spell("social_care", "c1", date(2015, 1, 1), add_months(E, -6), "child_protection"), True),
+        (spell("social_care", "c2", date(2016, 1, 1), E, "child_in_need"), False),
+        (spell("social_care", "c2", date(2016, 1, 1), None, "early_help"), True),
+    ],
+)
+def test_phase2_social_care_measure(later: CleanFact | None, met: bool) -> None:
+    facts = [_CIN_AT_A] + ([later] if later else [])
+    assert measure_met(NOTTS, [child(), child("c2", 4)], facts, "children_need_help", "social_care") is met
+
+
+@pytest.mark.parametrize(
+    ("before_dates", "after", "met"),
+    [
+        ([A, A], 1, True),
+        ([A, A], 2, False),
+        ([add_months(A, -6)], 0, True),  # none in the 4-month baseline, none after
+        ([add_months(A, -6)], 1, False),
+    ],
+)
+def test_phase2_missing_measure(before_dates: list[date], after: int, met: bool) -> None:
+    facts = [fact("missing_episode", "c1", date=d) for d in before_dates]
+    facts += [fact("missing_episode", "c1", date=E) for _ in range(after)]
+    assert measure_met(NOTTS, [child()], facts, "children_need_help", "missing") is met
+
+
+@pytest.mark.parametrize(("later", "met"), [(E, False), (add_months(E, -4), True)])
+def test_phase2_exploitation_measure(later: date, met: bool) -> None:
+    facts = [fact("exploitation_risk", "c1", date=A), fact("exploitation_risk", "c1", date=later)]
+    assert measure_met(NOTTS, [child()], facts, "children_need_help", "exploitation") is met
+
+
+_ESA_AT_A = spell("benefit", "a1", date(2015, 1, 1), None, "ESA")
+
+
+@pytest.mark.parametrize(
+    ("benefit", "start", "end", "notts", "warks"),
+    [
+        (_ESA_AT_A, A, add_months(A, 4), True, True),  # 4 months >= 13 weeks
+        (_ESA_AT_A, A, add_months(A, 4) - DAY, False, True),
+        (_ESA_AT_A, A, A + timedelta(weeks=13) - DAY, False, False),
+        (_JSA_AT_A, A, A + timedelta(weeks=26), True, True),
+        (_JSA_AT_A, A, A + timedelta(weeks=26) - DAY, True, False),
+        (_ESA_AT_A, A - DAY, None, False, False),  # started before attachment
+    ],
+)
+def test_phase2_work_progress_measure(benefit, start: date, end, notts: bool, warks: bool) -> None:
+    facts = [benefit, spell("work_progress", "a1", start, end, "volunteering")]
+    members = [child(), adult()]
+    assert measure_met(NOTTS, members, facts, "worklessness", "out_of_work_benefit") is notts
+    assert measure_met(WARKS, members, facts, "worklessness", "out_of_work_benefit") is warks
+
+
+def test_phase2_out_of_work_line_met_by_continuous_employment() -> None:
+    facts = [
+        spell("benefit", "a1", date(2015, 1, 1), date(2015, 12, 31), "ESA"),
+        spell("employment", "a1", date(2016, 1, 1), None),  # the day after the claim ended
+    ]
+    verdict = results(NOTTS, [child(), adult()], facts)
+    assert verdict.measure("worklessness", "out_of_work_benefit").met
+    assert verdict.routes == {"significant_sustained", "continuous_employment"}
+
+
+@pytest.mark.parametrize(
+    ("later", "met"),
+    [
+        ([(date(2016, 1, 1), "eet")], True),
+        ([(date(2016, 1, 1), "eet"), (add_months(E, -4), "neet"), (E, "eet")], True),
+        ([(date(2016, 8, 1), "neet"), (E, "eet")], False),  # a neet record in the last 4 months
+        ([(date(2016, 1, 1), "roni_amber")], False),
+        ([(date(2016, 1, 1), "eet"), (date(2016, 1, 1), "roni_red")], False),
+        ([(date(2016, 1, 1), "eet"), (E + DAY, "neet")], True),  # after e: not yet known
+        ([], False),
+    ],
+)
+def test_phase2_neet_measure(later, met: bool) -> None:
+    facts = [fact("neet", "y1", date=A, kind="neet")] + [fact("neet", "y1", date=d, kind=k) for d, k in later]
+    assert measure_met(NOTTS, [person("y1", 17), child()], facts, "worklessness", "neet_risk") is met
+
+
+@pytest.mark.parametrize(
+    ("kind", "on", "met"),
+    [
+        ("homeless", E, False),
+        ("homeless", add_months(E, -8), True),
+        ("debt", E, True),
+        ("rent_arrears", E, False),
+    ],
+)
+def test_phase2_financial_exclusion_measure(kind: str, on: date, met: bool) -> None:
+    facts = [fact("housing", "a1", date=A, kind="debt"), fact("housing", "a1", date=on, kind=kind)]
+    assert measure_met(NOTTS, [child(), adult()], facts, "worklessness", "financial_exclusion") is met
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "met"), [(4, 1, True), (4, 2, False), (3, 1, False), (15, 4, True)]
+)
+def test_phase2_domestic_abuse_incident_measure(before: int, after: int, met: bool) -> None:
+    facts = [fact("domestic_abuse", "a1", date=add_months(A, -11)) for _ in range(before)]
+    facts += [fact("domestic_abuse", "a1", date=E) for _ in range(after)]
+    assert measure_met(NOTTS, [child(), adult()], facts, "domestic_abuse", "incident") is met
+
+
+@pytest.mark.parametrize(("later", "met"), [(E, False), (add_months(E, -8), True)])
+def test_phase2_marac_measure(later: date, met: bool) -> None:
+    facts = [fact("marac", "a1", date=A), fact("marac", "a1", date=later)]
+    assert measure_met(NOTTS, [child(), adult()], facts, "domestic_abuse", "marac") is met
+
+
+@pytest.mark.parametrize(
+    ("attestations", "e", "met"),
+    [
+        ({("health", "health_record")}, E, True),
+        (set(), E, False),
+        ({("health", "health_record")}, add_months(A, 8), True),
+        ({("health", "health_record")}, add_months(A, 8) - DAY, False),
+    ],
+)
+def test_phase2_health_record_measure_is_attested(attestations, e: date, met: bool) -> None:
+    facts = [fact("health", "a1", date=A, kind="mental_health")]
+    assert measure_met(WARKS, [child(), adult()], facts, "health", "health_record", e, attestations) is met
+
+
+@pytest.mark.parametrize(("after", "met"), [(1, True), (2, False)])
+def test_phase2_ae_measure_per_child(after: int, met: bool) -> None:
+    facts = [fact("ae_attendance", "c1", date=d) for d in (add_months(A, -10), A, A)]  # 2 in (a - 8m, a]
+    facts += [fact("ae_attendance", "c1", date=E) for _ in range(after)]
+    facts += [fact("ae_attendance", "c2", date=E) for _ in range(5)]  # another child: not measured
+    members = [child(), child("c2", 7)]
+    assert measure_met(NOTTS, members, facts, "health", "ae_attendance") is met
+
+
+def test_significant_sustained_needs_every_headline() -> None:
+    members = [child(), adult()]
+    facts = [fact("marac", "a1", date=A), fact("exploitation_risk", "c1", date=A)]
+    verdict = results(NOTTS, members, facts)
+    assert verdict.headlines_at_attachment == {"domestic_abuse", "children_need_help"}
+    assert verdict.headlines_met == {"domestic_abuse", "children_need_help"}
+    assert verdict.routes == {"significant_sustained"}
+    verdict = results(NOTTS, members, [*facts, fact("marac", "a1", date=E)])
+    assert verdict.headlines_met == {"children_need_help"}
+    assert verdict.routes == set()
+
+
+def test_no_problems_at_attachment_means_no_claim() -> None:
+    verdict = results(NOTTS, [child(), adult()], [])
+    assert verdict.measures == () and verdict.routes == set()

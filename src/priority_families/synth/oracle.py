@@ -98,9 +98,10 @@ import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
 from priority_families.synth.truth import CleanFact, FamilyVerdict, TruePerson
 
@@ -136,8 +137,12 @@ Line = tuple[str, str]  # (headline, indicator line)
 # ---------------------------------------------------------------------------------------------- dates
 
 
+@lru_cache(maxsize=65536)
 def add_months(d: date, months: int) -> date:
-    """Calendar month arithmetic, day clamped to the month end (2015-08-31 - 6 months = 2015-02-28)."""
+    """Calendar month arithmetic, day clamped to the month end (2015-08-31 - 6 months = 2015-02-28).
+
+    Cached: the oracle runs once per family for every family of a county, always around a few dates.
+    """
     total = d.year * 12 + (d.month - 1) + months
     year, month = divmod(total, 12)
     month += 1
@@ -209,7 +214,8 @@ def term_of(year: int, season: str) -> Term:
     raise ValueError(f"unknown term season {season!r}")
 
 
-def last_terms(d: date, n: int = 3) -> list[Term]:
+@lru_cache(maxsize=4096)
+def last_terms(d: date, n: int = 3) -> tuple[Term, ...]:
     """The n most recent terms whose end date is on or before d, most recent first."""
     found: list[Term] = []
     year = d.year
@@ -221,7 +227,7 @@ def last_terms(d: date, n: int = 3) -> list[Term]:
                 if len(found) == n:
                     break
         year -= 1
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------------------------------------- family
@@ -239,14 +245,14 @@ class _Family:
 
     def who(self, group: AgeGroup | None, d: date) -> list[str]:
         """Member ids in an age group at d (None = any member), in a stable order."""
-        return sorted(
-            pid for pid, p in self.people.items() if group is None or in_age_group(p.dob, d, group)
-        )
+        return sorted(pid for pid, p in self.people.items() if group is None or in_age_group(p.dob, d, group))
 
     def rows(self, fact: str, pid: str) -> list[dict]:
         return self._by_person.get((fact, pid), [])
 
-    def count_dated(self, fact: str, pid: str, d: date, months: int, kinds: frozenset[str] | None = None) -> int:
+    def count_dated(
+        self, fact: str, pid: str, d: date, months: int, kinds: frozenset[str] | None = None
+    ) -> int:
         return sum(
             1
             for v in self.rows(fact, pid)
@@ -262,7 +268,9 @@ class _Family:
             for v in self.rows(fact, pid)
         )
 
-    def any_started(self, fact: str, pid: str, d: date, months: int, kinds: frozenset[str] | None = None) -> bool:
+    def any_started(
+        self, fact: str, pid: str, d: date, months: int, kinds: frozenset[str] | None = None
+    ) -> bool:
         return any(
             in_window(v.get("start_date"), d, months) and (kinds is None or v.get("kind") in kinds)
             for v in self.rows(fact, pid)
@@ -335,7 +343,9 @@ def _plan(plan_id: str) -> PlanId:
         raise ValueError(f"unknown plan {plan_id!r}: the oracle knows {', '.join(PlanId)}") from None
 
 
-def _education_lines(fam: _Family, d: date, absence: Fraction, overall: bool, absence_line: str) -> dict[Line, set]:
+def _education_lines(
+    fam: _Family, d: date, absence: Fraction, overall: bool, absence_line: str
+) -> dict[Line, set]:
     lines: dict[Line, set] = defaultdict(set)
     for pid in fam.who(AgeGroup.SCHOOL_AGE, d):
         if fam.exclusions(pid, d, "permanent") >= 1:
@@ -413,7 +423,9 @@ def _phase2_lines(fam: _Family, d: date, params: _Phase2) -> dict[Line, set]:
         if fam.any_open("benefit", pid, d, OUT_OF_WORK_BENEFITS):
             lines[("worklessness", "out_of_work_benefit")].add(pid)
     for pid in fam.who(AgeGroup.CHILD, d):
-        if fam.any_open("social_care", pid, d, help_kinds) or fam.any_started("social_care", pid, d, 12, help_kinds):
+        if fam.any_open("social_care", pid, d, help_kinds) or fam.any_started(
+            "social_care", pid, d, 12, help_kinds
+        ):
             lines[("children_need_help", "social_care")].add(pid)
         if fam.count_dated("missing_episode", pid, d, 12):
             lines[("children_need_help", "missing")].add(pid)
@@ -428,7 +440,11 @@ def _phase2_lines(fam: _Family, d: date, params: _Phase2) -> dict[Line, set]:
 
 
 def _lines(plan: PlanId, fam: _Family, as_of: date) -> dict[Line, frozenset[str]]:
-    raw = _national_lines(fam, as_of) if plan is PlanId.NATIONAL_2012 else _phase2_lines(fam, as_of, _PHASE2[plan])
+    raw = (
+        _national_lines(fam, as_of)
+        if plan is PlanId.NATIONAL_2012
+        else _phase2_lines(fam, as_of, _PHASE2[plan])
+    )
     return {line: frozenset(pids) for line, pids in raw.items() if pids}
 
 
@@ -452,7 +468,336 @@ def _verdict(plan: PlanId, lines: Iterable[Line]) -> FamilyVerdict:
     return FamilyVerdict(eligible=eligible, headlines=headlines)
 
 
-def evaluate_family(plan_id: str, as_of: date, members: list[TruePerson], facts: list[CleanFact]) -> FamilyVerdict:
+def evaluate_family(
+    plan_id: str, as_of: date, members: list[TruePerson], facts: list[CleanFact]
+) -> FamilyVerdict:
     """Eligibility and headlines (national-2012: criteria met among crime_asb, education, work, local)."""
     plan = _plan(plan_id)
     return _verdict(plan, _lines(plan, _Family(members, facts), as_of))
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class MeasureOutcome:
+    """One results measure for one indicator line true at attachment; `reason` carries counts, no names."""
+
+    headline: str
+    line: str
+    met: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResultsVerdict:
+    """What a family achieved at `evaluated_on` against the problems it had at `attached_on`."""
+
+    plan_id: str
+    attached_on: date
+    evaluated_on: date
+    lines_at_attachment: frozenset[Line]
+    headlines_at_attachment: frozenset[str]
+    measures: tuple[MeasureOutcome, ...]
+    headlines_met: frozenset[str]
+    routes: frozenset[str]
+
+    def measure(self, headline: str, line: str) -> MeasureOutcome | None:
+        return next((m for m in self.measures if (m.headline, m.line) == (headline, line)), None)
+
+
+def _reduced_to(after: int, before: int, at_most: Fraction) -> bool:
+    """after <= at_most x before; a baseline of 0 is met only by 0 after."""
+    return after == 0 if before == 0 else after <= at_most * before
+
+
+def _fewer_or_none(after: int, before: int) -> bool:
+    """Fewer than before, or none where there were none then."""
+    return after < before or after == 0
+
+
+def _count_reason(after: int, before: int) -> str:
+    return f"{after} after against {before} before"
+
+
+def _too_early(a: date, e: date, months: int) -> str | None:
+    if e < add_months(a, months):
+        return f"evaluated before the {months}-month sustained period after attachment ended"
+    return None
+
+
+def _oow_spells(fam: _Family, pid: str) -> list[dict]:
+    return [
+        v for v in fam.rows("benefit", pid) if v.get("kind") in OUT_OF_WORK_BENEFITS and v.get("start_date")
+    ]
+
+
+def continuous_employment(fam: _Family, a: date, e: date) -> bool:
+    """An adult on an out-of-work benefit in (a - 6 months, a] then employed 26 (JSA) or 13 weeks, benefit-free."""
+    window_start = add_months(a, -6)
+    for pid in fam.who(AgeGroup.ADULT, e):
+        benefits = _oow_spells(fam, pid)
+        before = [
+            b
+            for b in benefits
+            if b["start_date"] <= a and (b.get("end_date") is None or b["end_date"] > window_start)
+        ]
+        if not before:
+            continue
+        weeks = 26 if any(b["kind"] == "JSA" for b in before) else 13
+        for job in fam.rows("employment", pid):
+            start = job.get("start_date")
+            if start is None or not a <= start <= e or not lasted_weeks(start, job.get("end_date"), e, weeks):
+                continue
+            last_day = start + timedelta(days=7 * weeks - 1)
+            if not any(
+                b["start_date"] <= last_day and (b.get("end_date") is None or b["end_date"] >= start)
+                for b in benefits
+            ):
+                return True
+    return False
+
+
+def _education_result(
+    fam: _Family, e: date, threshold: Fraction, overall: bool, spells_count: bool
+) -> tuple[bool, str]:
+    """Every school-age child at e below the absence threshold, < 3 fixed, no permanent exclusion (and spells)."""
+    failing = 0
+    for pid in fam.who(AgeGroup.SCHOOL_AGE, e):
+        share = fam.absence_share(pid, e, overall)
+        ok = (
+            (share is None or share < threshold)
+            and fam.exclusions(pid, e, "fixed") < 3
+            and fam.exclusions(pid, e, "permanent") == 0
+            and not (spells_count and fam.any_open("education_status", pid, e, _AP))
+        )
+        failing += not ok
+    return failing == 0, f"{failing} school-age children short of the result"
+
+
+def _national_results(fam: _Family, a: date, e: date, at_a: dict[Line, frozenset[str]]) -> tuple[list, set]:
+    criteria = {h for h, _ in at_a}
+    measures: list[MeasureOutcome] = []
+    early = _too_early(a, e, 6)
+    if "education" in criteria:
+        met, why = _education_result(fam, e, NATIONAL_ABSENCE, overall=False, spells_count=False)
+        measures.append(MeasureOutcome("education", "education", met and not early, early or why))
+    if "crime_asb" in criteria:
+        children = fam.who(AgeGroup.CHILD, e)
+        after = sum(fam.count_dated("offence", pid, e, 6) for pid in children)
+        before = sum(fam.count_dated("offence", pid, a, 6) for pid in children)
+        met = _reduced_to(after, before, Fraction(67, 100))
+        measures.append(
+            MeasureOutcome(
+                "crime_asb", "child_offences", met and not early, early or _count_reason(after, before)
+            )
+        )
+        after, before = fam.family_count("asb_incident", e, 6), fam.family_count("asb_incident", a, 6)
+        met = _reduced_to(after, before, Fraction(40, 100))
+        measures.append(
+            MeasureOutcome(
+                "crime_asb", "asb_incidents", met and not early, early or _count_reason(after, before)
+            )
+        )
+    routes: set[str] = set()
+    if early:
+        return measures, routes
+    results = {"education", "crime_asb"} & criteria
+    if results and all(m.met for m in measures if m.headline in results):
+        routes.add(Route.TURNED_AROUND)
+    if continuous_employment(fam, a, e):
+        routes.add(Route.CONTINUOUS_EMPLOYMENT)
+    progress = frozenset({"work_programme", "esf"})
+    if "work" in criteria and any(
+        fam.any_started("work_progress", pid, e, 6, progress) for pid in fam.who(AgeGroup.ADULT, e)
+    ):
+        routes.add(Route.PROGRESS_TO_WORK)
+    return measures, routes
+
+
+def _work_progress(fam: _Family, pid: str, a: date, e: date, params: _Phase2) -> bool:
+    """That adult has a work_progress spell starting on or after a that has lasted long enough by e."""
+    if params.work_progress_weeks:
+        open_at_a = [b for b in _oow_spells(fam, pid) if spell_open(b["start_date"], b.get("end_date"), a)]
+        weeks = 26 if any(b["kind"] == "JSA" for b in open_at_a) else 13
+    for v in fam.rows("work_progress", pid):
+        start = v.get("start_date")
+        if start is None or not a <= start <= e:
+            continue
+        if params.work_progress_weeks and lasted_weeks(start, v.get("end_date"), e, weeks):
+            return True
+        if not params.work_progress_weeks and lasted_months(start, v.get("end_date"), e, 4):
+            return True
+    return False
+
+
+def _latest_neet_is_eet(fam: _Family, pid: str, e: date) -> bool:
+    known = [v for v in fam.rows("neet", pid) if v.get("date") is not None and v["date"] <= e]
+    if not known:
+        return False
+    latest = max(v["date"] for v in known)
+    return all(v.get("kind") == "eet" for v in known if v["date"] == latest)
+
+
+def _phase2_measure(
+    fam: _Family, line: Line, pids: frozenset[str], a: date, e: date, params: _Phase2, attestations
+) -> tuple[bool, str]:
+    """The measure for one indicator line true at a (the Results table of rules.md, row by row)."""
+    match line:
+        case ("crime_asb", "offence"):
+            base = params.offence_baseline_months
+            after, before = fam.family_count("offence", e, 6), fam.family_count("offence", a, base)
+            return _reduced_to(after, before, Fraction(67, 100) * Fraction(6, base)), _count_reason(
+                after, before
+            )
+        case ("crime_asb", "justice"):
+            reoffended = sum(1 for pid in pids if fam.count_dated("offence", pid, e, 6))
+            return reoffended == 0, f"{reoffended} of {len(pids)} adults offended again"
+        case ("crime_asb", "asb"):
+            after, before = fam.family_count("asb_incident", e, 6), fam.family_count("asb_incident", a, 6)
+            return _reduced_to(after, before, Fraction(40, 100)), _count_reason(after, before)
+        case ("children_need_help", "social_care"):
+            open_or_new = sum(
+                1
+                for pid in fam.people
+                if fam.any_open("social_care", pid, e, _CIN_CP)
+                or fam.any_started("social_care", pid, e, 6, _CIN_CP)
+            )
+            return open_or_new == 0, f"{open_or_new} members with a child in need or protection episode"
+        case ("children_need_help", "missing"):
+            after, before = (
+                fam.family_count("missing_episode", e, 4),
+                fam.family_count("missing_episode", a, 4),
+            )
+            return _fewer_or_none(after, before), _count_reason(after, before)
+        case ("children_need_help", "exploitation"):
+            after = fam.family_count("exploitation_risk", e, 4)
+            return after == 0, f"{after} exploitation risk records"
+        case ("worklessness", "out_of_work_benefit"):
+            if continuous_employment(fam, a, e):
+                return True, "continuous employment"
+            progressed = any(_work_progress(fam, pid, a, e, params) for pid in pids)
+            return progressed, "work progress" if progressed else "no continuous employment or work progress"
+        case ("worklessness", "neet_risk"):
+            ok = sum(
+                1
+                for pid in pids
+                if _latest_neet_is_eet(fam, pid, e)
+                and not fam.count_dated("neet", pid, e, 4, frozenset({"neet"}))
+            )
+            return ok == len(pids), f"{ok} of {len(pids)} young people in education, employment or training"
+        case ("worklessness", "financial_exclusion"):
+            kinds = frozenset({"rent_arrears", "eviction_notice", "homeless"})
+            after = fam.family_count("housing", e, 8, kinds)
+            return after == 0, f"{after} arrears, eviction or homeless records"
+        case ("domestic_abuse", "incident"):
+            after, before = (
+                fam.family_count("domestic_abuse", e, 8),
+                fam.family_count("domestic_abuse", a, 12),
+            )
+            return _reduced_to(after, before, Fraction(40, 100) * Fraction(2, 3)), _count_reason(
+                after, before
+            )
+        case ("domestic_abuse", "marac"):
+            after = fam.family_count("marac", e, 8)
+            return after == 0, f"{after} MARAC referrals"
+        case ("health", "health_record"):
+            attested = ("health", "health_record") in attestations
+            return attested, "attested by the lead professional" if attested else "no attestation"
+        case ("health", "ae_attendance"):
+            ok = sum(
+                1
+                for pid in pids
+                if _fewer_or_none(
+                    fam.count_dated("ae_attendance", pid, e, 8), fam.count_dated("ae_attendance", pid, a, 8)
+                )
+            )
+            return ok == len(pids), f"{ok} of {len(pids)} children with fewer A&E attendances"
+    raise ValueError(f"no results measure for indicator line {line}")
+
+
+# Sustained period in months per Phase 2 line (education is by terms, worklessness by its own durations).
+_SUSTAINED_MONTHS: dict[Line, int] = {
+    ("crime_asb", "offence"): 6,
+    ("crime_asb", "justice"): 6,
+    ("crime_asb", "asb"): 6,
+    ("children_need_help", "social_care"): 6,
+    ("children_need_help", "missing"): 4,
+    ("children_need_help", "exploitation"): 4,
+    ("worklessness", "neet_risk"): 4,
+    ("worklessness", "financial_exclusion"): 8,
+    ("domestic_abuse", "incident"): 8,
+    ("domestic_abuse", "marac"): 8,
+    ("health", "health_record"): 8,
+    ("health", "ae_attendance"): 8,
+}
+
+
+def _phase2_results(
+    fam: _Family, a: date, e: date, at_a: dict[Line, frozenset[str]], params: _Phase2, attestations
+) -> tuple[list, set]:
+    measures: list[MeasureOutcome] = []
+    if any(h == "education" for h, _ in at_a):
+        terms = last_terms(e)
+        if min(t.end for t in terms) <= a:
+            measures.append(
+                MeasureOutcome("education", "education", False, "a term of the last 3 ended by attachment")
+            )
+        else:
+            met, why = _education_result(fam, e, params.absence_threshold, overall=True, spells_count=True)
+            measures.append(MeasureOutcome("education", "education", met, why))
+    for line, pids in sorted(at_a.items()):
+        if line[0] == "education":
+            continue
+        early = _too_early(a, e, _SUSTAINED_MONTHS[line]) if line in _SUSTAINED_MONTHS else None
+        met, why = _phase2_measure(fam, line, pids, a, e, params, attestations)
+        measures.append(MeasureOutcome(line[0], line[1], met and not early, early or why))
+    routes: set[str] = set()
+    headlines = {h for h, _ in at_a}
+    if headlines and all(m.met for m in measures):
+        routes.add(Route.SIGNIFICANT_SUSTAINED)
+    if continuous_employment(fam, a, e):
+        routes.add(Route.CONTINUOUS_EMPLOYMENT)
+    return measures, routes
+
+
+def evaluate_results(
+    plan_id: str,
+    attached_on: date,
+    evaluated_on: date,
+    members: list[TruePerson],
+    facts: list[CleanFact],
+    attestations: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+) -> ResultsVerdict:
+    """Results at `evaluated_on` for a family attached on `attached_on`, per the Results parts of rules.md.
+
+    `attestations` holds the (headline, indicator line) pairs a lead professional has attested with
+    evidence (today only ("health", "health_record") is measured that way).
+    """
+    plan = _plan(plan_id)
+    if evaluated_on < attached_on:
+        raise ValueError(f"results evaluated on {evaluated_on} before attachment on {attached_on}")
+    fam = _Family(members, facts)
+    at_a = _lines(plan, fam, attached_on)
+    if plan is PlanId.NATIONAL_2012:
+        measures, routes = _national_results(fam, attached_on, evaluated_on, at_a)
+    else:
+        measures, routes = _phase2_results(
+            fam, attached_on, evaluated_on, at_a, _PHASE2[plan], set(attestations)
+        )
+    headlines_at_a = frozenset(h for h, _ in at_a)
+    met = frozenset(
+        h
+        for h in headlines_at_a
+        if any(m.headline == h for m in measures) and all(m.met for m in measures if m.headline == h)
+    )
+    return ResultsVerdict(
+        plan_id=plan.value,
+        attached_on=attached_on,
+        evaluated_on=evaluated_on,
+        lines_at_attachment=frozenset(at_a),
+        headlines_at_attachment=headlines_at_a,
+        measures=tuple(measures),
+        headlines_met=met,
+        routes=frozenset(str(r) for r in routes),
+    )
