@@ -1,0 +1,157 @@
+"""Measure linkage against a synthetic county's ground truth (`truth/records.csv`).
+
+- Person links, pairwise: every pair of records put in one person by us and/or by the truth;
+  precision = pairs we joined that the truth joins, recall = truth pairs we joined.
+- Households, B-cubed over true persons: each true person's predicted household is the household of
+  the predicted person holding most of its records; per person precision/recall are the overlaps of
+  its predicted and true household, averaged.
+- Family id stability between two refreshes: among true families the truth says continued
+  (`unchanged`/`moved` in `family_lineage.csv`), the share whose members carry the same family id of
+  ours in both refreshes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+
+class TruthError(ValueError):
+    """The truth folder is missing a file or a column."""
+
+
+@dataclass(frozen=True)
+class LinkageEvaluation:
+    records: int
+    records_in_truth: int
+    true_persons: int
+    predicted_persons: int
+    pair_precision: float
+    pair_recall: float
+    pair_f1: float
+    household_precision: float
+    household_recall: float
+    household_f1: float
+
+
+def truth_file(truth_dir: Path, name: str) -> Path:
+    """`name` in `truth_dir`, or in `truth_dir/truth` (accepts the county folder or its truth folder)."""
+    for candidate in (Path(truth_dir) / name, Path(truth_dir) / "truth" / name):
+        if candidate.is_file():
+            return candidate
+    raise TruthError(f"no {name} in {truth_dir} or {Path(truth_dir) / 'truth'}")
+
+
+def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
+    path = str(truth_file(truth_dir, "records.csv")).replace("'", "''")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE truth_records AS
+        SELECT source, record_id, person_id AS true_person, household_id AS true_household
+        FROM read_csv('{path}', header = true, all_varchar = true)
+        """
+    )
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate_linkage(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> LinkageEvaluation:
+    """Compare `record_person` and `person_household` in the store with the truth."""
+    _load_truth(con, truth_dir)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE eval_records AS
+        SELECT rp.record_key, rp.person_id, t.true_person, t.true_household, ph.household_id
+        FROM record_person rp
+        JOIN truth_records t ON t.source = rp.source AND t.record_id = rp.record_id
+        LEFT JOIN person_household ph ON ph.person_id = rp.person_id
+        """
+    )
+    pairs = con.execute(
+        """
+        WITH both_ AS (SELECT count(*) AS n FROM eval_records GROUP BY person_id, true_person),
+        pred AS (SELECT count(*) AS n FROM eval_records GROUP BY person_id),
+        truth AS (SELECT count(*) AS n FROM eval_records GROUP BY true_person)
+        SELECT (SELECT sum(n * (n - 1) / 2) FROM both_), (SELECT sum(n * (n - 1) / 2) FROM pred),
+               (SELECT sum(n * (n - 1) / 2) FROM truth)
+        """
+    ).fetchall()[0]
+    agreed, predicted, true = (float(x or 0) for x in pairs)
+    precision = agreed / predicted if predicted else 1.0
+    recall = agreed / true if true else 1.0
+    household = con.execute(
+        """
+        WITH items AS (
+            SELECT true_person, any_value(true_household) AS true_household,
+                   coalesce(mode(household_id), 'none:' || true_person) AS household_id
+            FROM eval_records GROUP BY true_person
+        ),
+        pred AS (SELECT household_id, count(*) AS n FROM items GROUP BY household_id),
+        truth AS (SELECT coalesce(true_household, 'none:' || true_person) AS th, true_person FROM items),
+        truth_size AS (SELECT th, count(*) AS n FROM truth GROUP BY th),
+        overlap AS (
+            SELECT i.household_id, t.th, count(*) AS n
+            FROM items i JOIN truth t USING (true_person) GROUP BY ALL
+        )
+        SELECT sum(o.n * o.n / p.n) / sum(o.n), sum(o.n * o.n / s.n) / sum(o.n)
+        FROM overlap o JOIN pred p USING (household_id) JOIN truth_size s USING (th)
+        """
+    ).fetchall()[0]
+    counts = con.execute(
+        """
+        SELECT (SELECT count(*) FROM record_person), (SELECT count(*) FROM eval_records),
+               (SELECT count(DISTINCT true_person) FROM eval_records),
+               (SELECT count(DISTINCT person_id) FROM eval_records)
+        """
+    ).fetchall()[0]
+    hp, hr = float(household[0] or 0), float(household[1] or 0)
+    return LinkageEvaluation(*counts, precision, recall, _f1(precision, recall), hp, hr, _f1(hp, hr))
+
+
+@dataclass(frozen=True)
+class StabilityEvaluation:
+    continuing_families: int
+    same_id: int
+
+    @property
+    def share(self) -> float:
+        return self.same_id / self.continuing_families if self.continuing_families else 1.0
+
+
+def family_id_stability(
+    before: duckdb.DuckDBPyConnection, before_truth: Path, after: duckdb.DuckDBPyConnection, after_truth: Path
+) -> StabilityEvaluation:
+    """Share of truly continuing families whose (majority) family id of ours is the same in both stores."""
+    lineage = str(truth_file(after_truth, "family_lineage.csv")).replace("'", "''")
+    ours: dict[str, str] = {}
+    for label, con, truth_dir in (("before", before, before_truth), ("after", after, after_truth)):
+        _load_truth(con, truth_dir)
+        path = str(truth_file(truth_dir, "records.csv")).replace("'", "''")
+        ours[label] = con.execute(
+            f"""
+            SELECT t.family_id AS true_family, mode(fm.family_id) AS family_id
+            FROM (SELECT DISTINCT source, record_id, family_id FROM read_csv('{path}', header = true,
+                  all_varchar = true) WHERE family_id IS NOT NULL) t
+            JOIN record_person rp ON rp.source = t.source AND rp.record_id = t.record_id
+            JOIN family_members fm ON fm.person_id = rp.person_id
+            GROUP BY t.family_id
+            """
+        ).fetch_arrow_table()
+    work = duckdb.connect()
+    work.register("ours_before", ours["before"])
+    work.register("ours_after", ours["after"])
+    row = work.execute(
+        f"""
+        SELECT count(*), count(*) FILTER (b.family_id = a.family_id)
+        FROM read_csv('{lineage}', header = true, all_varchar = true) l
+        JOIN ours_before b ON b.true_family = l.previous_family_id
+        LEFT JOIN ours_after a ON a.true_family = l.family_id
+        WHERE l.change IN ('unchanged', 'moved')
+        """
+    ).fetchall()[0]
+    work.close()
+    return StabilityEvaluation(int(row[0]), int(row[1]))
