@@ -1,9 +1,135 @@
-"""`pf` commands for identify."""
+"""`pf identify`, `pf why`, `pf whatif`: thin adapters over `priority_families.identify`."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
+from priority_families.config import DEFAULT_PLAN, DEFAULT_WORKSPACE
+from priority_families.engine import StoreError
+from priority_families.identify.explain import (
+    ExplainError,
+    FamilyExplanation,
+    WhatIf,
+    explain_family,
+    what_if,
+)
+from priority_families.identify.pipeline import STEPS, RefreshResult, run_refresh
+from priority_families.identify.run import IdentifyError
+from priority_families.ingest import IngestError
+from priority_families.plans.loader import PlanError, load_plan
+from priority_families.plans.parameters import ParameterError
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `pf` app."""
+    app.command("identify")(identify)
+    app.command("why")(why)
+    app.command("whatif")(whatif)
+
+
+def identify(
+    extracts: Annotated[Path, typer.Argument(help="Folder of partner extracts.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for cohort.csv, members.csv, evidence.csv, cohort.xlsx.")],
+    plan: Annotated[str, typer.Option("--plan", help="Shipped plan id or plan file.")] = DEFAULT_PLAN,
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
+                                                   help="Date the extracts describe.")] = None,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Ingest, link, build households and identify eligible families, published atomically."""
+    ws = workspace(workspace_path)
+    try:
+        with progress() as bar:
+            task = bar.add_task("starting", total=len(STEPS))
+
+            def step(name: str) -> None:
+                bar.update(task, description=name, completed=STEPS.index(name))
+
+            result = run_refresh(ws, extracts, plan, out, as_of.date() if as_of else None, step=step)
+            bar.update(task, description="done", completed=len(STEPS))
+    except (PlanError, IngestError, IdentifyError, StoreError) as exc:
+        raise fail(f"{exc} (nothing published has changed)") from None
+    _print_refresh(result)
+
+
+def _print_refresh(r: RefreshResult) -> None:
+    table = Table(title=f"Identification under {r.identify.plan_id}, as of {r.identify.as_of:%Y-%m-%d}")
+    table.add_column("step")
+    table.add_column("result", justify="right")
+    table.add_row("records accepted / rejected", f"{r.ingest.rows_accepted:,} / {r.ingest.rows_rejected:,}")
+    table.add_row("persons", f"{r.linkage.persons:,}")
+    table.add_row("families", f"{r.identify.families:,}")
+    table.add_row("eligible families", f"{r.identify.eligible:,}")
+    table.add_row("evidence records", f"{r.identify.indicator_hits:,}")
+    console.print(table)
+    for path in (r.outputs.cohort, r.outputs.members, r.outputs.evidence, r.workbook, r.rejects_csv):
+        console.print(f"wrote {path}")
+
+
+def why(
+    family_id: Annotated[str, typer.Argument(help="Family id, e.g. F000123.")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Why a family is or is not eligible: indicators met with their records, and near misses."""
+    try:
+        with workspace(workspace_path).connect() as con:
+            ex = explain_family(con, family_id)
+    except (ExplainError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    _print_why(ex)
+
+
+def _print_why(ex: FamilyExplanation) -> None:
+    verdict = "[green]eligible[/]" if ex.eligible else "[yellow]not eligible[/]"
+    console.print(f"{ex.family_id} ({ex.members} members) is {verdict} under {ex.plan_id} as of {ex.as_of}: "
+                  f"headlines {', '.join(ex.headlines) or 'none'}; the rule is {ex.rule}.")
+    met = Table(title="Indicators met")
+    for col in ("headline", "indicator", "person", "value", "records (source/record_id, date, value)"):
+        met.add_column(col)
+    for r in ex.met:
+        records = "\n".join(f"{e.source}/{e.record_id} {e.date or ''} {e.value or ''}" for e in r.evidence)
+        met.add_row(r.headline, r.indicator, r.person_id or "(family)", r.shown(), records)
+    console.print(met)
+    missed = Table(title="Indicators looked at but not met (closest first)")
+    for col in ("headline", "indicator", "person", "value"):
+        missed.add_column(col)
+    for r in ex.missed:
+        missed.add_row(r.headline, r.indicator, r.person_id or "(family)", r.shown())
+    console.print(missed if ex.missed else "No indicator came near: no records in its window.")
+
+
+def whatif(
+    settings: Annotated[list[str], typer.Option("--set", help="PATH=VALUE, e.g. education.absence_threshold=0.10")],
+    plan: Annotated[str, typer.Option("--plan", help="Shipped plan id or plan file.")] = DEFAULT_PLAN,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """How the cohort changes under other parameters, re-running the plan on the published store."""
+    try:
+        base = load_plan(plan)
+        with workspace(workspace_path).connect() as con, console.status("re-running the plan twice"):
+            result = what_if(con, base, settings)
+    except (PlanError, ParameterError, ExplainError, StoreError, IdentifyError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    _print_whatif(result)
+
+
+def _print_whatif(w: WhatIf) -> None:
+    console.print(f"{w.plan_id} as of {w.as_of} with {', '.join(w.settings)}: eligible families "
+                  f"{w.eligible_before:,} -> {w.eligible_after:,} (+{len(w.gained):,} gained, -{len(w.lost):,} lost)")
+    for title, rows in (("Eligible families by headline", w.by_headline), ("Eligible families by area", w.by_area)):
+        table = Table(title=title)
+        for col in ("", "before", "after", "gained", "lost"):
+            table.add_column(col, justify="left" if not col else "right")
+        for c in rows:
+            if c.gained or c.lost or c.before:
+                table.add_row(c.key, f"{c.before:,}", f"{c.after:,}", f"+{c.gained:,}", f"-{c.lost:,}")
+        console.print(table)
+    if w.gained:
+        console.print("gained: " + ", ".join(w.gained[:20]) + (" ..." if len(w.gained) > 20 else ""))
+    if w.lost:
+        console.print("lost: " + ", ".join(w.lost[:20]) + (" ..." if len(w.lost) > 20 else ""))

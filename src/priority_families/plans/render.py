@@ -1,0 +1,162 @@
+"""Render a plan as the document an auditor signs off, in the shape of a council's Outcomes Plan.
+
+Per headline: the eligibility indicators in words (who, which records, which window, which test, source
+of information), then the outcomes table: indicator, substantial change, baseline measure, significant
+progress, sustained period, source of information. The text is generated from the same data the SQL
+is compiled from, so what is signed is what runs.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from priority_families.plans.schema import Aggregate, EligibilityKind, Indicator, Plan, Scope, WindowKind
+
+WHO_WORDS = {
+    "child": "a child (under 18)",
+    "school_age_child": "a school-age child (5 to 15)",
+    "adult": "an adult (18 or over)",
+    "young_person": "a young person (16 to 24)",
+    "any_member": "any member",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: list[str]
+    tables: list[Table]
+
+
+def window_words(ind: Indicator) -> str:
+    w = ind.window
+    match w.kind:
+        case WindowKind.MONTHS_BACK:
+            return f"in the last {w.months} months"
+        case WindowKind.LAST_TERMS:
+            return f"in the last {w.terms} school terms"
+        case WindowKind.OPEN_AT_AS_OF:
+            return "open at the identification date"
+        case WindowKind.OPEN_OR_STARTING:
+            return f"open at the identification date or starting in the last {w.months} months"
+
+
+def test_words(ind: Indicator) -> str:
+    per = "summed across the family" if ind.scope is Scope.FAMILY else "per person"
+    match ind.aggregate:
+        case Aggregate.SHARE_OF_SESSIONS:
+            cols = " + ".join(c.replace("_", " ") for c in ind.numerator or [])
+            return f"({cols}) / possible sessions {ind.comparison.value} {ind.threshold:.0%}, {per}"
+        case Aggregate.SUM:
+            return f"sum of {ind.column} {ind.comparison.value} {ind.threshold:g}, {per}"
+        case Aggregate.LATEST:
+            return f"latest record is {' / '.join(ind.latest_kinds or [])}"
+        case Aggregate.DAYS_UNTIL:
+            return f"{(ind.column or '').replace('_', ' ')} within {ind.within_months} months after the date"
+        case _:
+            if ind.threshold == 1 and ind.comparison.value == ">=":
+                return "at least one record"
+            return f"number of records {ind.comparison.value} {ind.threshold:g}, {per}"
+
+
+def _records_words(ind: Indicator) -> str:
+    kinds = f" ({', '.join(ind.kinds)})" if ind.kinds else ""
+    return f"{ind.fact}.csv{kinds}"
+
+
+def plan_sections(plan: Plan) -> list[Section]:
+    """The plan as document sections (shared by the Markdown and HTML renderings)."""
+    rule = plan.eligibility
+    if rule.kind is EligibilityKind.AT_LEAST:
+        rule_words = f"A family is eligible when it meets the criteria of at least {rule.at_least} headlines."
+    else:
+        rule_words = (f"A family is eligible when it meets all of {', '.join(rule.core or [])}; or {rule.n} of "
+                      f"them and {rule.plus}.")
+    sections = [Section("Eligibility", [rule_words, ("A family meets a headline when any of its indicators holds "
+                                        "for a member it names, at the identification date (as_of).")], [])]
+    for n, h in enumerate(plan.headlines, start=1):
+        indicators = Table("Eligibility indicators",
+                           ["Indicator", "Who", "Records", "Window", "Test", "Source of information"],
+                           [[f"{i.label} ({i.id})", WHO_WORDS[i.who.value], _records_words(i), window_words(i),
+                             test_words(i), i.evidence] for i in h.indicators])
+        outcomes = Table("Outcomes", ["Indicator", "Substantial change", "Baseline measure", "Significant progress",
+                                      "Sustained period", "Source of information"],
+                         [[", ".join(m.lines), m.substantial_change, m.baseline, m.significant_progress,
+                           m.sustained, m.source] for m in h.results])
+        sections.append(Section(f"{n}. {h.title} ({h.id})", [], [indicators, outcomes] if h.results else [indicators]))
+    money = plan.money
+    paras = [(f"Attachment fee: {money.attachment_fee:,.0f} {money.currency} per family attached. "
+             f"Results payment: {money.results_payment:,.0f} {money.currency} per claim.")]
+    if money.note:
+        paras.append(money.note)
+    tables = []
+    if money.year_split:
+        tables.append(Table("Payment split by year", ["Year", "Share on attachment", "Share on results"],
+                            [[y.year, f"{y.attachment_share:.0%}", f"{y.results_share:.0%}"]
+                             for y in money.year_split]))
+    routes = Table("Claim routes", ["Route", "Description"], [[r.id, r.description] for r in plan.claim_routes])
+    sections.append(Section("Claims and money", paras, [routes, *tables]))
+    pr = plan.priority
+    sections.append(Section("Priority score", [
+        (f"priority = {pr.headline_points:g} x headlines met + the weights of the indicators met + estimated "
+        f"annual cost / {pr.cost_per_point:,.0f}. Estimated annual cost = the unit cost of each indicator met, "
+        "once per person meeting it (once per family for family-wide indicators)."), *([pr.note] if pr.note else [])],
+        [Table("Weights and unit costs", ["Headline", "Indicator", "Weight", "Unit cost (annual)"],
+               [[h.id, i.id, f"{i.weight:g}", f"{i.unit_cost:,.0f}"] for h, i in plan.indicators()])]))
+    sections.append(Section("Sign-off", [("Approved by: ______________________  Role: ______________  "
+                                         "Date: ____________")], []))
+    return sections
+
+
+def _title(plan: Plan) -> list[str]:
+    return [plan.name, f"Authority: {plan.authority}. Plan id: {plan.id} ({plan.status.value}).",
+            plan.description, f"Source: {plan.source}"]
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def render_markdown(plan: Plan) -> str:
+    title, *intro = _title(plan)
+    out = [f"# {title}", ""]
+    for para in intro:
+        if para and not para.endswith(": "):
+            out += [para, ""]
+    for s in plan_sections(plan):
+        out += [f"## {s.heading}", ""]
+        out += [p for para in s.paragraphs for p in (para, "")]
+        for t in s.tables:
+            out += [f"**{t.title}**", "", "| " + " | ".join(t.header) + " |",
+                    "|" + "---|" * len(t.header)]
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows]
+            out.append("")
+    return "\n".join(out)
+
+
+def render_html(plan: Plan) -> str:
+    e = html.escape
+    title, *intro = _title(plan)
+    body = [f"<h1>{e(title)}</h1>", *[f"<p>{e(p)}</p>" for p in intro if p]]
+    for s in plan_sections(plan):
+        body.append(f"<h2>{e(s.heading)}</h2>")
+        body += [f"<p>{e(p)}</p>" for p in s.paragraphs]
+        for t in s.tables:
+            body.append(f"<table><caption>{e(t.title)}</caption><thead><tr>"
+                        + "".join(f"<th>{e(c)}</th>" for c in t.header) + "</tr></thead><tbody>")
+            body += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in t.rows]
+            body.append("</tbody></table>")
+    style = ("body{font-family:Arial,sans-serif;max-width:70em;margin:2em auto;color:#0b0c0c}"
+             "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #b1b4b6;"
+             "padding:.4em;vertical-align:top;text-align:left}th{background:#f3f2f1}caption{font-weight:bold;"
+             "text-align:left;padding:.3em 0}")
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(title)}</title>"
+            f"<style>{style}</style></head><body>" + "\n".join(body) + "</body></html>\n")

@@ -1,0 +1,97 @@
+"""Small builders for the store tables identification reads (records, persons, families ...).
+
+Tests describe families as people with dates of birth and facts with keyword defaults; the builder
+writes the contract tables of docs/store.md directly, so identification is tested without ingest or
+linkage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from priority_families.identify.calendar import last_terms
+
+AS_OF = date(2015, 8, 31)
+
+RECORD_COLUMNS = {
+    "record_key": "BIGINT", "fact": "VARCHAR", "source": "VARCHAR", "record_id": "VARCHAR",
+    "line": "INTEGER", "kind": "VARCHAR", "role": "VARCHAR", "risk": "VARCHAR", "term": "VARCHAR",
+    "date": "DATE", "start_date": "DATE", "end_date": "DATE", "release_date": "DATE",
+    "term_start": "DATE", "term_end": "DATE", "event_date": "DATE",
+    "possible_sessions": "INTEGER", "authorised_absence": "INTEGER", "unauthorised_absence": "INTEGER",
+    "sessions": "INTEGER", "gravity": "INTEGER", "hours_per_week": "DOUBLE", "postcode_std": "VARCHAR",
+}
+
+
+@dataclass
+class Person:
+    person_id: str
+    dob: date | None
+    postcode: str = "NG7 2AB"
+
+
+@dataclass
+class Fact:
+    fact: str
+    person_id: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def term_dates(label: str) -> tuple[date, date]:
+    year, season = label.split("-")
+    y = int(year)
+    return {
+        "autumn": (date(y, 9, 1), date(y, 12, 31)),
+        "spring": (date(y, 1, 1), date(y, 3, 31)),
+        "summer": (date(y, 4, 1), date(y, 7, 31)),
+    }[season]
+
+
+def attendance(person_id: str, term: str, possible: int, authorised: int = 0, unauthorised: int = 0) -> Fact:
+    return Fact("school_attendance", person_id, {"term": term, "possible_sessions": possible,
+                                                 "authorised_absence": authorised,
+                                                 "unauthorised_absence": unauthorised})
+
+
+def termly_attendance(person_id: str, as_of: date, possible: int, authorised: int = 0,
+                      unauthorised: int = 0) -> list[Fact]:
+    """Attendance for each of the last 3 terms before as_of with the same counts."""
+    return [attendance(person_id, t.label, possible, authorised, unauthorised) for t in last_terms(as_of, 3)]
+
+
+def dated(fact: str, person_id: str, on: date, **values: Any) -> Fact:
+    return Fact(fact, person_id, {"date": on, **values})
+
+
+def spell(fact: str, person_id: str, start: date, end: date | None = None, **values: Any) -> Fact:
+    return Fact(fact, person_id, {"start_date": start, "end_date": end, **values})
+
+
+def build_store(con: duckdb.DuckDBPyConnection, families: dict[str, list[Person]], facts: list[Fact]) -> None:
+    """Write records, record_person, persons, families and family_members for the given families."""
+    cols = ", ".join(f'"{c}" {t}' for c, t in RECORD_COLUMNS.items() if c != "postcode_std")
+    con.execute(f"CREATE OR REPLACE TABLE records ({cols})")
+    con.execute("CREATE OR REPLACE TABLE record_person (record_key BIGINT, person_id VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE persons (person_id VARCHAR, dob DATE, postcode_std VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE families (family_id VARCHAR, household_id VARCHAR, members INTEGER, "
+                "children INTEGER)")
+    con.execute("CREATE OR REPLACE TABLE family_members (family_id VARCHAR, person_id VARCHAR)")
+    for fid, people in families.items():
+        con.execute("INSERT INTO families VALUES (?, ?, ?, ?)", [fid, "H" + fid[1:], len(people), 0])
+        for p in people:
+            con.execute("INSERT INTO persons VALUES (?, ?, ?)", [p.person_id, p.dob, p.postcode])
+            con.execute("INSERT INTO family_members VALUES (?, ?)", [fid, p.person_id])
+    names = [c for c in RECORD_COLUMNS if c != "postcode_std"]
+    for key, f in enumerate(facts, start=1):
+        row: dict[str, Any] = {"record_key": key, "fact": f.fact, "source": "test", "record_id": f"R{key}",
+                               "line": key + 1, **f.values}
+        if "term" in f.values:
+            row["term_start"], row["term_end"] = term_dates(f.values["term"])
+        row["event_date"] = row.get("date") or row.get("start_date") or row.get("term_start")
+        con.execute(f"INSERT INTO records ({', '.join(chr(34) + n + chr(34) for n in names)}) "
+                    f"VALUES ({', '.join('?' for _ in names)})", [row.get(n) for n in names])
+        con.execute("INSERT INTO record_person VALUES (?, ?)", [key, f.person_id])
