@@ -1,0 +1,103 @@
+"""Reading files: line numbers survive quoting, blank lines and broken rows; unreadable files are fatal."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from priority_families.ingest import IngestError, ingest_extracts
+from priority_families.ingest.schema import header_for
+
+HEADER = ",".join(header_for("marac"))
+
+
+def person(record_id: str, first: str = "Jane", when: str = "2015-03-01") -> str:
+    return f"police,{record_id},{first},Smith,1990-01-01,F,12 High St,NG7 2AB,,,,,{when}"
+
+
+def ingest_text(tmp_path: Path, text: str | bytes, name: str = "marac.csv") -> duckdb.DuckDBPyConnection:
+    folder = tmp_path / "extracts"
+    folder.mkdir(exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    (folder / name).write_bytes(data)
+    con = duckdb.connect()
+    ingest_extracts(con, folder, as_of=date(2015, 7, 31))
+    return con
+
+
+def lines(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    key = "record_id" if table == "records" else "coalesce(record_id, '-')"
+    return con.execute(f"SELECT line, {key} FROM {table} ORDER BY line").fetchall()
+
+
+def test_line_numbers_follow_the_file(tmp_path):
+    text = "\n".join([
+        HEADER,                                   # 1
+        person("a"),                              # 2
+        "",                                       # 3 blank: skipped, not a row
+        'police,b,"Mary\nAnn",Smith,1990-01-01,F,"12 High St, Flat 2",NG7 2AB,,,,,2015-03-01',  # 4-5
+        person("c"),                              # 6
+        "police,d,short",                         # 7 malformed: too few fields
+        person("e") + ",extra",                   # 8 malformed: too many fields
+        'police,f,"Jo ""JJ""",Smith,,,,,,,,,2015-03-01',  # 9 escaped quotes
+        'police,g,"bad"x,Smith,,,,,,,,,2015-03-01',  # 10 stray text after a quoted field
+        person("h"),                              # 11
+    ]) + "\n"
+    con = ingest_text(tmp_path, text)
+    assert lines(con, "records") == [(2, "a"), (4, "b"), (6, "c"), (9, "f"), (11, "h")]
+    assert lines(con, "rejects") == [(7, "-"), (8, "-"), (10, "-")]
+    assert con.execute("SELECT first_name FROM records WHERE record_id = 'b'").fetchall() == [("Mary\nAnn",)]
+    assert con.execute("SELECT first_name FROM records WHERE record_id = 'f'").fetchall() == [('Jo "JJ"',)]
+    read, accepted, rejected = con.execute(
+        "SELECT rows_read, rows_accepted, rows_rejected FROM ingest_files WHERE file = 'marac.csv'"
+    ).fetchall()[0]
+    assert (read, accepted, rejected) == (8, 5, 3)
+
+
+def test_crlf_bom_and_no_final_newline(tmp_path):
+    text = "\ufeff" + HEADER + "\r\n" + person("a") + "\r\n" + 'police,b,"X\r\nY",S,,,,,,,,,2015-03-01\r\n' \
+        + person("c")
+    con = ingest_text(tmp_path, text)
+    assert lines(con, "records") == [(2, "a"), (3, "b"), (5, "c")]
+    assert con.execute("SELECT count(*) FROM rejects").fetchall()[0][0] == 0
+
+
+def test_quote_inside_unquoted_field_is_a_value(tmp_path):
+    con = ingest_text(tmp_path, "\n".join([HEADER, person("a", first='Ja"ne'), person("b")]) + "\n")
+    assert lines(con, "records") == [(2, "a"), (3, "b")]
+
+
+def test_header_only_file_reads_zero_rows(tmp_path):
+    con = ingest_text(tmp_path, HEADER + "\n")
+    assert con.execute("SELECT rows_read, status FROM ingest_files WHERE file = 'marac.csv'").fetchall() == [
+        (0, "loaded")]
+
+
+def test_header_names_are_trimmed_and_case_folded(tmp_path):
+    header = HEADER.replace("record_id", " Record_ID ").replace("source", "SOURCE")
+    con = ingest_text(tmp_path, header + "\n" + person("a") + "\n")
+    assert lines(con, "records") == [(2, "a")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"source,record_id,date\npolice,1,2015-03-01\npolice,2,caf\xe9\n", "not UTF-8"),
+        ("\x00\x01garbage\x02\n\x03".encode(), "no record_id column"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not UTF-8"),
+        (b"source,first_name,date\npolice,Jane,2015-03-01\n", "no record_id column"),
+        (b"", "no header row"),
+        (b"source,record_id,record_id\npolice,1,2\n", "duplicate column"),
+        (f'{HEADER}\n{person("a")}\npolice,"b,Jane,Smith,,,,,,,,,2015-03-01\n{person("c")}\n'.encode(),
+         "unbalanced quotes"),
+    ],
+    ids=["latin1", "control-chars", "binary", "no-record-id", "empty", "duplicate-header", "unclosed-quote"],
+)
+def test_unreadable_files_fail_the_run_naming_the_file(tmp_path, content, message):
+    with pytest.raises(IngestError, match=message) as caught:
+        ingest_text(tmp_path, content, name="offence.csv")
+    assert "offence.csv" in str(caught.value)
+    assert "\n" not in str(caught.value)
