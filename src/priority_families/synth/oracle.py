@@ -36,17 +36,22 @@ School terms
 - Every education line (absence, fixed exclusions, permanent exclusion, alternative_provision /
   not_registered spell) is about a school-age child, in every plan.
 
-Indicator lines (the ids this module reports; `indicator_lines`)
+Indicator lines (ids = the indicator ids of the shipped plan YAML; `indicator_lines` reports them)
 - national-2012: crime_asb/child_offence, crime_asb/asb_intervention, education/permanent_exclusion,
   education/fixed_exclusions, education/unauthorised_absence, education/education_status,
-  work/out_of_work_benefit, local/domestic_abuse (incident or MARAC), local/social_care, local/health.
-- nottinghamshire-2015 and warwickshire-2015: crime_asb/offence, crime_asb/justice (licence, community
-  order or suspended sentence open at as_of, or custody open at as_of with release within 12 months),
-  crime_asb/asb (intervention starting or incident), education/absence, education/fixed_exclusions,
+  work/out_of_work_benefit, local/domestic_abuse, local/marac, local/social_care (child_in_need or
+  child_protection open), local/health (mental_health or substance_misuse).
+- nottinghamshire-2015 and warwickshire-2015: crime_asb/offence, crime_asb/community_sentence (licence,
+  community order or suspended sentence open at as_of), crime_asb/custody_release, crime_asb/asb_intervention
+  (starting in the window), crime_asb/asb_incident, education/absence, education/fixed_exclusions,
   education/permanent_exclusion, education/education_status, children_need_help/social_care,
   children_need_help/missing, children_need_help/exploitation, worklessness/out_of_work_benefit,
-  worklessness/neet_risk, worklessness/financial_exclusion, domestic_abuse/incident, domestic_abuse/marac,
-  health/health_record (any kind), health/ae_attendance.
+  worklessness/neet_risk, worklessness/financial_exclusion, domestic_abuse/incident (any role),
+  domestic_abuse/marac, health/health_record (any kind), health/ae_attendance.
+- Results measure ids are the plan YAML's result ids: national back_in_school, crime_asb_reduced,
+  progress_to_work; Phase 2 offending_reduced, order_completed, asb_reduced, attending_school, stepped_down,
+  fewer_missing, exploitation_safe, off_benefit, into_eet, tenancy_kept, fewer_callouts, no_marac,
+  engaged_with_health, fewer_ae.
 - NEET: a young person's latest `neet.csv` record within the last 12 months decides; when several records
   share that latest date the worst wins (at risk if any of them is neet/roni_red/roni_amber).
 
@@ -55,25 +60,34 @@ Results (`evaluate_results`, attachment date a, evaluation date e)
   and facts. Measures are evaluated only for lines true at a.
 - Person-bound measures ("that adult", "that young person", "that child") must hold for EVERY person
   for whom the line was true at a. Family-bound measures count across all members, whatever their age.
-  Exception: worklessness/out_of_work_benefit is met when continuous employment holds for the family or
-  ANY adult whose benefit made the line true has the qualifying work_progress spell (the seed's "an adult
-  within the family").
+  Exception: off_benefit (worklessness/out_of_work_benefit) is met when continuous employment holds for
+  the family or ANY adult whose benefit made the line true has a qualifying work_progress spell (any kind)
+  starting on or after a (the seed's "an adult within the family").
 - Ratio thresholds are exact fractions: "at least X% fewer" = after <= (1 - X) * before; "at most P% of
   Q" = after <= P * Q. A measure whose baseline count is 0 is met only when the count after is 0.
   "Fewer than ..., or none where there were none then" = after < before, or after = 0 = before.
-- national-2012: nothing is met unless e >= a + 6 months. Children (for offences) and school-age
-  children are those ages at e, for both the baseline and the progress windows. The education result
-  holds vacuously when there is no school-age child at e. progress_to_work is a route only when the
-  family met `work` at a. turned_around needs at least one of education/crime_asb at a.
-- Phase 2: each measure needs e >= a + its sustained period: 6 months (offence, justice, asb,
-  social_care), 4 months (missing, exploitation, neet_risk), 8 months (financial_exclusion,
-  domestic_abuse incident and marac, health_record, ae_attendance); the education measure needs every
-  one of the last 3 terms before e to end after a (no baseline term reused); out_of_work_benefit has no
-  extra wait beyond the durations in its own rule. children_need_help/social_care: no member of the
-  family has a child_in_need or child_protection episode open at e or starting in (e - 6 months, e].
-  The NEET measure looks at that young person's latest record dated on or before e (ties: it is `eet`
-  only if every record on that date is `eet`). The health_record measure is met only when
-  ("health", "health_record") is in `attestations`; significant_sustained needs at least one headline at a.
+- national-2012: nothing is met unless e >= a + 6 months (then no other wait: back_in_school reads the
+  last 3 terms before e even if some ended before a). Children (for offences) and school-age children are
+  those ages at e, for both the baseline and the progress windows. back_in_school holds vacuously when
+  there is no school-age child at e. crime_asb_reduced = child offences at least 33% fewer AND family ASB
+  incidents at least 60% fewer, each in (e - 6 months, e] against (a - 6 months, a]. progress_to_work
+  (an adult at e with a work_programme or esf spell starting in (e - 6 months, e]) is measured, and is a
+  route, only when the family met `work` at a. turned_around needs at least one of education/crime_asb
+  at a and every one of those met. continuous_employment does not depend on the criteria at a.
+- Phase 2: each measure needs e >= a + its sustained period: 6 months (offending_reduced,
+  order_completed, asb_reduced, stepped_down), 4 months (fewer_missing, exploitation_safe, into_eet),
+  8 months (tenancy_kept, fewer_callouts, no_marac, engaged_with_health, fewer_ae). attending_school
+  needs every one of the last 3 terms before e to end after a (no baseline term reused); off_benefit has
+  no extra wait beyond the durations in its own rule. order_completed answers for community_sentence and
+  custody_release: every adult with either line at a has no offence in (e - 6 months, e].
+  asb_reduced answers for asb_intervention and asb_incident and counts asb_incident records only.
+  stepped_down: no member of the family has a child_in_need or child_protection episode open at e or
+  starting in (e - 6 months, e]. fewer_missing, exploitation_safe, tenancy_kept, fewer_callouts and
+  no_marac count across all members. into_eet looks at that young person's latest record dated on or
+  before e (ties: it is `eet` only if every record on that date is `eet`) and at `neet` (not roni)
+  records in (e - 4 months, e]. engaged_with_health is met only when ("health", "health_record") is in
+  `attestations`. significant_sustained needs at least one headline at a and every measure met; a family
+  with no line true at a has no measures and no significant_sustained route.
 - Durations: a spell "has lasted N weeks by e" when (min(end_date or e, e) - start_date) in days >= 7N;
   "lasted N months" when start_date + N months <= min(end_date or e, e).
 - Continuous employment: an adult (age at e) with an out-of-work benefit spell open on some day of
@@ -369,8 +383,10 @@ def _national_lines(fam: _Family, d: date) -> dict[Line, set]:
     for pid in fam.who(None, d):
         if fam.any_started("asb_intervention", pid, d, 12):
             lines[("crime_asb", "asb_intervention")].add(pid)
-        if fam.count_dated("domestic_abuse", pid, d, 12) or fam.count_dated("marac", pid, d, 12):
+        if fam.count_dated("domestic_abuse", pid, d, 12):
             lines[("local", "domestic_abuse")].add(pid)
+        if fam.count_dated("marac", pid, d, 12):
+            lines[("local", "marac")].add(pid)
         if fam.count_dated("health", pid, d, 12, frozenset({"mental_health", "substance_misuse"})):
             lines[("local", "health")].add(pid)
     for pid in fam.who(AgeGroup.ADULT, d):
@@ -407,8 +423,10 @@ def _phase2_lines(fam: _Family, d: date, params: _Phase2) -> dict[Line, set]:
     for pid in fam.who(None, d):
         if fam.count_dated("offence", pid, d, 12):
             lines[("crime_asb", "offence")].add(pid)
-        if fam.any_started("asb_intervention", pid, d, 12) or fam.count_dated("asb_incident", pid, d, 12):
-            lines[("crime_asb", "asb")].add(pid)
+        if fam.any_started("asb_intervention", pid, d, 12):
+            lines[("crime_asb", "asb_intervention")].add(pid)
+        if fam.count_dated("asb_incident", pid, d, 12):
+            lines[("crime_asb", "asb_incident")].add(pid)
         if fam.count_dated("housing", pid, d, 12, money):
             lines[("worklessness", "financial_exclusion")].add(pid)
         if fam.count_dated("domestic_abuse", pid, d, 12):
@@ -418,8 +436,10 @@ def _phase2_lines(fam: _Family, d: date, params: _Phase2) -> dict[Line, set]:
         if fam.count_dated("health", pid, d, 12):
             lines[("health", "health_record")].add(pid)
     for pid in fam.who(AgeGroup.ADULT, d):
-        if fam.any_open("justice", pid, d, orders) or _custody_release_soon(fam, pid, d):
-            lines[("crime_asb", "justice")].add(pid)
+        if fam.any_open("justice", pid, d, orders):
+            lines[("crime_asb", "community_sentence")].add(pid)
+        if _custody_release_soon(fam, pid, d):
+            lines[("crime_asb", "custody_release")].add(pid)
         if fam.any_open("benefit", pid, d, OUT_OF_WORK_BENEFITS):
             lines[("worklessness", "out_of_work_benefit")].add(pid)
     for pid in fam.who(AgeGroup.CHILD, d):
@@ -481,10 +501,14 @@ def evaluate_family(
 
 @dataclass(frozen=True)
 class MeasureOutcome:
-    """One results measure for one indicator line true at attachment; `reason` carries counts, no names."""
+    """One results measure, for the indicator lines true at attachment that it answers for.
+
+    `measure` is the result id of the shipped plan YAML; `reason` carries counts only, never names.
+    """
 
     headline: str
-    line: str
+    measure: str
+    lines: tuple[str, ...]
     met: bool
     reason: str
 
@@ -502,8 +526,51 @@ class ResultsVerdict:
     headlines_met: frozenset[str]
     routes: frozenset[str]
 
-    def measure(self, headline: str, line: str) -> MeasureOutcome | None:
-        return next((m for m in self.measures if (m.headline, m.line) == (headline, line)), None)
+    def measure(self, headline: str, measure: str) -> MeasureOutcome | None:
+        return next((m for m in self.measures if (m.headline, m.measure) == (headline, measure)), None)
+
+    def line_met(self, headline: str, line: str) -> bool | None:
+        """The outcome of the measure answering for one indicator line (None if the line was not true at a)."""
+        found = next((m for m in self.measures if m.headline == headline and line in m.lines), None)
+        return None if found is None else found.met
+
+
+@dataclass(frozen=True)
+class _Measure:
+    headline: str
+    id: str
+    lines: tuple[str, ...]
+    sustained_months: int | None  # None: the wait is in the measure itself (terms, spell durations)
+
+
+_EDUCATION_LINES = ("absence", "fixed_exclusions", "permanent_exclusion", "education_status")
+# The Results table of rules.md, row by row (rows sharing a measure share an entry).
+_PHASE2_MEASURES: tuple[_Measure, ...] = (
+    _Measure("crime_asb", "offending_reduced", ("offence",), 6),
+    _Measure("crime_asb", "order_completed", ("community_sentence", "custody_release"), 6),
+    _Measure("crime_asb", "asb_reduced", ("asb_intervention", "asb_incident"), 6),
+    _Measure("education", "attending_school", _EDUCATION_LINES, None),
+    _Measure("children_need_help", "stepped_down", ("social_care",), 6),
+    _Measure("children_need_help", "fewer_missing", ("missing",), 4),
+    _Measure("children_need_help", "exploitation_safe", ("exploitation",), 4),
+    _Measure("worklessness", "off_benefit", ("out_of_work_benefit",), None),
+    _Measure("worklessness", "into_eet", ("neet_risk",), 4),
+    _Measure("worklessness", "tenancy_kept", ("financial_exclusion",), 8),
+    _Measure("domestic_abuse", "fewer_callouts", ("incident",), 8),
+    _Measure("domestic_abuse", "no_marac", ("marac",), 8),
+    _Measure("health", "engaged_with_health", ("health_record",), 8),
+    _Measure("health", "fewer_ae", ("ae_attendance",), 8),
+)
+_NATIONAL_MEASURES: tuple[_Measure, ...] = (
+    _Measure(
+        "education",
+        "back_in_school",
+        ("permanent_exclusion", "fixed_exclusions", "unauthorised_absence", "education_status"),
+        6,
+    ),
+    _Measure("crime_asb", "crime_asb_reduced", ("child_offence", "asb_intervention"), 6),
+    _Measure("work", "progress_to_work", ("out_of_work_benefit",), 6),
+)
 
 
 def _reduced_to(after: int, before: int, at_most: Fraction) -> bool:
@@ -516,14 +583,8 @@ def _fewer_or_none(after: int, before: int) -> bool:
     return after < before or after == 0
 
 
-def _count_reason(after: int, before: int) -> str:
+def _counts(after: int, before: int) -> str:
     return f"{after} after against {before} before"
-
-
-def _too_early(a: date, e: date, months: int) -> str | None:
-    if e < add_months(a, months):
-        return f"evaluated before the {months}-month sustained period after attachment ended"
-    return None
 
 
 def _oow_spells(fam: _Family, pid: str) -> list[dict]:
@@ -532,7 +593,7 @@ def _oow_spells(fam: _Family, pid: str) -> list[dict]:
     ]
 
 
-def continuous_employment(fam: _Family, a: date, e: date) -> bool:
+def _continuous_employment(fam: _Family, a: date, e: date) -> bool:
     """An adult on an out-of-work benefit in (a - 6 months, a] then employed 26 (JSA) or 13 weeks, benefit-free."""
     window_start = add_months(a, -6)
     for pid in fam.who(AgeGroup.ADULT, e):
@@ -575,58 +636,46 @@ def _education_result(
     return failing == 0, f"{failing} school-age children short of the result"
 
 
-def _national_results(fam: _Family, a: date, e: date, at_a: dict[Line, frozenset[str]]) -> tuple[list, set]:
-    criteria = {h for h, _ in at_a}
-    measures: list[MeasureOutcome] = []
-    early = _too_early(a, e, 6)
-    if "education" in criteria:
-        met, why = _education_result(fam, e, NATIONAL_ABSENCE, overall=False, spells_count=False)
-        measures.append(MeasureOutcome("education", "education", met and not early, early or why))
-    if "crime_asb" in criteria:
-        children = fam.who(AgeGroup.CHILD, e)
-        after = sum(fam.count_dated("offence", pid, e, 6) for pid in children)
-        before = sum(fam.count_dated("offence", pid, a, 6) for pid in children)
-        met = _reduced_to(after, before, Fraction(67, 100))
-        measures.append(
-            MeasureOutcome(
-                "crime_asb", "child_offences", met and not early, early or _count_reason(after, before)
+def _national_measure(fam: _Family, m: _Measure, a: date, e: date) -> tuple[bool, str]:
+    match m.id:
+        case "back_in_school":
+            return _education_result(fam, e, NATIONAL_ABSENCE, overall=False, spells_count=False)
+        case "crime_asb_reduced":
+            children = fam.who(AgeGroup.CHILD, e)
+            offences_after = sum(fam.count_dated("offence", pid, e, 6) for pid in children)
+            offences_before = sum(fam.count_dated("offence", pid, a, 6) for pid in children)
+            asb_after, asb_before = (
+                fam.family_count("asb_incident", e, 6),
+                fam.family_count("asb_incident", a, 6),
             )
-        )
-        after, before = fam.family_count("asb_incident", e, 6), fam.family_count("asb_incident", a, 6)
-        met = _reduced_to(after, before, Fraction(40, 100))
-        measures.append(
-            MeasureOutcome(
-                "crime_asb", "asb_incidents", met and not early, early or _count_reason(after, before)
+            met = _reduced_to(offences_after, offences_before, Fraction(67, 100)) and _reduced_to(
+                asb_after, asb_before, Fraction(40, 100)
             )
-        )
-    routes: set[str] = set()
-    if early:
-        return measures, routes
-    results = {"education", "crime_asb"} & criteria
-    if results and all(m.met for m in measures if m.headline in results):
-        routes.add(Route.TURNED_AROUND)
-    if continuous_employment(fam, a, e):
-        routes.add(Route.CONTINUOUS_EMPLOYMENT)
-    progress = frozenset({"work_programme", "esf"})
-    if "work" in criteria and any(
-        fam.any_started("work_progress", pid, e, 6, progress) for pid in fam.who(AgeGroup.ADULT, e)
-    ):
-        routes.add(Route.PROGRESS_TO_WORK)
-    return measures, routes
+            return met, f"offences by children {_counts(offences_after, offences_before)}; " + (
+                f"ASB incidents {_counts(asb_after, asb_before)}"
+            )
+        case "progress_to_work":
+            progress = frozenset({"work_programme", "esf"})
+            met = any(
+                fam.any_started("work_progress", pid, e, 6, progress) for pid in fam.who(AgeGroup.ADULT, e)
+            )
+            return met, "work programme or ESF started" if met else "no work programme or ESF start"
+    raise ValueError(f"no national-2012 measure {m.id}")
 
 
 def _work_progress(fam: _Family, pid: str, a: date, e: date, params: _Phase2) -> bool:
     """That adult has a work_progress spell starting on or after a that has lasted long enough by e."""
-    if params.work_progress_weeks:
-        open_at_a = [b for b in _oow_spells(fam, pid) if spell_open(b["start_date"], b.get("end_date"), a)]
-        weeks = 26 if any(b["kind"] == "JSA" for b in open_at_a) else 13
+    open_at_a = [b for b in _oow_spells(fam, pid) if spell_open(b["start_date"], b.get("end_date"), a)]
+    weeks = 26 if any(b["kind"] == "JSA" for b in open_at_a) else 13
     for v in fam.rows("work_progress", pid):
-        start = v.get("start_date")
+        start, end = v.get("start_date"), v.get("end_date")
         if start is None or not a <= start <= e:
             continue
-        if params.work_progress_weeks and lasted_weeks(start, v.get("end_date"), e, weeks):
-            return True
-        if not params.work_progress_weeks and lasted_months(start, v.get("end_date"), e, 4):
+        if (
+            lasted_weeks(start, end, e, weeks)
+            if params.work_progress_weeks
+            else lasted_months(start, end, e, 4)
+        ):
             return True
     return False
 
@@ -640,71 +689,72 @@ def _latest_neet_is_eet(fam: _Family, pid: str, e: date) -> bool:
 
 
 def _phase2_measure(
-    fam: _Family, line: Line, pids: frozenset[str], a: date, e: date, params: _Phase2, attestations
+    fam: _Family, m: _Measure, pids: frozenset[str], a: date, e: date, params: _Phase2, attestations
 ) -> tuple[bool, str]:
-    """The measure for one indicator line true at a (the Results table of rules.md, row by row)."""
-    match line:
-        case ("crime_asb", "offence"):
+    """One row of the Results table; `pids` are the members whose lines made the measure apply at a."""
+    match m.id:
+        case "offending_reduced":
             base = params.offence_baseline_months
             after, before = fam.family_count("offence", e, 6), fam.family_count("offence", a, base)
-            return _reduced_to(after, before, Fraction(67, 100) * Fraction(6, base)), _count_reason(
-                after, before
-            )
-        case ("crime_asb", "justice"):
+            return _reduced_to(after, before, Fraction(67, 100) * Fraction(6, base)), _counts(after, before)
+        case "order_completed":
             reoffended = sum(1 for pid in pids if fam.count_dated("offence", pid, e, 6))
             return reoffended == 0, f"{reoffended} of {len(pids)} adults offended again"
-        case ("crime_asb", "asb"):
+        case "asb_reduced":
             after, before = fam.family_count("asb_incident", e, 6), fam.family_count("asb_incident", a, 6)
-            return _reduced_to(after, before, Fraction(40, 100)), _count_reason(after, before)
-        case ("children_need_help", "social_care"):
-            open_or_new = sum(
+            return _reduced_to(after, before, Fraction(40, 100)), _counts(after, before)
+        case "attending_school":
+            if min(t.end for t in last_terms(e)) <= a:
+                return False, "one of the last 3 terms before evaluation ended by attachment"
+            return _education_result(fam, e, params.absence_threshold, overall=True, spells_count=True)
+        case "stepped_down":
+            still = sum(
                 1
                 for pid in fam.people
                 if fam.any_open("social_care", pid, e, _CIN_CP)
                 or fam.any_started("social_care", pid, e, 6, _CIN_CP)
             )
-            return open_or_new == 0, f"{open_or_new} members with a child in need or protection episode"
-        case ("children_need_help", "missing"):
+            return still == 0, f"{still} members with a child in need or protection episode"
+        case "fewer_missing":
             after, before = (
                 fam.family_count("missing_episode", e, 4),
                 fam.family_count("missing_episode", a, 4),
             )
-            return _fewer_or_none(after, before), _count_reason(after, before)
-        case ("children_need_help", "exploitation"):
+            return _fewer_or_none(after, before), _counts(after, before)
+        case "exploitation_safe":
             after = fam.family_count("exploitation_risk", e, 4)
             return after == 0, f"{after} exploitation risk records"
-        case ("worklessness", "out_of_work_benefit"):
-            if continuous_employment(fam, a, e):
+        case "off_benefit":
+            if _continuous_employment(fam, a, e):
                 return True, "continuous employment"
             progressed = any(_work_progress(fam, pid, a, e, params) for pid in pids)
             return progressed, "work progress" if progressed else "no continuous employment or work progress"
-        case ("worklessness", "neet_risk"):
+        case "into_eet":
+            neet = frozenset({"neet"})
             ok = sum(
                 1
                 for pid in pids
-                if _latest_neet_is_eet(fam, pid, e)
-                and not fam.count_dated("neet", pid, e, 4, frozenset({"neet"}))
+                if _latest_neet_is_eet(fam, pid, e) and not fam.count_dated("neet", pid, e, 4, neet)
             )
             return ok == len(pids), f"{ok} of {len(pids)} young people in education, employment or training"
-        case ("worklessness", "financial_exclusion"):
-            kinds = frozenset({"rent_arrears", "eviction_notice", "homeless"})
-            after = fam.family_count("housing", e, 8, kinds)
+        case "tenancy_kept":
+            after = fam.family_count(
+                "housing", e, 8, frozenset({"rent_arrears", "eviction_notice", "homeless"})
+            )
             return after == 0, f"{after} arrears, eviction or homeless records"
-        case ("domestic_abuse", "incident"):
+        case "fewer_callouts":
             after, before = (
                 fam.family_count("domestic_abuse", e, 8),
                 fam.family_count("domestic_abuse", a, 12),
             )
-            return _reduced_to(after, before, Fraction(40, 100) * Fraction(2, 3)), _count_reason(
-                after, before
-            )
-        case ("domestic_abuse", "marac"):
+            return _reduced_to(after, before, Fraction(40, 100) * Fraction(2, 3)), _counts(after, before)
+        case "no_marac":
             after = fam.family_count("marac", e, 8)
             return after == 0, f"{after} MARAC referrals"
-        case ("health", "health_record"):
+        case "engaged_with_health":
             attested = ("health", "health_record") in attestations
             return attested, "attested by the lead professional" if attested else "no attestation"
-        case ("health", "ae_attendance"):
+        case "fewer_ae":
             ok = sum(
                 1
                 for pid in pids
@@ -713,52 +763,39 @@ def _phase2_measure(
                 )
             )
             return ok == len(pids), f"{ok} of {len(pids)} children with fewer A&E attendances"
-    raise ValueError(f"no results measure for indicator line {line}")
+    raise ValueError(f"no Phase 2 measure {m.id}")
 
 
-# Sustained period in months per Phase 2 line (education is by terms, worklessness by its own durations).
-_SUSTAINED_MONTHS: dict[Line, int] = {
-    ("crime_asb", "offence"): 6,
-    ("crime_asb", "justice"): 6,
-    ("crime_asb", "asb"): 6,
-    ("children_need_help", "social_care"): 6,
-    ("children_need_help", "missing"): 4,
-    ("children_need_help", "exploitation"): 4,
-    ("worklessness", "neet_risk"): 4,
-    ("worklessness", "financial_exclusion"): 8,
-    ("domestic_abuse", "incident"): 8,
-    ("domestic_abuse", "marac"): 8,
-    ("health", "health_record"): 8,
-    ("health", "ae_attendance"): 8,
-}
-
-
-def _phase2_results(
-    fam: _Family, a: date, e: date, at_a: dict[Line, frozenset[str]], params: _Phase2, attestations
-) -> tuple[list, set]:
-    measures: list[MeasureOutcome] = []
-    if any(h == "education" for h, _ in at_a):
-        terms = last_terms(e)
-        if min(t.end for t in terms) <= a:
-            measures.append(
-                MeasureOutcome("education", "education", False, "a term of the last 3 ended by attachment")
-            )
-        else:
-            met, why = _education_result(fam, e, params.absence_threshold, overall=True, spells_count=True)
-            measures.append(MeasureOutcome("education", "education", met, why))
-    for line, pids in sorted(at_a.items()):
-        if line[0] == "education":
+def _outcomes(
+    table: tuple[_Measure, ...], at_a: dict[Line, frozenset[str]], a: date, e: date, evaluate
+) -> list[MeasureOutcome]:
+    """Evaluate every measure that has at least one of its lines true at a, after its sustained period."""
+    outcomes = []
+    for m in table:
+        lines = tuple(line for line in m.lines if (m.headline, line) in at_a)
+        if not lines:
             continue
-        early = _too_early(a, e, _SUSTAINED_MONTHS[line]) if line in _SUSTAINED_MONTHS else None
-        met, why = _phase2_measure(fam, line, pids, a, e, params, attestations)
-        measures.append(MeasureOutcome(line[0], line[1], met and not early, early or why))
+        pids = frozenset().union(*(at_a[(m.headline, line)] for line in lines))
+        if m.sustained_months is not None and e < add_months(a, m.sustained_months):
+            met, why = False, f"evaluated before its {m.sustained_months}-month sustained period ended"
+        else:
+            met, why = evaluate(m, pids)
+        outcomes.append(MeasureOutcome(m.headline, m.id, lines, met, why))
+    return outcomes
+
+
+def _national_routes(fam: _Family, a: date, e: date, outcomes: list[MeasureOutcome]) -> set[str]:
     routes: set[str] = set()
-    headlines = {h for h, _ in at_a}
-    if headlines and all(m.met for m in measures):
-        routes.add(Route.SIGNIFICANT_SUSTAINED)
-    if continuous_employment(fam, a, e):
+    if e < add_months(a, 6):
+        return routes
+    turning = [o for o in outcomes if o.headline in ("education", "crime_asb")]
+    if turning and all(o.met for o in turning):
+        routes.add(Route.TURNED_AROUND)
+    if any(o.measure == "progress_to_work" and o.met for o in outcomes):
+        routes.add(Route.PROGRESS_TO_WORK)
+    if _continuous_employment(fam, a, e):
         routes.add(Route.CONTINUOUS_EMPLOYMENT)
-    return measures, routes
+    return routes
 
 
 def evaluate_results(
@@ -772,32 +809,44 @@ def evaluate_results(
     """Results at `evaluated_on` for a family attached on `attached_on`, per the Results parts of rules.md.
 
     `attestations` holds the (headline, indicator line) pairs a lead professional has attested with
-    evidence (today only ("health", "health_record") is measured that way).
+    evidence; today only ("health", "health_record") is measured that way.
     """
     plan = _plan(plan_id)
-    if evaluated_on < attached_on:
-        raise ValueError(f"results evaluated on {evaluated_on} before attachment on {attached_on}")
+    a, e = attached_on, evaluated_on
+    if e < a:
+        raise ValueError(f"results evaluated on {e} before attachment on {a}")
     fam = _Family(members, facts)
-    at_a = _lines(plan, fam, attached_on)
+    at_a = _lines(plan, fam, a)
     if plan is PlanId.NATIONAL_2012:
-        measures, routes = _national_results(fam, attached_on, evaluated_on, at_a)
+        outcomes = _outcomes(_NATIONAL_MEASURES, at_a, a, e, lambda m, _pids: _national_measure(fam, m, a, e))
+        routes = _national_routes(fam, a, e, outcomes)
     else:
-        measures, routes = _phase2_results(
-            fam, attached_on, evaluated_on, at_a, _PHASE2[plan], set(attestations)
+        params, attested = _PHASE2[plan], set(attestations)
+        outcomes = _outcomes(
+            _PHASE2_MEASURES,
+            at_a,
+            a,
+            e,
+            lambda m, pids: _phase2_measure(fam, m, pids, a, e, params, attested),
         )
+        routes = set()
+        if outcomes and all(o.met for o in outcomes):
+            routes.add(Route.SIGNIFICANT_SUSTAINED)
+        if _continuous_employment(fam, a, e):
+            routes.add(Route.CONTINUOUS_EMPLOYMENT)
     headlines_at_a = frozenset(h for h, _ in at_a)
     met = frozenset(
         h
         for h in headlines_at_a
-        if any(m.headline == h for m in measures) and all(m.met for m in measures if m.headline == h)
+        if any(o.headline == h for o in outcomes) and all(o.met for o in outcomes if o.headline == h)
     )
     return ResultsVerdict(
         plan_id=plan.value,
-        attached_on=attached_on,
-        evaluated_on=evaluated_on,
+        attached_on=a,
+        evaluated_on=e,
         lines_at_attachment=frozenset(at_a),
         headlines_at_attachment=headlines_at_a,
-        measures=tuple(measures),
+        measures=tuple(outcomes),
         headlines_met=met,
         routes=frozenset(str(r) for r in routes),
     )
