@@ -4,8 +4,11 @@ A probabilistic model adds evidence; a few situations are known to fool it becau
 fields are not independent (a family shares surname, address and postcode). These rules veto a model
 link outright; identifier links and reviewer decisions are not vetoed.
 
-- twins: same date of birth and surname, both first names known and clearly different (not a nickname
-  of each other, not a one-letter typo, jaro-winkler below 0.85);
+- twins (and siblings, and anyone else): both first names known and clearly different — not a
+  nickname of each other, not a one-letter typo, jaro-winkler below 0.85, not one inside the other
+  (MARY / MARY ANN), not the names swapped. Twins agree on everything else (surname, date of birth,
+  address), so without this rule the model merges them; a surname typo must not let them through, so
+  the rule does not ask for the same surname or the same date of birth;
 - parent and child of the same name: both dates of birth known, years apart by at least
   `max_generation_gap_years`, and not the same day and month (a one-digit year typo keeps them).
 """
@@ -20,11 +23,12 @@ from priority_families.linkage.settings import LinkageSettings
 def guard_sql(settings: LinkageSettings) -> str:
     """A SQL boolean over `l.*`/`r.*` (link_descriptions) that is true when a pair must not link."""
     twins = """(
-        l.dob = r.dob AND l.last_name = r.last_name
-        AND l.first_name IS NOT NULL AND r.first_name IS NOT NULL
+        l.first_name IS NOT NULL AND r.first_name IS NOT NULL
         AND len(list_intersect(l.first_forms, r.first_forms)) = 0
         AND damerau_levenshtein(l.first_name, r.first_name) > 1
         AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.85
+        AND NOT contains(l.first_name, r.first_name) AND NOT contains(r.first_name, l.first_name)
+        AND l.first_name IS DISTINCT FROM r.last_name AND l.last_name IS DISTINCT FROM r.first_name
     )"""
     generations = f"""(
         abs(year(l.dob) - year(r.dob)) >= {int(settings.max_generation_gap_years)}

@@ -45,8 +45,11 @@ def _null(sql: str) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": "null", "is_null_level": True}
 
 
-def _else(m: float, u: float) -> dict[str, Any]:
-    return {"sql_condition": "ELSE", "label_for_charts": "all other", "m_probability": m, "u_probability": u}
+def _else(m: float, u: float, fix_m: bool = False) -> dict[str, Any]:
+    level = {"sql_condition": "ELSE", "label_for_charts": "all other", "m_probability": m, "u_probability": u}
+    if fix_m:
+        level["fix_m_probability"] = True
+    return level
 
 
 def _first_name() -> dict[str, Any]:
@@ -99,11 +102,14 @@ def _dob() -> dict[str, Any]:
                 "day and month swapped", 0.04, 0.00005,
             ),
             _level(
-                "levenshtein(dob_text_l, dob_text_r) <= 1 OR (month(dob_l) = month(dob_r) AND "
-                "day(dob_l) = day(dob_r) AND abs(year(dob_l) - year(dob_r)) = 1)",
-                "one digit or one year out", 0.06, 0.003,
+                "levenshtein(dob_text_l, dob_text_r) <= 1 OR abs(date_diff('day', dob_l, dob_r)) <= 1 "
+                "OR (month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
+                "AND abs(year(dob_l) - year(dob_r)) = 1)",
+                "one digit, one day or one year out", 0.06, 0.003,
             ),
-            _else(0.05, 0.99),
+            # m is fixed: EM reads siblings and parents sharing a name and an address as matches with
+            # a wrong date of birth, which would make a real disagreement look cheap.
+            _else(0.01, 0.99, fix_m=True),
         ],
     }
 
@@ -137,6 +143,9 @@ def _place() -> dict[str, Any]:
 
 
 def _identifiers() -> dict[str, Any]:
+    """UPN and NHS numbers carry check digits, so two valid ones that differ are two people; an NI
+    number has none, and a one-character slip still looks valid, so only NI numbers further apart
+    count as a disagreement."""
     both = "(upn_l IS NOT NULL AND upn_r IS NOT NULL) OR (nhs_l IS NOT NULL AND nhs_r IS NOT NULL) OR " \
            "(ni_l IS NOT NULL AND ni_r IS NOT NULL)"
     return {
@@ -144,7 +153,7 @@ def _identifiers() -> dict[str, Any]:
         "comparison_description": "valid UPN, NHS and NI numbers",
         "comparison_levels": [
             _null(f"NOT ({both})"),
-            _level("upn_l <> upn_r OR nhs_l <> nhs_r OR ni_l <> ni_r", "a valid identifier differs",
+            _level("upn_l <> upn_r OR nhs_l <> nhs_r OR levenshtein(ni_l, ni_r) > 1", "a valid identifier differs",
                    0.01, 0.99),
             _else(0.99, 0.01),
         ],

@@ -83,8 +83,7 @@ class SplinkDuckDBLinkage:
         result.decisions_applied = review.review_edges(con)
         step("clustering")
         _cluster_edges(con, settings)
-        connected_components(con, "(SELECT unique_id AS node FROM link_descriptions)", "cluster_edges",
-                             "description_cluster")
+        _cluster(con)
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE record_cluster AS
@@ -102,20 +101,100 @@ class SplinkDuckDBLinkage:
 
 def _cluster_edges(con: duckdb.DuckDBPyConnection, settings: LinkageSettings) -> None:
     """Edges that join descriptions: model links (not guarded, not refused by a reviewer), identifier
-    links and reviewer matches. A reviewer's not_a_match removes the model link between that pair."""
+    links and reviewer matches. A reviewer's not_a_match removes the model link between that pair.
+    Identifier and reviewer links count as probability 1."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE cluster_edges AS
-        SELECT s.unique_id_l AS node_l, s.unique_id_r AS node_r, 'model' AS route
+        SELECT s.unique_id_l AS node_l, s.unique_id_r AS node_r, 'model' AS route, s.match_probability AS p
         FROM scored_pairs s
         WHERE s.match_probability >= {settings.match_probability} AND NOT s.guarded
           AND NOT EXISTS (
               SELECT 1 FROM review_edges e WHERE e.decision = 'not_a_match'
                 AND e.description_l = least(s.unique_id_l, s.unique_id_r)
                 AND e.description_r = greatest(s.unique_id_l, s.unique_id_r))
-        UNION ALL SELECT description_l, description_r, 'identifier' FROM identifier_edges
-        UNION ALL SELECT description_l, description_r, 'review' FROM review_edges WHERE decision = 'match'
+        UNION ALL SELECT description_l, description_r, 'identifier', 1.0 FROM identifier_edges
+        UNION ALL SELECT description_l, description_r, 'review', 1.0 FROM review_edges WHERE decision = 'match'
         """
+    )
+
+
+def _cluster(con: duckdb.DuckDBPyConnection) -> None:
+    """Cluster descriptions into persons in two phases, so an incomplete description cannot bridge two people.
+
+    A description without a date of birth or a name ("SARAH TURNER", no dob) may match a mother and
+    her daughter of the same name equally well; letting it join both would merge them. So complete
+    descriptions (dob and both names) are clustered first by connected components; then each
+    incomplete description joins the one cluster it is most strongly linked to (directly, or through
+    another incomplete description that did); incomplete descriptions linked to no complete one form
+    their own components.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE node_kind AS
+        SELECT unique_id AS node, (dob IS NULL OR first_name IS NULL OR last_name IS NULL) AS incomplete
+        FROM link_descriptions
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE directed_edges AS
+        SELECT node_l AS a, node_r AS b, p FROM cluster_edges UNION ALL SELECT node_r, node_l, p FROM cluster_edges
+        """
+    )
+    connected_components(
+        con, "(SELECT node FROM node_kind WHERE NOT incomplete)",
+        """(SELECT e.node_l, e.node_r FROM cluster_edges e
+            JOIN node_kind l ON l.node = e.node_l AND NOT l.incomplete
+            JOIN node_kind r ON r.node = e.node_r AND NOT r.incomplete)""",
+        "complete_cluster",
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE attached AS SELECT node, component FROM complete_cluster")
+    con.execute("CREATE OR REPLACE TEMP TABLE ambiguous (node BIGINT)")
+    for _ in range(2):
+        _attach_incomplete(con)
+    connected_components(
+        con, "(SELECT node FROM node_kind WHERE node NOT IN (SELECT node FROM attached))",
+        """(SELECT node_l, node_r FROM cluster_edges
+            WHERE node_l NOT IN (SELECT node FROM attached) AND node_r NOT IN (SELECT node FROM attached)
+              AND node_l NOT IN (SELECT node FROM ambiguous) AND node_r NOT IN (SELECT node FROM ambiguous))""",
+        "loose_cluster",
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE description_cluster AS "
+        "SELECT node, component FROM attached UNION ALL SELECT node, component FROM loose_cluster"
+    )
+
+
+def _attach_incomplete(con: duckdb.DuckDBPyConnection) -> None:
+    """Attach each incomplete description to the one cluster it is linked to most strongly.
+
+    Strength is a tier (identifier or reviewer link above model link) then probability. When the two
+    strongest clusters are in the same tier, the description could be either person: it is left out
+    (its own person) and recorded in `ambiguous`, which the review queue lists.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE candidates AS
+        SELECT e.a AS node, t.component, max(CASE WHEN e.p >= 1.0 THEN 1 ELSE 0 END) AS tier, max(e.p) AS p
+        FROM directed_edges e JOIN attached t ON t.node = e.b
+        JOIN node_kind k ON k.node = e.a AND k.incomplete
+        WHERE e.a NOT IN (SELECT node FROM attached) AND e.a NOT IN (SELECT node FROM ambiguous)
+        GROUP BY e.a, t.component
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE ranked AS
+        SELECT *, row_number() OVER (PARTITION BY node ORDER BY tier DESC, p DESC, component) AS rank,
+               lead(tier) OVER (PARTITION BY node ORDER BY tier DESC, p DESC, component) AS next_tier
+        FROM candidates
+        """
+    )
+    con.execute("INSERT INTO ambiguous SELECT node FROM ranked WHERE rank = 1 AND next_tier = tier")
+    con.execute(
+        "INSERT INTO attached SELECT node, component FROM ranked "
+        "WHERE rank = 1 AND (next_tier IS NULL OR next_tier < tier)"
     )
 
 
@@ -153,9 +232,10 @@ def _write_pairs(con: duckdb.DuckDBPyConnection, settings: LinkageSettings) -> N
         JOIN records rr ON rr.record_key = s.unique_id_r
         JOIN description_cluster cl ON cl.node = s.unique_id_l
         JOIN description_cluster cr ON cr.node = s.unique_id_r
-        WHERE s.match_probability >= {settings.review_probability}
-          AND s.match_probability < {settings.match_probability}
-          AND NOT s.guarded AND cl.component <> cr.component
+        WHERE NOT s.guarded AND cl.component <> cr.component
+          AND s.match_probability >= {settings.review_probability}
+          AND (s.match_probability < {settings.match_probability}
+               OR s.unique_id_l IN (SELECT node FROM ambiguous) OR s.unique_id_r IN (SELECT node FROM ambiguous))
           AND NOT EXISTS (
               SELECT 1 FROM review_edges e
               WHERE e.description_l = least(s.unique_id_l, s.unique_id_r)

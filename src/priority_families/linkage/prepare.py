@@ -92,19 +92,27 @@ def describe_records(con: duckdb.DuckDBPyConnection) -> int:
 def identifier_edges(con: duckdb.DuckDBPyConnection) -> int:
     """Create `identifier_edges(description_l, description_r)`: descriptions sharing a valid identifier.
 
-    Each description is joined to the smallest description holding the same identifier (a star, not
-    all pairs), which keeps the edge count linear and connects the same components.
+    Each description is joined to one hub holding the same identifier (a star, not all pairs), which
+    keeps the edge count linear and connects the same components. The hub is a complete description
+    (dob and both names) when there is one, so complete descriptions link to each other directly.
     """
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE identifier_edges AS
-        WITH ids AS (
-            SELECT 'upn' AS kind, upn AS value, unique_id FROM link_descriptions WHERE upn IS NOT NULL
-            UNION ALL SELECT 'nhs', nhs, unique_id FROM link_descriptions WHERE nhs IS NOT NULL
-            UNION ALL SELECT 'ni', ni, unique_id FROM link_descriptions WHERE ni IS NOT NULL
+        WITH d AS (
+            SELECT *, (dob IS NULL OR first_name IS NULL OR last_name IS NULL) AS incomplete
+            FROM link_descriptions
+        ),
+        ids AS (
+            SELECT 'upn' AS kind, upn AS value, unique_id, incomplete FROM d WHERE upn IS NOT NULL
+            UNION ALL SELECT 'nhs', nhs, unique_id, incomplete FROM d WHERE nhs IS NOT NULL
+            UNION ALL SELECT 'ni', ni, unique_id, incomplete FROM d WHERE ni IS NOT NULL
         )
         SELECT DISTINCT hub AS description_l, unique_id AS description_r FROM (
-            SELECT unique_id, min(unique_id) OVER (PARTITION BY kind, value) AS hub FROM ids
+            SELECT unique_id,
+                   first(unique_id) OVER (PARTITION BY kind, value ORDER BY incomplete, unique_id
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS hub
+            FROM ids
         ) WHERE hub <> unique_id
         """
     )
