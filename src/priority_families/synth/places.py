@@ -47,9 +47,10 @@ def address_of(place: int) -> Address:
 
 
 def postcode_of_street(street_index: int) -> str:
-    """A distinct NG postcode per street (100,000 streets before any repeat)."""
-    district = 1 + street_index % 25
-    sector = (street_index // 25) % 10
-    letters = (street_index // 250) % (len(INWARD_LETTERS) ** 2)
+    """A distinct NG postcode per street (100,000 streets before any repeat), spread over the districts."""
+    mixed = (street_index * 7919) % 100_000  # 7919 is coprime with 100,000: a permutation
+    district = 1 + mixed % 25
+    sector = (mixed // 25) % 10
+    letters = (mixed // 250) % (len(INWARD_LETTERS) ** 2)
     first, second = divmod(letters, len(INWARD_LETTERS))
     return f"NG{district} {sector}{INWARD_LETTERS[first]}{INWARD_LETTERS[second]}"
