@@ -65,7 +65,7 @@ BAD_VALUES = [
 
 
 @pytest.mark.parametrize(("fact", "values", "column", "reason"), BAD_VALUES,
-                         ids=[f"{f}-{c}-{v[c] if c in v else ''}" for f, v, c, _ in BAD_VALUES])
+                         ids=[f"{f}-{c}-{v.get(c, '')}" for f, v, c, _ in BAD_VALUES])
 def test_bad_value_is_rejected_with_column_and_reason(tmp_path, fact, values, column, reason):
     con = run(tmp_path, fact, [row(fact, record_id="good"), row(fact, **{"record_id": "bad", **values})])
     assert (3, column, reason.value) in rejects(con)

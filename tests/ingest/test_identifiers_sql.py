@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from priority_families.ingest import standardise as S
 from priority_families.ingest.identifiers import (
     UPN_LETTERS,
-    make_ni_number,
     make_nhs_number,
+    make_ni_number,
     make_upn,
-    ni_number_is_valid,
     nhs_number_is_valid,
+    ni_number_is_valid,
     upn_is_valid,
 )
 

@@ -86,7 +86,7 @@ def test_header_names_are_trimmed_and_case_folded(tmp_path):
     ("content", "message"),
     [
         (b"source,record_id,date\npolice,1,2015-03-01\npolice,2,caf\xe9\n", "not UTF-8"),
-        ("\x00\x01garbage\x02\n\x03".encode(), "no record_id column"),
+        (b"\x00\x01garbage\x02\n\x03", "no record_id column"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not UTF-8"),
         (b"source,first_name,date\npolice,Jane,2015-03-01\n", "no record_id column"),
         (b"", "no header row"),
@@ -101,3 +101,9 @@ def test_unreadable_files_fail_the_run_naming_the_file(tmp_path, content, messag
         ingest_text(tmp_path, content, name="offence.csv")
     assert "offence.csv" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_stray_carriage_return_names_the_line(tmp_path):
+    text = "\n".join([HEADER, person("a"), person("b", first="Ja\rne"), person("c")]) + "\n"
+    with pytest.raises(IngestError, match="carriage return.*line 3"):
+        ingest_text(tmp_path, text)

@@ -56,6 +56,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     """
     _split_records(con, path)
     header = _header(con, path)
+    _refuse_stray_carriage_returns(con, path)
     _parse_values(con, path, header)
     _match_lines(con, path, header)
     rows_read = con.execute(
@@ -108,6 +109,20 @@ def _header(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, ...]:
     if "record_id" not in names:
         raise IngestError(path, "has no record_id column (is it a CSV extract with a header row?)")
     return tuple(names)
+
+
+def _refuse_stray_carriage_returns(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A CR outside quotes and not before LF makes DuckDB's parser give up on the whole file (RFC 4180
+    requires such a field to be quoted), so name the line instead of failing obscurely."""
+    line = con.execute(
+        f"""
+        SELECT min(line) FROM {_LINES}
+        WHERE position(chr(13) IN rec) > 0
+          AND regexp_matches(regexp_replace(rec, '"(?:[^"]|"")*"', '', 'g'), '\r[^\n]')
+        """
+    ).fetchall()[0][0]
+    if line is not None:
+        raise IngestError(path, f"is not CSV: carriage return (CR) inside an unquoted field on line {line}")
 
 
 def _parse_values(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, ...]) -> None:

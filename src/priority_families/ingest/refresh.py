@@ -99,7 +99,7 @@ def load_refresh_settings(folder: Path, as_of: date | None, authority: str | Non
     if path.exists():
         try:
             from_file = RefreshSettings.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-        except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
+        except (yaml.YAMLError, ValidationError, UnicodeDecodeError, ValueError) as exc:
             raise IngestError(path, f"is not a valid refresh file: {str(exc).splitlines()[0]}") from exc
     chosen = RefreshSettings(as_of=as_of or from_file.as_of, authority=authority or from_file.authority)
     if chosen.as_of is None:
