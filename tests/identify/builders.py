@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from priority_families.identify.calendar import last_terms
 
@@ -80,18 +81,33 @@ def build_store(con: duckdb.DuckDBPyConnection, families: dict[str, list[Person]
     con.execute("CREATE OR REPLACE TABLE families (family_id VARCHAR, household_id VARCHAR, members INTEGER, "
                 "children INTEGER)")
     con.execute("CREATE OR REPLACE TABLE family_members (family_id VARCHAR, person_id VARCHAR)")
+    fam_rows, person_rows, member_rows = [], [], []
     for fid, people in families.items():
-        con.execute("INSERT INTO families VALUES (?, ?, ?, ?)", [fid, "H" + fid[1:], len(people), 0])
+        fam_rows.append((fid, "H" + fid[1:], len(people), 0))
         for p in people:
-            con.execute("INSERT INTO persons VALUES (?, ?, ?)", [p.person_id, p.dob, p.postcode])
-            con.execute("INSERT INTO family_members VALUES (?, ?)", [fid, p.person_id])
+            person_rows.append((p.person_id, p.dob, p.postcode))
+            member_rows.append((fid, p.person_id))
     names = [c for c in RECORD_COLUMNS if c != "postcode_std"]
+    record_rows, link_rows = [], []
     for key, f in enumerate(facts, start=1):
         row: dict[str, Any] = {"record_key": key, "fact": f.fact, "source": "test", "record_id": f"R{key}",
                                "line": key + 1, **f.values}
         if "term" in f.values:
             row["term_start"], row["term_end"] = term_dates(f.values["term"])
         row["event_date"] = row.get("date") or row.get("start_date") or row.get("term_start")
-        con.execute(f"INSERT INTO records ({', '.join(chr(34) + n + chr(34) for n in names)}) "
-                    f"VALUES ({', '.join('?' for _ in names)})", [row.get(n) for n in names])
-        con.execute("INSERT INTO record_person VALUES (?, ?)", [key, f.person_id])
+        record_rows.append(tuple(row.get(n) for n in names))
+        link_rows.append((key, f.person_id))
+    _bulk(con, "families", ["family_id", "household_id", "members", "children"], fam_rows)
+    _bulk(con, "persons", ["person_id", "dob", "postcode_std"], person_rows)
+    _bulk(con, "family_members", ["family_id", "person_id"], member_rows)
+    _bulk(con, "records", names, record_rows)
+    _bulk(con, "record_person", ["record_key", "person_id"], link_rows)
+
+
+def _bulk(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert many rows at once through a pandas frame (row-by-row inserts are slow in DuckDB)."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)  # noqa: F841 - read by DuckDB below
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM frame")
