@@ -8,7 +8,8 @@ write the same place several ways. Places are built from every address descripti
   "FLAT 3 12 HIGH ST" agree, and flats 3 and 4 of number 12 stay apart), and joins the key's most
   common description when its line is similar (jaro-winkler >= 0.85, tolerating a typo) — if that
   group has a UPRN'd description, it takes the commonest UPRN there; otherwise its place is the key;
-- a description without a house number is keyed by its whole normalised line + postcode.
+- a description without a house number is keyed by its whole normalised line + postcode;
+- a description without a postcode (or UPRN) takes the place its line names elsewhere, if exactly one.
 
 Households are people at the same place; a family is a household with a child (under 18 at as_of).
 Family ids are kept across refreshes by `linkage.ids` (majority of members rule), so a family that moves
@@ -78,6 +79,18 @@ def resolve_places(con: duckdb.DuckDBPyConnection) -> int:
                     WHEN g.group_uprn IS NOT NULL THEN 'U' || g.group_uprn
                     ELSE 'A' || substr(md5(k.group_key), 1, 16) END AS place_id
         FROM keyed k LEFT JOIN group_uprn g USING (group_key)
+        """
+    )
+    # A line written without its postcode is the place that line names elsewhere, when it names one
+    # place only (the same line in two postcodes stays apart).
+    con.execute(
+        """
+        UPDATE address_place SET place_id = u.place_id FROM (
+            SELECT address_std, any_value(place_id) AS place_id FROM address_place
+            WHERE postcode_std IS NOT NULL GROUP BY address_std HAVING count(DISTINCT place_id) = 1
+        ) u
+        WHERE address_place.postcode_std IS NULL AND address_place.uprn IS NULL
+          AND address_place.address_std = u.address_std
         """
     )
     return con.execute("SELECT count(DISTINCT place_id) FROM address_place").fetchall()[0][0]
