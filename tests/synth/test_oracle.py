@@ -1009,3 +1009,206 @@ def test_national_work_headline_met_by_progress_to_work() -> None:
     assert verdict.headlines_at_attachment == {"education", "work"}
     assert verdict.headlines_met == {"education", "work"}
     assert verdict.routes == {"turned_around", "progress_to_work"}
+
+
+# ---------------------------------------------------------------------------------------------- cross-check
+# A second, independent reading of every eligibility line, in SQL over the synthetic county's extracts
+# (whose fact values are noise-free; people and families from truth/), must agree with the oracle family
+# by family and line by line. Synth plants many boundary cases, so this checks the oracle where it is hard.
+
+_SQL_WINDOW = "CAST({c} AS DATE) > getvariable('as_of') - INTERVAL 12 MONTH AND CAST({c} AS DATE) <= getvariable('as_of')"
+_SQL_OPEN = (
+    "CAST(start_date AS DATE) <= getvariable('as_of') "
+    "AND (end_date IS NULL OR CAST(end_date AS DATE) >= getvariable('as_of'))"
+)
+_SQL_IN_TERMS = "EXISTS (SELECT 1 FROM terms t WHERE CAST(date AS DATE) BETWEEN t.s AND t.e)"
+_SQL_TERM_LABELS = "term IN (SELECT label FROM terms)"
+_OOW = "('JSA','ESA','IB','IS','CA','SDA','UC_work_related')"
+
+
+def _sql_education(absence_column: str, absence_line: str, share: str) -> dict[tuple[str, str], str]:
+    return {
+        ("education", absence_line): (
+            f"SELECT family_id FROM school_attendance WHERE age BETWEEN 5 AND 15 AND {_SQL_TERM_LABELS} "
+            f"GROUP BY family_id, person_id HAVING sum(CAST(possible_sessions AS INT)) > 0 "
+            f"AND sum({absence_column}) * 1000 >= sum(CAST(possible_sessions AS INT)) * {share}"
+        ),
+        ("education", "fixed_exclusions"): (
+            f"SELECT family_id FROM exclusion WHERE age BETWEEN 5 AND 15 AND kind = 'fixed' AND {_SQL_IN_TERMS} "
+            "GROUP BY family_id, person_id HAVING count(*) >= 3"
+        ),
+        ("education", "permanent_exclusion"): (
+            f"SELECT family_id FROM exclusion WHERE age BETWEEN 5 AND 15 AND kind = 'permanent' AND {_SQL_IN_TERMS}"
+        ),
+        ("education", "education_status"): (
+            "SELECT family_id FROM education_status WHERE age BETWEEN 5 AND 15 "
+            f"AND kind IN ('alternative_provision', 'not_registered') AND {_SQL_OPEN}"
+        ),
+    }
+
+
+def _sql_national() -> dict[tuple[str, str], str]:
+    w = _SQL_WINDOW.format
+    return {
+        ("crime_asb", "child_offence"): f"SELECT family_id FROM offence WHERE age < 18 AND {w(c='date')}",
+        (
+            "crime_asb",
+            "asb_intervention",
+        ): f"SELECT family_id FROM asb_intervention WHERE {w(c='start_date')}",
+        **_sql_education("CAST(unauthorised_absence AS INT)", "unauthorised_absence", "150"),
+        (
+            "work",
+            "out_of_work_benefit",
+        ): f"SELECT family_id FROM benefit WHERE age >= 18 AND kind IN {_OOW} AND {_SQL_OPEN}",
+        ("local", "domestic_abuse"): f"SELECT family_id FROM domestic_abuse WHERE {w(c='date')}",
+        ("local", "marac"): f"SELECT family_id FROM marac WHERE {w(c='date')}",
+        ("local", "social_care"): (
+            f"SELECT family_id FROM social_care WHERE age < 18 AND kind IN ('child_in_need', 'child_protection') "
+            f"AND {_SQL_OPEN}"
+        ),
+        ("local", "health"): (
+            f"SELECT family_id FROM health WHERE kind IN ('mental_health', 'substance_misuse') AND {w(c='date')}"
+        ),
+    }
+
+
+def _sql_phase2(share: str) -> dict[tuple[str, str], str]:
+    w = _SQL_WINDOW.format
+    return {
+        ("crime_asb", "offence"): f"SELECT family_id FROM offence WHERE {w(c='date')}",
+        ("crime_asb", "community_sentence"): (
+            "SELECT family_id FROM justice WHERE age >= 18 "
+            f"AND kind IN ('licence', 'community_order', 'suspended_sentence') AND {_SQL_OPEN}"
+        ),
+        ("crime_asb", "custody_release"): (
+            f"SELECT family_id FROM justice WHERE age >= 18 AND kind = 'custody' AND {_SQL_OPEN} "
+            "AND CAST(release_date AS DATE) BETWEEN getvariable('as_of') AND getvariable('as_of') + INTERVAL 12 MONTH"
+        ),
+        (
+            "crime_asb",
+            "asb_intervention",
+        ): f"SELECT family_id FROM asb_intervention WHERE {w(c='start_date')}",
+        ("crime_asb", "asb_incident"): f"SELECT family_id FROM asb_incident WHERE {w(c='date')}",
+        **_sql_education(
+            "CAST(authorised_absence AS INT) + CAST(unauthorised_absence AS INT)", "absence", share
+        ),
+        ("children_need_help", "social_care"): (
+            "SELECT family_id FROM social_care WHERE age < 18 "
+            f"AND kind IN ('early_help', 'child_in_need', 'child_protection') AND (({_SQL_OPEN}) OR {w(c='start_date')})"
+        ),
+        (
+            "children_need_help",
+            "missing",
+        ): f"SELECT family_id FROM missing_episode WHERE age < 18 AND {w(c='date')}",
+        ("children_need_help", "exploitation"): (
+            f"SELECT family_id FROM exploitation_risk WHERE age < 18 AND {w(c='date')}"
+        ),
+        ("worklessness", "out_of_work_benefit"): (
+            f"SELECT family_id FROM benefit WHERE age >= 18 AND kind IN {_OOW} AND {_SQL_OPEN}"
+        ),
+        ("worklessness", "neet_risk"): (
+            "SELECT family_id FROM (SELECT *, max(CAST(date AS DATE)) OVER (PARTITION BY person_id) AS latest "
+            f"FROM neet WHERE age BETWEEN 16 AND 24 AND {w(c='date')}) "
+            "WHERE CAST(date AS DATE) = latest AND kind IN ('neet', 'roni_red', 'roni_amber')"
+        ),
+        ("worklessness", "financial_exclusion"): (
+            f"SELECT family_id FROM housing WHERE kind IN ('rent_arrears', 'eviction_notice', 'debt') AND {w(c='date')}"
+        ),
+        ("domestic_abuse", "incident"): f"SELECT family_id FROM domestic_abuse WHERE {w(c='date')}",
+        ("domestic_abuse", "marac"): f"SELECT family_id FROM marac WHERE {w(c='date')}",
+        ("health", "health_record"): f"SELECT family_id FROM health WHERE {w(c='date')}",
+        ("health", "ae_attendance"): (
+            f"SELECT family_id FROM ae_attendance WHERE age < 18 AND {w(c='date')} "
+            "GROUP BY family_id, person_id HAVING count(*) >= 3"
+        ),
+    }
+
+
+def _sql_county(folder, as_of: date):
+    """The county's extracts as DuckDB tables joined to their true person, family and age at as_of."""
+    import duckdb
+
+    from priority_families.ingest.schema import FACT_KINDS
+
+    con = duckdb.connect()
+    con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+    con.execute(
+        f"""CREATE TABLE people AS SELECT person_id, family_id, year(getvariable('as_of')) - year(dob)
+             - CASE WHEN strftime(getvariable('as_of'), '%m%d') < strftime(dob, '%m%d') THEN 1 ELSE 0 END AS age
+           FROM read_csv('{folder}/truth/people.csv', types={{'dob': 'DATE'}}) WHERE family_id IS NOT NULL"""
+    )
+    con.execute(f"CREATE TABLE rec AS SELECT * FROM read_csv('{folder}/truth/records.csv', all_varchar=true)")
+    con.execute(
+        """CREATE TABLE terms AS WITH y AS (SELECT range AS yr FROM range(2000, 2040)),
+           t AS (SELECT yr || '-autumn' AS label, make_date(yr, 9, 1) AS s, make_date(yr, 12, 31) AS e FROM y
+                 UNION ALL SELECT yr || '-spring', make_date(yr, 1, 1), make_date(yr, 3, 31) FROM y
+                 UNION ALL SELECT yr || '-summer', make_date(yr, 4, 1), make_date(yr, 7, 31) FROM y)
+           SELECT * FROM t WHERE e <= getvariable('as_of') ORDER BY e DESC LIMIT 3"""
+    )
+    for name in FACT_KINDS:
+        con.execute(
+            f"""CREATE TABLE {name} AS SELECT f.*, p.person_id, p.family_id, p.age
+                FROM read_csv('{folder}/{name}.csv', all_varchar=true) AS f
+                JOIN rec AS r USING (source, record_id) JOIN people AS p ON p.person_id = r.person_id"""
+        )
+    return con
+
+
+def _oracle_county(folder) -> dict[str, tuple[list[TruePerson], list[CleanFact]]]:
+    """Every true family with its members and their facts, typed as synth hands them to the oracle."""
+    import csv
+    from collections import defaultdict
+
+    from priority_families.ingest.schema import FACT_KINDS, ColumnType
+
+    def typed(column, raw: str):
+        if raw == "":
+            return None
+        return {ColumnType.DATE: date.fromisoformat, ColumnType.INTEGER: int, ColumnType.NUMBER: float}.get(
+            column.type, str
+        )(raw)
+
+    with open(folder / "truth/records.csv") as f:
+        owner = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+    facts: dict[str, list[CleanFact]] = defaultdict(list)
+    for name, kind in FACT_KINDS.items():
+        with open(folder / f"{name}.csv") as f:
+            for r in csv.DictReader(f):
+                pid = owner[(r["source"], r["record_id"])]
+                values = {c.name: typed(c, r[c.name]) for c in kind.columns}
+                facts[pid].append(CleanFact(name, pid, r["source"], r["record_id"], values))
+    families: dict[str, tuple[list[TruePerson], list[CleanFact]]] = defaultdict(lambda: ([], []))
+    with open(folder / "truth/people.csv") as f:
+        for p in csv.DictReader(f):
+            if p["family_id"]:
+                members, family_facts = families[p["family_id"]]
+                members.append(TruePerson(p["person_id"], date.fromisoformat(p["dob"]), p["sex"]))
+                family_facts.extend(facts[p["person_id"]])
+    return families
+
+
+@pytest.fixture(scope="module")
+def county_both_ways(county):
+    """The shared synthetic county read twice: as SQL tables, and as oracle inputs (built once)."""
+    from synth_support import AS_OF as county_as_of
+
+    folder, _ = county
+    return county_as_of, _sql_county(folder, county_as_of), _oracle_county(folder)
+
+
+@pytest.mark.parametrize(
+    ("plan", "queries"),
+    [(NAT, _sql_national()), (NOTTS, _sql_phase2("100")), (WARKS, _sql_phase2("150"))],
+)
+def test_oracle_agrees_with_an_independent_sql_reading_on_a_synthetic_county(
+    county_both_ways, plan, queries
+) -> None:
+    as_of, con, families = county_both_ways
+    by_sql = {(fid, *line) for line, sql in queries.items() for (fid,) in con.execute(sql).fetchall()}
+    by_oracle = {
+        (fid, *line)
+        for fid, (members, facts) in families.items()
+        for line in indicator_lines(plan, as_of, members, facts)
+    }
+    assert len(by_oracle) > 50 and {(h, line) for _, h, line in by_oracle} <= set(queries)
+    assert by_sql == by_oracle
