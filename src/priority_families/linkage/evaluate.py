@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -127,11 +128,10 @@ def family_id_stability(
 ) -> StabilityEvaluation:
     """Share of truly continuing families whose (majority) family id of ours is the same in both stores."""
     lineage = str(truth_file(after_truth, "family_lineage.csv")).replace("'", "''")
-    ours: dict[str, str] = {}
+    ours: dict[str, Any] = {}
     for label, con, truth_dir in (("before", before, before_truth), ("after", after, after_truth)):
-        _load_truth(con, truth_dir)
         path = str(truth_file(truth_dir, "records.csv")).replace("'", "''")
-        ours[label] = con.execute(
+        ours[label] = con.sql(
             f"""
             SELECT t.family_id AS true_family, mode(fm.family_id) AS family_id
             FROM (SELECT DISTINCT source, record_id, family_id FROM read_csv('{path}', header = true,
@@ -140,7 +140,7 @@ def family_id_stability(
             JOIN family_members fm ON fm.person_id = rp.person_id
             GROUP BY t.family_id
             """
-        ).fetch_arrow_table()
+        ).to_arrow_table()
     work = duckdb.connect()
     work.register("ours_before", ours["before"])
     work.register("ours_after", ours["after"])
