@@ -37,7 +37,8 @@ def _load(plan: str):
 def list_plans() -> None:
     """The shipped plans."""
     table = Table(title="Shipped Outcomes Plans")
-    for name in ("id", "status", "authority", "headlines", "eligible when"):
+    table.add_column("id", no_wrap=True)
+    for name in ("status", "authority", "headlines", "eligible when"):
         table.add_column(name)
     for plan_id in library_ids():
         plan = load_plan(plan_id)

@@ -1,0 +1,207 @@
+"""Plan files: the shipped library validates, bad files are reported by file/line/field, parameters change."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sqlglot
+from typer.testing import CliRunner
+
+from priority_families.cli.app import app
+from priority_families.identify.compile import compile_plan, in_dialect
+from priority_families.plans.loader import PlanError, library_files, library_ids, load_plan, load_plan_file
+from priority_families.plans.parameters import ParameterError, set_parameter
+from priority_families.plans.render import render_html, render_markdown
+from priority_families.plans.schema import PlanStatus
+
+SHIPPED = ("national-2012", "nottinghamshire-2015", "warwickshire-2015", "supporting-families-2022")
+
+MINIMAL = """\
+id: test-plan
+name: Test plan
+authority: Testshire
+eligibility:
+  kind: at_least
+  at_least: 1
+headlines:
+  - id: crime
+    title: Crime
+    indicators:
+      - id: offence
+        label: An offence in the last 12 months
+        who: any_member
+        fact: offence
+        window: {kind: months_back, months: 12}
+        evidence: Police
+money:
+  attachment_fee: 1000
+  results_payment: 800
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _problem(tmp_path: Path, text: str):
+    with pytest.raises(PlanError) as info:
+        load_plan_file(_write(tmp_path, text))
+    return info.value.problems
+
+
+def test_every_shipped_plan_validates():
+    assert set(SHIPPED) <= set(library_ids())
+    for plan_id in SHIPPED:
+        plan = load_plan(plan_id)
+        assert plan.id == plan_id == library_files()[plan_id].stem
+    assert load_plan("supporting-families-2022").status is PlanStatus.TEMPLATE
+    assert len(load_plan("supporting-families-2022").headlines) == 10
+    assert load_plan("supporting-families-2022").eligibility.at_least == 3
+
+
+def test_minimal_plan_loads(tmp_path):
+    plan = load_plan_file(_write(tmp_path, MINIMAL))
+    assert plan.indicators()[0][1].threshold == 1
+
+
+def test_wrong_type_names_file_line_and_field(tmp_path):
+    text = MINIMAL.replace("window: {kind: months_back, months: 12}",
+                           "window: {kind: months_back, months: 12}\n        threshold: lots")
+    (p,) = _problem(tmp_path, text)
+    assert p.file.endswith("plan.yaml")
+    assert p.line == 16
+    assert p.field == "headlines[crime].indicators[offence].threshold"
+    assert "number" in p.reason
+
+
+def test_unknown_fact_is_reported_at_the_indicator(tmp_path):
+    (p,) = _problem(tmp_path, MINIMAL.replace("fact: offence", "fact: offences"))
+    assert p.line == 11  # the indicator's first line: the check spans fields
+    assert "unknown fact 'offences'" in p.reason
+
+
+def test_kind_outside_the_vocabulary(tmp_path):
+    text = MINIMAL.replace("fact: offence", "fact: exclusion\n        kinds: [fixed, expelled]")
+    (p,) = _problem(tmp_path, text)
+    assert "expelled" in p.reason and p.field == "headlines[crime].indicators[offence]"
+
+
+def test_missing_field_points_at_its_parent(tmp_path):
+    (p,) = _problem(tmp_path, MINIMAL.replace("        evidence: Police\n", ""))
+    assert p.field == "headlines[crime].indicators[offence].evidence"
+    assert p.line == 11
+    assert "required" in p.reason.lower()
+
+
+def test_unknown_field_is_refused(tmp_path):
+    (p,) = _problem(tmp_path, MINIMAL.replace("  results_payment: 800", "  results_payment: 800\n  bonus: 5"))
+    assert (p.field, p.line) == ("money.bonus", 20)
+
+
+def test_eligibility_naming_an_unknown_headline(tmp_path):
+    text = MINIMAL.replace("  kind: at_least\n  at_least: 1",
+                           "  kind: all_or_n_plus\n  core: [crime, school]\n  n: 1\n  plus: crime")
+    (p,) = _problem(tmp_path, text)
+    assert "unknown headlines ['school']" in p.reason
+
+
+def test_several_problems_are_all_reported(tmp_path):
+    text = MINIMAL.replace("who: any_member", "who: grandparent").replace("attachment_fee: 1000",
+                                                                          "attachment_fee: -5")
+    problems = _problem(tmp_path, text)
+    assert {p.field.split(".")[-1] for p in problems} == {"who", "attachment_fee"}
+    assert sorted(p.line for p in problems) == [13, 18]
+
+
+def test_yaml_syntax_error_has_a_line(tmp_path):
+    (p,) = _problem(tmp_path, MINIMAL.replace("  at_least: 1", "  at_least: [1"))
+    assert p.field == "(yaml)" and p.line >= 6
+
+
+def test_window_needs_its_length(tmp_path):
+    (p,) = _problem(tmp_path, MINIMAL.replace("{kind: months_back, months: 12}", "{kind: last_terms}"))
+    assert "terms" in p.reason and p.field.endswith("window")
+
+
+def test_share_of_sessions_needs_attendance(tmp_path):
+    text = MINIMAL.replace("        evidence: Police", "        aggregate: share_of_sessions\n        evidence: Police")
+    (p,) = _problem(tmp_path, text)
+    assert "share_of_sessions" in p.reason
+
+
+def test_set_parameter_by_short_and_long_path():
+    plan = load_plan("nottinghamshire-2015")
+    short = set_parameter(plan, "education.absence_threshold", "0.15")
+    long = set_parameter(plan, "education.absence.threshold", "0.2")
+    assert short.headline("education").indicators[0].threshold == 0.15
+    assert long.headline("education").indicators[0].threshold == 0.2
+    assert plan.headline("education").indicators[0].threshold == 0.10  # the original is unchanged
+    assert set_parameter(plan, "eligibility.at_least", "3").eligibility.at_least == 3
+    months = set_parameter(plan, "crime_asb.offence.window.months", "6")
+    assert months.headline("crime_asb").indicators[0].window.months == 6
+
+
+@pytest.mark.parametrize("path", ["education.nothing_threshold", "sport.goal_threshold", "education"])
+def test_set_parameter_refuses_unknown_paths(path):
+    with pytest.raises(ParameterError):
+        set_parameter(load_plan("nottinghamshire-2015"), path, "1")
+
+
+def test_set_parameter_revalidates():
+    with pytest.raises(ParameterError):
+        set_parameter(load_plan("nottinghamshire-2015"), "eligibility.at_least", "9")
+
+
+def test_results_factors_are_exact_fractions():
+    notts = load_plan("nottinghamshire-2015")
+    factors = {m.id: m.tests[0].factor_fraction() for h in notts.headlines for m in h.results if m.tests}
+    assert factors["offending_reduced"] == Fraction(67, 200)
+    assert factors["fewer_callouts"] == Fraction(4, 15)
+    warks = load_plan("warwickshire-2015")
+    offending = warks.headline("crime_asb").results[0].tests[0]
+    assert (offending.factor_fraction(), offending.baseline_window.months) == (Fraction(67, 100), 6)
+
+
+@pytest.mark.parametrize("plan_id", SHIPPED)
+def test_generated_sql_parses_as_spark(plan_id):
+    statements = in_dialect(compile_plan(load_plan(plan_id), date(2015, 8, 31)), "spark")
+    assert len(statements) == 5
+    for st in statements:
+        parsed = sqlglot.parse_one(st.sql, read="spark")
+        assert parsed is not None and parsed.find(sqlglot.exp.Select) is not None
+        assert "DATE_DIFF('day'" not in st.sql  # transpiled, not passed through
+
+
+@pytest.mark.parametrize("plan_id", SHIPPED)
+def test_explain_renders_the_sign_off_document(plan_id):
+    plan = load_plan(plan_id)
+    md = render_markdown(plan)
+    for column in ("Substantial change", "Baseline measure", "Significant progress", "Sustained period",
+                   "Source of information"):
+        assert column in md or plan.status is PlanStatus.TEMPLATE
+    for h in plan.headlines:
+        assert h.title in md
+        for i in h.indicators:
+            assert i.label in md
+    page = render_html(plan)
+    assert page.startswith("<!DOCTYPE html>") and "<table>" in page and "&amp;" not in plan.name
+
+
+def test_cli_plan_commands(tmp_path):
+    runner = CliRunner()
+    listed = runner.invoke(app, ["plan", "list"])
+    assert listed.exit_code == 0 and "nottinghamshire-2015" in listed.output
+    good = runner.invoke(app, ["plan", "validate", str(_write(tmp_path, MINIMAL))])
+    assert good.exit_code == 0 and "valid" in good.output
+    bad = runner.invoke(app, ["plan", "validate", str(_write(tmp_path, MINIMAL.replace("fact: offence", "fact: x")))])
+    assert bad.exit_code == 1 and "plan.yaml:11" in bad.output
+    out = tmp_path / "notts.html"
+    explained = runner.invoke(app, ["plan", "explain", "nottinghamshire-2015", "--format", "html", "--out", str(out)])
+    assert explained.exit_code == 0 and "Significant progress" in out.read_text()
+    shown = runner.invoke(app, ["plan", "show", "warwickshire-2015"])
+    assert shown.exit_code == 0 and "id: warwickshire-2015" in shown.output
