@@ -253,13 +253,19 @@ class _Family:
     def __init__(self, members: Iterable[TruePerson], facts: Iterable[CleanFact]) -> None:
         self.people = {m.person_id: m for m in members}
         self._by_person: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        self._who: dict[tuple[AgeGroup | None, date], list[str]] = {}
         for f in facts:
             if f.person_id in self.people:
                 self._by_person[(f.fact, f.person_id)].append(f.values)
 
     def who(self, group: AgeGroup | None, d: date) -> list[str]:
-        """Member ids in an age group at d (None = any member), in a stable order."""
-        return sorted(pid for pid, p in self.people.items() if group is None or in_age_group(p.dob, d, group))
+        """Member ids in an age group at d (None = any member), in a stable order; kept per (group, d)."""
+        key = (group, d)
+        if key not in self._who:
+            self._who[key] = sorted(
+                pid for pid, p in self.people.items() if group is None or in_age_group(p.dob, d, group)
+            )
+        return self._who[key]
 
     def rows(self, fact: str, pid: str) -> list[dict]:
         return self._by_person.get((fact, pid), [])
@@ -267,10 +273,17 @@ class _Family:
     def count_dated(
         self, fact: str, pid: str, d: date, months: int, kinds: frozenset[str] | None = None
     ) -> int:
+        """Records of one person dated in (d - months, d], of the given kinds (None = any)."""
+        rows = self.rows(fact, pid)
+        if not rows:
+            return 0
+        since = add_months(d, -months)
         return sum(
             1
-            for v in self.rows(fact, pid)
-            if in_window(v.get("date"), d, months) and (kinds is None or v.get("kind") in kinds)
+            for v in rows
+            if (x := v.get("date")) is not None
+            and since < x <= d
+            and (kinds is None or v.get("kind") in kinds)
         )
 
     def family_count(self, fact: str, d: date, months: int, kinds: frozenset[str] | None = None) -> int:
