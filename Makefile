@@ -17,7 +17,7 @@ setup: $(BIN)/pf
 
 demo: setup
 	$(BIN)/pf synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1
-	$(BIN)/pf ingest demo/extracts --workspace demo/workspace
+	$(BIN)/pf identify demo/extracts --as-of $(DEMO_AS_OF) --workspace demo/workspace --out demo/out
 
 test: setup
 	$(BIN)/python -m pytest -q
