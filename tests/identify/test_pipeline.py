@@ -141,7 +141,7 @@ def test_whatif_reports_gains_and_losses_without_changing_the_store(county):
 
 
 def test_a_failing_refresh_publishes_nothing(county, tmp_path):
-    extracts, ws, _ = county
+    _, ws, _ = county
     before = ws.store_path.read_bytes()
     bad = tmp_path / "bad"
     bad.mkdir()
