@@ -56,3 +56,21 @@ def make_records(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], sou
             f"INSERT INTO records ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
             [values.get(n) for n in names],
         )
+
+
+def filler(n: int = 60, seed: int = 0) -> list[dict[str, Any]]:
+    """`n` unrelated people with made-up distinct names, dates and addresses.
+
+    Term frequencies are estimated from the data itself, so a table of three SARAH OKAFORs says SARAH
+    is the commonest name there is; filler gives names realistic frequencies.
+    """
+    syllables = ["BA", "KE", "LI", "MO", "RU", "SA", "TE", "VI", "DO", "NA", "PE", "GU"]
+    rows = []
+    for i in range(n):
+        j = i + seed * n
+        first = syllables[j % 12] + syllables[(j // 12) % 12] + "N"
+        last = syllables[(j * 7) % 12] + syllables[(j // 3) % 12] + "TON"
+        dob = date(1940 + j % 70, 1 + j % 12, 1 + j % 28).isoformat()
+        rows.append(record(first, last, dob, sex="MF"[j % 2], postcode=f"NG{10 + j % 9} {j % 9}ZZ",
+                           address=f"{100 + j} FILLER RD"))
+    return rows

@@ -194,7 +194,7 @@ def score_descriptions(
     threads = con.execute("SELECT current_setting('threads')").fetchall()[0]
     if threads:
         work.execute(f"SET threads = {int(threads[0])}")
-    work.register("incoming", con.sql(f"SELECT * FROM {descriptions}").fetch_arrow_table())
+    work.register("incoming", con.sql(f"SELECT * FROM {descriptions}").to_arrow_table())
     work.execute(f"CREATE TABLE {SPLINK_INPUT} AS SELECT * FROM incoming")
     work.unregister("incoming")
     n = work.execute(f"SELECT count(*) FROM {SPLINK_INPUT}").fetchall()[0][0]
@@ -212,7 +212,7 @@ def score_descriptions(
     )
     result = work.sql(
         f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {predicted.physical_name}"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     work.close()
     con.register("scored_incoming", result)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {out_table} AS SELECT * FROM scored_incoming")
