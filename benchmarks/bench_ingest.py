@@ -1,0 +1,104 @@
+"""Time and peak memory of ingest against the I/O floor: DuckDB's plain `read_csv` of the same files.
+
+Usage: .venv/bin/python benchmarks/bench_ingest.py [PEOPLE ...] [--cache DIR] [--threads N]
+
+For each size a synthetic county is generated once into `--cache` (default /tmp/pf-bench-ingest) and
+reused. Each measurement runs in a fresh child process so its peak resident memory (ru_maxrss) is its own:
+- floor: `CREATE TABLE AS SELECT * FROM read_csv(file, all_varchar=true)` for every fact file, into a
+  file-backed DuckDB database, then CHECKPOINT;
+- ingest: `ingest_to_workspace` (staging store, validation, standardisation, publish, rejects.csv).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2015, 7, 31)
+
+
+def floor(extracts: Path, work: Path, threads: int | None) -> dict:
+    import duckdb
+
+    from priority_families.ingest.schema import FACT_KINDS
+
+    started = time.perf_counter()
+    con = duckdb.connect(str(work / "floor.duckdb"))
+    if threads:
+        con.execute(f"SET threads = {threads}")
+    rows = 0
+    for path in sorted(extracts.glob("*.csv")):
+        if path.stem in FACT_KINDS:
+            con.execute(f"CREATE TABLE {path.stem} AS SELECT * FROM read_csv(?, all_varchar = true)", [str(path)])
+            rows += con.execute(f"SELECT count(*) FROM {path.stem}").fetchall()[0][0]
+    con.execute("CHECKPOINT")
+    con.close()
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def ingest(extracts: Path, work: Path, threads: int | None) -> dict:
+    from priority_families.config import Settings
+    from priority_families.engine import Workspace
+    from priority_families.ingest import ingest_to_workspace
+
+    started = time.perf_counter()
+    report = ingest_to_workspace(Workspace(Settings(workspace=work / "ws", threads=threads)), extracts, AS_OF)
+    return {"seconds": time.perf_counter() - started, "rows": report.rows_read, "rejected": report.rows_rejected}
+
+
+def measure(mode: str, extracts: Path, threads: int | None) -> dict:
+    """Run one measurement in a child process; return its figures and peak RSS."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-ingest-{mode}-") as work:
+        args = [sys.executable, __file__, "--child", mode, str(extracts), work]
+        if threads:
+            args += ["--threads", str(threads)]
+        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def county(people: int, cache: Path) -> Path:
+    out = cache / f"county-{people}"
+    if not (out / "refresh.yaml").exists():
+        from priority_families.synth.county import generate
+
+        shutil.rmtree(out, ignore_errors=True)
+        generate(out, people, AS_OF, seed=1)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("people", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "pf-bench-ingest")
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, extracts, work = args.child
+        result = (floor if mode == "floor" else ingest)(Path(extracts), Path(work), args.threads)
+        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+    print("| people | rows | input MiB | floor s | floor peak MiB | ingest s | ingest peak MiB | time ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for people in args.people:
+        extracts = county(people, args.cache)
+        size = sum(p.stat().st_size for p in extracts.glob("*.csv")) / 2**20
+        low = measure("floor", extracts, args.threads)
+        full = measure("ingest", extracts, args.threads)
+        assert low["rows"] == full["rows"], (low, full)
+        print(f"| {people:,} | {full['rows']:,} | {size:.0f} | {low['seconds']:.1f} | {low['peak_rss_mib']:.0f} "
+              f"| {full['seconds']:.1f} | {full['peak_rss_mib']:.0f} | {full['seconds'] / low['seconds']:.1f} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
