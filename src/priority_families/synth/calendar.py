@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 DAY = timedelta(days=1)
 
@@ -17,8 +18,10 @@ def add_months(d: date, months: int) -> date:
     """`d` moved by whole calendar months, the day clamped to the target month's last day."""
     index = d.year * 12 + (d.month - 1) + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(d.day, last))
+    day = d.day
+    if day > 28:
+        day = min(day, calendar.monthrange(year, month + 1)[1])
+    return date(year, month + 1, day)
 
 
 def add_years(d: date, years: int) -> date:
@@ -54,7 +57,8 @@ def term_label(year: int, season: str) -> str:
     return f"{year}-{season}"
 
 
-def terms_between(start: date, end: date) -> list[tuple[str, date, date]]:
+@lru_cache(maxsize=64)
+def terms_between(start: date, end: date) -> tuple[tuple[str, date, date], ...]:
     """Every term (label, first day, last day) that starts on or after `start` and ends on or before `end`."""
     out: list[tuple[str, date, date]] = []
     for year in range(start.year, end.year + 1):
@@ -62,13 +66,13 @@ def terms_between(start: date, end: date) -> list[tuple[str, date, date]]:
             first, last = term_dates(year, season)
             if first >= start and last <= end:
                 out.append((term_label(year, season), first, last))
-    return out
+    return tuple(out)
 
 
 def last_terms(d: date, n: int = 3) -> list[tuple[str, date, date]]:
     """The `n` most recent terms whose end date is on or before `d`, oldest first."""
     candidates = terms_between(date(d.year - 2, 1, 1), d)
-    return candidates[-n:]
+    return list(candidates[-n:])
 
 
 def academic_year_start(d: date) -> int:

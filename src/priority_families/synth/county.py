@@ -136,7 +136,8 @@ class CountyWriter:
                    hard_cases: list[tuple[str, str, str]]) -> None:
         family_state = _FamilyState()
         for k, as_of in enumerate(self.timeline.as_ofs):
-            shown = [r for r in records if r.visible(as_of, self.timeline.window_start(k))]
+            window_start = self.timeline.window_start(k)
+            shown = [r for r in records if r.visible(as_of, window_start)]
             self._write_refresh(k, as_of, people, shown, family_state)
             for row in hard_cases:
                 self.writers[k].truth_row("hard_cases", list(row))

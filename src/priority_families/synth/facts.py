@@ -170,7 +170,7 @@ class UnitFacts:
         if not terms:
             return
         overrides: dict[str, tuple[int, int, int]] = {}
-        if self.boundary():
+        if self.rng.random() < 0.05:
             overrides = self.absence_edge(person)
         rate = 0.02 + rng.random() * 0.05 + t * rng.uniform(0.0, 0.35)
         unauth_share = min(0.9, 0.2 + 0.6 * t)
@@ -195,7 +195,7 @@ class UnitFacts:
             return {}
         terms = last_terms(as_of)
         sizes = (140, 120, 140)  # 400 sessions: 10% = 40, 15% = 60
-        case = self.rng.randrange(4)
+        case = self.state.turn("absence", 4)
         unauth_total, auth_total, name = (
             (20, 20, "absence_overall_10pct"), (19, 20, "absence_overall_9.75pct"),
             (60, 0, "absence_unauthorised_15pct"), (59, 0, "absence_unauthorised_14.75pct"),
@@ -212,7 +212,7 @@ class UnitFacts:
         rng, t = self.rng, person.propensity
         fixed_rate = 0.01 + 1.5 * t * t
         edge_terms: list[tuple[str, date, date]] = []
-        if self.boundary():
+        if self.rng.random() < 0.04:
             as_of = self.edge_as_of()
             if 5 <= age_on(person.dob, as_of) <= 15:
                 edge_terms = last_terms(as_of, 4)
@@ -233,7 +233,7 @@ class UnitFacts:
                                  start + timedelta(days=rng.randrange(60, 400)), kind=kind)
         if edge_terms:
             before, *last3 = edge_terms
-            count = 3 if rng.random() < 0.5 else 2
+            count = 3 - self.state.turn("fixed_exclusions", 2)
             self.state.tag(f"fixed_exclusions_{count}_in_last_3_terms", person, last3[-1][2].isoformat())
             dates = [last3[0][1], last3[1][1] + timedelta(days=10), last3[2][2]][:count]
             if count == 2:
@@ -248,7 +248,7 @@ class UnitFacts:
         if self.boundary():
             as_of = self.edge_as_of()
             if 5 <= age_on(person.dob, as_of) <= 15:
-                closed = self.rng.random() < 0.5
+                closed = self.state.turn("education_spell", 2) == 1
                 end = as_of - DAY if closed else as_of
                 self.state.tag("education_spell_ends_" + ("day_before_as_of" if closed else "on_as_of"),
                                person, as_of.isoformat())
@@ -326,7 +326,7 @@ class UnitFacts:
         if self.boundary():
             as_of = self.edge_as_of()
             if age_on(person.dob, as_of) >= 18:
-                closed = rng.random() < 0.5
+                closed = self.state.turn("benefit_spell", 2) == 1
                 self.state.tag("benefit_spell_ends_" + ("day_before_as_of" if closed else "on_as_of"),
                                person, as_of.isoformat())
                 self.maker.spell("benefit", "dwp", person, add_months(as_of, -7), as_of - DAY if closed else as_of,
@@ -346,7 +346,7 @@ class UnitFacts:
         if self.boundary():
             as_of = self.edge_as_of()
             if 16 <= age_on(person.dob, as_of) <= 24:
-                latest_eet = rng.random() < 0.5
+                latest_eet = self.state.turn("neet", 2) == 1
                 first, second = ("neet", "eet") if latest_eet else ("eet", "neet")
                 self.state.tag("neet_latest_" + second, person, as_of.isoformat())
                 self.maker.dated("neet", "connexions", person, add_months(as_of, -8), kind=first)
@@ -393,7 +393,7 @@ class UnitFacts:
         age = age_on(person.dob, as_of)
         if age < 0:
             return
-        inside = rng.random() < 0.5
+        inside = self.state.turn("edge", 2) == 0
         on = add_months(as_of, -12) + (DAY if inside else timedelta(0))
         if rng.random() < 0.15:
             on = as_of if inside else as_of + DAY  # on as_of counts; the day after is not yet known
@@ -404,7 +404,7 @@ class UnitFacts:
         if 11 <= age <= 17:
             choices += ["missing_episode", "exploitation_risk", "social_care"]
         fact = rng.choice(choices)
-        label = f"edge_{fact}_" + ("in" if inside else "out")
+        label = f"edge_{fact}_" + ("on_as_of" if on == as_of else "in" if inside else "out")
         if fact == "offence":
             self.maker.dated("offence", "youth_justice" if age < 18 else "police", person, on, gravity=3)
         elif fact in ("asb_incident", "missing_episode"):

@@ -50,6 +50,8 @@ def source_view(rng: random.Random, person: Person, source: str) -> tuple[str, s
         last = rng.choice((f"{a} {b}", f"{a}{b}", a, b))
     if rng.random() < 0.5:
         first, last = ascii_fold(first), ascii_fold(last)
+    if " " in last and rng.random() < 0.4:
+        last = rng.choice((last.replace(" ", ""), last.replace(" ", "-")))
     if "'" in last and rng.random() < 0.4:
         last = rng.choice((last.replace("'", ""), last.replace("'", " ")))
     person.views[source] = (first, last)

@@ -12,6 +12,7 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from priority_families.ingest.identifiers import make_nhs_number, make_ni_number, make_upn
 from priority_families.synth.calendar import add_months, add_years, age_on, birthday_turning
@@ -38,13 +39,17 @@ class Timeline:
 
     def window_start(self, k: int) -> date:
         """Extracts of refresh `k` hold about 3 years of history: dates after this one."""
-        return add_years(self.as_ofs[k], -3)
+        return self._window_starts[k]
 
-    @property
+    @cached_property
+    def _window_starts(self) -> tuple[date, ...]:
+        return tuple(add_years(d, -3) for d in self.as_ofs)
+
+    @cached_property
     def start(self) -> date:
         return self.window_start(0)
 
-    @property
+    @cached_property
     def history_start(self) -> date:
         """Spells may have started long before the extracts' window; people are placed from here."""
         return add_years(self.as_of, -8)
@@ -115,10 +120,17 @@ class PopulationState:
     next_place: int = 0
     recent_names: deque = field(default_factory=lambda: deque(maxlen=200))
     hard_cases: list[tuple[str, str, str]] = field(default_factory=list)  # (case, person_id, detail)
+    rotation: dict[str, int] = field(default_factory=dict)
 
     def place(self) -> int:
         self.next_place += 1
         return self.next_place - 1
+
+    def turn(self, name: str, n: int) -> int:
+        """0, 1, ..., n-1, 0, ... per name: planted edge cases take turns, so every variant occurs."""
+        count = self.rotation.get(name, 0)
+        self.rotation[name] = count + 1
+        return count % n
 
     def tag(self, case: str, person: Person, detail: str = "") -> None:
         self.hard_cases.append((case, person.person_id, detail))
@@ -199,7 +211,7 @@ def _children(state: PopulationState, count: int, mother_age: int, last: str,
         edge = rng.random()
         if edge < 0.03:
             k = rng.randrange(len(tl.as_ofs))
-            turning = rng.choice((18, 16, 5))
+            turning = (18, 16, 5)[state.turn("birthday", 3)]
             dob = birthday_turning(turning, tl.as_ofs[k])
             kid = new_person(state, sex, dob, first_name(rng, sex), last)
             state.tag(f"birthday_on_as_of_turning_{turning}", kid, tl.as_ofs[k].isoformat())
