@@ -1,0 +1,103 @@
+"""Benchmark identification: compiled plan SQL, outputs and workbook on a synthetic county.
+
+Ingest, linkage (taken from ground truth, to isolate this stage: Splink is benchmarked under Linkage) and
+households are set up first and timed separately; then, for every shipped plan, the identification SQL;
+then the CSV outputs and the workbook. Also checks agreement with the truth for every family.
+
+    .venv/bin/python benchmarks/bench_identify.py --people 100000 [--extracts DIR] [--threads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from priority_families.config import Settings
+from priority_families.engine import Workspace
+from priority_families.households import build_households
+from priority_families.identify.outputs import write_outputs
+from priority_families.identify.run import identify_families
+from priority_families.ingest.refresh import ingest_extracts
+from priority_families.linkage import TruthLinkage, link_records
+from priority_families.plans.loader import load_plan
+from priority_families.reports.workbook import write_workbook
+from priority_families.synth.county import generate
+
+PLANS = ("national-2012", "nottinghamshire-2015", "warwickshire-2015", "supporting-families-2022")
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, fn):  # noqa: ANN001, ANN201 - a tiny harness
+    started = time.perf_counter()
+    result = fn()
+    print(f"{label:<40} {time.perf_counter() - started:8.2f} s   peak RSS {peak_rss_mib():8.0f} MiB", flush=True)
+    return result
+
+
+def truth_agreement(con, extracts: Path, plan_id: str) -> tuple[int, int, int]:  # noqa: ANN001
+    """(same verdict and headlines, truth families with the same members as one of ours, truth families)."""
+    with (extracts / "truth" / "people.csv").open() as f:
+        family_of = {r["person_id"]: r["family_id"] for r in csv.DictReader(f) if r["family_id"]}
+    members: dict[str, set[str]] = {}
+    for pid, fid in family_of.items():
+        members.setdefault(fid, set()).add(pid)
+    ours: dict[str, set[str]] = {}
+    for fid, pid in con.execute("SELECT family_id, person_id FROM family_members").fetchall():
+        ours.setdefault(fid, set()).add(pid)
+    by_members = {frozenset(v): k for k, v in ours.items()}
+    cohort = {f: (bool(e), h) for f, e, h in con.execute("SELECT family_id, eligible, headlines FROM cohort").fetchall()}
+    with (extracts / "truth" / "families.csv").open() as f:
+        truth = list(csv.DictReader(f))
+    agree = matched = 0
+    for row in truth:
+        ours_id = by_members.get(frozenset(members.get(row["family_id"], ())))
+        expected = (row[f"{plan_id}_eligible"] == "true", row[f"{plan_id}_headlines"])
+        matched += ours_id is not None
+        agree += ours_id is not None and cohort.get(ours_id) == expected
+    return agree, matched, len(truth)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--extracts", type=Path, default=None, help="reuse a synthetic county folder")
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args()
+    as_of = date(2015, 8, 31)
+    with tempfile.TemporaryDirectory() as tmp:
+        extracts = args.extracts or Path(tmp) / "county"
+        if args.extracts is None:
+            timed(f"synth {args.people:,} people", lambda: generate(extracts, args.people, as_of, seed=1))
+        ws = Workspace(Settings(workspace=Path(tmp) / "ws", threads=args.threads))
+        with ws.publishing(fresh=True) as con:
+            report = timed("ingest (setup)", lambda: ingest_extracts(con, extracts, as_of))
+            timed("truth linkage (setup)", lambda: link_records(con, as_of, linker=TruthLinkage(extracts / "truth")))
+            timed("households (setup)", lambda: build_households(con, as_of))
+            for plan_id in PLANS:
+                plan = load_plan(plan_id)
+                s = timed(f"identify {plan_id}", lambda plan=plan: identify_families(con, plan, as_of))
+                if plan_id != "supporting-families-2022":
+                    agree, matched, total = truth_agreement(con, extracts, plan_id)
+                    print(f"    {s.families:,} families, {s.eligible:,} eligible, {s.indicator_hits:,} evidence rows; "
+                          f"truth: {matched:,}/{total:,} families with the same members, of which {agree:,} "
+                          "with the same verdict and headlines")
+            identify_families(con, load_plan("nottinghamshire-2015"), as_of)
+        print(f"records: {report.rows_accepted:,}")
+        with ws.connect() as con:
+            out = Path(tmp) / "out"
+            timed("outputs (cohort, members, evidence CSV)", lambda: write_outputs(con, out))
+            timed("workbook (cohort.xlsx)", lambda: write_workbook(con, out / "cohort.xlsx", "notts", str(as_of)))
+            for name in ("cohort.csv", "members.csv", "evidence.csv", "cohort.xlsx"):
+                print(f"    {name}: {(out / name).stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
