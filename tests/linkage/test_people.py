@@ -10,8 +10,8 @@ from datetime import date
 
 import duckdb
 import pytest
-from linkage.builders import filler, make_records, record
 
+from linkage.builders import filler, make_records, record
 from priority_families.linkage import LinkageSettings, link_records
 
 AS_OF = date(2015, 8, 31)
