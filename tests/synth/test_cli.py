@@ -18,3 +18,10 @@ def test_pf_synth_rejects_a_bad_date(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["synth", str(tmp_path / "c"), "--as-of", "2015-02-30"])
     assert result.exit_code == 1
     assert "not a date" in result.output
+
+
+def test_pf_synth_refuses_a_file_as_output(tmp_path: Path) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    result = CliRunner().invoke(app, ["synth", str(target), "--people", "10"])
+    assert result.exit_code == 1 and "not a folder" in result.output

@@ -26,6 +26,8 @@ def synth(
         as_of_date = date.fromisoformat(as_of)
     except ValueError:
         raise fail(f"--as-of {as_of!r} is not a date in YYYY-MM-DD form") from None
+    if out.exists() and not out.is_dir():
+        raise fail(f"{out} exists and is not a folder")
     with progress() as bar:
         task = bar.add_task("generating people", total=people)
         summary = generate(out, people, as_of_date, seed, follow_ups,
