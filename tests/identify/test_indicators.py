@@ -323,3 +323,43 @@ def test_nottinghamshire_needs_two_headlines(parts, eligible, headlines):
     facts = [f for part in parts for f in part()]
     out = run_family(NOTTS, [adult(), pupil()], facts)
     assert (out.eligible, out.headlines) == (eligible, headlines)
+
+
+# ------------------------------------------------------------------------------------------- evidence
+
+
+def _evidence(plan_id: str, people, facts) -> list[tuple]:
+    import duckdb
+    from builders import build_store
+    from conftest import shipped
+
+    from priority_families.identify.run import identify_families
+
+    con = duckdb.connect()
+    build_store(con, {"F1": people}, facts)
+    identify_families(con, shipped(plan_id), AS_OF)
+    rows = con.execute("SELECT indicator, person_id, record_id, value FROM indicator_hits ORDER BY record_id").fetchall()
+    con.close()
+    return rows
+
+
+def test_latest_record_evidence_is_the_latest_record_only():
+    yp = Person("Y", date(1997, 1, 1))
+    facts = [dated("neet", "Y", date(2015, 1, 1), kind="eet"), dated("neet", "Y", date(2015, 6, 1), kind="neet")]
+    assert _evidence(NOTTS, [adult(), yp], facts) == [("neet_risk", "Y", "R2", "neet")]
+
+
+def test_count_evidence_lists_every_record_in_the_window_and_none_outside():
+    days = [date(2015, 5, 1), date(2015, 2, 1), date(2014, 10, 1), date(2014, 6, 1)]
+    rows = _evidence(NOTTS, [adult(), pupil()], [dated("exclusion", "C", d, kind="fixed") for d in days])
+    assert [r[2] for r in rows] == ["R1", "R2", "R3"]
+
+
+def test_no_evidence_for_an_indicator_not_met():
+    days = [date(2015, 5, 1), date(2015, 2, 1)]
+    assert _evidence(NOTTS, [adult(), pupil()], [dated("exclusion", "C", d, kind="fixed") for d in days]) == []
+
+
+def test_custody_evidence_is_the_spell_with_the_release_date():
+    facts = [spell("justice", "A", date(2014, 1, 1), None, kind="custody", release_date=date(2016, 1, 1))]
+    assert _evidence(NOTTS, [adult()], facts) == [("custody_release", "A", "R1", "2016-01-01")]
