@@ -9,7 +9,8 @@ write the same place several ways. Places are built from every address descripti
   common description when its line is similar (jaro-winkler >= 0.85, tolerating a typo) — if that
   group has a UPRN'd description, it takes the commonest UPRN there; otherwise its place is the key;
 - a description without a house number is keyed by its whole normalised line + postcode;
-- a description without a postcode (or UPRN) takes the place its line names elsewhere, if exactly one.
+- a description without a postcode (or UPRN) takes the place its line names elsewhere, if exactly one;
+  a UPRN written without a postcode gives its UPRN to that line's place when the line has one postcode.
 
 Households are people at the same place; a family is a household with a child (under 18 at as_of).
 Family ids are kept across refreshes by `linkage.ids` (majority of members rule), so a family that moves
@@ -91,6 +92,22 @@ def resolve_places(con: duckdb.DuckDBPyConnection) -> int:
         ) u
         WHERE address_place.postcode_std IS NULL AND address_place.uprn IS NULL
           AND address_place.address_std = u.address_std
+        """
+    )
+    # ... and a UPRN written on a line without its postcode names the place of that line elsewhere, when
+    # the line is known in one postcode only.
+    con.execute(
+        """
+        UPDATE address_place SET place_id = u.place_id FROM (
+            SELECT a.place_id AS old_place, 'U' || any_value(b.uprn) AS place_id
+            FROM address_place a
+            JOIN address_place b ON b.address_std = a.address_std AND b.uprn IS NOT NULL AND b.postcode_std IS NULL
+            WHERE a.place_id LIKE 'A%' AND a.address_std IN (
+                SELECT address_std FROM address_place WHERE postcode_std IS NOT NULL
+                GROUP BY address_std HAVING count(DISTINCT postcode_std) = 1)
+            GROUP BY a.place_id HAVING count(DISTINCT b.uprn) = 1
+        ) u
+        WHERE address_place.place_id = u.old_place
         """
     )
     return con.execute("SELECT count(DISTINCT place_id) FROM address_place").fetchall()[0][0]
