@@ -1,0 +1,211 @@
+"""Attach families to lead workers and freeze their baselines, all or nothing.
+
+Attachment is the moment results are measured from, so everything a later claim is checked against is
+copied into the case record then: the plan (text and sha256), the refresh, the lines true for the
+family, every baseline count with the records behind it. Nothing here changes afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from django.db import IntegrityError, transaction
+
+from priority_families.engine import Workspace
+from priority_families.outcomes.baseline import FrozenBaseline, freeze_baselines
+from priority_families.outcomes.models import (
+    Attachment,
+    AuditEvent,
+    BaselineBenefit,
+    BaselineCount,
+    BaselineLine,
+    BaselineMember,
+    BaselineRecord,
+)
+from priority_families.plans.loader import plan_from_text
+from priority_families.plans.schema import Plan
+
+ATTACHMENT_COLUMNS = ("family_id", "attached_on", "lead_worker", "lead_agency")
+
+
+@dataclass(frozen=True)
+class AttachmentRequest:
+    family_id: str
+    attached_on: date
+    lead_worker: str
+    lead_agency: str
+    line: int = 0  # line in the CSV file it came from (0 when not from a file)
+
+
+@dataclass(frozen=True)
+class AttachProblem:
+    file: str
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.reason}"
+
+
+class AttachError(ValueError):
+    """Some attachments were refused; none were made. Carries every problem with its file/line/column."""
+
+    def __init__(self, problems: list[AttachProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class PublishedRefresh:
+    """The refresh attachments are taken from: its id, as_of and the exact plan it identified with."""
+
+    refresh_id: str
+    as_of: date
+    plan: Plan
+    plan_text: str
+
+    @property
+    def plan_sha256(self) -> str:
+        return hashlib.sha256(self.plan_text.encode()).hexdigest()
+
+
+def published_refresh(con: duckdb.DuckDBPyConnection) -> PublishedRefresh:
+    """Read the refresh id and the identification's plan from the published store."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "identify_run" not in tables:
+        raise AttachError([AttachProblem("store", 0, "identify_run", "no identification: run `pf identify` first")])
+    plan_id, as_of, text = con.execute("SELECT plan_id, as_of, plan_yaml FROM identify_run").fetchall()[0]
+    refresh_id = f"identify-{plan_id}-{as_of}"
+    if "refresh" in tables:
+        refresh_id = con.execute("SELECT refresh_id FROM refresh").fetchall()[0][0]
+    return PublishedRefresh(refresh_id, as_of, plan_from_text(text, "<identify_run>"), text)
+
+
+def read_attachments_csv(path: Path) -> list[AttachmentRequest]:
+    """Parse ATTACHMENTS.csv; every bad row is reported with its line and column, and none is kept."""
+    problems: list[AttachProblem] = []
+    requests: list[AttachmentRequest] = []
+    name = str(path)
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ATTACHMENT_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise AttachError([AttachProblem(name, 1, c, "missing column") for c in missing])
+        for row in reader:
+            line = reader.line_num
+            for column in ATTACHMENT_COLUMNS:
+                if not (row.get(column) or "").strip():
+                    problems.append(AttachProblem(name, line, column, "blank"))
+            text = (row.get("attached_on") or "").strip()
+            try:
+                attached_on = date.fromisoformat(text)
+            except ValueError:
+                if text:
+                    problems.append(AttachProblem(name, line, "attached_on", f"not a date YYYY-MM-DD: {text!r}"))
+                continue
+            requests.append(AttachmentRequest(row["family_id"].strip(), attached_on, row["lead_worker"].strip(),
+                                              row["lead_agency"].strip(), line))
+    if problems:
+        raise AttachError(problems)
+    return requests
+
+
+def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, refresh: PublishedRefresh,
+           file: str) -> list[AttachProblem]:
+    """Unknown or ineligible families, duplicates, dates after the refresh, families already attached."""
+    frame = pd.DataFrame({"family_id": [r.family_id for r in requests]})  # noqa: F841 - read by DuckDB
+    known = dict(con.execute(
+        "SELECT c.family_id, c.eligible FROM cohort c JOIN frame f ON f.family_id = c.family_id").fetchall())
+    attached = set(Attachment.objects.filter(family_id__in=[r.family_id for r in requests])
+                   .values_list("family_id", flat=True))
+    problems, seen = [], set()
+    for r in requests:
+        where = (file, r.line)
+        if r.family_id not in known:
+            problems.append(AttachProblem(*where, "family_id", f"unknown family {r.family_id} in {refresh.refresh_id}"))
+        elif not known[r.family_id]:
+            problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} is not eligible"))
+        if r.family_id in attached:
+            problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} is already attached"))
+        if r.family_id in seen:
+            problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} appears twice"))
+        seen.add(r.family_id)
+        if r.attached_on < refresh.as_of.replace(year=refresh.as_of.year - 1) or r.attached_on > date.today():
+            problems.append(AttachProblem(*where, "attached_on",
+                                          f"{r.attached_on} is not within a year before the refresh or today"))
+    return problems
+
+
+def _write(requests: list[AttachmentRequest], frozen: FrozenBaseline, refresh: PublishedRefresh,
+           actor: str) -> list[Attachment]:
+    """Create the attachments and their frozen rows in one transaction, with an audit row each."""
+    with transaction.atomic():
+        made = {
+            r.family_id: Attachment.objects.create(
+                family_id=r.family_id, attached_on=r.attached_on, lead_worker=r.lead_worker,
+                lead_agency=r.lead_agency, plan_id=refresh.plan.id, plan_sha256=refresh.plan_sha256,
+                plan_yaml=refresh.plan_text, refresh_id=refresh.refresh_id, refresh_as_of=refresh.as_of)
+            for r in requests
+        }
+        BaselineMember.objects.bulk_create(
+            BaselineMember(attachment=made[f], person_id=p, dob=d) for f, p, d in frozen.members)
+        BaselineLine.objects.bulk_create(
+            BaselineLine(attachment=made[f], headline=h, indicator=i, person_id=p, source=s, record_id=rid,
+                         fact_date=d, value=v) for f, h, i, p, s, rid, d, v in frozen.lines)
+        BaselineCount.objects.bulk_create(
+            BaselineCount(attachment=made[f], headline=h, measure=m, test_no=n, fact=fact, person_id=p,
+                          window_start=ws, window_end=we, count=c)
+            for f, h, m, n, fact, p, ws, we, c in frozen.counts)
+        BaselineRecord.objects.bulk_create(
+            BaselineRecord(attachment=made[f], headline=h, measure=m, test_no=n, person_id=p, source=s,
+                           record_id=rid, fact_date=d) for f, h, m, n, p, s, rid, d in frozen.records)
+        BaselineBenefit.objects.bulk_create(
+            BaselineBenefit(attachment=made[f], person_id=p, jsa_before=bool(jb), jsa_open_at_attachment=bool(jo),
+                            open_at_attachment=bool(o)) for f, p, jb, jo, o in frozen.benefits)
+        AuditEvent.objects.bulk_create(
+            AuditEvent(action="attach", family_id=r.family_id, actor=actor,
+                       detail={"attached_on": r.attached_on.isoformat(), "lead_worker": r.lead_worker,
+                               "lead_agency": r.lead_agency, "refresh_id": refresh.refresh_id,
+                               "plan_id": refresh.plan.id, "plan_sha256": refresh.plan_sha256})
+            for r in requests)
+    return list(made.values())
+
+
+def attach_families(workspace: Workspace, requests: list[AttachmentRequest], actor: str,
+                    file: str = "<request>") -> list[Attachment]:
+    """Attach every requested family and freeze its baseline, or attach none and raise `AttachError`."""
+    if not requests:
+        return []
+    with workspace.connect() as con:
+        refresh = published_refresh(con)
+        problems = _check(requests, con, refresh, file)
+        if problems:
+            raise AttachError(problems)
+        frame = pd.DataFrame({"family_id": [r.family_id for r in requests],  # noqa: F841 - read by DuckDB
+                              "attached_on": [r.attached_on for r in requests]})
+        con.execute("CREATE TEMP TABLE new_att AS SELECT family_id, CAST(attached_on AS DATE) AS attached_on "
+                    "FROM frame")
+        frozen = freeze_baselines(con, refresh.plan)
+    try:
+        return _write(requests, frozen, refresh, actor)
+    except IntegrityError as exc:  # another process attached one of them meanwhile
+        raise AttachError([AttachProblem(file, 0, "family_id", f"already attached: {exc}")]) from exc
+
+
+def attach_family(workspace: Workspace, family_id: str, attached_on: date, lead_worker: str, lead_agency: str,
+                  actor: str) -> Attachment:
+    """Attach one family (the web tracker's entry point)."""
+    request = AttachmentRequest(family_id, attached_on, lead_worker, lead_agency)
+    return attach_families(workspace, [request], actor)[0]
+
+
+def attach_from_csv(workspace: Workspace, path: Path, actor: str) -> list[Attachment]:
+    """`pf attach ATTACHMENTS.csv`: attach every row or none."""
+    return attach_families(workspace, read_attachments_csv(path), actor, file=str(path))

@@ -1,0 +1,320 @@
+"""Progress of every attached family at an evaluation date `e`, evaluated as SQL by DuckDB.
+
+The small case-record tables (attachments, frozen lines and baseline counts, attestations) are loaded
+into temporary DuckDB tables beside the latest refresh's `records`, and every results measure of each
+family's plan is one query over them (`measures.py`). The outcome is a set of tables:
+
+  measure_status   family_id, headline, measure, status, earliest, detail
+  line_status      family_id, headline, indicator, measure, status, earliest
+  headline_status  family_id, headline, status, earliest
+  family_routes    family_id, route          (routes by which the family could be claimed at e)
+
+Statuses: `met`, `not_yet` (with `earliest`, the first date it can be met if nothing new is recorded,
+when known), `not_applicable` (no line of it was true at attachment) and `awaiting_attestation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from itertools import groupby
+
+import duckdb
+import pandas as pd
+
+from priority_families.engine import Workspace
+from priority_families.identify.calendar import sql_date
+from priority_families.outcomes.measures import (
+    continuous_employment_sql,
+    in_list,
+    lit,
+    plan_tests,
+    started_in_window_sql,
+    test_sql,
+)
+from priority_families.outcomes.models import (
+    Attachment,
+    Attestation,
+    BaselineBenefit,
+    BaselineCount,
+    BaselineLine,
+    BaselineMember,
+)
+from priority_families.plans.loader import plan_from_text
+from priority_families.plans.schema import MeasureKind, Plan
+
+
+class Status(StrEnum):
+    MET = "met"
+    NOT_YET = "not_yet"
+    NOT_APPLICABLE = "not_applicable"
+    AWAITING_ATTESTATION = "awaiting_attestation"
+
+
+class Route(StrEnum):
+    SIGNIFICANT_SUSTAINED = "significant_sustained"
+    CONTINUOUS_EMPLOYMENT = "continuous_employment"
+    TURNED_AROUND = "turned_around"
+    PROGRESS_TO_WORK = "progress_to_work"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How long results must wait after attachment, where the plan data leaves it to the programme."""
+
+    wait_all_months: int | None = None  # every measure and route waits this long (national-2012: 6)
+    terms_after_attachment: bool = True  # a term-window measure needs its terms to end after attachment
+
+
+READINGS = {"national-2012": Reading(wait_all_months=6, terms_after_attachment=False)}
+TURNED_AROUND_HEADLINES = ("education", "crime_asb")
+FACTS_NEEDED = ("offence", "asb_incident", "school_attendance", "exclusion", "education_status", "social_care",
+                "missing_episode", "exploitation_risk", "benefit", "employment", "work_progress", "neet",
+                "housing", "domestic_abuse", "marac", "ae_attendance", "health", "asb_intervention", "justice")
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _load(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], columns: dict[str, str]) -> None:
+    """Create temp table `name` with typed columns from Python rows (small case-record tables only)."""
+    frame = _frame(rows, list(columns))  # noqa: F841 - read by DuckDB
+    cols = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols} FROM frame")
+
+
+def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachment]) -> None:
+    """Copy the attachments' frozen baselines and the attestations into temp tables on `con`."""
+    ids = [a.id for a in attachments]
+    families = [a.family_id for a in attachments]
+    _load(con, "att", [(a.family_id, a.attached_on, a.plan_id) for a in attachments],
+          {"family_id": "VARCHAR", "attached_on": "DATE", "plan_id": "VARCHAR"})
+    _load(con, "frozen_members", list(BaselineMember.objects.filter(attachment_id__in=ids)
+                                      .values_list("attachment__family_id", "person_id", "dob")),
+          {"family_id": "VARCHAR", "person_id": "VARCHAR", "dob": "DATE"})
+    _load(con, "att_lines", list(BaselineLine.objects.filter(attachment_id__in=ids).values_list(
+        "attachment__family_id", "headline", "indicator", "person_id").distinct()),
+          {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR", "person_id": "VARCHAR"})
+    _load(con, "att_counts", list(BaselineCount.objects.filter(attachment_id__in=ids).values_list(
+        "attachment__family_id", "headline", "measure", "test_no", "person_id", "count")),
+          {"family_id": "VARCHAR", "headline": "VARCHAR", "measure": "VARCHAR", "test_no": "INTEGER",
+           "person_id": "VARCHAR", "count": "BIGINT"})
+    _load(con, "att_benefit", list(BaselineBenefit.objects.filter(attachment_id__in=ids).values_list(
+        "attachment__family_id", "person_id", "jsa_before", "jsa_open_at_attachment", "open_at_attachment")),
+          {"family_id": "VARCHAR", "person_id": "VARCHAR", "jsa_before": "BOOLEAN",
+           "jsa_open_at_attachment": "BOOLEAN", "open_at_attachment": "BOOLEAN"})
+    _load(con, "attested", list(Attestation.objects.filter(family_id__in=families).values_list(
+        "family_id", "headline", "indicator").distinct()),
+          {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR"})
+
+
+def build_evaluation_records(con: duckdb.DuckDBPyConnection) -> None:
+    """Members (frozen at attachment and now) with their latest dates of birth, and their records."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE att_members AS "
+        "SELECT u.family_id, u.person_id, COALESCE(MAX(p.dob), MAX(u.dob)) AS dob FROM ("
+        "SELECT family_id, person_id, dob FROM frozen_members UNION ALL "
+        "SELECT fm.family_id, fm.person_id, CAST(NULL AS DATE) FROM family_members fm "
+        "JOIN att a ON a.family_id = fm.family_id) u LEFT JOIN persons p ON p.person_id = u.person_id "
+        "GROUP BY u.family_id, u.person_id"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ev_records AS SELECT m.family_id, m.person_id, m.dob, r.record_key, "
+        'r.fact, r.kind, r."date", r.start_date, r.end_date, r.term_start, r.possible_sessions, '
+        "r.authorised_absence, r.unauthorised_absence, r.source, r.record_id, "
+        'COALESCE(r."date", r.start_date, r.term_start) AS fact_date FROM att_members m '
+        "JOIN record_person rp ON rp.person_id = m.person_id JOIN records r ON r.record_key = rp.record_key "
+        f"WHERE r.fact IN {in_list(FACTS_NEEDED)}"
+    )
+
+
+def _waits_sql(plan: Plan) -> str:
+    """(headline, measure, months, terms) rows: how long each measure waits after attachment."""
+    reading = READINGS.get(plan.id, Reading())
+    rows = []
+    for h in plan.headlines:
+        for m in h.results:
+            months, terms = m.sustained_months, False
+            if all(t.kind is MeasureKind.SPELL_LASTED for t in m.tests):
+                months = None
+            has_terms = any(t.progress_window is not None and t.progress_window.terms for t in m.tests)
+            if m.sustained_months is None and has_terms and reading.terms_after_attachment:
+                terms = True
+            if reading.wait_all_months is not None:
+                months, terms = reading.wait_all_months, False
+            rows.append(f"({lit(h.id)}, {lit(m.id)}, {months if months is not None else 'NULL'}, {terms})")
+    return f"SELECT * FROM (VALUES {', '.join(rows)}) AS w(headline, measure, months, terms)"
+
+
+def _terms_table(con: duckdb.DuckDBPyConnection) -> None:
+    """School term end dates (31 Mar, 31 Jul, 31 Dec) for the term-wait rule."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE term_ends AS SELECT MAKE_DATE(y, m, d) AS term_end "
+        "FROM range(1990, 2100) t(y), (VALUES (3, 31), (7, 31), (12, 31)) AS md(m, d)"
+    )
+
+
+def _measure_status(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None:
+    refs = plan_tests(plan)
+    union = " UNION ALL ".join(test_sql(r, e) for r in refs)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE measure_tests AS {union}")
+    ed = sql_date(e)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE plan_measure_status AS "
+        "WITH m AS (SELECT family_id, headline, measure, "
+        "COALESCE(BOOL_AND(ok) FILTER (WHERE NOT alternative), TRUE) "
+        "AND COALESCE(BOOL_OR(ok) FILTER (WHERE alternative), TRUE) AS ok, "
+        "COALESCE(BOOL_OR(attestation AND NOT ok), FALSE) AS awaiting, "
+        "STRING_AGG(detail, '; ' ORDER BY test_no) AS detail, MAX(clear_on) AS clear_on "
+        "FROM measure_tests GROUP BY family_id, headline, measure), "
+        "third_term AS (SELECT family_id, term_end FROM (SELECT a.family_id, t.term_end, "
+        "ROW_NUMBER() OVER (PARTITION BY a.family_id ORDER BY t.term_end) AS n FROM att a "
+        "JOIN term_ends t ON t.term_end > a.attached_on) WHERE n = 3), "
+        f"w AS (SELECT m.*, CASE WHEN w.terms THEN tt.term_end WHEN w.months IS NOT NULL "
+        "THEN CAST(a.attached_on + TO_MONTHS(CAST(w.months AS INTEGER)) AS DATE) ELSE a.attached_on END AS wait_until "
+        f"FROM m JOIN att a ON a.family_id = m.family_id JOIN ({_waits_sql(plan)}) w "
+        "ON w.headline = m.headline AND w.measure = m.measure "
+        "LEFT JOIN third_term tt ON tt.family_id = m.family_id) "
+        "SELECT family_id, headline, measure, "
+        f"CASE WHEN awaiting THEN 'awaiting_attestation' WHEN {ed} < wait_until THEN 'not_yet' "
+        "WHEN ok THEN 'met' ELSE 'not_yet' END AS status, "
+        f"CASE WHEN awaiting OR (ok AND {ed} >= wait_until) THEN NULL WHEN {ed} < wait_until "
+        "THEN GREATEST(wait_until, COALESCE(clear_on, wait_until)) ELSE clear_on END AS earliest, detail "
+        "FROM w"
+    )
+
+
+def _routes(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None:
+    """Routes each family could be claimed by at e, in the plan's order of routes."""
+    reading = READINGS.get(plan.id, Reading())
+    waited = "TRUE"
+    if reading.wait_all_months is not None:
+        waited = f"{sql_date(e)} >= CAST(a.attached_on + TO_MONTHS({reading.wait_all_months}) AS DATE)"
+    measures = {m.id for h in plan.headlines for m in h.results}
+    selects = []
+    for order, route in enumerate(plan.claim_routes):
+        families = "SELECT family_id FROM att"
+        if route.id in measures:  # a route that is also a measure needs the measure to apply
+            families = f"SELECT DISTINCT family_id FROM plan_measure_status WHERE measure = {lit(route.id)}"
+        if route.id == Route.SIGNIFICANT_SUSTAINED:
+            sql = ("SELECT family_id FROM plan_measure_status GROUP BY family_id "
+                   "HAVING BOOL_AND(status = 'met')")
+        elif route.id == Route.TURNED_AROUND:
+            sql = ("SELECT family_id FROM plan_measure_status "
+                   f"WHERE headline IN {in_list(TURNED_AROUND_HEADLINES)} GROUP BY family_id "
+                   "HAVING BOOL_AND(status = 'met')")
+        elif route.tests:
+            parts = []
+            for test in route.tests:
+                if test.kind is MeasureKind.SPELL_LASTED:
+                    parts.append(f"SELECT family_id FROM ({continuous_employment_sql(test, e, families)}) WHERE ok")
+                elif test.kind is MeasureKind.STARTED_IN_WINDOW:
+                    parts.append(f"SELECT family_id FROM ({started_in_window_sql(test, e, families)}) WHERE ok")
+                else:
+                    raise ValueError(f"route {route.id}: test kind {test.kind.value} is not a route test")
+            sql = " INTERSECT ".join(parts)
+        else:
+            raise ValueError(f"plan {plan.id}: route {route.id} has no tests and no known reading")
+        selects.append(
+            f"SELECT r.family_id, {lit(route.id)} AS route, {order} AS route_order FROM ({sql}) r "
+            f"JOIN att a ON a.family_id = r.family_id WHERE {waited}"
+        )
+    empty = "SELECT CAST(NULL AS VARCHAR) AS family_id, CAST(NULL AS VARCHAR) AS route, 0 AS route_order WHERE FALSE"
+    con.execute("CREATE OR REPLACE TEMP TABLE plan_family_routes AS " + " UNION ALL ".join(selects or [empty]))
+
+
+def _all_measures_sql(plan: Plan) -> str:
+    rows = [f"({lit(h.id)}, {lit(m.id)}, {lit(i)})" for h in plan.headlines for m in h.results for i in m.lines]
+    return f"SELECT * FROM (VALUES {', '.join(rows)}) AS pm(headline, measure, indicator)"
+
+
+def _append(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
+    """Add this plan's families to the combined status tables (line, headline, measure, route)."""
+    con.execute("INSERT INTO measure_status SELECT * FROM plan_measure_status")
+    con.execute("INSERT INTO family_routes SELECT * FROM plan_family_routes")
+    con.execute(
+        "INSERT INTO line_status SELECT l.family_id, l.headline, l.indicator, pm.measure, "
+        "COALESCE(s.status, 'not_applicable'), s.earliest FROM (SELECT DISTINCT family_id, headline, indicator "
+        f"FROM att_lines) l LEFT JOIN ({_all_measures_sql(plan)}) pm ON pm.headline = l.headline "
+        "AND pm.indicator = l.indicator LEFT JOIN plan_measure_status s ON s.family_id = l.family_id "
+        "AND s.headline = l.headline AND s.measure = pm.measure"
+    )
+    headlines = ", ".join(f"({lit(h.id)}, {n})" for n, h in enumerate(plan.headlines))
+    con.execute(
+        "INSERT INTO headline_status SELECT a.family_id, h.headline, CASE "
+        "WHEN COUNT(s.measure) = 0 THEN 'not_applicable' WHEN BOOL_AND(s.status = 'met') THEN 'met' "
+        "WHEN BOOL_AND(s.status IN ('met', 'awaiting_attestation')) THEN 'awaiting_attestation' "
+        "ELSE 'not_yet' END, CASE WHEN COUNT(*) FILTER (WHERE s.status = 'not_yet' AND s.earliest IS NULL) = 0 "
+        "THEN MAX(s.earliest) END "
+        f"FROM att a CROSS JOIN (VALUES {headlines}) AS h(headline, n) LEFT JOIN plan_measure_status s "
+        "ON s.family_id = a.family_id AND s.headline = h.headline GROUP BY a.family_id, h.headline, h.n "
+        "ORDER BY a.family_id, h.n"
+    )
+
+
+def _create_outputs(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE measure_status (family_id VARCHAR, headline VARCHAR, "
+                "measure VARCHAR, status VARCHAR, earliest DATE, detail VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE line_status (family_id VARCHAR, headline VARCHAR, "
+                "indicator VARCHAR, measure VARCHAR, status VARCHAR, earliest DATE)")
+    con.execute("CREATE OR REPLACE TEMP TABLE headline_status (family_id VARCHAR, headline VARCHAR, "
+                "status VARCHAR, earliest DATE)")
+    con.execute("CREATE OR REPLACE TEMP TABLE family_routes (family_id VARCHAR, route VARCHAR, "
+                "route_order INTEGER)")
+    con.execute("CREATE OR REPLACE TEMP TABLE evaluated (family_id VARCHAR, attached_on DATE, plan_id VARCHAR)")
+
+
+def evaluate_on(con: duckdb.DuckDBPyConnection, attachments: list[Attachment], e: date) -> None:
+    """Evaluate the attachments (attached on or before e) on an open store connection; fill the outputs."""
+    _create_outputs(con)
+    _terms_table(con)
+    due = sorted((a for a in attachments if a.attached_on <= e), key=lambda a: (a.plan_sha256, a.family_id))
+    for _sha, group in groupby(due, key=lambda a: a.plan_sha256):
+        batch = list(group)
+        plan = plan_from_text(batch[0].plan_yaml, f"<attachment {batch[0].family_id}>")
+        load_case_record(con, batch)
+        build_evaluation_records(con)
+        _measure_status(con, plan, e)
+        _routes(con, plan, e)
+        _append(con, plan)
+        con.execute("INSERT INTO evaluated SELECT family_id, attached_on, plan_id FROM att")
+
+
+@contextmanager
+def evaluation(workspace: Workspace, e: date, family_ids: list[str] | None = None
+               ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the latest refresh with every attached family evaluated at e."""
+    query = Attachment.objects.all()
+    if family_ids is not None:
+        query = query.filter(family_id__in=family_ids)
+    attachments = list(query)
+    con = workspace.connect()
+    try:
+        evaluate_on(con, attachments, e)
+        yield con
+    finally:
+        con.close()
+
+
+PROGRESS_SQL = (
+    "SELECT l.family_id, l.headline, COALESCE(l.measure, '') AS measure, l.indicator, l.status AS line_status, "
+    "h.status AS headline_status, l.earliest, COALESCE(m.detail, '') AS detail FROM line_status l "
+    "JOIN headline_status h ON h.family_id = l.family_id AND h.headline = l.headline "
+    "LEFT JOIN measure_status m ON m.family_id = l.family_id AND m.headline = l.headline AND m.measure = l.measure "
+    "ORDER BY l.family_id, l.headline, l.indicator"
+)
+ROUTES_SQL = (
+    "SELECT v.family_id, v.plan_id, v.attached_on, COALESCE(STRING_AGG(r.route, ';' ORDER BY r.route_order), '') "
+    "AS routes FROM evaluated v LEFT JOIN family_routes r ON r.family_id = v.family_id "
+    "GROUP BY v.family_id, v.plan_id, v.attached_on ORDER BY v.family_id"
+)
+
+
+def write_progress_csv(con: duckdb.DuckDBPyConnection, out: str) -> None:
+    """progress.csv: one row per family and indicator line true at attachment, with its measure's status."""
+    target = out.replace("'", "''")
+    con.execute(f"COPY ({PROGRESS_SQL}) TO '{target}' (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")
