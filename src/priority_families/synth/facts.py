@@ -260,10 +260,10 @@ class UnitFacts:
         rng, t = self.rng, person.propensity
         start, end = self.alive_range(person, self.tl.start)
         sex_factor = 1.6 if person.sex == "M" else 0.6
-        for on in arrivals(rng, (0.005 + 0.8 * t ** 1.5) * sex_factor, start, end):
+        for on in arrivals(rng, (0.005 + 0.8 * t ** 1.5) * sex_factor * 1.5, start, end):
             age = age_on(person.dob, on)
-            if age < 10:
-                continue
+            if age < 10 or (not 12 <= age <= 25 and rng.random() < 1 / 1.5):
+                continue  # offending peaks from 12 to 25
             source = "youth_justice" if age < 18 else "police"
             self.maker.dated("offence", source, person, on, gravity=rng.randrange(1, 9))
             if age >= 18 and rng.random() < 0.25:
@@ -271,7 +271,7 @@ class UnitFacts:
         for on in arrivals(rng, 0.005 + 0.9 * t ** 1.5, start, end):
             if age_on(person.dob, on) >= 10:
                 self.maker.dated("asb_incident", "police", person, on)
-        for on in arrivals(rng, 0.001 + 0.15 * t * t, start, end):
+        for on in arrivals(rng, 0.001 + 0.25 * t * t, start, end):
             if age_on(person.dob, on) >= 10:
                 self.maker.spell("asb_intervention", "housing", person, on,
                                  on + timedelta(days=rng.randrange(180, 730)), kind=rng.choice(ASB_KINDS))

@@ -235,11 +235,11 @@ def _children(state: PopulationState, count: int, mother_age: int, last: str,
 
 def _propensity(rng: random.Random, boost: float) -> float:
     u = rng.random() - boost
-    if u < 0.74:
+    if u < 0.76:
         return rng.uniform(0.0, 0.05)
-    if u < 0.92:
+    if u < 0.93:
         return rng.uniform(0.1, 0.4)
-    return rng.uniform(0.5, 1.0)
+    return rng.uniform(0.65, 1.0)
 
 
 def make_group(state: PopulationState) -> Group:
