@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from priority_families.cli import identify, ingest, link, plans, synth
+from priority_families.cli import identify, ingest, link, outcomes, plans, synth
 
 app = typer.Typer(
     name="pf",
@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, plans, identify):
+for module in (synth, ingest, link, plans, identify, outcomes):
     module.register(app)
 
 

@@ -1,0 +1,161 @@
+"""The claims ledger: families whose results are met, claimed once, with an evidence pack each.
+
+The database's unique constraint on `Claim.family_id` is the guard against double claims: two runs at
+once (two processes, or the CLI and the web tracker) may both find a family claimable, but only one
+insert succeeds; the other skips the family. Everything a run claims is written with its audit rows
+in one transaction.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import math
+import random
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from django.db import IntegrityError, transaction
+
+from priority_families.claims.models import Claim, SpotCheck
+from priority_families.claims.pack import Pack, render_pack
+from priority_families.engine import Workspace
+from priority_families.outcomes.models import Attachment, AuditEvent
+from priority_families.outcomes.progress import evaluation
+from priority_families.plans.loader import plan_from_text
+from priority_families.plans.schema import Money
+
+CLAIM_COLUMNS = ("family_id", "route", "claimed_on")
+
+
+class ClaimsError(ValueError):
+    """A claims command was given something it cannot use (a bad window, an unknown family)."""
+
+
+@dataclass(frozen=True)
+class ClaimRun:
+    window: str
+    claimed_on: date
+    claims: list[Claim]
+    already_claimed: int
+    claims_csv: Path
+    packs: Path
+
+
+def window_end(window: str) -> date:
+    """'2015-07' -> 2015-07-31: claims in a window are evaluated on its last day."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", window)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ClaimsError(f"claim window {window!r} is not YYYY-MM")
+    year, month = int(match.group(1)), int(match.group(2))
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def financial_year(d: date) -> str:
+    """English local government years run April to March: 2013-05-01 -> '2013-14'."""
+    start = d.year if d.month >= 4 else d.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def results_amount(money: Money, attached_on: date) -> Decimal:
+    """The results payment, shared by the year of attachment where the plan splits it (national-2012)."""
+    share = next((s.results_share for s in money.year_split if s.year == financial_year(attached_on)), None)
+    if money.year_split and share is None:
+        share = money.year_split[-1].results_share
+    return Decimal(str(money.results_payment * (1 if share is None else share))).quantize(Decimal("0.01"))
+
+
+def attachment_amount(money: Money, attached_on: date) -> Decimal:
+    share = next((s.attachment_share for s in money.year_split if s.year == financial_year(attached_on)), None)
+    if money.year_split and share is None:
+        share = money.year_split[-1].attachment_share
+    return Decimal(str(money.attachment_fee * (1 if share is None else share))).quantize(Decimal("0.01"))
+
+
+def _refresh_id(con: duckdb.DuckDBPyConnection) -> str:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return con.execute("SELECT refresh_id FROM refresh").fetchall()[0][0] if "refresh" in tables else "unknown"
+
+
+def _candidates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(family_id, route) for every family with a route at e and no claim yet (first route in plan order)."""
+    claimed = set(Claim.objects.values_list("family_id", flat=True))
+    rows = con.execute(
+        "SELECT family_id, ARG_MIN(route, route_order) FROM family_routes GROUP BY family_id ORDER BY family_id"
+    ).fetchall()
+    return [(f, r) for f, r in rows if f not in claimed]
+
+
+def make_claims(workspace: Workspace, window: str, out: Path, actor: str) -> ClaimRun:
+    """Claim every family whose results are met at the window's end and never claimed; write packs and CSV."""
+    e = window_end(window)
+    out = Path(out)
+    packs_dir = out / "packs"
+    packs_dir.mkdir(parents=True, exist_ok=True)
+    made: list[Claim] = []
+    skipped = 0
+    with evaluation(workspace, e) as con:
+        refresh_id = _refresh_id(con)
+        candidates = _candidates(con)
+        attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[f for f, _ in candidates])}
+        packs: dict[str, Pack] = {}
+        for fid, route in candidates:
+            packs[fid] = render_pack(con, attachments[fid], e, route, window, refresh_id)
+    with transaction.atomic():
+        for fid, route in candidates:
+            att = attachments[fid]
+            money = plan_from_text(att.plan_yaml, f"<attachment {fid}>").money
+            try:
+                with transaction.atomic():
+                    claim = Claim.objects.create(family_id=fid, route=route, window=window, claimed_on=e,
+                                                 plan_id=att.plan_id, amount=results_amount(money, att.attached_on),
+                                                 pack_sha256=packs[fid].sha256)
+                    AuditEvent.objects.create(action="claim", family_id=fid, actor=actor,
+                                              detail={"route": route, "window": window,
+                                                      "pack_sha256": packs[fid].sha256})
+            except IntegrityError:  # claimed by another run since we looked
+                skipped += 1
+                continue
+            made.append(claim)
+    for claim in made:
+        (packs_dir / f"{claim.family_id}.html").write_bytes(packs[claim.family_id].html)
+    claims_csv = out / "claims.csv"
+    with open(claims_csv, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CLAIM_COLUMNS)
+        writer.writerows((c.family_id, c.route, c.claimed_on.isoformat()) for c in made)
+    return ClaimRun(window, e, made, skipped, claims_csv, packs_dir)
+
+
+def regenerate_pack(workspace: Workspace, family_id: str) -> Pack:
+    """Rebuild a claim's evidence pack from the stored baseline and the latest refresh."""
+    claim = Claim.objects.filter(family_id=family_id).first()
+    if claim is None:
+        raise ClaimsError(f"family {family_id} has no claim")
+    with evaluation(workspace, claim.claimed_on, family_ids=[family_id]) as con:
+        return render_pack(con, Attachment.objects.get(family_id=family_id), claim.claimed_on, claim.route,
+                           claim.window, _refresh_id(con))
+
+
+def draw_spot_check(window: str, share: float, seed: int, actor: str) -> list[str]:
+    """Draw a reproducible sample of a window's claims for audit and record it (same seed, same sample)."""
+    if not 0 < share <= 1:
+        raise ClaimsError(f"share {share} must be in (0, 1]")
+    window_end(window)
+    drawn = list(SpotCheck.objects.filter(window=window).order_by("family_id"))
+    if drawn:
+        if drawn[0].seed != seed or drawn[0].share != share:
+            raise ClaimsError(f"window {window} already has a spot check drawn with seed {drawn[0].seed} "
+                              f"and share {drawn[0].share}")
+        return [d.family_id for d in drawn]
+    families = sorted(Claim.objects.filter(window=window).values_list("family_id", flat=True))
+    sample = sorted(random.Random(seed).sample(families, math.ceil(share * len(families)))) if families else []
+    with transaction.atomic():
+        SpotCheck.objects.bulk_create(SpotCheck(window=window, family_id=f, seed=seed, share=share) for f in sample)
+        AuditEvent.objects.create(action="spotcheck", actor=actor,
+                                  detail={"window": window, "seed": seed, "share": share, "families": sample})
+    return sample

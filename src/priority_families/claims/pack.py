@@ -1,0 +1,118 @@
+"""Evidence packs: one self-contained HTML page per claim, rebuilt byte for byte from the case record.
+
+A pack shows what an auditor checks: the family's headlines and lines at attachment with the records
+behind them, each measure's frozen baseline and its progress at the claim date with the records behind
+those figures, attestations with their evidence checksums, and the plan and refreshes used. It holds no
+generation timestamp, and every list is sorted, so the same baseline and extracts give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+import duckdb
+
+from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
+from priority_families.outcomes.models import Attachment, Attestation, BaselineCount, BaselineLine, BaselineRecord
+from priority_families.plans.loader import plan_from_text
+from priority_families.plans.schema import MeasureKind
+
+PackRows = list[tuple]
+
+
+@dataclass(frozen=True)
+class Pack:
+    family_id: str
+    html: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.html).hexdigest()
+
+
+def progress_records(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date) -> PackRows:
+    """The records behind each progress figure of the family's applicable measures at e."""
+    plan = plan_from_text(attachment.plan_yaml, f"<attachment {attachment.family_id}>")
+    selects = []
+    for ref in plan_tests(plan):
+        t = ref.test
+        if t.kind is MeasureKind.ATTESTATION or not t.fact:
+            continue
+        window = progress_window_sql(t, e) if t.progress_window else f"start_date >= {lit(str(attachment.attached_on))}"
+        kinds = f" AND kind IN {in_list(t.kinds)}" if t.kinds else ""
+        selects.append(
+            f"SELECT {lit(ref.headline.id)} AS headline, {lit(ref.measure.id)} AS measure, {ref.test_no} AS test_no, "
+            "person_id, source, record_id, fact_date, COALESCE(kind, '') AS kind FROM ev_records "
+            f"WHERE family_id = {lit(attachment.family_id)} AND fact = {lit(t.fact)}{kinds} AND {window}"
+        )
+    if not selects:
+        return []
+    applicable = con.execute("SELECT DISTINCT headline, measure FROM measure_status WHERE family_id = ?",
+                             [attachment.family_id]).fetchall()
+    rows = con.execute(" UNION ALL ".join(selects) + " ORDER BY ALL").fetchall()
+    keep = set(applicable)
+    return [r for r in rows if (r[0], r[1]) in keep]
+
+
+def _table(headers: tuple[str, ...], rows: PackRows) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
+
+
+def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date, route: str, window: str,
+                refresh_id: str) -> Pack:
+    """The evidence pack for one claim, from the frozen baseline and the evaluation tables on `con`."""
+    fid = attachment.family_id
+    lines = sorted(BaselineLine.objects.filter(attachment=attachment).values_list(
+        "headline", "indicator", "person_id", "source", "record_id", "fact_date", "value"), key=str)
+    counts = sorted(BaselineCount.objects.filter(attachment=attachment).values_list(
+        "headline", "measure", "test_no", "fact", "person_id", "window_start", "window_end", "count"), key=str)
+    base_records = sorted(BaselineRecord.objects.filter(attachment=attachment).values_list(
+        "headline", "measure", "test_no", "person_id", "source", "record_id", "fact_date"), key=str)
+    attestations = sorted(Attestation.objects.filter(family_id=fid).values_list(
+        "headline", "indicator", "attested_by", "attested_on", "statement", "evidence_name", "evidence_sha256"),
+        key=str)
+    measures = con.execute(
+        "SELECT headline, measure, status, earliest, detail FROM measure_status WHERE family_id = ? ORDER BY ALL",
+        [fid]).fetchall()
+    headlines = con.execute(
+        "SELECT headline, status FROM headline_status WHERE family_id = ? AND status <> 'not_applicable' "
+        "ORDER BY ALL", [fid]).fetchall()
+    progress = progress_records(con, attachment, e)
+    sections = [
+        ("Headlines at attachment and now", ("headline", "status at claim date"), headlines),
+        ("Indicator lines at attachment (records behind them)",
+         ("headline", "indicator", "person", "source", "record id", "date", "value"), lines),
+        ("Baseline counts (frozen at attachment)",
+         ("headline", "measure", "test", "fact", "person", "after", "up to", "count"), counts),
+        ("Records behind the baseline counts",
+         ("headline", "measure", "test", "person", "source", "record id", "date"), base_records),
+        ("Measures at the claim date", ("headline", "measure", "status", "earliest", "figures"), measures),
+        ("Records behind the progress figures",
+         ("headline", "measure", "test", "person", "source", "record id", "date", "kind"), progress),
+        ("Attestations", ("headline", "indicator", "by", "on", "statement", "evidence file", "sha256"),
+         attestations),
+    ]
+    body = "".join(f"<h2>{escape(title)}</h2>\n{_table(h, rows)}" for title, h, rows in sections)
+    checksum = hashlib.sha256(body.encode()).hexdigest()
+    summary = _table(("field", "value"), [
+        ("family", fid), ("route", route), ("claim window", window), ("claimed on (evaluation date)", e),
+        ("attached on", attachment.attached_on), ("lead worker", attachment.lead_worker),
+        ("lead agency", attachment.lead_agency), ("plan", attachment.plan_id),
+        ("plan sha256", attachment.plan_sha256), ("refresh at attachment", attachment.refresh_id),
+        ("refresh at claim", refresh_id), ("evidence checksum (sha256 of the sections below)", checksum),
+    ])
+    html = (
+        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+        f"<title>Evidence pack {escape(fid)}</title><style>body{{font-family:Arial,sans-serif}}"
+        "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #999;padding:2px 6px;"
+        "text-align:left}</style></head><body>\n"
+        f"<h1>Payment-by-Results evidence pack: family {escape(fid)}</h1>\n{summary}{body}</body></html>\n"
+    )
+    return Pack(fid, html.encode())
