@@ -19,6 +19,7 @@ SECRET_KEY = os.environ.get("PF_SECRET_KEY", "insecure-development-key-set-PF_SE
 ALLOWED_HOSTS = [h for h in os.environ.get("PF_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,10 +27,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "priority_families.outcomes",
     "priority_families.claims",
+    "priority_families.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "priority_families.web.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -57,3 +61,65 @@ TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
 STATIC_URL = "/static/"
 MEDIA_ROOT = WORKSPACE / "evidence_files"
+
+# --- The family tracker (web) ------------------------------------------------------------------------
+ROOT_URLCONF = "priority_families.web.urls"
+WSGI_APPLICATION = "priority_families.web.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "priority_families.web.views.common.navigation",
+            ]
+        },
+    }
+]
+STATIC_ROOT = WORKSPACE / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from the package: `pf serve` needs no collectstatic step
+LOGIN_URL = "web:sign-in"
+LOGIN_REDIRECT_URL = "web:dashboard"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Sessions end after 30 minutes without a request, and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("PF_SESSION_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+_SECURE = os.environ.get("PF_SECURE_COOKIES", "") == "1"  # behind HTTPS in production
+SESSION_COOKIE_SECURE = _SECURE
+CSRF_COOKIE_SECURE = _SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PF_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Repeated failed sign-ins: after this many failures for one username in the window, refuse for the window.
+PF_SIGN_IN_FAILURES = 5
+PF_SIGN_IN_WINDOW_MINUTES = 15
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Application logs name users and record ids, never personal data (names, dates of birth, addresses).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "priority_families.web": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}

@@ -1,0 +1,125 @@
+"""`pf serve`, `pf web publish` and `pf users add|list|disable`: thin adapters over the family tracker."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
+from priority_families.config import DEFAULT_WORKSPACE
+
+web_app = typer.Typer(help="The family tracker's data: publish a refresh into it.", no_args_is_help=True)
+users_app = typer.Typer(help="The family tracker's users: add, list, disable.", no_args_is_help=True)
+ROLES = ("lead_worker", "team_manager", "analyst", "auditor", "administrator")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the `pf` app."""
+    app.command("serve")(serve)
+    app.add_typer(web_app, name="web")
+    app.add_typer(users_app, name="users")
+
+
+def _setup(workspace_path: object) -> None:
+    from priority_families import casedb
+
+    casedb.setup(workspace_path)
+
+
+def _operator() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def serve(
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    threads: Annotated[int, typer.Option(help="Worker threads.", min=1)] = 4,
+) -> None:
+    """Run the family tracker with a production WSGI server (waitress); static files by whitenoise."""
+    _setup(workspace_path)
+    from waitress import serve as waitress_serve
+
+    from priority_families.web.wsgi import application
+
+    os.environ.setdefault("PF_ALLOWED_HOSTS", host)
+    console.print(f"Priority Families tracker on http://{host}:{port}/ (workspace {workspace_path})")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="priority-families")
+
+
+@web_app.command("publish")
+def publish(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
+    """Copy the latest identification from the store into the tracker (replacing the last one)."""
+    _setup(workspace_path)
+    from priority_families.engine import StoreError
+    from priority_families.web.publish import PublishError, publish_refresh
+
+    try:
+        with progress() as bar:
+            task = bar.add_task("publishing", total=4)
+            summary = publish_refresh(workspace(workspace_path), by=_operator(),
+                                      step=lambda name, n: bar.update(task, description=f"{name}: {n:,}",
+                                                                      advance=1))
+    except (PublishError, StoreError) as exc:
+        raise fail(f"{exc} (the tracker is unchanged)") from None
+    console.print(f"published {summary.refresh_id} as of {summary.as_of} ({summary.plan_id}): "
+                  f"{summary.families:,} families ({summary.eligible:,} eligible), {summary.new_cases:,} new cases, "
+                  f"{summary.members:,} members, {summary.evidence:,} evidence rows")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")],
+    name: Annotated[str, typer.Option(help="Full name.")] = "",
+    team: Annotated[str, typer.Option(help="Team (lead workers and managers); created if new.")] = "",
+    agency: Annotated[str, typer.Option(help="Lead agency; created if new.")] = "",
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Add a user with a role. The password is asked for (or read from stdin), never given as an argument."""
+    if role not in ROLES:
+        raise fail(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
+    _setup(workspace_path)
+    from priority_families.web.models import Role
+    from priority_families.web.users import UserError, add_user
+
+    try:
+        row = add_user(username, Role(role), password, by=_operator(), full_name=name, team=team, agency=agency)
+    except UserError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"added {row.username} ({row.role})")
+
+
+@users_app.command("list")
+def users_list(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
+    """List users with their role, team, agency and whether they can sign in."""
+    _setup(workspace_path)
+    from priority_families.web.users import list_users
+
+    table = Table("username", "name", "role", "team", "agency", "active")
+    for r in list_users():
+        table.add_row(r.username, r.full_name, r.role, r.team, r.agency, "yes" if r.active else "no")
+    console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Stop a user signing in (accounts are never deleted: the logs keep naming them)."""
+    _setup(workspace_path)
+    from priority_families.web.users import UserError, disable_user
+
+    try:
+        disable_user(username, by=_operator())
+    except UserError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"disabled {username}")

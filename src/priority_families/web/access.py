@@ -1,0 +1,105 @@
+"""Who may see what, and the access log every view of a family, export and change writes to.
+
+A page a role may not use, or a family outside a user's reach, answers 404 (not 403): the answer does not
+tell anyone that the family exists. Every such attempt is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from priority_families.web.models import AccessAction, AccessLog, Case, Family, Role
+
+log = logging.getLogger("priority_families.web.access")
+
+CASE_ROLES = (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)
+CLAIM_ROLES = (Role.ANALYST, Role.AUDITOR)
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
+    """The user's role, or None for anyone without an active profile."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    profile = getattr(user, "profile", None)
+    return Role(profile.role) if profile is not None else None
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def record(request: HttpRequest | None, action: AccessAction, target: str = "", detail: str = "",
+           username: str | None = None) -> AccessLog:
+    """Append one access-log row. `detail` must never hold personal data (ids and vocabularies only)."""
+    name = username if username is not None else (
+        request.user.get_username() if request is not None and request.user.is_authenticated else "anonymous"
+    )
+    row = AccessLog.objects.create(
+        username=name[:150], action=action, target=target[:200], detail=detail[:500],
+        path=(request.path if request is not None else "")[:500], ip=client_ip(request),
+    )
+    log.info("access %s %s %s", action.value, name, target)
+    return row
+
+
+def deny(request: HttpRequest, target: str = "") -> Http404:
+    """Log a refused attempt and give the 404 to raise."""
+    record(request, AccessAction.DENIED, target=target or request.path, detail=request.method or "")
+    return Http404("Page not found")
+
+
+def roles_required(*roles: Role) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Only these roles may use the view; anyone else signed in gets a logged 404."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if role_of(request.user) not in roles:
+                raise deny(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def cases_for(user: AbstractBaseUser) -> QuerySet[Case]:
+    """The cases a user may see: their own (lead worker), their team's (manager), all (analyst)."""
+    role = role_of(user)
+    if role is Role.ANALYST:
+        return Case.objects.all()
+    if role is Role.LEAD_WORKER:
+        return Case.objects.filter(lead_worker=user)
+    if role is Role.TEAM_MANAGER and user.profile.team_id is not None:
+        return Case.objects.filter(team_id=user.profile.team_id)
+    return Case.objects.none()
+
+
+def families_for(user: AbstractBaseUser) -> QuerySet[Family]:
+    """The published families a user may see."""
+    if role_of(user) is Role.ANALYST:
+        return Family.objects.all()
+    return Family.objects.filter(family_id__in=cases_for(user).values("family_id"))
+
+
+def family_or_404(request: HttpRequest, family_id: str) -> Family:
+    """The family if the user may see it; otherwise a logged 404 whether or not it exists."""
+    family = families_for(request.user).filter(family_id=family_id).first()
+    if family is None:
+        raise deny(request, target=f"family {family_id}")
+    return family
+
+
+def can_change_case(user: AbstractBaseUser, case: Case) -> bool:
+    return cases_for(user).filter(pk=case.pk).exists() and role_of(user) in CASE_ROLES
+
+
+def visible_roles(roles: Iterable[Role]) -> list[str]:
+    return [r.value for r in roles]

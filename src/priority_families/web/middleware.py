@@ -1,0 +1,31 @@
+"""Security headers Django 5.2 does not set itself: a strict content security policy and a permissions policy.
+
+Every script and style is served from our own origin (no inline script), so the policy can forbid the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+    "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+)
+
+
+def security_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        policy = ADMIN_CSP if request.path.startswith("/admin/") else CSP
+        response.setdefault("Content-Security-Policy", policy)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.user.is_authenticated if hasattr(request, "user") else False:
+            response.setdefault("Cache-Control", "no-store")
+        return response
+
+    return middleware

@@ -1,0 +1,170 @@
+"""Publish the latest refresh from the DuckDB store into the tracker's read-only tables.
+
+Computed results are published by the refresh, never edited by hand: each publish replaces the published
+tables whole, in one transaction, so a page never shows half of one refresh and half of another. It keeps
+eligible families and every family that already has a case (so a case never loses its family page), and
+opens a case (status `identified`) for each newly eligible family.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+from django.db import models, transaction
+
+from priority_families.engine import Workspace
+from priority_families.web.models import (
+    AccessAction,
+    AccessLog,
+    Area,
+    Case,
+    CaseStatus,
+    EvidenceRow,
+    Family,
+    Member,
+    PartnerRecord,
+    PublishedRefresh,
+    StatusChange,
+    WhyLine,
+)
+
+BATCH = 5000
+Step = Callable[[str, int], None]
+
+
+class PublishError(RuntimeError):
+    """The store cannot be published (no identification run, missing table)."""
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    refresh_id: str
+    as_of: date
+    plan_id: str
+    families: int
+    eligible: int
+    new_cases: int
+    members: int
+    evidence: int
+    timeline: int
+
+
+KEPT = "CREATE TEMP TABLE kept AS SELECT * FROM cohort WHERE eligible OR family_id IN (SELECT unnest(?::VARCHAR[]))"
+MEMBERS = (
+    "SELECT fm.family_id, p.person_id, COALESCE(p.first_name, ''), COALESCE(p.last_name, ''), p.dob, "
+    "COALESCE(p.sex, ''), COALESCE(p.postcode_std, ''), COALESCE(p.address_std, '') "
+    "FROM family_members fm JOIN kept k USING (family_id) JOIN persons p USING (person_id) "
+    "ORDER BY fm.family_id, p.person_id"
+)
+EVIDENCE = (
+    "SELECT h.family_id, h.headline, h.indicator, COALESCE(h.person_id, ''), h.source, h.record_id, "
+    "h.fact_date, COALESCE(CAST(h.value AS VARCHAR), '') FROM indicator_hits h JOIN kept k USING (family_id) "
+    "ORDER BY h.family_id, h.headline, h.indicator, h.fact_date, h.source, h.record_id"
+)
+WHY = (
+    "SELECT v.family_id, v.headline, v.indicator, COALESCE(v.person_id, ''), v.value, "
+    "COALESCE(v.value_text, ''), COALESCE(v.comparison, ''), v.threshold, COALESCE(v.met, FALSE) "
+    "FROM indicator_values v JOIN kept k USING (family_id) ORDER BY v.family_id, v.headline, v.indicator"
+)
+TIMELINE = (
+    "SELECT fm.family_id, fm.person_id, r.fact, r.source, r.record_id, r.event_date, COALESCE(r.kind, '') "
+    "FROM family_members fm JOIN kept k USING (family_id) JOIN record_person rp USING (person_id) "
+    "JOIN records r ON r.record_key = rp.record_key ORDER BY fm.family_id, r.event_date, r.source, r.record_id"
+)
+
+
+def _batches(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple]]:
+    cur = con.execute(sql)
+    while rows := cur.fetchmany(BATCH):
+        yield rows
+
+
+def _run_facts(con: duckdb.DuckDBPyConnection) -> tuple[str, date, str, str]:
+    try:
+        plan_id, as_of = con.execute("SELECT plan_id, as_of FROM identify_run").fetchall()[0]
+    except duckdb.CatalogException as exc:
+        raise PublishError("the store has no identification run: run `pf identify` first") from exc
+    refresh = con.execute("SELECT refresh_id, authority FROM refresh").fetchall()
+    refresh_id, authority = refresh[0] if refresh else (f"identify-{as_of}", "")
+    return refresh_id, as_of, plan_id, authority or ""
+
+
+def _clear_published() -> None:
+    """Empty the published tables (children first), without loading rows into Python."""
+    for model in (PartnerRecord, WhyLine, EvidenceRow, Member, Family):
+        model.objects.all()._raw_delete(model.objects.db)
+
+
+def _copy(con: duckdb.DuckDBPyConnection, sql: str, model: type[models.Model], fields: list[str],
+          ids: dict[str, int]) -> int:
+    """Copy query rows (first column a family_id) into `model`, batch by batch."""
+    count = 0
+    for rows in _batches(con, sql):
+        model.objects.bulk_create(
+            [model(family_id=ids[r[0]], **dict(zip(fields, r[1:], strict=True))) for r in rows],
+            batch_size=BATCH,
+        )
+        count += len(rows)
+    return count
+
+
+def _open_cases(as_of: date, by: str) -> int:
+    """A case, status identified, for each eligible family that has none yet, with its first history row."""
+    have = Case.objects.values("family_id")
+    new = list(Family.objects.filter(eligible=True).exclude(family_id__in=have).values_list("family_id", "area"))
+    Case.objects.bulk_create(
+        [Case(family_id=f, area=a, status=CaseStatus.IDENTIFIED, identified_on=as_of) for f, a in new],
+        batch_size=BATCH,
+    )
+    StatusChange.objects.bulk_create(
+        [StatusChange(case=c, to_status=CaseStatus.IDENTIFIED, reason="identified by refresh", by=by)
+         for c in Case.objects.filter(history__isnull=True)],
+        batch_size=BATCH,
+    )
+    return len(new)
+
+
+def publish_refresh(workspace: Workspace, by: str, step: Step | None = None) -> PublishSummary:
+    """Copy the latest identification from `workspace`'s store into the tracker, replacing the last one."""
+    step = step or (lambda _name, _n: None)
+    with workspace.connect() as con:
+        refresh_id, as_of, plan_id, authority = _run_facts(con)
+        con.execute(KEPT, [list(Case.objects.values_list("family_id", flat=True))])
+        with transaction.atomic():
+            _clear_published()
+            families = con.execute(
+                "SELECT family_id, eligible, COALESCE(headlines, ''), headline_count, priority, members, "
+                "COALESCE(area, '') FROM kept ORDER BY family_id"
+            ).fetchall()
+            Family.objects.bulk_create(
+                [Family(family_id=f, eligible=e, headlines=h, headline_count=c, priority=p, members=m, area=a)
+                 for f, e, h, c, p, m, a in families],
+                batch_size=BATCH,
+            )
+            ids = dict(Family.objects.values_list("family_id", "pk"))
+            step("families", len(families))
+            Area.objects.bulk_create([Area(code=a) for a in {r[6] for r in families if r[6]}],
+                                     ignore_conflicts=True)
+            members = _copy(con, MEMBERS, Member, ["person_id", "first_name", "last_name", "dob", "sex",
+                                                   "postcode", "address"], ids)
+            step("members", members)
+            evidence = _copy(con, EVIDENCE, EvidenceRow, ["headline", "indicator", "person_id", "source",
+                                                          "record_id", "fact_date", "value"], ids)
+            step("evidence", evidence)
+            _copy(con, WHY, WhyLine, ["headline", "indicator", "person_id", "value", "value_text",
+                                      "comparison", "threshold", "met"], ids)
+            timeline = _copy(con, TIMELINE, PartnerRecord, ["person_id", "fact", "source", "record_id",
+                                                            "event_date", "kind"], ids)
+            step("timeline", timeline)
+            eligible = sum(1 for r in families if r[1])
+            new_cases = _open_cases(as_of, by)
+            PublishedRefresh.objects.create(refresh_id=refresh_id, as_of=as_of, plan_id=plan_id,
+                                            authority=authority, families=len(families), eligible=eligible,
+                                            published_by=by)
+            AccessLog.objects.create(username=by, action=AccessAction.PUBLISH, target=refresh_id,
+                                     detail=f"{len(families)} families, {new_cases} new cases")
+    return PublishSummary(refresh_id, as_of, plan_id, len(families), eligible, new_cases, members, evidence,
+                          timeline)

@@ -1,0 +1,112 @@
+"""Read-side questions the pages ask: the cohort with its case state, search, and dashboard figures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from priority_families.claims.models import Claim
+from priority_families.web.access import cases_for, families_for
+from priority_families.web.models import Case, CaseStatus, Family, Member, ProgrammeTarget, PublishedRefresh
+
+POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?( ?\d[A-Z]{0,2})?$")
+WORKED_WITH = (CaseStatus.ASSESSED, CaseStatus.PLAN_AGREED, CaseStatus.PROGRESS, CaseStatus.CLAIMED,
+               CaseStatus.CLOSED, CaseStatus.STEPPED_DOWN)
+
+
+def latest_refresh() -> PublishedRefresh | None:
+    return PublishedRefresh.objects.first()
+
+
+def with_case(families: QuerySet[Family]) -> QuerySet[Family]:
+    """Families annotated with their case's status, lead worker and agency."""
+    case = Case.objects.filter(family_id=OuterRef("family_id"))
+    return families.annotate(
+        status=Subquery(case.values("status")[:1]),
+        lead_worker=Subquery(case.values("lead_worker__username")[:1]),
+        agency=Subquery(case.values("agency__name")[:1]),
+    )
+
+
+def _as_date(text: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
+    """Families with a member matching a name, a date of birth or a postcode (or a family id)."""
+    q = " ".join(q.split())
+    if not q:
+        return families
+    dob = _as_date(q)
+    if dob is not None:
+        match = Q(dob=dob)
+    elif POSTCODE.match(q.upper()):
+        match = Q(postcode__startswith=q.upper())
+    else:
+        match = Q()
+        for word in q.split():
+            match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    hits = Member.objects.filter(match).values("family_id")
+    return families.filter(Q(pk__in=hits) | Q(family_id__iexact=q))
+
+
+def cohort(user: AbstractBaseUser, q: str = "", headline: str = "", area: str = "", status: str = "",
+           priority: float | None = None) -> QuerySet[Family]:
+    rows = with_case(families_for(user))
+    if headline:
+        rows = rows.filter(headlines__regex=rf"(^|;){re.escape(headline)}(;|$)")
+    if area:
+        rows = rows.filter(area=area)
+    if status:
+        rows = rows.filter(status=status)
+    if priority is not None:
+        rows = rows.filter(priority__gte=priority)
+    return search(rows, q).order_by("-priority", "family_id")
+
+
+@dataclass(frozen=True)
+class Figures:
+    identified: int
+    triaged: int
+    attached: int
+    worked_with: int
+    claimed: int
+    target: int | None
+    year: int | None
+
+
+def programme_year(d: date) -> int:
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def figures(user: AbstractBaseUser) -> tuple[Figures, list[dict], list[dict]]:
+    """The dashboard's headline figures, and the same by area and by lead agency."""
+    cases = cases_for(user)
+    claimed_ids = Claim.objects.filter(family_id__in=cases.values("family_id")).values("family_id")
+    refresh = latest_refresh()
+    year = programme_year(refresh.as_of) if refresh else None
+    target = ProgrammeTarget.objects.filter(year=year).values_list("families", flat=True).first()
+    totals = cases.aggregate(
+        identified=Count("id"),
+        triaged=Count("id", filter=~Q(status=CaseStatus.IDENTIFIED)),
+        attached=Count("id", filter=Q(attached_on__isnull=False)),
+        worked_with=Count("id", filter=Q(status__in=WORKED_WITH)),
+        claimed=Count("id", filter=Q(family_id__in=claimed_ids)),
+    )
+    counts = {
+        "identified": Count("id"),
+        "attached": Count("id", filter=Q(attached_on__isnull=False)),
+        "claimed": Count("id", filter=Q(family_id__in=claimed_ids)),
+    }
+    by_area = list(cases.values("area").annotate(**counts).order_by("area"))
+    by_agency = list(cases.exclude(agency=None).values("agency__name").annotate(**counts).order_by("agency__name"))
+    return Figures(**totals, target=target, year=year), by_area, by_agency

@@ -1,0 +1,41 @@
+"""The tracker's addresses."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from priority_families.web.admin import site
+from priority_families.web.views import auth, families, oversight, triage
+
+app_name = "web"
+
+pages = [
+    path("", families.home, name="dashboard"),
+    path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
+    path("families/", families.cohort, name="cohort"),
+    path("families/export.xlsx", families.cohort_export, name="cohort-export"),
+    path("families/<str:family_id>/", families.family, name="family"),
+    path("families/<str:family_id>/move", families.move, name="family-move"),
+    path("families/<str:family_id>/notes", families.add_note, name="family-note"),
+    path("families/<str:family_id>/actions", families.add_action, name="family-action"),
+    path("families/<str:family_id>/actions/<int:action_id>/done", families.complete_action, name="family-action-done"),
+    path("families/<str:family_id>/attach", families.attach, name="family-attach"),
+    path("families/<str:family_id>/attest", families.attest, name="family-attest"),
+    path("triage/", triage.areas, name="triage"),
+    path("triage/<str:area>/", triage.meeting, name="triage-area"),
+    path("triage/<str:area>/<str:family_id>", triage.decide, name="triage-decide"),
+    path("claims/", oversight.claims, name="claims"),
+    path("claims/<str:family_id>/", oversight.evidence_pack, name="evidence-pack"),
+    path("refreshes/", oversight.refreshes, name="refreshes"),
+    path("review/", oversight.review, name="review"),
+    path("review/decide", oversight.review_decide, name="review-decide"),
+    path("access-log/", oversight.access_log, name="access-log"),
+]
+
+urlpatterns = [
+    path("admin/", site.urls),
+    path("", include((pages, "web"))),
+]
+
+handler404 = "priority_families.web.views.errors.not_found"

@@ -1,0 +1,64 @@
+"""What every page shares: navigation by role, the actor for case changes, pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+
+from priority_families.web.access import client_ip, role_of
+from priority_families.web.casework import Actor
+from priority_families.web.models import Role
+
+PAGE_SIZE = 25
+
+NAV: list[tuple[str, str, tuple[Role, ...]]] = [
+    ("Dashboard", "web:dashboard", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
+    ("Families", "web:cohort", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
+    ("Triage", "web:triage", (Role.TEAM_MANAGER, Role.ANALYST)),
+    ("Review queue", "web:review", (Role.ANALYST,)),
+    ("Claims", "web:claims", (Role.ANALYST, Role.AUDITOR)),
+    ("Refreshes", "web:refreshes", (Role.ANALYST,)),
+    ("Access log", "web:access-log", (Role.ADMINISTRATOR,)),
+    ("Users and reference data", "admin:index", (Role.ADMINISTRATOR,)),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the service navigation for the signed-in user's role."""
+    role = role_of(request.user) if hasattr(request, "user") else None
+    if role is None:
+        return {"nav": [], "role": None}
+    items = []
+    for label, name, roles in NAV:
+        if role in roles:
+            url = reverse(name)
+            current = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append({"label": label, "url": url, "current": current})
+    return {"nav": items, "role": role}
+
+
+def actor(request: HttpRequest) -> Actor:
+    return Actor(username=request.user.get_username(), ip=client_ip(request))
+
+
+def paginate(request: HttpRequest, rows: QuerySet, size: int = PAGE_SIZE) -> tuple[Page, list[dict[str, Any]]]:
+    """A page of rows and the GOV.UK pagination items for it (keeping the other query parameters)."""
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    items = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+            continue
+        params["page"] = number
+        items.append({"number": number, "href": "?" + params.urlencode(), "current": number == page.number})
+    def link(n: int) -> str:
+        params["page"] = n
+        return "?" + params.urlencode()
+    page.previous_href = link(page.previous_page_number()) if page.has_previous() else ""
+    page.next_href = link(page.next_page_number()) if page.has_next() else ""
+    return page, items

@@ -1,0 +1,199 @@
+"""Dashboard, cohort (filter, search, export) and the family page with its case changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from priority_families.claims.models import Claim
+from priority_families.outcomes.models import Attachment, Attestation
+from priority_families.web import casework, queries
+from priority_families.web.access import CASE_ROLES, family_or_404, record, role_of, roles_required
+from priority_families.web.casework import MOVES, CaseworkError
+from priority_families.web.export import cohort_workbook
+from priority_families.web.forms import (
+    ActionForm,
+    AttachForm,
+    AttestationForm,
+    CohortFilter,
+    MoveForm,
+    NoteForm,
+)
+from priority_families.web.models import AccessAction, Case, CaseStatus, Family, Role
+from priority_families.web.views.common import actor, paginate
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role starts where its work is."""
+    role = role_of(request.user)
+    if role is Role.AUDITOR:
+        return redirect("web:claims")
+    if role is Role.ADMINISTRATOR:
+        return redirect("web:access-log")
+    if role is None:
+        return render(request, "web/no_role.html", status=403)
+    return dashboard(request)
+
+
+@roles_required(*CASE_ROLES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    totals, by_area, by_agency = queries.figures(request.user)
+    top = max([r["identified"] for r in by_area + by_agency] + [1])
+    bars = [("Identified", totals.identified), ("Triaged", totals.triaged), ("Attached", totals.attached),
+            ("Worked with", totals.worked_with), ("Claimed", totals.claimed)]
+    scale = max([totals.target or 0] + [v for _, v in bars] + [1])
+    return render(request, "web/dashboard.html", {
+        "totals": totals, "by_area": by_area, "by_agency": by_agency, "top": top,
+        "bars": [{"label": label, "value": v, "width": round(300 * v / scale)} for label, v in bars],
+        "target_x": round(300 * (totals.target or 0) / scale) + 110,
+        "refresh": queries.latest_refresh(),
+    })
+
+
+def _filtered(request: HttpRequest) -> tuple[CohortFilter, Any]:
+    headlines = sorted({h for hs in Family.objects.values_list("headlines", flat=True).distinct()
+                        for h in hs.split(";") if h})
+    areas = list(Family.objects.order_by("area").values_list("area", flat=True).distinct())
+    form = CohortFilter(request.GET or None, headlines=headlines, areas=areas)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = queries.cohort(request.user, q=data.get("q") or "", headline=data.get("headline") or "",
+                          area=data.get("area") or "", status=data.get("status") or "",
+                          priority=data.get("priority"))
+    return form, rows
+
+
+@roles_required(*CASE_ROLES)
+def cohort(request: HttpRequest) -> HttpResponse:
+    form, rows = _filtered(request)
+    page, pages = paginate(request, rows)
+    if request.GET.get("q"):
+        record(request, AccessAction.VIEW, target="cohort search", detail=f"{page.paginator.count} families")
+    return render(request, "web/cohort.html", {
+        "form": form, "page": page, "pages": pages, "total": page.paginator.count,
+        "export_query": request.GET.urlencode(), "refresh": queries.latest_refresh(),
+    })
+
+
+@roles_required(*CASE_ROLES)
+def cohort_export(request: HttpRequest) -> HttpResponse:
+    _, rows = _filtered(request)
+    refresh = queries.latest_refresh()
+    as_of = refresh.as_of.isoformat() if refresh else "unpublished"
+    values = rows.values_list("family_id", "area", "status", "headlines", "headline_count", "priority",
+                              "members", "lead_worker", "agency")
+    body = cohort_workbook(values.iterator(), as_of)
+    record(request, AccessAction.EXPORT, target="cohort workbook", detail=f"{rows.count()} families")
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{as_of}.xlsx"'
+    return response
+
+
+def _lines(family: Family) -> list[tuple[str, str]]:
+    seen = dict.fromkeys((w.headline, w.indicator) for w in family.why.all())
+    return [(f"{h}|{i}", f"{h.replace('_', ' ')}: {i.replace('_', ' ')}") for h, i in seen]
+
+
+def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[str, Any]:
+    case = Case.objects.filter(family_id=family.family_id).select_related("lead_worker", "agency", "team").first()
+    evidence: dict[str, list] = {}
+    for row in family.evidence.all():
+        evidence.setdefault(row.headline, []).append(row)
+    status = CaseStatus(case.status) if case else None
+    return {
+        "family": family, "case": case, "members": family.people.all(), "evidence": evidence,
+        "timeline": family.timeline.all()[:200], "why": family.why.all(),
+        "history": case.history.all() if case else [], "notes": case.notes.all() if case else [],
+        "actions": case.actions.all() if case else [], "checks": case.checks.all() if case else [],
+        "attachment": Attachment.objects.filter(family_id=family.family_id).first(),
+        "attestations": Attestation.objects.filter(family_id=family.family_id),
+        "claims": Claim.objects.filter(family_id=family.family_id),
+        "moves": [(s.value, s.label) for s in MOVES.get(status, ())] if status else [],
+        "can_attach": bool(case and status is CaseStatus.TRIAGED),
+        "move_form": forms.get("move_form") or MoveForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "action_form": forms.get("action_form") or ActionForm(),
+        "attach_form": forms.get("attach_form") or AttachForm(),
+        "attest_form": forms.get("attest_form") or AttestationForm(lines=_lines(family)),
+        "errors": forms.get("errors", []),
+    }
+
+
+@roles_required(*CASE_ROLES)
+def family(request: HttpRequest, family_id: str) -> HttpResponse:
+    fam = family_or_404(request, family_id)
+    record(request, AccessAction.VIEW, target=f"family {fam.family_id}")
+    return render(request, "web/family.html", _family_context(request, fam))
+
+
+def _change(request: HttpRequest, family_id: str, form_name: str, form: Any, apply: Any) -> HttpResponse:
+    """Validate a case form, apply it through casework, and either go back or re-show the page with errors."""
+    fam = family_or_404(request, family_id)
+    if form.is_valid():
+        try:
+            apply(form.cleaned_data)
+            messages.success(request, "Saved")
+            return redirect("web:family", family_id=fam.family_id)
+        except CaseworkError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "web/family.html", _family_context(request, fam, **{form_name: form}), status=400)
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def move(request: HttpRequest, family_id: str) -> HttpResponse:
+    def apply(d: dict) -> None:
+        casework.move(family_id, CaseStatus(d["to"]), actor(request), d.get("reason") or "")
+    return _change(request, family_id, "move_form", MoveForm(request.POST), apply)
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def add_note(request: HttpRequest, family_id: str) -> HttpResponse:
+    return _change(request, family_id, "note_form", NoteForm(request.POST),
+                   lambda d: casework.add_note(family_id, d["text"], actor(request)))
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def add_action(request: HttpRequest, family_id: str) -> HttpResponse:
+    return _change(request, family_id, "action_form", ActionForm(request.POST),
+                   lambda d: casework.add_action(family_id, d["description"], d["owner"], d.get("due_on"),
+                                                 actor(request)))
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def complete_action(request: HttpRequest, family_id: str, action_id: int) -> HttpResponse:
+    family_or_404(request, family_id)
+    try:
+        casework.complete_action(family_id, action_id, actor(request))
+        messages.success(request, "Action marked done")
+    except CaseworkError as exc:
+        messages.error(request, str(exc))
+    return redirect("web:family", family_id=family_id)
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def attach(request: HttpRequest, family_id: str) -> HttpResponse:
+    return _change(request, family_id, "attach_form", AttachForm(request.POST),
+                   lambda d: casework.attach(family_id, d["attached_on"], actor(request)))
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def attest(request: HttpRequest, family_id: str) -> HttpResponse:
+    fam = family_or_404(request, family_id)
+    form = AttestationForm(request.POST, request.FILES, lines=_lines(fam))
+
+    def apply(d: dict) -> None:
+        headline, line = d["line"].split("|", 1)
+        casework.attest(family_id, headline, line, d["statement"], d["attested_on"], d["evidence"],
+                        actor(request))
+    return _change(request, family_id, "attest_form", form, apply)

@@ -1,0 +1,157 @@
+"""Claims and evidence packs (analysts, auditors), refreshes and the review queue (analysts), access log (admins)."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from priority_families.claims.models import Claim, SpotCheck
+from priority_families.engine import StoreError, Workspace
+from priority_families.outcomes.models import Attachment, Attestation
+from priority_families.web.access import CLAIM_ROLES, deny, record, roles_required
+from priority_families.web.models import AccessAction, AccessLog, PublishedRefresh, Role
+from priority_families.web.views.common import paginate
+
+
+@roles_required(*CLAIM_ROLES)
+def claims(request: HttpRequest) -> HttpResponse:
+    window = request.GET.get("window", "")
+    rows = Claim.objects.all()
+    if window:
+        rows = rows.filter(window=window)
+    page, pages = paginate(request, rows)
+    sampled = set(SpotCheck.objects.values_list("window", "family_id"))
+    windows = Claim.objects.order_by("window").values_list("window", flat=True).distinct()
+    return render(request, "web/claims.html", {
+        "page": page, "pages": pages, "window": window, "windows": windows, "sampled": sampled,
+        "spot_checks": SpotCheck.objects.all().order_by("window", "family_id"),
+    })
+
+
+@roles_required(*CLAIM_ROLES)
+def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
+    """A claim's evidence: the claim, the frozen baseline and its source records, and the attestations."""
+    claim = Claim.objects.filter(family_id=family_id).first()
+    if claim is None:
+        raise deny(request, target=f"claim {family_id}")
+    attachment = Attachment.objects.filter(family_id=family_id).first()
+    record(request, AccessAction.VIEW, target=f"evidence pack {family_id}")
+    return render(request, "web/evidence_pack.html", {
+        "claim": claim, "attachment": attachment,
+        "lines": attachment.lines.all() if attachment else [],
+        "counts": attachment.counts.all() if attachment else [],
+        "records": attachment.records.all() if attachment else [],
+        "attestations": Attestation.objects.filter(family_id=family_id),
+        "spot_checked": SpotCheck.objects.filter(family_id=family_id, window=claim.window).exists(),
+    })
+
+
+@roles_required(Role.ANALYST)
+def refreshes(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/refreshes.html", {"rows": PublishedRefresh.objects.all()[:50]})
+
+
+def _workspace() -> Workspace:
+    return Workspace(path=Path(settings.WORKSPACE))
+
+
+QUEUE = (
+    "SELECT q.*, d.decision AS decided FROM review_queue q LEFT JOIN (SELECT * FROM review_decisions "
+    "QUALIFY row_number() OVER (PARTITION BY source_l, record_id_l, source_r, record_id_r "
+    "ORDER BY decided_on DESC, imported_at DESC) = 1) d USING (source_l, record_id_l, source_r, record_id_r) "
+    "ORDER BY d.decision NULLS FIRST, q.match_probability DESC, q.record_key_l, q.record_key_r LIMIT 50"
+)
+
+
+@roles_required(Role.ANALYST)
+def review(request: HttpRequest) -> HttpResponse:
+    """Uncertain person links, side by side, with the reviewer's match / not a match decision."""
+    try:
+        with _workspace().connect() as con:
+            have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            if "review_queue" not in have:
+                raise StoreError("no review queue in the store")
+            if "review_decisions" not in have:
+                con.execute("CREATE TEMP TABLE review_decisions (source_l VARCHAR, record_id_l VARCHAR, "
+                            "source_r VARCHAR, record_id_r VARCHAR, decision VARCHAR, decided_on DATE, "
+                            "imported_at TIMESTAMP)")
+            cur = con.execute(QUEUE)
+            names = [d[0] for d in cur.description]
+            pairs = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+            total = con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0]
+    except StoreError:
+        pairs, total = [], 0
+    record(request, AccessAction.VIEW, target="review queue", detail=f"{len(pairs)} pairs shown")
+    fields = ["first_name", "last_name", "dob", "sex", "address", "postcode"]
+    return render(request, "web/review.html", {"pairs": pairs, "total": total, "fields": fields})
+
+
+class DecisionForm(forms.Form):
+    source_l = forms.CharField(max_length=100)
+    record_id_l = forms.CharField(max_length=100)
+    source_r = forms.CharField(max_length=100)
+    record_id_r = forms.CharField(max_length=100)
+    decision = forms.ChoiceField(choices=[("match", "Same person"), ("not_a_match", "Not the same person")])
+
+
+@require_POST
+@roles_required(Role.ANALYST)
+def review_decide(request: HttpRequest) -> HttpResponse:
+    """Store one decision through the linkage module's own import (validated, atomic publish of the store)."""
+    from priority_families.linkage.review import import_decisions
+
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether the two records are the same person")
+        return redirect("web:review")
+    d = form.cleaned_data
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "decision.csv"
+        with path.open("w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["source_l", "record_id_l", "source_r", "record_id_r", "decision", "reviewer",
+                             "decided_on"])
+            writer.writerow([d["source_l"], d["record_id_l"], d["source_r"], d["record_id_r"], d["decision"],
+                             request.user.get_username(), date.today().isoformat()])
+        with _workspace().publishing() as con:
+            import_decisions(con, path)
+    record(request, AccessAction.CHANGE, target="review decision",
+           detail=f"{d['source_l']}:{d['record_id_l']} {d['source_r']}:{d['record_id_r']} {d['decision']}")
+    messages.success(request, "Decision saved. It applies from the next refresh.")
+    return redirect("web:review")
+
+
+@roles_required(Role.ADMINISTRATOR)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Search the access log by who, what, which record and when."""
+    rows = AccessLog.objects.all()
+    who, action, target = (request.GET.get(k, "").strip() for k in ("who", "action", "target"))
+    start, end = request.GET.get("from", ""), request.GET.get("to", "")
+    if who:
+        rows = rows.filter(username__iexact=who)
+    if action:
+        rows = rows.filter(action=action)
+    if target:
+        rows = rows.filter(Q(target__icontains=target) | Q(path__icontains=target))
+    try:
+        if start:
+            rows = rows.filter(at__date__gte=date.fromisoformat(start))
+        if end:
+            rows = rows.filter(at__date__lte=date.fromisoformat(end))
+    except ValueError:
+        messages.error(request, "Enter dates as year-month-day, like 2015-09-01")
+    page, pages = paginate(request, rows, size=50)
+    return render(request, "web/access_log.html", {
+        "page": page, "pages": pages, "actions": AccessAction.choices,
+        "q": {"who": who, "action": action, "target": target, "from": start, "to": end},
+    })

@@ -1,0 +1,11 @@
+"""The WSGI application `pf serve` runs (waitress), with static files served by whitenoise."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "priority_families.web.settings")
+
+from django.core.wsgi import get_wsgi_application
+
+application = get_wsgi_application()

@@ -1,0 +1,75 @@
+"""Shared fixtures: one small synthetic county identified once per session, published per test, and users.
+
+The county is made by the real `pf synth` and `pf identify` commands, so the tracker is tested against the
+store contract as the other stages actually write it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from priority_families.engine import Workspace
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop beside live_server
+PF = str(Path(sys.executable).parent / "pf")
+PASSWORD = "Test-password-for-the-tracker-1"
+
+
+@pytest.fixture(scope="session")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace whose store holds an identified synthetic county (about 400 people)."""
+    root = tmp_path_factory.mktemp("county")
+    subprocess.run([PF, "synth", str(root / "extracts"), "--people", "400", "--seed", "3"], check=True,
+                   capture_output=True)
+    subprocess.run([PF, "identify", str(root / "extracts"), "--out", str(root / "out"), "-w", str(root / "ws")],
+                   check=True, capture_output=True)
+    return root / "ws"
+
+
+@pytest.fixture
+def published(db: None, county: Path, settings: object):
+    """The county published into the tracker (fresh test database each test)."""
+    from priority_families.web.publish import publish_refresh
+
+    settings.WORKSPACE = county
+    return publish_refresh(Workspace(path=county), by="test")
+
+
+@pytest.fixture
+def people(db: None) -> dict:
+    """One user per role (two lead workers in one team, one in another team), with an agency."""
+    from priority_families.web.models import Agency, Area, Role, Team
+    from priority_families.web.users import add_user
+
+    made = {
+        "worker": add_user("worker", Role.LEAD_WORKER, PASSWORD, "test", "Wendy Worker", team="North",
+                           agency="Family Support"),
+        "worker2": add_user("worker2", Role.LEAD_WORKER, PASSWORD, "test", "Will Other", team="North",
+                            agency="Family Support"),
+        "outsider": add_user("outsider", Role.LEAD_WORKER, PASSWORD, "test", "Olive Outside", team="South",
+                             agency="Early Help"),
+        "manager": add_user("manager", Role.TEAM_MANAGER, PASSWORD, "test", "Mo Manager", team="North",
+                            agency="Family Support"),
+        "manager_south": add_user("manager_south", Role.TEAM_MANAGER, PASSWORD, "test", "Sam South",
+                                  team="South", agency="Early Help"),
+        "analyst": add_user("analyst", Role.ANALYST, PASSWORD, "test", "Ann Analyst"),
+        "auditor": add_user("auditor", Role.AUDITOR, PASSWORD, "test", "Aud Itor"),
+        "admin": add_user("admin", Role.ADMINISTRATOR, PASSWORD, "test", "Ada Admin"),
+    }
+    north = Team.objects.get(name="North")
+    north.areas.set(Area.objects.all())
+    Agency.objects.get_or_create(name="Family Support")
+    return made
+
+
+def client_for(client_class: type, username: str):
+    from django.contrib.auth import get_user_model
+
+    c = client_class()
+    c.force_login(get_user_model().objects.get(username=username))
+    return c
