@@ -363,3 +363,14 @@ def test_no_evidence_for_an_indicator_not_met():
 def test_custody_evidence_is_the_spell_with_the_release_date():
     facts = [spell("justice", "A", date(2014, 1, 1), None, kind="custody", release_date=date(2016, 1, 1))]
     assert _evidence(NOTTS, [adult()], facts) == [("custody_release", "A", "R1", "2016-01-01")]
+
+
+def test_family_scope_sums_across_members():
+    facts = [dated("referral", "A", date(2015, 1, 1)), dated("referral", "C", date(2015, 2, 1))]
+    out = run_family("supporting-families-2022", [adult(), pupil()], facts)
+    assert ("family_relationships", "repeat_referrals") in out.lines
+    assert out.values[("family_relationships", "repeat_referrals", None)] == 2
+    rows = _evidence("supporting-families-2022", [adult(), pupil()], facts)
+    assert [(r[1], r[2]) for r in rows] == [("A", "R1"), ("C", "R2")]
+    one = run_family("supporting-families-2022", [adult(), pupil()], facts[:1])
+    assert ("family_relationships", "repeat_referrals") not in one.lines
