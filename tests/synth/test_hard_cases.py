@@ -110,3 +110,27 @@ def test_boundary_facts_sit_exactly_on_the_edges(county) -> None:
             assert age_on(dob, as_of) == turning
             checked += 1
     assert checked >= 3
+
+
+def test_absence_edges_add_up_exactly_over_the_last_three_terms(county) -> None:
+    out, _ = county
+    person_of = _truth_by_key(out)
+    expected = {"absence_overall_10pct": (40, None), "absence_overall_9.75pct": (39, None),
+                "absence_unauthorised_15pct": (60, 60), "absence_unauthorised_14.75pct": (59, 59)}
+    terms = {"2014-autumn", "2015-spring", "2015-summer"}  # the last 3 terms before 2015-08-31
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in read_csv(out / "school_attendance.csv"):
+        if row["term"] in terms:
+            s = sums[person_of[(row["source"], row["record_id"])]]
+            s[0] += int(row["possible_sessions"])
+            s[1] += int(row["authorised_absence"]) + int(row["unauthorised_absence"])
+            s[2] += int(row["unauthorised_absence"])
+    checked = 0
+    for case in read_csv(out / "truth" / "hard_cases.csv"):
+        if case["case"] in expected and case["detail"] == "2015-08-31":
+            overall, unauthorised = expected[case["case"]]
+            possible, absent, unauth = sums[case["person_id"]]
+            assert possible == 400 and absent == overall
+            assert unauthorised is None or unauth == unauthorised
+            checked += 1
+    assert checked >= 2

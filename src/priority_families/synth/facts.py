@@ -171,7 +171,7 @@ class UnitFacts:
             return
         overrides: dict[str, tuple[int, int, int]] = {}
         if self.rng.random() < 0.05:
-            overrides = self.absence_edge(person)
+            overrides = self.absence_edge(person, {label for label, _, _ in terms})
         rate = 0.02 + rng.random() * 0.05 + t * rng.uniform(0.0, 0.35)
         unauth_share = min(0.9, 0.2 + 0.6 * t)
         for label, first, last in terms:
@@ -188,12 +188,12 @@ class UnitFacts:
                            event=first, first_seen=last, last_date=first)
         self.exclusions(person, terms)
 
-    def absence_edge(self, person: Person) -> dict[str, tuple[int, int, int]]:
+    def absence_edge(self, person: Person, at_school: set[str]) -> dict[str, tuple[int, int, int]]:
         """Absence over the last 3 terms exactly on, or just under, 10% overall or 15% unauthorised."""
         as_of = self.edge_as_of()
-        if not 5 <= age_on(person.dob, as_of) <= 15:
-            return {}
         terms = last_terms(as_of)
+        if not 5 <= age_on(person.dob, as_of) <= 15 or any(label not in at_school for label, _, _ in terms):
+            return {}
         sizes = (140, 120, 140)  # 400 sessions: 10% = 40, 15% = 60
         case = self.state.turn("absence", 4)
         unauth_total, auth_total, name = (
