@@ -48,7 +48,7 @@ def attach(
 
     try:
         made = attach_from_csv(ws, attachments, _actor())
-    except (AttachError, StoreError) as exc:
+    except (AttachError, StoreError, OSError) as exc:
         raise fail(f"nothing attached:\n{exc}") from None
     console.print(f"attached {len(made)} families; baselines frozen")
 
