@@ -79,10 +79,11 @@ def test_postcode_std(con, raw, expected):
 )
 def test_address_parts(con, raw, flat, house, address):
     words = evaluate(con, S.address_words("x"), raw)
-    con.execute("CREATE OR REPLACE TEMP TABLE a AS SELECT CAST(? AS VARCHAR) AS w", [words])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE a AS SELECT w, {S.address_parts('w')} AS p "
+                "FROM (SELECT CAST(? AS VARCHAR) AS w)", [words])
     got = con.execute(
-        f"SELECT {S.flat('w')}, {S.house_number('w')}, "
-        f"{S.address_std(S.flat('w'), S.house_number('w'), S.street('w'))} FROM a"
+        f"SELECT {S.flat('p')}, {S.house_number('p')}, "
+        f"{S.address_std(S.flat('p'), S.house_number('p'), S.street('p', 'w'))} FROM a"
     ).fetchall()[0]
     assert got == (flat, house, address)
 

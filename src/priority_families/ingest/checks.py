@@ -6,6 +6,7 @@ once as rejected). Checks read the staged text columns; a column the file does n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from priority_families.ingest.schema import FACT_KINDS, ColumnType, FactColumn
@@ -41,12 +42,24 @@ def _blank(expr: str) -> str:
     return f"(nullif(trim({expr}), '') IS NULL)"
 
 
-def _problem(condition: str, column: str, reason: RejectReason, detail: str = "NULL") -> str:
-    item = f"{{'column': {sql_str(column)}, 'reason': {sql_str(reason.value)}, 'detail': {detail}}}"
-    return f"CASE WHEN {condition} THEN {item} END"
+@dataclass(frozen=True)
+class Check:
+    """One reason to reject a row: when `condition` (SQL) holds, the row fails on `column`.
+
+    `detail` is a SQL expression evaluated on the failing row (e.g. the line a duplicate was first seen).
+    """
+
+    condition: str
+    column: str
+    reason: RejectReason
+    detail: str = "NULL"
 
 
-def _value_problems(header: tuple[str, ...], column: FactColumn) -> list[str]:
+def _problem(condition: str, column: str, reason: RejectReason, detail: str = "NULL") -> Check:
+    return Check(condition, column, reason, detail)
+
+
+def _value_problems(header: tuple[str, ...], column: FactColumn) -> list[Check]:
     """Problems with a non-blank value of one typed fact column."""
     v = col(header, column.name)
     present = f"NOT {_blank(v)}"
@@ -89,7 +102,7 @@ def _value_problems(header: tuple[str, ...], column: FactColumn) -> list[str]:
             return []
 
 
-def _absence_problem(header: tuple[str, ...]) -> str:
+def _absence_problem(header: tuple[str, ...]) -> Check:
     """Authorised plus unauthorised absence cannot exceed the sessions the pupil could attend."""
     nums = {
         n: f"TRY_CAST(trim({col(header, n)}) AS BIGINT)"
@@ -102,10 +115,10 @@ def _absence_problem(header: tuple[str, ...]) -> str:
     return _problem(over, "possible_sessions", RejectReason.ABSENCE_ABOVE_POSSIBLE)
 
 
-def problems_sql(fact: str, header: tuple[str, ...]) -> str:
-    """A SQL expression: the list of problems (column, reason, detail) of a staged row of `fact`."""
+def checks_for(fact: str, header: tuple[str, ...]) -> list[Check]:
+    """Every check a staged row of `fact` must pass, given the columns its file has."""
     kind = FACT_KINDS[fact]
-    items: list[str] = []
+    items: list[Check] = []
     for name in REQUIRED_HEADER:
         if name not in header:
             items.append(_problem("true", name, RejectReason.MISSING_COLUMN))
@@ -125,7 +138,39 @@ def problems_sql(fact: str, header: tuple[str, ...]) -> str:
         items.extend(_value_problems(header, column))
     if fact == "school_attendance":
         items.append(_absence_problem(header))
-    return f"list_filter([{', '.join(items)}], lambda p: p IS NOT NULL)"
+    if len(items) > 62:
+        raise ValueError(f"{fact}: {len(items)} checks do not fit a 63-bit problem mask")
+    return items
+
+
+def mask_sql(checks: list[Check]) -> str:
+    """One BIGINT per row with bit i set when check i fails: 0 means the row is accepted.
+
+    A bit mask is far cheaper per row than building a list of problems; rejects are unpacked from it
+    with `rejects_sql` only for the few rows that fail.
+    """
+    if not checks:
+        return "CAST(0 AS BIGINT)"
+    return " + ".join(f"(CASE WHEN {c.condition} THEN {1 << i} ELSE 0 END)::BIGINT" for i, c in enumerate(checks))
+
+
+def _qualified(header: tuple[str, ...], name: str) -> str:
+    return f"t.{col(header, name)}" if name in header else col(header, name)
+
+
+def rejects_sql(checks: list[Check], table: str, header: tuple[str, ...]) -> str:
+    """SELECT one reject row (line, column, reason, source, record_id, detail) per failed check."""
+    if not checks:
+        return "SELECT NULL::INTEGER, NULL, NULL, NULL, NULL, NULL WHERE false"
+    defs = ", ".join(f"({1 << i}, {i}, {sql_str(c.column)}, {sql_str(c.reason.value)})" for i, c in enumerate(checks))
+    details = " ".join(f"WHEN {i} THEN {c.detail}" for i, c in enumerate(checks) if c.detail != "NULL")
+    detail = f"CASE d.i {details} END" if details else "NULL"
+    return f"""
+        SELECT t._pf_line, d.col, d.reason, trim({_qualified(header, 'source')}),
+               trim({_qualified(header, 'record_id')}), {detail}
+        FROM {table} t JOIN (VALUES {defs}) AS d(bit, i, col, reason) ON (t._pf_mask & d.bit) <> 0
+        WHERE t._pf_mask <> 0
+    """
 
 
 def first_line_sql(header: tuple[str, ...]) -> str:

@@ -5,7 +5,7 @@ cannot parse (wrong number of fields, stray quotes) with their record ordinal. I
 line number of the rows it accepts, and a quoted field may span lines, so ingest also splits the file
 into records itself with one RE2 pattern over the text (`read_text`, which also proves it is UTF-8):
 the k-th record DuckDB accepted is the k-th record that is neither the header, blank nor rejected.
-The two readings are checked against each other (count, and the text of every record without quotes);
+The two readings are checked against each other (count, and the record_id of every record without quotes);
 if they disagree the file's quoting is broken and the file is refused rather than mislabelled.
 """
 
@@ -134,7 +134,7 @@ def _parse_values(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str,
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {_ROWS} AS
-            SELECT row_number() OVER () AS k, *
+            SELECT *
             FROM read_csv(?, columns = {columns}, header = true, delim = ',', quote = '"', escape = '"',
                           auto_detect = false, strict_mode = true, parallel = false,
                           store_rejects = true, rejects_table = '{_REJECT_ERRORS}',
@@ -171,22 +171,33 @@ def _match_lines(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, 
     ).fetchall()[0]
     if unmatched or expected != parsed:
         raise IngestError(path, "is not CSV: unbalanced quotes (a quoted field is never closed)")
-    values = ", ".join(f"coalesce(c{i}, '')" for i in range(len(header)))
     renamed = ", ".join(f"r.c{i} AS {quote_ident(name)}" for i, name in enumerate(header))
+    if parsed == 0:  # nothing to pair (DuckDB cannot bind the positional join over empty tables)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT 0 AS _pf_line, {renamed} FROM {_ROWS} r")
+        return
+    record_id = header.index("record_id")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ingest_expected AS
+        SELECT line, rec FROM {_LINES}
+        WHERE ordinal > 1 AND NOT blank AND ordinal NOT IN (SELECT ordinal FROM {STRUCTURAL})
+        ORDER BY ordinal
+        """
+    )
+    # Both tables hold rows in file order (DuckDB keeps insertion order), so the k-th parsed row
+    # pairs with the k-th expected record by position, without sorting or hashing.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {STAGED} AS
-        WITH expected AS (
-            SELECT line, rec, row_number() OVER (ORDER BY ordinal) AS k FROM {_LINES}
-            WHERE ordinal > 1 AND NOT blank AND ordinal NOT IN (SELECT ordinal FROM {STRUCTURAL})
-        )
         SELECT CAST(x.line AS INTEGER) AS _pf_line, {renamed},
                (position('"' IN x.rec) = 0
-                AND rtrim(x.rec, chr(13) || chr(10)) <> array_to_string([{values}], ',')) AS _pf_misaligned
-        FROM {_ROWS} r JOIN expected x USING (k)
+                AND split_part(rtrim(x.rec, chr(13) || chr(10)), ',', {record_id + 1})
+                    <> coalesce(r.c{record_id}, '')) AS _pf_misaligned
+        FROM {_ROWS} r POSITIONAL JOIN _ingest_expected x
         """
     )
     misaligned = con.execute(f"SELECT min(_pf_line) FROM {STAGED} WHERE _pf_misaligned").fetchall()[0][0]
     if misaligned is not None:
         raise IngestError(path, f"is not CSV: cannot follow its quoting near line {misaligned}")
     con.execute(f"ALTER TABLE {STAGED} DROP COLUMN _pf_misaligned")
+    con.execute("DROP TABLE _ingest_expected")

@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from priority_families.engine import Workspace
 from priority_families.ingest import standardise as std
-from priority_families.ingest.checks import RejectReason, col, first_line_sql, problems_sql
+from priority_families.ingest.checks import (
+    RejectReason,
+    checks_for,
+    col,
+    first_line_sql,
+    mask_sql,
+    rejects_sql,
+)
 from priority_families.ingest.errors import IngestError
 from priority_families.ingest.reading import STAGED, STRUCTURAL, StagedFile, quote_ident, stage_file
 from priority_families.ingest.schema import (
@@ -135,6 +142,7 @@ def ingest_extracts(
         if on_file:
             on_file(path.name, index, len(known))
         report.files.append(_ingest_file(con, path, path.stem))
+    _standardise_records(con)
     present = {p.stem for p in known}
     report.files += [FileReport(p.name, None, 0, 0, 0, FileStatus.UNKNOWN) for p in csvs if p.stem not in FACT_KINDS]
     report.files += [FileReport(f"{k}.csv", k, 0, 0, 0, FileStatus.ABSENT) for k in FACT_KINDS if k not in present]
@@ -167,6 +175,7 @@ def ingest_to_workspace(
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     record_columns = ", ".join(f"{quote_ident(n)} {t}" for n, t in RECORD_COLUMNS.items())
+    raw_columns = ", ".join(f"{quote_ident(n)} {t}" for n, t in RECORD_COLUMNS.items() if n in _RAW_COLUMNS)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE refresh (refresh_id VARCHAR, as_of DATE, authority VARCHAR, extracts VARCHAR,
@@ -175,7 +184,8 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
             rows_accepted BIGINT, rows_rejected BIGINT, status VARCHAR);
         CREATE OR REPLACE TABLE rejects (file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR,
             source VARCHAR, record_id VARCHAR, detail VARCHAR);
-        CREATE OR REPLACE TABLE records ({record_columns})
+        CREATE OR REPLACE TABLE records ({record_columns});
+        CREATE OR REPLACE TEMP TABLE {_RAW} ({raw_columns});
         """
     )
 
@@ -212,14 +222,21 @@ RECORD_COLUMNS: dict[str, str] = {
 }
 
 
+# Columns of `records` that the per-file step fills; the rest come from `_standardise_records`.
+_RAW_COLUMNS = frozenset(
+    ["record_key", "fact", "source", "record_id", "line", "first_name", "last_name", "dob_raw", "sex", "address_line1", "postcode", "uprn_raw", "upn", "nhs_number", "ni_number", "term_start", "term_end", "attributes"]
+) | frozenset(FACT_COLUMN_TYPES)
+
+
 def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileReport:
     """Stage, check and load one fact file; its malformed and failing rows go to `rejects`."""
     staged = stage_file(con, path)
     header = staged.header
+    checks = checks_for(fact, header)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _ingest_checked AS
-        SELECT *, {problems_sql(fact, header)} AS _pf_problems
+        SELECT *, {mask_sql(checks)} AS _pf_mask
         FROM (SELECT *, {first_line_sql(header)} AS _pf_first_line FROM {STAGED})
         """
     )
@@ -227,23 +244,16 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileR
         f"""INSERT INTO rejects SELECT ?, line, "column", ?, NULL, NULL, detail FROM {STRUCTURAL}""",
         [path.name, RejectReason.MALFORMED.value],
     )
-    con.execute(
-        f"""
-        INSERT INTO rejects
-        SELECT ?, _pf_line, p.column, p.reason, trim({col(header, 'source')}), trim({col(header, 'record_id')}),
-               p.detail
-        FROM (SELECT *, unnest(_pf_problems) AS p FROM _ingest_checked)
-        """,
-        [path.name],
-    )
-    offset = con.execute("SELECT coalesce(max(record_key), 0) FROM records").fetchall()[0][0]
-    con.execute(_insert_records_sql(fact, header, offset))
+    con.execute(f"INSERT INTO rejects SELECT ?, * FROM ({rejects_sql(checks, '_ingest_checked', header)})",
+                [path.name])
+    offset = con.execute(f"SELECT coalesce(max(record_key), 0) FROM {_RAW}").fetchall()[0][0]
+    con.execute(_insert_raw_sql(fact, header, offset))
     return _file_report(con, staged, fact)
 
 
 def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) -> FileReport:
     name = staged.path.name
-    accepted = con.execute("SELECT count(*) FROM records WHERE fact = ?", [fact]).fetchall()[0][0]
+    accepted = con.execute(f"SELECT count(*) FROM {_RAW} WHERE fact = ?", [fact]).fetchall()[0][0]
     rejected = con.execute(
         "SELECT count(DISTINCT line) FROM rejects WHERE file = ?", [name]
     ).fetchall()[0][0]
@@ -259,8 +269,8 @@ def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) 
     return FileReport(name, fact, staged.rows_read, accepted, rejected, status, tuple(reasons))
 
 
-def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
-    """INSERT ... SELECT turning accepted staged rows into typed, standardised records."""
+def _insert_raw_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
+    """INSERT ... SELECT of accepted rows with typed fact columns; person columns stay raw for now."""
     c = {n: col(header, n) for n in (*PERSON_COLUMNS, *FACT_COLUMN_TYPES)}
     kind = FACT_KINDS[fact]
     typed = {name: _typed(kind, name, ctype, c[name]) for name, ctype in FACT_COLUMN_TYPES.items()}
@@ -270,44 +280,71 @@ def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
         "json_object(" + ", ".join(f"{std.sql_str(n)}, {quote_ident(n)}" for n in extras) + ")"
         if extras else "NULL"
     )
-    fact_select = ", ".join(f"{typed[n]} AS {quote_ident('_pf_t_' + n)}" for n in FACT_COLUMN_TYPES)
-    fact_names = ", ".join(f"{quote_ident('_pf_t_' + n)} AS {quote_ident(n)}" for n in FACT_COLUMN_TYPES)
+    fact_select = ", ".join(f"{typed[n]} AS {quote_ident(n)}" for n in FACT_COLUMN_TYPES)
+    raw_person = ", ".join(f"{c[n]} AS {quote_ident(_RAW_NAMES.get(n, n))}" for n in PERSON_COLUMNS[2:])
     return f"""
-        INSERT INTO records BY NAME
-        WITH accepted AS (
-            SELECT *,
-                   {std.address_words(c['address_line1'])} AS _pf_words,
-                   {std.upn_std(c['upn'])} AS _pf_upn,
-                   {std.nhs_number_std(c['nhs_number'])} AS _pf_nhs,
-                   {std.ni_number_std(c['ni_number'])} AS _pf_ni,
-                   {std.term_start(c['term']) if has_term else 'NULL'} AS _pf_term_start,
-                   {std.term_end(c['term']) if has_term else 'NULL'} AS _pf_term_end
-            FROM _ingest_checked WHERE len(_pf_problems) = 0
-        ), parts AS (
-            SELECT *, {std.flat('_pf_words')} AS _pf_flat, {std.house_number('_pf_words')} AS _pf_house,
-                   {std.street('_pf_words')} AS _pf_street, {fact_select}
-            FROM accepted
-        )
-        SELECT {offset} + row_number() OVER (ORDER BY _pf_line) AS record_key,
-               {std.sql_str(fact)} AS fact,
+        INSERT INTO {_RAW} BY NAME
+        SELECT {offset} + _pf_line AS record_key, {std.sql_str(fact)} AS fact,
                trim({c['source']}) AS source, trim({c['record_id']}) AS record_id, _pf_line AS line,
-               {c['first_name']} AS first_name, {c['last_name']} AS last_name, {c['dob']} AS dob_raw,
-               {c['sex']} AS sex, {c['address_line1']} AS address_line1, {c['postcode']} AS postcode,
-               {c['uprn']} AS uprn_raw, {c['upn']} AS upn, {c['nhs_number']} AS nhs_number,
-               {c['ni_number']} AS ni_number,
-               {std.name_std(c['first_name'])} AS first_name_std, {std.name_std(c['last_name'])} AS last_name_std,
-               {std.date_value(c['dob'])} AS dob, {std.sex_std(c['sex'])} AS sex_std,
-               {std.postcode_std(c['postcode'])} AS postcode_std,
-               {std.address_std('_pf_flat', '_pf_house', '_pf_street')} AS address_std,
-               _pf_flat AS flat, _pf_house AS house_number, {std.uprn(c['uprn'])} AS uprn,
-               _pf_upn AS upn_std, _pf_nhs AS nhs_number_std, _pf_ni AS ni_number_std,
-               {std.upn_valid('_pf_upn')} AS upn_valid, {std.nhs_number_valid('_pf_nhs')} AS nhs_number_valid,
-               {std.ni_number_valid('_pf_ni')} AS ni_number_valid,
-               coalesce(_pf_t_date, _pf_t_start_date, _pf_term_start) AS event_date,
-               _pf_term_start AS term_start, _pf_term_end AS term_end, {fact_names},
+               {raw_person}, {fact_select},
+               {std.term_start(c['term']) if has_term else 'NULL'} AS term_start,
+               {std.term_end(c['term']) if has_term else 'NULL'} AS term_end,
                {attributes} AS attributes
-        FROM parts
+        FROM _ingest_checked WHERE _pf_mask = 0
     """
+
+
+# Raw person columns whose name in `records` differs from the extract's (the standardised value takes it).
+_RAW_NAMES = {"dob": "dob_raw", "uprn": "uprn_raw"}
+_RAW = "_ingest_records_raw"
+
+
+def _standardise_records(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill `records` from the raw accepted rows, standardising each DISTINCT person value once.
+
+    The same person sends the same name, address and identifiers in many rows and files, so working on
+    the distinct values and joining back is several times cheaper than standardising every row.
+    """
+    lookups = {
+        "_std_upns": ("upn", f"{std.upn_std('v')} AS upn_std"),
+        "_std_nhs": ("nhs_number", f"{std.nhs_number_std('v')} AS nhs_number_std"),
+        "_std_ni": ("ni_number", f"{std.ni_number_std('v')} AS ni_number_std"),
+        "_std_addresses": ("address_line1", f"{std.address_words('v')} AS words"),
+    }
+    for table, (columns, expr) in lookups.items():
+        values = " UNION ".join(f"SELECT {c} AS v FROM {_RAW} WHERE {c} IS NOT NULL" for c in columns.split())
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT v, {expr} FROM (SELECT DISTINCT v FROM ({values}))"
+        )
+    for table, check in (("_std_upns", std.upn_valid), ("_std_nhs", std.nhs_number_valid),
+                         ("_std_ni", std.ni_number_valid)):
+        std_column = con.execute(f"SELECT * FROM {table} LIMIT 0").description[1][0]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT *, {check(std_column)} AS valid FROM {table}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _std_addresses AS
+        SELECT v, {std.flat('p')} AS flat, {std.house_number('p')} AS house_number,
+               {std.address_std(std.flat('p'), std.house_number('p'), std.street('p', 'words'))} AS address_std
+        FROM (SELECT v, words, {std.address_parts('words')} AS p FROM _std_addresses)
+    """)
+    con.execute(f"""
+        INSERT INTO records BY NAME
+        SELECT r.*, {std.name_std('r.first_name')} AS first_name_std,
+               {std.name_std('r.last_name')} AS last_name_std, {std.date_value('r.dob_raw')} AS dob,
+               {std.sex_std('r.sex')} AS sex_std, {std.postcode_std('r.postcode')} AS postcode_std,
+               a.address_std, a.flat, a.house_number, {std.uprn('r.uprn_raw')} AS uprn, u.upn_std, n.nhs_number_std, ni.ni_number_std,
+               u.valid AS upn_valid, n.valid AS nhs_number_valid, ni.valid AS ni_number_valid,
+               coalesce(r.date, r.start_date, r.term_start) AS event_date
+        FROM {_RAW} r
+        LEFT JOIN _std_addresses a ON a.v = r.address_line1
+        LEFT JOIN _std_upns u ON u.v = r.upn
+        LEFT JOIN _std_nhs n ON n.v = r.nhs_number
+        LEFT JOIN _std_ni ni ON ni.v = r.ni_number
+    """)
+    raw, kept = con.execute(f"SELECT (SELECT count(*) FROM {_RAW}), (SELECT count(*) FROM records)").fetchall()[0]
+    if raw != kept:
+        raise IngestError(None, f"internal error: {raw} accepted rows became {kept} records")
+    for table in (*lookups, _RAW):
+        con.execute(f"DROP TABLE {table}")
 
 
 def _typed(kind: FactKind, name: str, ctype: ColumnType, expr: str) -> str:

@@ -93,38 +93,35 @@ def address_words(expr: str) -> str:
     )
 
 
-# Patterns on the address words; each yields (flat, house_number, street) groups.
-_HOUSE = r"([0-9]+[A-Z]?)"
-_FLAT_FIRST = rf"^FLAT ([0-9A-Z]+) {_HOUSE} (.+)$"
-_SLASH = rf"^([0-9A-Z]+)/{_HOUSE} (.+)$"
-_FLAT_LAST = rf"^{_HOUSE} (.+) FLAT ([0-9A-Z]+)$"
-_HOUSE_ONLY = rf"^{_HOUSE} (.+)$"
+# A flat written first (`FLAT 3 12 HIGH ST`) or last (`12 HIGH ST FLAT 3`) is first rewritten to the slash
+# form (`3/12 HIGH ST`); one pattern then reads flat, house number and street from every form.
+_HOUSE = r"[0-9]+[A-Z]?"
+_FLAT_FIRST = (rf"^FLAT ([0-9A-Z]+) ({_HOUSE}) ", r"\1/\2 ")
+_FLAT_LAST = (rf"^({_HOUSE}) (.+) FLAT ([0-9A-Z]+)$", r"\3/\1 \2")
+_PARTS = rf"^(?:([0-9A-Z]+)/)?({_HOUSE}) (.+)$"
 
 
-def _pick(words: str, first: int, slash: int, last: int, house: int | None, other: str) -> str:
-    ff, sl, fl, ho = (sql_str(p) for p in (_FLAT_FIRST, _SLASH, _FLAT_LAST, _HOUSE_ONLY))
-    house_sql = f"regexp_extract({words}, {ho}, {house})" if house else "NULL"
-    return (
-        f"CASE WHEN regexp_full_match({words}, {ff}) THEN regexp_extract({words}, {ff}, {first}) "
-        f"WHEN regexp_full_match({words}, {sl}) THEN regexp_extract({words}, {sl}, {slash}) "
-        f"WHEN regexp_full_match({words}, {fl}) THEN regexp_extract({words}, {fl}, {last}) "
-        f"WHEN regexp_full_match({words}, {ho}) THEN {house_sql} ELSE {other} END"
-    )
+def address_parts(words: str) -> str:
+    """A struct (flat, house_number, street) read from `address_words`; empty strings where absent."""
+    canon = words
+    for pattern, replacement in (_FLAT_FIRST, _FLAT_LAST):
+        canon = f"regexp_replace({canon}, {sql_str(pattern)}, {sql_str(replacement)})"
+    return f"regexp_extract({canon}, {sql_str(_PARTS)}, ['flat', 'house_number', 'street'])"
 
 
-def flat(words: str) -> str:
-    """The flat number or letter from `address_words`; NULL when none."""
-    return _pick(words, 1, 1, 3, None, "NULL")
+def flat(parts: str) -> str:
+    """The flat number or letter from `address_parts`; NULL when none."""
+    return f"nullif(({parts}).flat, '')"
 
 
-def house_number(words: str) -> str:
-    """The house number (with a letter suffix such as `12A`) from `address_words`; NULL when none."""
-    return _pick(words, 2, 2, 1, 1, "NULL")
+def house_number(parts: str) -> str:
+    """The house number (with a letter suffix such as `12A`) from `address_parts`; NULL when none."""
+    return f"nullif(({parts}).house_number, '')"
 
 
-def street(words: str) -> str:
-    """The rest of the address line after flat and house number, from `address_words`."""
-    return _pick(words, 3, 3, 2, 2, f"nullif({words}, '')")
+def street(parts: str, words: str) -> str:
+    """The address after flat and house number; the whole line when it has no house number."""
+    return f"coalesce(nullif(({parts}).street, ''), nullif({words}, ''))"
 
 
 def address_std(flat_expr: str, house_expr: str, street_expr: str) -> str:
