@@ -5,6 +5,9 @@ households are set up first and timed separately; then, for every shipped plan, 
 then the CSV outputs and the workbook. Also checks agreement with the truth for every family.
 
     .venv/bin/python benchmarks/bench_identify.py --people 100000 [--extracts DIR] [--threads 2]
+
+With --full, instead runs the whole refresh as `pf identify` does (Splink linkage included) and compares
+each of our families with the truth family most of its members' records belong to.
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ import csv
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
+
+import duckdb
 
 from priority_families.config import Settings
 from priority_families.engine import Workspace
@@ -28,6 +35,7 @@ from priority_families.plans.loader import load_plan
 from priority_families.reports.workbook import write_workbook
 from priority_families.synth.county import generate
 
+T = TypeVar("T")
 PLANS = ("national-2012", "nottinghamshire-2015", "warwickshire-2015", "supporting-families-2022")
 
 
@@ -35,14 +43,14 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(label: str, fn):  # noqa: ANN001, ANN201 - a tiny harness
+def timed(label: str, fn: Callable[[], T]) -> T:
     started = time.perf_counter()
     result = fn()
     print(f"{label:<40} {time.perf_counter() - started:8.2f} s   peak RSS {peak_rss_mib():8.0f} MiB", flush=True)
     return result
 
 
-def truth_agreement(con, extracts: Path, plan_id: str) -> tuple[int, int, int]:  # noqa: ANN001
+def truth_agreement(con: duckdb.DuckDBPyConnection, extracts: Path, plan_id: str) -> tuple[int, int, int]:
     """(same verdict and headlines, truth families with the same members as one of ours, truth families)."""
     with (extracts / "truth" / "people.csv").open() as f:
         family_of = {r["person_id"]: r["family_id"] for r in csv.DictReader(f) if r["family_id"]}
@@ -65,17 +73,60 @@ def truth_agreement(con, extracts: Path, plan_id: str) -> tuple[int, int, int]: 
     return agree, matched, len(truth)
 
 
+def record_majority_agreement(con: duckdb.DuckDBPyConnection, extracts: Path, plan_id: str) -> str:
+    """Verdicts against the truth, matching each of our families to the truth family of most of its records."""
+    truth_records = str(extracts / "truth" / "records.csv").replace("'", "''")
+    rows = con.execute(f"""
+        WITH t AS (SELECT source, record_id, family_id AS truth_family
+                   FROM read_csv('{truth_records}', all_varchar = true)),
+        votes AS (SELECT fm.family_id, t.truth_family, count(*) AS n FROM family_members fm
+                  JOIN record_person rp USING (person_id) JOIN records r USING (record_key)
+                  JOIN t ON t.source = r.source AND t.record_id = r.record_id GROUP BY ALL)
+        SELECT v.family_id, arg_max(v.truth_family, v.n), c.eligible, c.headlines
+        FROM votes v JOIN cohort c USING (family_id) GROUP BY v.family_id, c.eligible, c.headlines
+    """).fetchall()
+    with (extracts / "truth" / "families.csv").open() as f:
+        truth = {r["family_id"]: r for r in csv.DictReader(f)}
+    same = both = 0
+    for _, truth_family, eligible, headlines in rows:
+        t = truth.get(truth_family)
+        if t is not None:
+            expected = (t[f"{plan_id}_eligible"] == "true", t[f"{plan_id}_headlines"])
+            same += (bool(eligible), headlines) == expected
+            both += bool(eligible) and expected[0]
+    ours = sum(bool(r[2]) for r in rows)
+    theirs = sum(r[f"{plan_id}_eligible"] == "true" for r in truth.values())
+    return (f"{len(rows):,} families ({len(truth):,} in truth); same verdict and headlines {same:,}; eligible: "
+            f"ours {ours:,}, truth {theirs:,}, both {both:,}")
+
+
+def full_refresh(extracts: Path, tmp: str, threads: int | None) -> None:
+    from priority_families.identify.pipeline import run_refresh
+
+    ws = Workspace(Settings(workspace=Path(tmp) / "ws-full", threads=threads))
+    result = timed("full refresh (ingest, Splink, households, identify, outputs)",
+                   lambda: run_refresh(ws, extracts, "nottinghamshire-2015", Path(tmp) / "out-full"))
+    print(f"    {result.linkage.persons:,} persons, {result.identify.families:,} families, "
+          f"{result.identify.eligible:,} eligible")
+    with ws.connect() as con:
+        print("    truth: " + record_majority_agreement(con, extracts, "nottinghamshire-2015"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--extracts", type=Path, default=None, help="reuse a synthetic county folder")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--full", action="store_true", help="the whole refresh with Splink linkage")
     args = parser.parse_args()
     as_of = date(2015, 8, 31)
     with tempfile.TemporaryDirectory() as tmp:
         extracts = args.extracts or Path(tmp) / "county"
         if args.extracts is None:
             timed(f"synth {args.people:,} people", lambda: generate(extracts, args.people, as_of, seed=1))
+        if args.full:
+            full_refresh(extracts, tmp, args.threads)
+            return
         ws = Workspace(Settings(workspace=Path(tmp) / "ws", threads=args.threads))
         with ws.publishing(fresh=True) as con:
             report = timed("ingest (setup)", lambda: ingest_extracts(con, extracts, as_of))
