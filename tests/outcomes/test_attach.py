@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from builders import Person, dated, spell
-from conftest import make_workspace
+from case_store import make_workspace
 
 from priority_families.identify.run import identify_families
 from priority_families.outcomes.attach import AttachError, AttachmentRequest, attach_families, attach_from_csv

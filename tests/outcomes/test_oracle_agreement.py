@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 from builders import Fact, Person
-from conftest import make_workspace
+from case_store import make_workspace
 
 from priority_families.identify.calendar import last_terms, shift_months, years_before
 from priority_families.outcomes.attach import AttachmentRequest, attach_families

@@ -1,0 +1,31 @@
+"""A small county of families with results met by different routes at 2016-06-30 (attached 2015-08-31)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from builders import Person, dated, spell
+from case_store import make_workspace
+
+from priority_families.engine import Workspace
+
+A = date(2015, 8, 31)
+WINDOW = "2016-06"
+
+
+def claims_county(path: Path, families: int = 12) -> Workspace:
+    """Families F0..F{n-1}: even ones meet significant and sustained progress, every third re-offends."""
+    people: dict[str, list[Person]] = {}
+    facts = []
+    for n in range(families):
+        adult, child = f"A{n}", f"C{n}"
+        people[f"F{n}"] = [Person(adult, date(1980, 1, 1)), Person(child, date(2006, 1, 1))]
+        facts += [dated("offence", adult, date(2015, 3, 1)), dated("offence", child, date(2015, 6, 1)),
+                  dated("marac", adult, date(2015, 7, 1))]
+        if n % 3 == 0:
+            facts.append(dated("offence", child, date(2016, 5, 1)))
+        if n % 4 == 1:
+            facts += [spell("benefit", adult, date(2014, 1, 1), date(2015, 9, 1), kind="ESA"),
+                      spell("employment", adult, date(2015, 9, 2))]
+    return make_workspace(path, "nottinghamshire-2015", people, facts, A)

@@ -1,0 +1,33 @@
+"""Test helper: a workspace whose published store holds hand-built families identified under a plan."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "identify"))
+
+from builders import Fact, Person, build_store  # noqa: E402
+
+from priority_families.config import Settings  # noqa: E402
+from priority_families.engine import Workspace  # noqa: E402
+from priority_families.identify.run import identify_families  # noqa: E402
+from priority_families.plans.loader import load_plan, load_plan_text  # noqa: E402
+
+
+def make_workspace(path: Path, plan_id: str, families: dict[str, list[Person]], facts: list[Fact],
+                   as_of: date) -> Workspace:
+    """Publish a store with the given families identified under `plan_id` at `as_of`."""
+    ws = Workspace(Settings(workspace=path, threads=1))
+    con = duckdb.connect(str(ws.store_path))
+    try:
+        build_store(con, families, facts)
+        identify_families(con, load_plan(plan_id), as_of, plan_text=load_plan_text(plan_id))
+        con.execute("CREATE OR REPLACE TABLE refresh AS SELECT 'refresh-test' AS refresh_id, "
+                    "CAST(? AS DATE) AS as_of", [as_of])
+    finally:
+        con.close()
+    return ws
