@@ -20,9 +20,20 @@ PF = str(Path(sys.executable).parent / "pf")
 PASSWORD = "Test-password-for-the-tracker-1"
 
 
+@pytest.fixture(autouse=True)
+def quick_hashing(settings: object) -> None:
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workspace whose store holds an identified synthetic county (about 400 people)."""
+    """A workspace whose store holds an identified synthetic county (about 400 people).
+
+    `PF_TEST_COUNTY=/path/to/workspace` reuses a store made the same way (for quick local re-runs only).
+    """
+    if os.environ.get("PF_TEST_COUNTY"):
+        return Path(os.environ["PF_TEST_COUNTY"])
     root = tmp_path_factory.mktemp("county")
     subprocess.run([PF, "synth", str(root / "extracts"), "--people", "400", "--seed", "3"], check=True,
                    capture_output=True)
@@ -43,7 +54,7 @@ def published(db: None, county: Path, settings: object):
 @pytest.fixture
 def people(db: None) -> dict:
     """One user per role (two lead workers in one team, one in another team), with an agency."""
-    from priority_families.web.models import Agency, Area, Role, Team
+    from priority_families.web.models import Agency, Role
     from priority_families.web.users import add_user
 
     made = {
@@ -61,15 +72,19 @@ def people(db: None) -> dict:
         "auditor": add_user("auditor", Role.AUDITOR, PASSWORD, "test", "Aud Itor"),
         "admin": add_user("admin", Role.ADMINISTRATOR, PASSWORD, "test", "Ada Admin"),
     }
-    north = Team.objects.get(name="North")
-    north.areas.set(Area.objects.all())
     Agency.objects.get_or_create(name="Family Support")
     return made
 
 
-def client_for(client_class: type, username: str):
+@pytest.fixture
+def signed_in(people: dict):
+    """A Django test client signed in as one of `people`."""
     from django.contrib.auth import get_user_model
+    from django.test import Client
 
-    c = client_class()
-    c.force_login(get_user_model().objects.get(username=username))
-    return c
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return make

@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -61,6 +62,8 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., HttpResponse]], Call
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             if role_of(request.user) not in roles:
                 raise deny(request)
             return view(request, *args, **kwargs)

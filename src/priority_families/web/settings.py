@@ -80,14 +80,14 @@ TEMPLATES = [
         },
     }
 ]
-STATIC_ROOT = WORKSPACE / "static"
+STATIC_ROOT = os.environ.get("PF_STATIC_ROOT") or None  # only for `collectstatic` behind another web server
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: `pf serve` needs no collectstatic step
 LOGIN_URL = "web:sign-in"
-LOGIN_REDIRECT_URL = "web:dashboard"
+LOGIN_REDIRECT_URL = "web:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

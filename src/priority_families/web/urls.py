@@ -10,7 +10,8 @@ from priority_families.web.views import auth, families, oversight, triage
 app_name = "web"
 
 pages = [
-    path("", families.home, name="dashboard"),
+    path("", families.home, name="home"),
+    path("dashboard/", families.dashboard, name="dashboard"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
     path("families/", families.cohort, name="cohort"),

@@ -1,0 +1,125 @@
+"""Every role against every page and export: allowed pages answer, anything else is a logged 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from priority_families.web.casework import Actor, allocate
+from priority_families.web.models import AccessAction, AccessLog, Agency, Area, Case, Role, Team
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"worker": Role.LEAD_WORKER, "manager": Role.TEAM_MANAGER, "analyst": Role.ANALYST,
+         "auditor": Role.AUDITOR, "admin": Role.ADMINISTRATOR}
+CASE = {"worker", "manager", "analyst"}
+
+
+@pytest.fixture
+def scene(published, people, django_user_model):
+    """Two families allocated to `worker` (team North), one to `outsider` (team South)."""
+    ids = list(Case.objects.order_by("family_id").values_list("family_id", flat=True))
+    agency = Agency.objects.get(name="Family Support")
+    actor = Actor("test")
+    allocate(ids[0], agency, django_user_model.objects.get(username="worker"), actor)
+    allocate(ids[1], agency, django_user_model.objects.get(username="worker"), actor)
+    allocate(ids[2], agency, django_user_model.objects.get(username="outsider"), actor)
+    area = Case.objects.get(family_id=ids[0]).area
+    Team.objects.get(name="North").areas.set(Area.objects.all())
+    return {"mine": ids[0], "theirs": ids[2], "unallocated": ids[3], "area": area}
+
+
+def pages(scene: dict) -> dict[str, tuple[str, set[str]]]:
+    """Each page or export, with the roles that may use it."""
+    return {
+        "dashboard": (reverse("web:dashboard"), CASE),
+        "cohort": (reverse("web:cohort"), CASE),
+        "export": (reverse("web:cohort-export"), CASE),
+        "family": (reverse("web:family", args=[scene["mine"]]), CASE),
+        "triage": (reverse("web:triage"), {"manager", "analyst"}),
+        "triage area": (reverse("web:triage-area", args=[scene["area"]]), {"manager", "analyst"}),
+        "review": (reverse("web:review"), {"analyst"}),
+        "refreshes": (reverse("web:refreshes"), {"analyst"}),
+        "claims": (reverse("web:claims"), {"analyst", "auditor"}),
+        "access log": (reverse("web:access-log"), {"admin"}),
+        "admin": (reverse("admin:index"), {"admin"}),
+        "admin users": (reverse("admin:auth_user_changelist"), {"admin"}),
+    }
+
+
+@pytest.mark.parametrize("username", list(ROLES))
+def test_every_role_against_every_page(signed_in, scene, username):
+    client = signed_in(username)
+    for name, (url, allowed) in pages(scene).items():
+        before = AccessLog.objects.filter(action=AccessAction.DENIED, username=username).count()
+        response = client.get(url)
+        if username in allowed:
+            assert response.status_code == 200, (username, name, response.status_code)
+        else:
+            assert response.status_code == 404, (username, name, response.status_code)
+            after = AccessLog.objects.filter(action=AccessAction.DENIED, username=username).count()
+            assert after == before + 1, (username, name)
+
+
+def test_auditor_home_is_claims_and_admin_home_is_access_log(signed_in, scene):
+    assert signed_in("auditor").get("/").url == reverse("web:claims")
+    assert signed_in("admin").get("/").url == reverse("web:access-log")
+
+
+def test_lead_worker_trying_another_workers_family_by_url_gets_404_and_is_logged(signed_in, scene):
+    client = signed_in("worker")
+    for family_id in (scene["theirs"], scene["unallocated"], "F999999"):
+        response = client.get(reverse("web:family", args=[family_id]))
+        assert response.status_code == 404
+        assert b"Page not found" in response.content
+        assert AccessLog.objects.filter(username="worker", action=AccessAction.DENIED,
+                                        target=f"family {family_id}").exists()
+    # a change by URL is refused the same way, and changes nothing
+    response = client.post(reverse("web:family-note", args=[scene["theirs"]]), {"text": "not mine"})
+    assert response.status_code == 404
+    assert not Case.objects.get(family_id=scene["theirs"]).notes.exists()
+
+
+def test_manager_sees_team_families_only(signed_in, scene):
+    north = signed_in("manager")
+    assert north.get(reverse("web:family", args=[scene["mine"]])).status_code == 200
+    assert north.get(reverse("web:family", args=[scene["theirs"]])).status_code == 404
+    south = signed_in("manager_south")
+    assert south.get(reverse("web:family", args=[scene["theirs"]])).status_code == 200
+    assert south.get(reverse("web:family", args=[scene["mine"]])).status_code == 404
+    cohort = north.get(reverse("web:cohort")).content.decode()
+    assert scene["mine"] in cohort and scene["theirs"] not in cohort
+
+
+def test_lead_worker_cohort_and_export_hold_only_their_families(signed_in, scene):
+    client = signed_in("worker")
+    page = client.get(reverse("web:cohort")).content.decode()
+    assert scene["mine"] in page and scene["theirs"] not in page
+    book = client.get(reverse("web:cohort-export"))
+    assert book["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+    import zipfile
+    sheet = zipfile.ZipFile(io.BytesIO(book.content)).read("xl/sharedStrings.xml").decode()
+    assert scene["mine"] in sheet and scene["theirs"] not in sheet
+    assert AccessLog.objects.filter(username="worker", action=AccessAction.EXPORT).count() == 1
+
+
+def test_viewing_a_family_is_logged_with_who_what_and_where(signed_in, scene):
+    signed_in("analyst").get(reverse("web:family", args=[scene["mine"]]), REMOTE_ADDR="10.1.2.3")
+    row = AccessLog.objects.get(username="analyst", action=AccessAction.VIEW, target=f"family {scene['mine']}")
+    assert row.ip == "10.1.2.3" and row.at is not None
+
+
+def test_signed_out_users_are_sent_to_sign_in(signed_in, scene):
+    response = Client().get(reverse("web:family", args=[scene["mine"]]))
+    assert response.status_code == 302 and response.url.startswith(reverse("web:sign-in"))
+
+
+def test_disabled_user_loses_access(signed_in, scene, django_user_model):
+    from priority_families.web.users import disable_user
+
+    client = signed_in("worker")
+    disable_user("worker", by="test")
+    response = client.get(reverse("web:family", args=[scene["mine"]]))
+    assert response.status_code == 302
