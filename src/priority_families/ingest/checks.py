@@ -173,7 +173,17 @@ def rejects_sql(checks: list[Check], table: str, header: tuple[str, ...]) -> str
     """
 
 
-def first_line_sql(header: tuple[str, ...]) -> str:
-    """The first line on which this row's (source, record_id) appears in the file; NULL when blank."""
+def first_seen_join(header: tuple[str, ...], staged: str) -> str:
+    """LEFT JOIN giving `_pf_first_line`: the first line of a (source, record_id) seen more than once.
+
+    An aggregate over the keys (then a join of the few duplicated ones) is much cheaper than a window
+    partitioned by every key.
+    """
     s, r = f"nullif(trim({col(header, 'source')}), '')", f"nullif(trim({col(header, 'record_id')}), '')"
-    return f"CASE WHEN {s} IS NOT NULL AND {r} IS NOT NULL THEN min(_pf_line) OVER (PARTITION BY {s}, {r}) END"
+    return f"""
+        LEFT JOIN (
+            SELECT {s} AS _pf_s, {r} AS _pf_r, min(_pf_line) AS _pf_first_line FROM {staged}
+            WHERE {s} IS NOT NULL AND {r} IS NOT NULL GROUP BY ALL HAVING count(*) > 1
+        ) _pf_dup ON _pf_dup._pf_s = {s.replace('trim(', 'trim(_pf_staged.', 1)}
+                 AND _pf_dup._pf_r = {r.replace('trim(', 'trim(_pf_staged.', 1)}
+    """

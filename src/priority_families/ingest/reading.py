@@ -26,9 +26,10 @@ from priority_families.ingest.standardise import sql_str
 _FIELD = r'(?:"(?:[^"]|"")*"[^,\n]*|[^,\n]*)'
 RECORD_PATTERN = _FIELD + "(?:," + _FIELD + r")*(?:\n|$)"
 
-STAGED = "_ingest_parsed"  # columns: _pf_line, then the header's columns (all VARCHAR)
+STAGED = "_ingest_parsed"  # a view; columns: _pf_line, then the header's columns (all VARCHAR)
 STRUCTURAL = "_ingest_malformed"  # columns: line, column, detail
 _LINES = "_ingest_lines"
+_EXPECTED = "_ingest_expected"
 _ROWS = "_ingest_rows"
 _REJECT_ERRORS = "_ingest_reject_errors"
 _REJECT_SCANS = "_ingest_reject_scans"
@@ -63,8 +64,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         f"SELECT count(*) FROM {_LINES} WHERE ordinal > 1 AND NOT blank"
     ).fetchall()[0][0]
     malformed = con.execute(f"SELECT count(*) FROM {STRUCTURAL}").fetchall()[0][0]
-    for table in (_ROWS, _LINES):
-        con.execute(f"DROP TABLE {table}")
+    con.execute(f"DROP TABLE {_LINES}")
     return StagedFile(path, header, rows_read, malformed)
 
 
@@ -173,31 +173,38 @@ def _match_lines(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, 
         raise IngestError(path, "is not CSV: unbalanced quotes (a quoted field is never closed)")
     renamed = ", ".join(f"r.c{i} AS {quote_ident(name)}" for i, name in enumerate(header))
     if parsed == 0:  # nothing to pair (DuckDB cannot bind the positional join over empty tables)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT 0 AS _pf_line, {renamed} FROM {_ROWS} r")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGED} AS SELECT 0 AS _pf_line, {renamed} FROM {_ROWS} r")
         return
     record_id = header.index("record_id")
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _ingest_expected AS
+        CREATE OR REPLACE TEMP TABLE {_EXPECTED} AS
         SELECT line, rec FROM {_LINES}
         WHERE ordinal > 1 AND NOT blank AND ordinal NOT IN (SELECT ordinal FROM {STRUCTURAL})
         ORDER BY ordinal
         """
     )
     # Both tables hold rows in file order (DuckDB keeps insertion order), so the k-th parsed row
-    # pairs with the k-th expected record by position, without sorting or hashing.
+    # pairs with the k-th expected record by position, without sorting or hashing. A view: the
+    # checks read it once to materialise, so no extra copy of the file is made here.
+    paired = f"{_ROWS} r POSITIONAL JOIN {_EXPECTED} x"
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {STAGED} AS
-        SELECT CAST(x.line AS INTEGER) AS _pf_line, {renamed},
-               (position('"' IN x.rec) = 0
-                AND split_part(rtrim(x.rec, chr(13) || chr(10)), ',', {record_id + 1})
-                    <> coalesce(r.c{record_id}, '')) AS _pf_misaligned
-        FROM {_ROWS} r POSITIONAL JOIN _ingest_expected x
-        """
+        f"CREATE OR REPLACE TEMP VIEW {STAGED} AS SELECT CAST(x.line AS INTEGER) AS _pf_line, {renamed} "
+        f"FROM {paired}"
     )
-    misaligned = con.execute(f"SELECT min(_pf_line) FROM {STAGED} WHERE _pf_misaligned").fetchall()[0][0]
+    misaligned = con.execute(
+        f"""
+        SELECT min(x.line) FROM {paired}
+        WHERE position('"' IN x.rec) = 0
+          AND split_part(rtrim(x.rec, chr(13) || chr(10)), ',', {record_id + 1}) <> coalesce(r.c{record_id}, '')
+        """
+    ).fetchall()[0][0]
     if misaligned is not None:
         raise IngestError(path, f"is not CSV: cannot follow its quoting near line {misaligned}")
-    con.execute(f"ALTER TABLE {STAGED} DROP COLUMN _pf_misaligned")
-    con.execute("DROP TABLE _ingest_expected")
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what `stage_file` left behind once the file's rows have been checked and loaded."""
+    con.execute(f"DROP VIEW IF EXISTS {STAGED}")
+    for table in (_ROWS, _EXPECTED, STRUCTURAL, _REJECT_ERRORS, _REJECT_SCANS):
+        con.execute(f"DROP TABLE IF EXISTS {table}")

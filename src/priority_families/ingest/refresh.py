@@ -24,12 +24,19 @@ from priority_families.ingest.checks import (
     RejectReason,
     checks_for,
     col,
-    first_line_sql,
+    first_seen_join,
     mask_sql,
     rejects_sql,
 )
 from priority_families.ingest.errors import IngestError
-from priority_families.ingest.reading import STAGED, STRUCTURAL, StagedFile, quote_ident, stage_file
+from priority_families.ingest.reading import (
+    STAGED,
+    STRUCTURAL,
+    StagedFile,
+    drop_staging,
+    quote_ident,
+    stage_file,
+)
 from priority_families.ingest.schema import (
     FACT_COLUMN_TYPES,
     FACT_KINDS,
@@ -236,8 +243,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileR
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _ingest_checked AS
-        SELECT *, {mask_sql(checks)} AS _pf_mask
-        FROM (SELECT *, {first_line_sql(header)} AS _pf_first_line FROM {STAGED})
+        SELECT _pf_staged.*, _pf_first_line, {mask_sql(checks)} AS _pf_mask
+        FROM {STAGED} _pf_staged {first_seen_join(header, STAGED)}
         """
     )
     con.execute(
@@ -248,6 +255,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileR
                 [path.name])
     offset = con.execute(f"SELECT coalesce(max(record_key), 0) FROM {_RAW}").fetchall()[0][0]
     con.execute(_insert_raw_sql(fact, header, offset))
+    con.execute("DROP TABLE _ingest_checked")
+    drop_staging(con)
     return _file_report(con, staged, fact)
 
 
