@@ -7,12 +7,16 @@ and only then moves the case on, in the same transaction.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from priority_families.engine import Workspace
 from priority_families.identify.calendar import shift_months
 from priority_families.web.models import (
     AccessAction,
@@ -118,19 +122,55 @@ def move(family_id: str, to: CaseStatus, actor: Actor, reason: str = "") -> Case
     return case
 
 
-def attach(family_id: str, attached_on: date, actor: Actor) -> Case:
+def attach(workspace: Workspace, family_id: str, attached_on: date, actor: Actor) -> Case:
     """Attach a triaged family: freeze its baseline through the case record, then move the case on."""
-    from priority_families.outcomes.attach import attach_family
+    from priority_families.outcomes.attach import AttachError, attach_family
 
     with transaction.atomic():
         case = _locked(family_id)
         if case.status != S.TRIAGED or case.lead_worker is None or case.agency is None:
             raise CaseworkError(f"family {family_id} must be allocated at triage before it is attached")
-        attach_family(family_id=family_id, attached_on=attached_on, lead_worker=case.lead_worker.get_username(),
-                      lead_agency=case.agency.name, actor=actor.username)
+        try:
+            attach_family(workspace, family_id, attached_on, case.lead_worker.get_username(), case.agency.name,
+                          actor=actor.username)
+        except AttachError as exc:
+            raise CaseworkError("; ".join(p.reason for p in exc.problems) or str(exc)) from exc
         case.attached_on = attached_on
         _move(case, S.ATTACHED, actor, f"attached on {attached_on.isoformat()}")
     return case
+
+
+def attest(family_id: str, headline: str, indicator: str, statement: str, attested_on: date,
+           evidence: UploadedFile, actor: Actor, attested_by: str) -> None:
+    """Record an attestation with its uploaded evidence file through the case record's `attest`."""
+    from priority_families.outcomes.attest import AttestError
+    from priority_families.outcomes.attest import attest as record_attestation
+
+    name = Path(evidence.name or "evidence").name.replace("/", "_") or "evidence"
+    with tempfile.TemporaryDirectory() as tmp, transaction.atomic():
+        case = _locked(family_id)
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            for chunk in evidence.chunks():
+                out.write(chunk)
+        try:
+            record_attestation(family_id, headline, indicator, attested_by, statement, path, actor=actor.username,
+                               attested_on=attested_on)
+        except AttestError as exc:
+            raise CaseworkError(str(exc)) from exc
+        _log(actor, case, f"attestation {headline}/{indicator}")
+
+
+def sync_claims(actor: Actor) -> int:
+    """Cases whose family has a results claim in the ledger move to claimed (with their checks scheduled)."""
+    from priority_families.claims.models import Claim
+
+    open_cases = Case.objects.filter(status__in=(S.ATTACHED, S.ASSESSED, S.PLAN_AGREED, S.PROGRESS))
+    claimed = list(Claim.objects.filter(family_id__in=open_cases.values("family_id"))
+                   .values_list("family_id", "claimed_on"))
+    for family_id, claimed_on in claimed:
+        mark_claimed(family_id, claimed_on, actor)
+    return len(claimed)
 
 
 def mark_claimed(family_id: str, claimed_on: date, actor: Actor) -> Case:

@@ -16,6 +16,7 @@ import duckdb
 from django.db import models, transaction
 
 from priority_families.engine import Workspace
+from priority_families.web.casework import Actor, sync_claims
 from priority_families.web.models import (
     AccessAction,
     AccessLog,
@@ -161,6 +162,7 @@ def publish_refresh(workspace: Workspace, by: str, step: Step | None = None) -> 
             step("timeline", timeline)
             eligible = sum(1 for r in families if r[1])
             new_cases = _open_cases(as_of, by)
+            sync_claims(Actor(by))
             PublishedRefresh.objects.create(refresh_id=refresh_id, as_of=as_of, plan_id=plan_id,
                                             authority=authority, families=len(families), eligible=eligible,
                                             published_by=by)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from priority_families.claims.models import Claim
+from priority_families.engine import StoreError, Workspace
 from priority_families.outcomes.models import Attachment, Attestation
 from priority_families.web import casework, queries
 from priority_families.web.access import CASE_ROLES, family_or_404, record, role_of, roles_required
@@ -94,8 +97,33 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def workspace() -> Workspace:
+    return Workspace(path=Path(settings.WORKSPACE))
+
+
+def _progress(family: Family, attachment: Attachment | None) -> list[dict[str, Any]]:
+    """Each indicator line true at attachment with its measure's state, evaluated on the latest refresh."""
+    refresh = queries.latest_refresh()
+    if attachment is None or refresh is None:
+        return []
+    from priority_families.outcomes.progress import PROGRESS_SQL, evaluation
+
+    try:
+        on = max(refresh.as_of, attachment.attached_on)  # the latest data, never before attachment
+        with evaluation(workspace(), on, family_ids=[family.family_id]) as con:
+            cur = con.execute(PROGRESS_SQL)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    except StoreError:
+        return []
+
+
 def _lines(family: Family) -> list[tuple[str, str]]:
-    seen = dict.fromkeys((w.headline, w.indicator) for w in family.why.all())
+    """The lines an attestation may be about: those frozen in the baseline at attachment."""
+    from priority_families.outcomes.models import BaselineLine
+
+    pairs = BaselineLine.objects.filter(attachment__family_id=family.family_id).values_list("headline", "indicator")
+    seen = dict.fromkeys(pairs.order_by("headline", "indicator"))
     return [(f"{h}|{i}", f"{h.replace('_', ' ')}: {i.replace('_', ' ')}") for h, i in seen]
 
 
@@ -105,12 +133,13 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
     for row in family.evidence.all():
         evidence.setdefault(row.headline, []).append(row)
     status = CaseStatus(case.status) if case else None
+    attachment = Attachment.objects.filter(family_id=family.family_id).first()
     return {
         "family": family, "case": case, "members": family.people.all(), "evidence": evidence,
         "timeline": family.timeline.all()[:200], "why": family.why.all(),
         "history": case.history.all() if case else [], "notes": case.notes.all() if case else [],
         "actions": case.actions.all() if case else [], "checks": case.checks.all() if case else [],
-        "attachment": Attachment.objects.filter(family_id=family.family_id).first(),
+        "attachment": attachment, "progress": _progress(family, attachment),
         "attestations": Attestation.objects.filter(family_id=family.family_id),
         "claims": Claim.objects.filter(family_id=family.family_id),
         "moves": [(s.value, s.label) for s in MOVES.get(status, ())] if status else [],
@@ -120,7 +149,7 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         "action_form": forms.get("action_form") or ActionForm(),
         "attach_form": forms.get("attach_form") or AttachForm(),
         "attest_form": forms.get("attest_form") or AttestationForm(lines=_lines(family)),
-        "errors": forms.get("errors", []),
+        "errors": forms.get("errors", []), "refresh": queries.latest_refresh(),
     }
 
 
@@ -183,7 +212,7 @@ def complete_action(request: HttpRequest, family_id: str, action_id: int) -> Htt
 @roles_required(*CASE_ROLES)
 def attach(request: HttpRequest, family_id: str) -> HttpResponse:
     return _change(request, family_id, "attach_form", AttachForm(request.POST),
-                   lambda d: casework.attach(family_id, d["attached_on"], actor(request)))
+                   lambda d: casework.attach(workspace(), family_id, d["attached_on"], actor(request)))
 
 
 @require_POST
@@ -195,5 +224,5 @@ def attest(request: HttpRequest, family_id: str) -> HttpResponse:
     def apply(d: dict) -> None:
         headline, line = d["line"].split("|", 1)
         casework.attest(family_id, headline, line, d["statement"], d["attested_on"], d["evidence"],
-                        actor(request))
+                        actor(request), attested_by=request.user.get_full_name() or request.user.get_username())
     return _change(request, family_id, "attest_form", form, apply)

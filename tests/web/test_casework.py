@@ -1,0 +1,131 @@
+"""The case workflow through the tracker's pages: triage, attach (baseline frozen), plan, notes, attest, claim."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from priority_families.outcomes.models import Attachment, Attestation, BaselineLine
+from priority_families.web import casework
+from priority_families.web.casework import Actor, CaseworkError
+from priority_families.web.models import (
+    AccessAction,
+    AccessLog,
+    Agency,
+    Area,
+    Case,
+    CaseStatus,
+    NotAllocatedReason,
+    StatusChange,
+    SustainabilityCheck,
+    Team,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def family_id(published, people) -> str:
+    Team.objects.get(name="North").areas.set(Area.objects.all())
+    return Case.objects.order_by("family_id").values_list("family_id", flat=True).first()
+
+
+def _triage(client, family_id: str, **data: str):
+    area = Case.objects.get(family_id=family_id).area
+    form = {f"{family_id}-{k}": v for k, v in data.items()}
+    return client.post(reverse("web:triage-decide", args=[area, family_id]), form)
+
+
+def test_triage_allocates_to_agency_and_worker(signed_in, family_id, django_user_model):
+    manager = signed_in("manager")
+    worker = django_user_model.objects.get(username="worker")
+    agency = Agency.objects.get(name="Family Support")
+    response = _triage(manager, family_id, decision="allocate", agency=str(agency.pk), worker=str(worker.pk))
+    assert response.status_code == 302
+    case = Case.objects.get(family_id=family_id)
+    assert (case.status, case.lead_worker, case.agency, case.team.name) == (CaseStatus.TRIAGED, worker, agency,
+                                                                             "North")
+    assert StatusChange.objects.filter(case=case, to_status=CaseStatus.TRIAGED, by="manager").exists()
+    assert AccessLog.objects.filter(username="manager", action=AccessAction.CHANGE,
+                                    target=f"family {family_id}").exists()
+    # now the worker can open it
+    assert signed_in("worker").get(reverse("web:family", args=[family_id])).status_code == 200
+
+
+@pytest.mark.parametrize("reason", list(NotAllocatedReason))
+def test_triage_not_to_be_allocated_with_each_reason(signed_in, family_id, reason):
+    response = _triage(signed_in("analyst"), family_id, decision="not_allocate", reason=reason.value)
+    assert response.status_code == 302
+    case = Case.objects.get(family_id=family_id)
+    assert (case.status, case.not_allocated_reason) == (CaseStatus.NOT_ALLOCATED, reason.value)
+
+
+def test_triage_errors_are_shown_in_an_error_summary_and_nothing_changes(signed_in, family_id):
+    response = _triage(signed_in("analyst"), family_id, decision="allocate")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and "Select the lead agency" in page and "Select the lead worker" in page
+    assert Case.objects.get(family_id=family_id).status == CaseStatus.IDENTIFIED
+
+
+def test_workflow_moves_only_along_allowed_steps(family_id, django_user_model):
+    actor = Actor("analyst")
+    with pytest.raises(CaseworkError, match="cannot move to assessed"):
+        casework.move(family_id, CaseStatus.ASSESSED, actor)
+    with pytest.raises(CaseworkError, match="allocated at triage"):
+        casework.attach(None, family_id, date(2015, 9, 1), actor)
+    assert Case.objects.get(family_id=family_id).status == CaseStatus.IDENTIFIED
+
+
+def test_attach_freezes_the_baseline_then_plan_notes_and_attestation(signed_in, family_id, county,
+                                                                    django_user_model, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "evidence"
+    worker = django_user_model.objects.get(username="worker")
+    casework.allocate(family_id, Agency.objects.get(name="Family Support"), worker, Actor("manager"))
+    client = signed_in("worker")
+
+    bad = client.post(reverse("web:family-attach", args=[family_id]), {"attached_on": "31/02/2015"})
+    assert bad.status_code == 400 and "Enter the date as year-month-day" in bad.content.decode()
+
+    response = client.post(reverse("web:family-attach", args=[family_id]), {"attached_on": "2015-09-01"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    attachment = Attachment.objects.get(family_id=family_id)
+    assert attachment.attached_on == date(2015, 9, 1) and attachment.lead_worker == "worker"
+    assert BaselineLine.objects.filter(attachment=attachment).exists()
+    assert Case.objects.get(family_id=family_id).status == CaseStatus.ATTACHED
+
+    for to in (CaseStatus.ASSESSED, CaseStatus.PLAN_AGREED, CaseStatus.PROGRESS):
+        assert client.post(reverse("web:family-move", args=[family_id]), {"to": to.value}).status_code == 302
+    client.post(reverse("web:family-action", args=[family_id]),
+                {"description": "School attendance plan", "owner": "Head of year", "due_on": "2015-10-01"})
+    client.post(reverse("web:family-note", args=[family_id]), {"text": "Met the family at home."})
+
+    line = BaselineLine.objects.filter(attachment=attachment).first()
+    upload = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 synthetic evidence", content_type="application/pdf")
+    response = client.post(reverse("web:family-attest", args=[family_id]), {
+        "line": f"{line.headline}|{line.indicator}", "statement": "Engaged with services",
+        "attested_on": "2015-12-01", "evidence": upload})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    made = Attestation.objects.get(family_id=family_id)
+    assert made.evidence_name == "letter.pdf" and len(made.evidence_sha256) == 64
+    assert made.attested_by == "Wendy Worker"
+
+    page = client.get(reverse("web:family", args=[family_id])).content.decode()
+    for text in ("School attendance plan", "Met the family at home.", "Engaged with services", "Making progress",
+                 'data-table="progress"'):
+        assert text in page, text
+
+
+def test_a_claim_in_the_ledger_moves_the_case_and_schedules_sustainability_checks(family_id, django_user_model):
+    case = Case.objects.get(family_id=family_id)
+    case.status = CaseStatus.PROGRESS
+    case.save()
+    casework.mark_claimed(family_id, date(2016, 3, 31), Actor("analyst"))
+    checks = list(SustainabilityCheck.objects.filter(case=case).values_list("due_on", flat=True))
+    assert checks == [date(2016, 9, 30), date(2017, 3, 31), date(2017, 9, 30), date(2018, 3, 31)]
+    casework.record_check(family_id, date(2016, 9, 30), SustainabilityCheck.Outcome.SUSTAINED, Actor("worker"))
+    with pytest.raises(CaseworkError):
+        casework.record_check(family_id, date(2016, 9, 30), SustainabilityCheck.Outcome.SUSTAINED, Actor("worker"))
