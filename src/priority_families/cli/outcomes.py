@@ -1,5 +1,5 @@
-"""`pf attach`, `pf progress`, `pf attest`, `pf claims`, `pf spotcheck`: thin adapters over
-`priority_families.outcomes` and `priority_families.claims`."""
+"""`pf attach`, `progress`, `attest`, `claims`, `spotcheck`, `income`, `savings`, `return`: thin adapters
+over `priority_families.outcomes` and `priority_families.claims`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
     app.command("attest")(attest_cmd)
     app.command("claims")(claims)
     app.command("spotcheck")(spotcheck)
+    app.command("income")(income)
+    app.command("savings")(savings)
+    app.command("return")(quarterly)
 
 
 def _open(path: Path) -> Workspace:
@@ -146,3 +149,101 @@ def spotcheck(
     except ClaimsError as exc:
         raise fail(str(exc)) from None
     console.print(f"spot check {window}: {len(sample)} families: {', '.join(sample)}")
+
+
+def _money(value: float | None) -> str:
+    return f"{0 if value is None else value:,.0f}"
+
+
+def income(
+    as_of: DateOption,
+    success_rate: Annotated[float, typer.Option("--success-rate", help="Share of unclaimed families expected "
+                                                "to be claimed (0-1).")] = 0.6,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Payment-by-Results income per plan: actual to date, forecast, and a yearly budget view."""
+    _open(workspace_path)
+    from priority_families.claims.income import income_report
+
+    try:
+        report = income_report(as_of.date(), success_rate)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    plans = Table(title=f"Income to {as_of.date()} (forecast at {success_rate:.0%} success)")
+    for col in ("plan", "attached", "claimed", "attachment fees", "results", "forecast results"):
+        plans.add_column(col, justify="left" if col == "plan" else "right")
+    for p, att, claimed, fees, results, forecast in report.by_plan:
+        plans.add_row(p, str(att), str(claimed), _money(fees), _money(results), _money(forecast))
+    console.print(plans)
+    years = Table(title="Budget by financial year (GBP)")
+    for col in ("year", "attachment fees", "results", "forecast results", "total"):
+        years.add_column(col, justify="left" if col == "year" else "right")
+    for year, fees, results, forecast in report.by_year:
+        years.add_row(year, _money(fees), _money(results), _money(forecast), _money(fees + results + forecast))
+    console.print(years)
+
+
+def savings(
+    unit_costs: Annotated[Path | None, typer.Option("--unit-costs", help="CSV of unit costs (default: the "
+                                                    "illustrative starter set).")] = None,
+    sample: Annotated[str | None, typer.Option("--sample", help="Number of families (80) or share (25%).")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="Write savings.csv here.")] = None,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Cost of each attached family's recorded events 12 months before and after attachment; savings."""
+    ws = _open(workspace_path)
+    import csv
+
+    from priority_families.claims.savings import SavingsError, load_unit_costs, savings_report
+
+    try:
+        report = savings_report(ws, load_unit_costs(unit_costs), sample, seed)
+    except (SavingsError, StoreError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "savings.csv", "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(("family_id", "attached_on", "complete", "cost_before", "cost_after", "saving"))
+            writer.writerows(report.families)
+    n, before, after, saving = report.cohort
+    table = Table(title="Cost savings (families with 12 months after attachment)")
+    for col in ("families", "cost before", "cost after", "saving", "per family"):
+        table.add_column(col, justify="right")
+    table.add_row(str(n), _money(before), _money(after), _money(saving), _money(saving / n if n else 0))
+    console.print(table)
+    console.print(f"{len(report.families)} families costed ({n} with a full year after attachment)")
+    if report.illustrative:
+        console.print("[yellow]unit costs are ILLUSTRATIVE starter values: use your own verified figures[/]")
+
+
+def quarterly(
+    quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, e.g. 2015Q2.")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """The quarterly return: identified, attached, worked with, claims by route, predicted, by area/agency."""
+    ws = _open(workspace_path)
+    from priority_families.claims.returns import ReturnError, quarterly_return
+
+    try:
+        r = quarterly_return(ws, quarter)
+    except (ReturnError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    summary = Table(title=f"Return {r.quarter} ({r.start} to {r.end})")
+    summary.add_column("measure")
+    summary.add_column("families", justify="right")
+    for label, value in (("identified (latest refresh)", r.identified), ("attached in quarter", r.attached_in_quarter),
+                         ("worked with (attached to date)", r.worked_with),
+                         ("claims predicted next quarter", r.predicted_next_quarter)):
+        summary.add_row(label, str(value))
+    console.print(summary)
+    for title, cols, rows in (("Claims by route", ("route", "in quarter", "to date"), r.claims_by_route),
+                              ("By area", ("area", "identified", "attached"), r.by_area),
+                              ("By lead agency", ("lead agency", "attached in quarter", "worked with"), r.by_agency)):
+        table = Table(title=title)
+        for c in cols:
+            table.add_column(c)
+        for row in rows:
+            table.add_row(*(str(v) for v in row))
+        console.print(table)

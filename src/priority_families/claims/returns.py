@@ -1,0 +1,85 @@
+"""The quarterly return (seed 001's shape): families identified, attached and worked with, claims by
+route, claims predicted for the next quarter, and attachments by area and by lead agency.
+
+Predicted claims are the families not yet claimed that would have a claim route at the end of the next
+quarter if nothing new were recorded: the same evaluation as `pf claims`, run at that date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from priority_families.claims.models import Claim
+from priority_families.engine import Workspace
+from priority_families.identify.calendar import shift_months
+from priority_families.outcomes.models import Attachment
+from priority_families.outcomes.progress import evaluation
+
+
+class ReturnError(ValueError):
+    """The quarter is not written YYYYQn."""
+
+
+def quarter_bounds(quarter: str) -> tuple[date, date]:
+    """'2015Q2' -> (2015-04-01, 2015-06-30): calendar quarters."""
+    match = re.fullmatch(r"(\d{4})Q([1-4])", quarter.strip().upper())
+    if not match:
+        raise ReturnError(f"quarter {quarter!r} is not YYYYQn, e.g. 2015Q2")
+    start = date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1)
+    end = shift_months(start, 3).replace(day=1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class QuarterlyReturn:
+    quarter: str
+    start: date
+    end: date
+    identified: int
+    attached_in_quarter: int
+    worked_with: int
+    claims_by_route: list[tuple]  # route, claims in quarter, claims to date
+    predicted_next_quarter: int
+    by_area: list[tuple]  # area, identified, attached
+    by_agency: list[tuple]  # lead agency, attached in quarter, worked with
+
+
+def quarterly_return(workspace: Workspace, quarter: str) -> QuarterlyReturn:
+    start, end = quarter_bounds(quarter)
+    next_end = date.fromordinal(shift_months(end.replace(day=1), 4).toordinal() - 1)
+    attachments = pd.DataFrame(list(Attachment.objects.values_list("family_id", "attached_on", "lead_agency")),
+                               columns=["family_id", "attached_on", "lead_agency"], dtype=object)
+    claims = pd.DataFrame(list(Claim.objects.values_list("family_id", "route", "claimed_on")),
+                          columns=["family_id", "route", "claimed_on"], dtype=object)
+    with evaluation(workspace, next_end) as con:
+        con.execute("CREATE TEMP TABLE q_att AS SELECT CAST(family_id AS VARCHAR) AS family_id, "
+                    "CAST(attached_on AS DATE) AS attached_on, CAST(lead_agency AS VARCHAR) AS lead_agency "
+                    "FROM attachments")
+        con.execute("CREATE TEMP TABLE q_claims AS SELECT CAST(family_id AS VARCHAR) AS family_id, "
+                    "CAST(route AS VARCHAR) AS route, CAST(claimed_on AS DATE) AS claimed_on FROM claims")
+        identified = con.execute("SELECT COUNT(*) FROM cohort WHERE eligible").fetchall()[0][0]
+        attached_q, worked = con.execute(
+            "SELECT COUNT(*) FILTER (WHERE attached_on BETWEEN ? AND ?), COUNT(*) FILTER (WHERE attached_on <= ?) "
+            "FROM q_att", [start, end, end]).fetchall()[0]
+        by_route = con.execute(
+            "SELECT route, COUNT(*) FILTER (WHERE claimed_on BETWEEN ? AND ?), COUNT(*) FILTER (WHERE claimed_on <= ?) "
+            "FROM q_claims GROUP BY route ORDER BY route", [start, end, end]).fetchall()
+        predicted = con.execute(
+            "SELECT COUNT(DISTINCT r.family_id) FROM family_routes r JOIN q_att a ON a.family_id = r.family_id "
+            "WHERE a.attached_on <= ? AND r.family_id NOT IN (SELECT family_id FROM q_claims WHERE claimed_on <= ?)",
+            [end, end]).fetchall()[0][0]
+        by_area = con.execute(
+            "SELECT COALESCE(c.area, 'unknown') AS area, COUNT(*) FILTER (WHERE c.eligible), "
+            "COUNT(a.family_id) FILTER (WHERE a.attached_on <= ?) FROM cohort c "
+            "LEFT JOIN q_att a ON a.family_id = c.family_id WHERE c.eligible OR a.family_id IS NOT NULL "
+            "GROUP BY ALL ORDER BY area", [end]).fetchall()
+        by_agency = con.execute(
+            "SELECT lead_agency, COUNT(*) FILTER (WHERE attached_on BETWEEN ? AND ?), "
+            "COUNT(*) FILTER (WHERE attached_on <= ?) FROM q_att GROUP BY lead_agency ORDER BY lead_agency",
+            [start, end, end]).fetchall()
+    return QuarterlyReturn(quarter.upper(), start, end, int(identified), int(attached_q), int(worked), by_route,
+                           int(predicted), by_area, by_agency)
