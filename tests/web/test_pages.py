@@ -1,0 +1,115 @@
+"""Cohort search, filters and export; dashboard figures; claims and evidence packs; the review queue."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from priority_families.claims.models import Claim, SpotCheck
+from priority_families.web.models import Family, Member, ProgrammeTarget
+
+pytestmark = pytest.mark.django_db
+
+
+def _families(response) -> set[str]:
+    page = response.content.decode()
+    return {f.family_id for f in Family.objects.all() if f'>{f.family_id}</a>' in page}
+
+
+def test_search_by_name_dob_and_postcode_finds_the_family(signed_in, published):
+    client = signed_in("analyst")
+    member = Member.objects.exclude(dob=None).exclude(last_name="").select_related("family").first()
+    fid = member.family.family_id
+    expected_by_name = set(Member.objects.filter(last_name__icontains=member.last_name)
+                           .values_list("family__family_id", flat=True))
+    assert _families(client.get(reverse("web:cohort"), {"q": member.last_name.lower()})) == expected_by_name
+    for q in (member.dob.isoformat(), member.dob.strftime("%d/%m/%Y"), member.postcode):
+        found = _families(client.get(reverse("web:cohort"), {"q": q}))
+        assert fid in found, q
+    assert _families(client.get(reverse("web:cohort"), {"q": "Zzyzxqq"})) == set()
+
+
+def test_filters_by_headline_area_status_and_priority(signed_in, published):
+    client = signed_in("analyst")
+    family = Family.objects.first()
+    headline = family.headline_list()[0]
+    with_headline = {f.family_id for f in Family.objects.all() if headline in f.headline_list()}
+    assert _families(client.get(reverse("web:cohort"), {"headline": headline})) == with_headline
+    in_area = set(Family.objects.filter(area=family.area).values_list("family_id", flat=True))
+    assert _families(client.get(reverse("web:cohort"), {"area": family.area})) == in_area
+    assert _families(client.get(reverse("web:cohort"), {"status": "attached"})) == set()
+    top = set(Family.objects.filter(priority__gte=family.priority).values_list("family_id", flat=True))
+    assert _families(client.get(reverse("web:cohort"), {"priority": family.priority})) == top
+
+
+def test_export_is_a_workbook_of_the_filtered_families(signed_in, published):
+    family = Family.objects.first()
+    response = signed_in("analyst").get(reverse("web:cohort-export"), {"area": family.area})
+    book = zipfile.ZipFile(io.BytesIO(response.content))
+    strings = book.read("xl/sharedStrings.xml").decode()
+    expected = Family.objects.filter(area=family.area)
+    assert all(f.family_id in strings for f in expected)
+    assert all(f.family_id not in strings for f in Family.objects.exclude(area=family.area))
+
+
+def test_family_page_shows_members_evidence_timeline_and_why(signed_in, published):
+    family = Family.objects.first()
+    page = signed_in("analyst").get(reverse("web:family", args=[family.family_id])).content.decode()
+    member = family.people.first()
+    evidence = family.evidence.first()
+    record = family.timeline.first()
+    assert member.person_id in page
+    assert f"{evidence.source} {evidence.record_id}" in page
+    assert f"{record.source} {record.record_id}" in page
+    assert "Why this family was identified" in page
+
+
+def test_dashboard_figures_against_target(signed_in, published):
+    ProgrammeTarget.objects.create(year=2015, families=40)
+    response = signed_in("analyst").get(reverse("web:dashboard"))
+    page = response.content.decode()
+    assert f'data-figure="identified">{published.eligible}<' in page
+    assert "target of 40" in page and "By area" in page and "By lead agency" in page
+
+
+def test_auditor_opens_a_claims_evidence_pack(signed_in, published):
+    family = Family.objects.first()
+    Claim.objects.create(family_id=family.family_id, route="significant_sustained", window="2016-03",
+                         claimed_on=date(2016, 3, 31), plan_id="nottinghamshire-2015", amount=Decimal(800),
+                         pack_sha256="0" * 64)
+    SpotCheck.objects.create(window="2016-03", family_id=family.family_id, seed=1, share=0.1)
+    client = signed_in("auditor")
+    listing = client.get(reverse("web:claims")).content.decode()
+    assert family.family_id in listing and "Sampled" in listing
+    pack = client.get(reverse("web:evidence-pack", args=[family.family_id]))
+    assert pack.status_code == 200 and "Sampled for audit" in pack.content.decode()
+    assert client.get(reverse("web:evidence-pack", args=["F999999"])).status_code == 404
+    assert client.get(reverse("web:family", args=[family.family_id])).status_code == 404  # read-only: no case data
+
+
+def test_review_queue_shows_pairs_side_by_side_and_stores_a_decision(signed_in, published, county, tmp_path,
+                                                                      settings):
+    import shutil
+
+    import duckdb
+
+    ws = tmp_path / "ws"
+    shutil.copytree(county, ws)
+    settings.WORKSPACE = ws
+    client = signed_in("analyst")
+    page = client.get(reverse("web:review")).content.decode()
+    with duckdb.connect(str(ws / "store.duckdb"), read_only=True) as con:
+        pair = con.execute("SELECT source_l, record_id_l, source_r, record_id_r FROM review_queue "
+                           "ORDER BY match_probability DESC, record_key_l, record_key_r LIMIT 1").fetchall()[0]
+    assert f"{pair[0]} {pair[1]}" in page and f"{pair[2]} {pair[3]}" in page
+    response = client.post(reverse("web:review-decide"), dict(zip(
+        ["source_l", "record_id_l", "source_r", "record_id_r"], pair, strict=True), decision="not_a_match"))
+    assert response.status_code == 302
+    with duckdb.connect(str(ws / "store.duckdb"), read_only=True) as con:
+        stored = con.execute("SELECT decision, reviewer FROM review_decisions").fetchall()
+    assert stored == [("not_a_match", "analyst")]
