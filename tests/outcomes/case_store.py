@@ -31,3 +31,16 @@ def make_workspace(path: Path, plan_id: str, families: dict[str, list[Person]], 
     finally:
         con.close()
     return ws
+
+
+def republish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], facts: list[Fact],
+              as_of: date) -> None:
+    """A later refresh: the store rebuilt from (possibly changed) extracts and identified at a later as_of."""
+    con = duckdb.connect(str(ws.store_path))
+    try:
+        build_store(con, families, facts)
+        identify_families(con, load_plan(plan_id), as_of, plan_text=load_plan_text(plan_id))
+        con.execute("CREATE OR REPLACE TABLE refresh AS SELECT 'refresh-later' AS refresh_id, "
+                    "CAST(? AS DATE) AS as_of", [as_of])
+    finally:
+        con.close()

@@ -1,0 +1,112 @@
+"""Income, cost savings and the quarterly return on a small county with known attachments and claims."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from builders import Person, dated, spell
+from case_store import make_workspace, republish
+from county import A, WINDOW, claims_county
+
+from priority_families.claims.income import income_report
+from priority_families.claims.ledger import attachment_amount, financial_year, make_claims, results_amount
+from priority_families.claims.returns import ReturnError, quarter_bounds, quarterly_return
+from priority_families.claims.savings import SavingsError, UnitCost, load_unit_costs, savings_report
+from priority_families.outcomes.attach import AttachmentRequest, attach_families
+from priority_families.plans.loader import load_plan
+
+
+def test_financial_years_and_national_split():
+    assert financial_year(date(2013, 3, 31)) == "2012-13" and financial_year(date(2013, 4, 1)) == "2013-14"
+    money = load_plan("national-2012").money
+    assert attachment_amount(money, date(2012, 6, 1)) == 3200 and results_amount(money, date(2012, 6, 1)) == 800
+    assert attachment_amount(money, date(2013, 6, 1)) == 2400 and results_amount(money, date(2013, 6, 1)) == 1600
+    assert attachment_amount(money, date(2014, 6, 1)) == 1600 and results_amount(money, date(2014, 6, 1)) == 2400
+    notts = load_plan("nottinghamshire-2015").money
+    assert attachment_amount(notts, A) == 1000 and results_amount(notts, A) == 800
+
+
+@pytest.mark.django_db
+def test_income_actual_and_forecast(tmp_path):
+    ws = claims_county(tmp_path)
+    attach_families(ws, [AttachmentRequest(f"F{k}", A, "W", "Agency") for k in range(12)], actor="t")
+    claimed = len(make_claims(ws, WINDOW, tmp_path / "out", actor="t").claims)
+    report = income_report(date(2016, 6, 30), success_rate=0.5)
+    assert report.by_plan == [("nottinghamshire-2015", 12, claimed, 12000.0, 800.0 * claimed,
+                               800.0 * (12 - claimed) * 0.5)]
+    years = {y: (att, res, fc) for y, att, res, fc in report.by_year}
+    assert years["2015-16"] == (12000.0, 0.0, 0.0)
+    assert years["2016-17"] == (0.0, 800.0 * claimed, 800.0 * (12 - claimed) * 0.5)
+    before = income_report(date(2015, 8, 30), success_rate=0.5)
+    assert before.by_plan == [] and before.by_year == []
+    with pytest.raises(ValueError):
+        income_report(date(2016, 6, 30), success_rate=1.5)
+
+
+def _costs() -> list[UnitCost]:
+    return [UnitCost(fact="offence", unit="per_event", value=1000, price_year=2015, source="test", illustrative=True),
+            UnitCost(fact="benefit", kind="JSA", unit="per_week", value=70, price_year=2015, source="test",
+                     illustrative=False)]
+
+
+@pytest.mark.django_db
+def test_savings_before_and_after_attachment(tmp_path):
+    people = {"F1": [Person("P1", date(1980, 1, 1)), Person("P2", date(2005, 5, 5))]}
+    facts = [dated("offence", "P1", date(2014, 9, 1)), dated("offence", "P2", date(2015, 8, 31)),
+             dated("offence", "P1", date(2014, 8, 31)),  # outside the 12 months before (edge)
+             dated("offence", "P2", date(2016, 8, 31)),  # last day of the 12 months after
+             dated("domestic_abuse", "P1", date(2015, 7, 1)),
+             spell("benefit", "P1", date(2015, 8, 18), date(2015, 9, 7), kind="JSA")]
+    ws = make_workspace(tmp_path, "nottinghamshire-2015", people, facts, A)
+    attach_families(ws, [AttachmentRequest("F1", A, "W", "Agency")], actor="t")
+    assert savings_report(ws, _costs()).cohort[0] == 0  # the year after attachment has not passed yet
+    republish(ws, "nottinghamshire-2015", people, facts, date(2016, 9, 30))
+    report = savings_report(ws, _costs())
+    # before: 2 offences + JSA 2015-08-18..2015-08-31 (14 days = 2 weeks); after: 1 offence + 7 days JSA
+    assert report.families == [("F1", A, True, 2140.0, 1070.0, 1070.0)]
+    assert report.cohort == (1, 2140.0, 1070.0, 1070.0)
+    assert report.illustrative
+
+
+@pytest.mark.django_db
+def test_savings_sample_is_reproducible(tmp_path):
+    ws = claims_county(tmp_path)
+    attach_families(ws, [AttachmentRequest(f"F{k}", A, "W", "Agency") for k in range(12)], actor="t")
+    costs = load_unit_costs()
+    first = savings_report(ws, costs, sample="25%", seed=3)
+    assert len(first.families) == 3
+    assert savings_report(ws, costs, sample="25%", seed=3).families == first.families
+    assert len(savings_report(ws, costs, sample="5", seed=3).families) == 5
+    for bad in ("0", "-3", "150%", "lots"):
+        with pytest.raises(SavingsError):
+            savings_report(ws, costs, sample=bad)
+
+
+def test_starter_unit_costs_are_marked_illustrative_and_cite_sources(tmp_path):
+    costs = load_unit_costs()
+    assert costs and all(c.illustrative and c.source for c in costs)
+    bad = tmp_path / "costs.csv"
+    bad.write_text("fact,kind,unit,value,price_year,source,illustrative\noffence,,per_year,10,2015,x,no\n")
+    with pytest.raises(SavingsError, match="costs.csv:2"):
+        load_unit_costs(bad)
+
+
+@pytest.mark.django_db
+def test_quarterly_return(tmp_path):
+    ws = claims_county(tmp_path)
+    attach_families(ws, [AttachmentRequest(f"F{k}", A, "W", "Police" if k % 2 else "Social care")
+                         for k in range(12)], actor="t")
+    claimed = make_claims(ws, WINDOW, tmp_path / "out", actor="t").claims
+    r = quarterly_return(ws, "2016Q2")
+    assert (r.start, r.end) == (date(2016, 4, 1), date(2016, 6, 30))
+    assert r.identified == 12 and r.attached_in_quarter == 0 and r.worked_with == 12
+    assert sum(n for _route, n, _to_date in r.claims_by_route) == len(claimed)
+    # the re-offending families' last offence (2016-05-01) leaves the window on 2016-11-01: not next quarter
+    assert r.predicted_next_quarter == 0
+    assert r.by_agency == [("Police", 0, 6), ("Social care", 0, 6)]
+    q3 = quarterly_return(ws, "2015Q3")
+    assert q3.attached_in_quarter == 12 and q3.claims_by_route == [("continuous_employment", 0, 0),
+                                                                     ("significant_sustained", 0, 0)]
+    with pytest.raises(ReturnError):
+        quarter_bounds("2015Q5")
