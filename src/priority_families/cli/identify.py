@@ -17,6 +17,7 @@ from priority_families.identify.explain import (
     FamilyExplanation,
     WhatIf,
     explain_family,
+    stored_run,
     what_if,
 )
 from priority_families.identify.pipeline import STEPS, RefreshResult, run_refresh
@@ -105,13 +106,14 @@ def _print_why(ex: FamilyExplanation) -> None:
 
 def whatif(
     settings: Annotated[list[str], typer.Option("--set", help="PATH=VALUE, e.g. education.absence_threshold=0.10")],
-    plan: Annotated[str, typer.Option("--plan", help="Shipped plan id or plan file.")] = DEFAULT_PLAN,
+    plan: Annotated[str | None, typer.Option("--plan", help="Shipped plan id or plan file "
+                                             "(default: the plan of the published run).")] = None,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """How the cohort changes under other parameters, re-running the plan on the published store."""
     try:
-        base = load_plan(plan)
         with workspace(workspace_path).connect() as con, console.status("re-running the plan twice"):
+            base = load_plan(plan) if plan else stored_run(con)[0]
             result = what_if(con, base, settings)
     except (PlanError, ParameterError, ExplainError, StoreError, IdentifyError, ValueError) as exc:
         raise fail(str(exc)) from None
