@@ -209,11 +209,11 @@ def test_cli_plan_commands(tmp_path):
 
 @pytest.mark.parametrize("plan_id", ["national-2012", "nottinghamshire-2015", "warwickshire-2015"])
 def test_results_measures_match_the_oracle_ids_and_lines(plan_id):
-    """Claims will compare the product's measures with the oracle's: same ids, same indicator lines."""
+    """Claims will compare the product's measures with the oracle's: same ids, lines and sustained periods."""
     from priority_families.synth import oracle
 
     expected_measures = oracle._NATIONAL_MEASURES if plan_id == "national-2012" else oracle._PHASE2_MEASURES
-    expected = {(m.headline, m.id, frozenset(m.lines)) for m in expected_measures}
+    expected = {(m.headline, m.id, frozenset(m.lines), m.sustained_months) for m in expected_measures}
     plan = load_plan(plan_id)
-    ours = {(h.id, m.id, frozenset(m.lines)) for h in plan.headlines for m in h.results}
+    ours = {(h.id, m.id, frozenset(m.lines), m.sustained_months) for h in plan.headlines for m in h.results}
     assert ours == expected
