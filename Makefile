@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_PEOPLE ?= 20000
 DEMO_AS_OF ?= 2015-07-31
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup setup-web demo test test-web-postgres lint bench clean
 
 $(BIN)/pf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,24 @@ demo: setup
 	$(BIN)/pf synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1
 	$(BIN)/pf identify demo/extracts --as-of $(DEMO_AS_OF) --workspace demo/workspace --out demo/out
 
-test: setup
+# The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
+PG_DIR ?= /tmp/pf-test-postgres
+PG_PORT ?= 54329
+WEB_ASSETS := src/priority_families/web/frontend
+
+setup-web: setup
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then apt-get install -y chromium; fi
+	@if [ ! -d $(WEB_ASSETS)/node_modules/axe-core ]; then cd $(WEB_ASSETS) && npm install --no-audit --no-fund; fi
+
+test: setup setup-web
 	$(BIN)/python -m pytest -q
+	$(MAKE) test-web-postgres
+
+# The web tests again on a throwaway PostgreSQL server (installed with apt-get when missing and root).
+test-web-postgres: setup-web
+	url=$$(tests/web/pg.sh start $(PG_DIR) $(PG_PORT)) && \
+	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web -m "not browser"; \
+	rc=$$?; tests/web/pg.sh stop $(PG_DIR); exit $$rc
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

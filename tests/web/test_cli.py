@@ -1,0 +1,52 @@
+"""`pf users add|list|disable` and `pf web publish` as a council's operator runs them (real processes)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PF = str(Path(sys.executable).parent / "pf")
+
+
+def _pf(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PF_WORKSPACE")}
+    environment.update(env or {})
+    return subprocess.run([PF, *args], input=stdin, capture_output=True, text=True, env=environment, timeout=120,
+                          check=False)
+
+
+@pytest.fixture
+def workspace(county: Path, tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(county, ws)
+    return ws
+
+
+def test_users_add_list_disable(workspace):
+    w = ["-w", str(workspace)]
+    added = _pf("users", "add", "wendy", "--role", "lead_worker", "--team", "North", "--agency", "Family Support",
+                "--name", "Wendy Worker", "--password-stdin", *w, stdin="A-long-enough-password-1\n")
+    assert added.returncode == 0, added.stderr
+    assert _pf("users", "add", "wendy", "--role", "analyst", "--password-stdin", *w,
+               stdin="A-long-enough-password-1\n").returncode == 1
+    bad = _pf("users", "add", "x", "--role", "boss", "--password-stdin", *w, stdin="A-long-enough-password-1\n")
+    assert bad.returncode == 1 and "unknown role" in bad.stderr
+    listing = _pf("users", "list", *w)
+    assert "wendy" in listing.stdout and "lead_worker" in listing.stdout and "North" in listing.stdout
+    assert _pf("users", "disable", "wendy", *w).returncode == 0
+    assert "no" in _pf("users", "list", *w).stdout.split("wendy")[1].splitlines()[0]
+    missing = _pf("users", "disable", "nobody", *w)
+    assert missing.returncode == 1 and "no user 'nobody'" in missing.stderr
+
+
+def test_web_publish_reports_counts_and_refuses_an_empty_workspace(workspace, tmp_path):
+    done = _pf("web", "publish", "-w", str(workspace))
+    assert done.returncode == 0, done.stderr
+    assert "eligible" in done.stdout and "new cases" in done.stdout
+    empty = _pf("web", "publish", "-w", str(tmp_path / "empty"))
+    assert empty.returncode == 1 and "no store" in empty.stderr
