@@ -53,8 +53,11 @@ def _in_list(values: list[str]) -> str:
     return "(" + ", ".join(_lit(v) for v in values) + ")"
 
 
-def _who(who: Who, as_of: date) -> str:
-    """Age group at as_of as dob bounds: a person is N or older when born on or before as_of - N years."""
+def who_condition(who: Who, as_of: date) -> str:
+    """Age group at as_of as dob bounds: a person is N or older when born on or before as_of - N years.
+
+    Public because results measures (outcomes) take ages at the evaluation date the same way.
+    """
     def older(n: int) -> str:
         return f"dob <= {sql_date(years_before(as_of, n))}"
 
@@ -72,6 +75,9 @@ def _who(who: Who, as_of: date) -> str:
             return older(18)
         case Who.YOUNG_PERSON:
             return f"({older(16)} AND {younger(25)})"
+
+
+_who = who_condition  # the name outcomes/measures.py imports
 
 
 def _dated_column(ind: Indicator) -> str:
