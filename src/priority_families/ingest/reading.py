@@ -26,7 +26,7 @@ from priority_families.ingest.standardise import sql_str
 _FIELD = r'(?:"(?:[^"]|"")*"[^,\n]*|[^,\n]*)'
 RECORD_PATTERN = _FIELD + "(?:," + _FIELD + r")*(?:\n|$)"
 
-STAGED = "_ingest_parsed"  # a view; columns: _pf_line, then the header's columns (all VARCHAR)
+STAGED = "_ingest_parsed"  # a view: _pf_line, the header's columns (all VARCHAR), _pf_misaligned
 STRUCTURAL = "_ingest_malformed"  # columns: line, column, detail
 _LINES = "_ingest_lines"
 _EXPECTED = "_ingest_expected"
@@ -74,15 +74,11 @@ def _split_records(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {_LINES} AS
-            WITH recs AS (
-                SELECT unnest(l) AS rec, generate_subscripts(l, 1) AS ordinal
-                FROM (SELECT regexp_extract_all(content, ?) AS l FROM read_text(?))
-            )
-            SELECT ordinal, rec,
-                   1 + coalesce(sum(length(rec) - length(replace(rec, chr(10), ''))) OVER (
-                       ORDER BY ordinal ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line,
-                   rtrim(rec, chr(13) || chr(10)) = '' AS blank
-            FROM recs
+            SELECT ordinal, rec, ordinal AS line, rtrim(rec, chr(13) || chr(10)) = '' AS blank,
+                   length(rec) - length(replace(rec, chr(10), '')) - CAST(ends_with(rec, chr(10)) AS INTEGER)
+                       AS inner_newlines
+            FROM (SELECT unnest(l) AS rec, generate_subscripts(l, 1) AS ordinal
+                  FROM (SELECT regexp_extract_all(content, ?) AS l FROM read_text(?)))
             """,
             [RECORD_PATTERN, str(path)],
         )
@@ -90,6 +86,16 @@ def _split_records(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         if "UTF-8" in str(exc):
             raise IngestError(path, "is not UTF-8 text") from exc
         raise IngestError(path, f"cannot be read: {str(exc).splitlines()[0]}") from exc
+    spanning = con.execute(f"SELECT count(*) FROM {_LINES} WHERE inner_newlines > 0").fetchall()[0][0]
+    if spanning:  # quoted fields span lines: shift every later record by the newlines inside earlier ones
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {_LINES} AS
+            SELECT * REPLACE (ordinal + coalesce(sum(inner_newlines) OVER (
+                       ORDER BY ordinal ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line)
+            FROM {_LINES}
+            """
+        )
 
 
 def _header(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, ...]:
@@ -173,7 +179,10 @@ def _match_lines(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, 
         raise IngestError(path, "is not CSV: unbalanced quotes (a quoted field is never closed)")
     renamed = ", ".join(f"r.c{i} AS {quote_ident(name)}" for i, name in enumerate(header))
     if parsed == 0:  # nothing to pair (DuckDB cannot bind the positional join over empty tables)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGED} AS SELECT 0 AS _pf_line, {renamed} FROM {_ROWS} r")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {STAGED} AS SELECT 0 AS _pf_line, {renamed}, false AS _pf_misaligned "
+            f"FROM {_ROWS} r"
+        )
         return
     record_id = header.index("record_id")
     con.execute(
@@ -189,16 +198,22 @@ def _match_lines(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, 
     # checks read it once to materialise, so no extra copy of the file is made here.
     paired = f"{_ROWS} r POSITIONAL JOIN {_EXPECTED} x"
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {STAGED} AS SELECT CAST(x.line AS INTEGER) AS _pf_line, {renamed} "
-        f"FROM {paired}"
-    )
-    misaligned = con.execute(
         f"""
-        SELECT min(x.line) FROM {paired}
-        WHERE position('"' IN x.rec) = 0
-          AND split_part(rtrim(x.rec, chr(13) || chr(10)), ',', {record_id + 1}) <> coalesce(r.c{record_id}, '')
+        CREATE OR REPLACE TEMP VIEW {STAGED} AS
+        SELECT CAST(x.line AS INTEGER) AS _pf_line, {renamed},
+               (position('"' IN x.rec) = 0 AND split_part(rtrim(x.rec, chr(13) || chr(10)), ',', {record_id + 1})
+                                               <> coalesce(r.c{record_id}, '')) AS _pf_misaligned
+        FROM {paired}
         """
-    ).fetchall()[0][0]
+    )
+
+
+def check_alignment(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
+    """Refuse the file if a parsed row was paired with the wrong record (its record_id differs).
+
+    Run on the table the checks materialise from the staged view, so the pairing is read only once.
+    """
+    misaligned = con.execute(f"SELECT min(_pf_line) FROM {table} WHERE _pf_misaligned").fetchall()[0][0]
     if misaligned is not None:
         raise IngestError(path, f"is not CSV: cannot follow its quoting near line {misaligned}")
 

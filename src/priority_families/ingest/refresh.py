@@ -33,6 +33,7 @@ from priority_families.ingest.reading import (
     STAGED,
     STRUCTURAL,
     StagedFile,
+    check_alignment,
     drop_staging,
     quote_ident,
     stage_file,
@@ -149,7 +150,6 @@ def ingest_extracts(
         if on_file:
             on_file(path.name, index, len(known))
         report.files.append(_ingest_file(con, path, path.stem))
-    _standardise_records(con)
     present = {p.stem for p in known}
     report.files += [FileReport(p.name, None, 0, 0, 0, FileStatus.UNKNOWN) for p in csvs if p.stem not in FACT_KINDS]
     report.files += [FileReport(f"{k}.csv", k, 0, 0, 0, FileStatus.ABSENT) for k in FACT_KINDS if k not in present]
@@ -182,7 +182,6 @@ def ingest_to_workspace(
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     record_columns = ", ".join(f"{quote_ident(n)} {t}" for n, t in RECORD_COLUMNS.items())
-    raw_columns = ", ".join(f"{quote_ident(n)} {t}" for n, t in RECORD_COLUMNS.items() if n in _RAW_COLUMNS)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE refresh (refresh_id VARCHAR, as_of DATE, authority VARCHAR, extracts VARCHAR,
@@ -192,7 +191,6 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TABLE rejects (file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR,
             source VARCHAR, record_id VARCHAR, detail VARCHAR);
         CREATE OR REPLACE TABLE records ({record_columns});
-        CREATE OR REPLACE TEMP TABLE {_RAW} ({raw_columns});
         """
     )
 
@@ -229,12 +227,6 @@ RECORD_COLUMNS: dict[str, str] = {
 }
 
 
-# Columns of `records` that the per-file step fills; the rest come from `_standardise_records`.
-_RAW_COLUMNS = frozenset(
-    ["record_key", "fact", "source", "record_id", "line", "first_name", "last_name", "dob_raw", "sex", "address_line1", "postcode", "uprn_raw", "upn", "nhs_number", "ni_number", "term_start", "term_end", "attributes"]
-) | frozenset(FACT_COLUMN_TYPES)
-
-
 def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileReport:
     """Stage, check and load one fact file; its malformed and failing rows go to `rejects`."""
     staged = stage_file(con, path)
@@ -247,22 +239,25 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileR
         FROM {STAGED} _pf_staged {first_seen_join(header, STAGED)}
         """
     )
+    check_alignment(con, path, "_ingest_checked")
     con.execute(
         f"""INSERT INTO rejects SELECT ?, line, "column", ?, NULL, NULL, detail FROM {STRUCTURAL}""",
         [path.name, RejectReason.MALFORMED.value],
     )
     con.execute(f"INSERT INTO rejects SELECT ?, * FROM ({rejects_sql(checks, '_ingest_checked', header)})",
                 [path.name])
-    offset = con.execute(f"SELECT coalesce(max(record_key), 0) FROM {_RAW}").fetchall()[0][0]
-    con.execute(_insert_raw_sql(fact, header, offset))
-    con.execute("DROP TABLE _ingest_checked")
+    joins = _build_lookups(con, header)
+    offset = con.execute("SELECT coalesce(max(record_key), 0) FROM records").fetchall()[0][0]
+    con.execute(_insert_records_sql(fact, header, offset, joins))
+    for table in ("_ingest_checked", *_LOOKUPS):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     drop_staging(con)
     return _file_report(con, staged, fact)
 
 
 def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) -> FileReport:
     name = staged.path.name
-    accepted = con.execute(f"SELECT count(*) FROM {_RAW} WHERE fact = ?", [fact]).fetchall()[0][0]
+    accepted = con.execute("SELECT count(*) FROM records WHERE fact = ?", [fact]).fetchall()[0][0]
     rejected = con.execute(
         "SELECT count(DISTINCT line) FROM rejects WHERE file = ?", [name]
     ).fetchall()[0][0]
@@ -278,82 +273,90 @@ def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) 
     return FileReport(name, fact, staged.rows_read, accepted, rejected, status, tuple(reasons))
 
 
-def _insert_raw_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
-    """INSERT ... SELECT of accepted rows with typed fact columns; person columns stay raw for now."""
-    c = {n: col(header, n) for n in (*PERSON_COLUMNS, *FACT_COLUMN_TYPES)}
+# Person values standardised once per DISTINCT value of the file, then joined back: the same person sends
+# the same address and identifiers in many rows, and these are the costly expressions.
+_LOOKUPS: dict[str, tuple[str, str, Callable[[str], str] | None]] = {
+    "_std_address": ("address_line1", "words", None),
+    "_std_upn": ("upn", "upn_std", std.upn_valid),
+    "_std_nhs": ("nhs_number", "nhs_number_std", std.nhs_number_valid),
+    "_std_ni": ("ni_number", "ni_number_std", std.ni_number_valid),
+}
+_STANDARDISE = {"words": std.address_words, "upn_std": std.upn_std, "nhs_number_std": std.nhs_number_std,
+                "ni_number_std": std.ni_number_std}
+
+
+def _build_lookups(con: duckdb.DuckDBPyConnection, header: tuple[str, ...]) -> dict[str, str]:
+    """Create the lookup tables for the columns this file has; return {lookup: join clause}."""
+    joins = {}
+    for table, (column, std_name, check) in _LOOKUPS.items():
+        if column not in header:
+            continue
+        valid = f", {check(std_name)} AS valid" if check else ""
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT *{valid} FROM (
+                SELECT v, {_STANDARDISE[std_name]('v')} AS {std_name}
+                FROM (SELECT DISTINCT {quote_ident(column)} AS v FROM _ingest_checked
+                      WHERE _pf_mask = 0 AND {quote_ident(column)} IS NOT NULL))
+            """
+        )
+        joins[table] = f"LEFT JOIN {table} ON {table}.v = t.{quote_ident(column)}"
+    if "_std_address" in joins:
+        parts = std.address_parts("words")
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _std_address AS
+            SELECT v, {std.flat('p')} AS flat, {std.house_number('p')} AS house_number,
+                   {std.address_std(std.flat('p'), std.house_number('p'), std.street('p', 'words'))} AS address_std
+            FROM (SELECT v, words, {parts} AS p FROM _std_address)
+        """)
+    return joins
+
+
+def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, joins: dict[str, str]) -> str:
+    """INSERT ... SELECT turning the file's accepted rows into typed, standardised records."""
+    c = {n: f"t.{col(header, n)}" if n in header else col(header, n) for n in (*PERSON_COLUMNS, *FACT_COLUMN_TYPES)}
     kind = FACT_KINDS[fact]
     typed = {name: _typed(kind, name, ctype, c[name]) for name, ctype in FACT_COLUMN_TYPES.items()}
     has_term = "term" in kind.column_names
     extras = [n for n in header if n not in PERSON_COLUMNS and n not in kind.column_names]
     attributes = (
-        "json_object(" + ", ".join(f"{std.sql_str(n)}, {quote_ident(n)}" for n in extras) + ")"
+        "json_object(" + ", ".join(f"{std.sql_str(n)}, t.{quote_ident(n)}" for n in extras) + ")"
         if extras else "NULL"
     )
+
+    def looked_up(table: str, column: str) -> str:
+        return f"{table}.{column}" if table in joins else "NULL"
+
     fact_select = ", ".join(f"{typed[n]} AS {quote_ident(n)}" for n in FACT_COLUMN_TYPES)
     raw_person = ", ".join(f"{c[n]} AS {quote_ident(_RAW_NAMES.get(n, n))}" for n in PERSON_COLUMNS[2:])
+    term_start = std.term_start(c["term"]) if has_term else "NULL"
     return f"""
-        INSERT INTO {_RAW} BY NAME
-        SELECT {offset} + _pf_line AS record_key, {std.sql_str(fact)} AS fact,
-               trim({c['source']}) AS source, trim({c['record_id']}) AS record_id, _pf_line AS line,
+        INSERT INTO records BY NAME
+        SELECT {offset} + t._pf_line AS record_key, {std.sql_str(fact)} AS fact,
+               trim({c['source']}) AS source, trim({c['record_id']}) AS record_id, t._pf_line AS line,
                {raw_person}, {fact_select},
-               {std.term_start(c['term']) if has_term else 'NULL'} AS term_start,
-               {std.term_end(c['term']) if has_term else 'NULL'} AS term_end,
+               {std.name_std(c['first_name'])} AS first_name_std, {std.name_std(c['last_name'])} AS last_name_std,
+               {std.date_value(c['dob'])} AS dob, {std.sex_std(c['sex'])} AS sex_std,
+               {std.postcode_std(c['postcode'])} AS postcode_std, {std.uprn(c['uprn'])} AS uprn,
+               {looked_up('_std_address', 'address_std')} AS address_std,
+               {looked_up('_std_address', 'flat')} AS flat,
+               {looked_up('_std_address', 'house_number')} AS house_number,
+               {looked_up('_std_upn', 'upn_std')} AS upn_std, {looked_up('_std_upn', 'valid')} AS upn_valid,
+               {looked_up('_std_nhs', 'nhs_number_std')} AS nhs_number_std,
+               {looked_up('_std_nhs', 'valid')} AS nhs_number_valid,
+               {looked_up('_std_ni', 'ni_number_std')} AS ni_number_std,
+               {looked_up('_std_ni', 'valid')} AS ni_number_valid,
+               {term_start} AS term_start, {std.term_end(c['term']) if has_term else 'NULL'} AS term_end,
+               coalesce({typed['date']}, {typed['start_date']}, {term_start}) AS event_date,
                {attributes} AS attributes
-        FROM _ingest_checked WHERE _pf_mask = 0
+        FROM _ingest_checked t {' '.join(joins.values())}
+        WHERE t._pf_mask = 0
     """
 
 
 # Raw person columns whose name in `records` differs from the extract's (the standardised value takes it).
 _RAW_NAMES = {"dob": "dob_raw", "uprn": "uprn_raw"}
-_RAW = "_ingest_records_raw"
-
-
-def _standardise_records(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill `records` from the raw accepted rows, standardising each DISTINCT person value once.
-
-    The same person sends the same name, address and identifiers in many rows and files, so working on
-    the distinct values and joining back is several times cheaper than standardising every row.
-    """
-    lookups = {
-        "_std_upns": ("upn", f"{std.upn_std('v')} AS upn_std"),
-        "_std_nhs": ("nhs_number", f"{std.nhs_number_std('v')} AS nhs_number_std"),
-        "_std_ni": ("ni_number", f"{std.ni_number_std('v')} AS ni_number_std"),
-        "_std_addresses": ("address_line1", f"{std.address_words('v')} AS words"),
-    }
-    for table, (columns, expr) in lookups.items():
-        values = " UNION ".join(f"SELECT {c} AS v FROM {_RAW} WHERE {c} IS NOT NULL" for c in columns.split())
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT v, {expr} FROM (SELECT DISTINCT v FROM ({values}))"
-        )
-    for table, check in (("_std_upns", std.upn_valid), ("_std_nhs", std.nhs_number_valid),
-                         ("_std_ni", std.ni_number_valid)):
-        std_column = con.execute(f"SELECT * FROM {table} LIMIT 0").description[1][0]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT *, {check(std_column)} AS valid FROM {table}")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _std_addresses AS
-        SELECT v, {std.flat('p')} AS flat, {std.house_number('p')} AS house_number,
-               {std.address_std(std.flat('p'), std.house_number('p'), std.street('p', 'words'))} AS address_std
-        FROM (SELECT v, words, {std.address_parts('words')} AS p FROM _std_addresses)
-    """)
-    con.execute(f"""
-        INSERT INTO records BY NAME
-        SELECT r.*, {std.name_std('r.first_name')} AS first_name_std,
-               {std.name_std('r.last_name')} AS last_name_std, {std.date_value('r.dob_raw')} AS dob,
-               {std.sex_std('r.sex')} AS sex_std, {std.postcode_std('r.postcode')} AS postcode_std,
-               a.address_std, a.flat, a.house_number, {std.uprn('r.uprn_raw')} AS uprn, u.upn_std, n.nhs_number_std, ni.ni_number_std,
-               u.valid AS upn_valid, n.valid AS nhs_number_valid, ni.valid AS ni_number_valid,
-               coalesce(r.date, r.start_date, r.term_start) AS event_date
-        FROM {_RAW} r
-        LEFT JOIN _std_addresses a ON a.v = r.address_line1
-        LEFT JOIN _std_upns u ON u.v = r.upn
-        LEFT JOIN _std_nhs n ON n.v = r.nhs_number
-        LEFT JOIN _std_ni ni ON ni.v = r.ni_number
-    """)
-    raw, kept = con.execute(f"SELECT (SELECT count(*) FROM {_RAW}), (SELECT count(*) FROM records)").fetchall()[0]
-    if raw != kept:
-        raise IngestError(None, f"internal error: {raw} accepted rows became {kept} records")
-    for table in (*lookups, _RAW):
-        con.execute(f"DROP TABLE {table}")
 
 
 def _typed(kind: FactKind, name: str, ctype: ColumnType, expr: str) -> str:
