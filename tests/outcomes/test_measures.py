@@ -1,0 +1,174 @@
+"""Each results measure at its boundaries, one hand-built family at a time (attached on A, evaluated at e).
+
+Every case also asks the independent oracle, so a boundary reading can only pass if both agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from builders import Fact, Person, attendance, dated, spell
+from case_store import make_workspace
+
+from priority_families.identify.calendar import shift_months
+from priority_families.outcomes.attach import AttachmentRequest, attach_families
+from priority_families.outcomes.models import Attestation
+from priority_families.outcomes.progress import evaluation
+from priority_families.synth.oracle import evaluate_results
+from priority_families.synth.truth import CleanFact, TruePerson
+
+A = date(2015, 8, 31)
+DAY = timedelta(days=1)
+ADULT, CHILD, YOUNG = "P1", "P2", "P3"
+PEOPLE = [Person(ADULT, date(1980, 1, 1)), Person(CHILD, date(2006, 1, 1)), Person(YOUNG, date(1998, 1, 1))]
+# a second headline at attachment so the family is eligible under the Phase 2 plans
+MARAC = [dated("marac", ADULT, date(2015, 7, 1))]
+
+
+def _evaluate(tmp_path, facts: list[Fact], e: date, plan: str = "nottinghamshire-2015",
+              attested: bool = False) -> tuple[dict, dict, set]:
+    ws = make_workspace(tmp_path, plan, {"F1": PEOPLE}, facts, A)
+    attach_families(ws, [AttachmentRequest("F1", A, "W", "Agency")], actor="t")
+    if attested:
+        Attestation.objects.create(family_id="F1", headline="health", indicator="health_record", attested_by="L",
+                                   attested_on=A, statement="s", evidence_name="e", evidence_sha256="0" * 64,
+                                   evidence_path="e")
+    with evaluation(ws, e) as con:
+        status = {m: (s, d) for m, s, d in con.execute(
+            "SELECT measure, status, earliest FROM measure_status").fetchall()}
+        routes = {r[0] for r in con.execute("SELECT route FROM family_routes").fetchall()}
+    members = [TruePerson(p.person_id, p.dob, "F") for p in PEOPLE]
+    clean = [CleanFact(f.fact, f.person_id, "test", f"R{k}", dict(f.values)) for k, f in enumerate(facts, 1)]
+    truth = evaluate_results(plan, A, e, members, clean, {("health", "health_record")} if attested else set())
+    oracle = {o.measure: o.met for o in truth.measures}
+    assert {m: s == "met" for m, (s, _) in status.items()} == oracle
+    assert routes == set(truth.routes)
+    return status, oracle, routes
+
+
+E6 = shift_months(A, 6)  # 2016-02-29
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("after", "met"), [(1, True), (2, False)])
+def test_offending_reduced_at_most_67_percent_of_half(tmp_path, after, met):
+    # 3 offences in the 12 months before: 67% of half of 3 = 1.005, so 1 after is met and 2 is not
+    before = [dated("offence", ADULT, A - timedelta(days=10 + 30 * k)) for k in range(3)]
+    later = [dated("offence", ADULT, E6 - timedelta(days=k)) for k in range(after)]
+    status, _, _ = _evaluate(tmp_path, before + later + MARAC, E6)
+    assert (status["offending_reduced"][0] == "met") is met
+    if not met:
+        assert status["offending_reduced"][1] == shift_months(E6, 6)  # when the latest offence leaves the window
+
+
+@pytest.mark.django_db
+def test_waiting_for_the_sustained_period_is_not_yet_with_its_date(tmp_path):
+    status, _, _ = _evaluate(tmp_path, [dated("offence", ADULT, A - DAY * 10)] + MARAC, E6 - DAY)
+    assert status["offending_reduced"] == ("not_yet", E6)
+    assert status["no_marac"] == ("not_yet", shift_months(A, 8))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("on", "met"), [(date(2015, 9, 30), True), (date(2015, 10, 1), False)])
+def test_no_marac_window_edge(tmp_path, on, met):
+    e = date(2016, 5, 31)  # e - 8 months = 2015-09-30: a referral that day is outside the window
+    status, _, _ = _evaluate(tmp_path, [dated("offence", ADULT, A - DAY * 10), dated("marac", ADULT, on)] + MARAC, e)
+    assert (status["no_marac"][0] == "met") is met
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("absent", "met"), [(11, True), (12, False)])
+def test_attending_school_below_ten_percent(tmp_path, absent, met):
+    # 12 of 120 sessions in the baseline terms; after three whole terms after attachment, 11/120 is below 10%
+    e = date(2016, 7, 31)
+    facts = [attendance(CHILD, t, 120, authorised=12) for t in ("2014-autumn", "2015-spring", "2015-summer")]
+    facts += [attendance(CHILD, t, 120, authorised=absent) for t in ("2015-autumn", "2016-spring", "2016-summer")]
+    status, _, _ = _evaluate(tmp_path, facts + MARAC, e)
+    assert (status["attending_school"][0] == "met") is met
+
+
+@pytest.mark.django_db
+def test_attending_school_waits_for_three_terms_after_attachment(tmp_path):
+    facts = [attendance(CHILD, t, 120, authorised=12) for t in ("2014-autumn", "2015-spring", "2015-summer")]
+    status, _, _ = _evaluate(tmp_path, facts + MARAC, date(2016, 7, 30))
+    assert status["attending_school"] == ("not_yet", date(2016, 7, 31))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("days", "met"), [(26 * 7, True), (26 * 7 - 1, False)])
+def test_continuous_employment_26_weeks_from_jsa(tmp_path, days, met):
+    job = A + DAY
+    facts = [spell("benefit", ADULT, date(2014, 1, 1), A, kind="JSA"), spell("employment", ADULT, job)]
+    status, _, routes = _evaluate(tmp_path, facts + MARAC, job + timedelta(days=days))
+    assert ("continuous_employment" in routes) is met
+    assert (status["off_benefit"][0] == "met") is met
+
+
+@pytest.mark.django_db
+def test_a_benefit_open_on_the_first_day_of_the_job_breaks_continuous_employment(tmp_path):
+    job = A + DAY
+    facts = [spell("benefit", ADULT, date(2014, 1, 1), job, kind="ESA"), spell("employment", ADULT, job)]
+    _, _, routes = _evaluate(tmp_path, facts + MARAC, job + timedelta(days=200))
+    assert "continuous_employment" not in routes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("months", "met"), [(4, True), (3, False)])
+def test_work_progress_lasting_four_months(tmp_path, months, met):
+    start = A + DAY * 5
+    facts = [spell("benefit", ADULT, date(2014, 1, 1), kind="ESA"),
+             spell("work_progress", ADULT, start, shift_months(start, months), kind="volunteering")]
+    status, _, _ = _evaluate(tmp_path, facts + MARAC, shift_months(A, 9))
+    assert (status["off_benefit"][0] == "met") is met
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("latest", "met"), [("eet", True), ("roni_red", False)])
+def test_into_eet_latest_record(tmp_path, latest, met):
+    facts = [dated("neet", YOUNG, A - DAY * 40, kind="neet"), dated("neet", YOUNG, shift_months(A, 5), kind=latest)]
+    status, _, _ = _evaluate(tmp_path, facts + MARAC, shift_months(A, 6))
+    assert (status["into_eet"][0] == "met") is met
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("after", "met"), [(1, True), (2, False)])
+def test_fewer_ae_attendances_for_that_child(tmp_path, after, met):
+    before = [dated("ae_attendance", CHILD, A - timedelta(days=20 * k)) for k in range(3)]
+    e = shift_months(A, 8)
+    # 2 of the 3 baseline attendances are in the 8 months before attachment
+    before += [dated("ae_attendance", CHILD, shift_months(A, -10))]
+    later = [dated("ae_attendance", CHILD, e - timedelta(days=k)) for k in range(after)]
+    status, _, _ = _evaluate(tmp_path, before + later + MARAC, e)
+    assert (status["fewer_ae"][0] == "met") is met
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("attested", [False, True])
+def test_health_waits_for_an_attestation(tmp_path, attested):
+    facts = [dated("health", ADULT, A - DAY * 30, kind="mental_health")] + MARAC
+    status, _, routes = _evaluate(tmp_path, facts, shift_months(A, 8), attested=attested)
+    assert status["engaged_with_health"][0] == ("met" if attested else "awaiting_attestation")
+    assert ("significant_sustained" in routes) is attested
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("later", "met"), [(0, True), (1, False)])
+def test_national_crime_asb_reduced_and_turned_around(tmp_path, later, met):
+    facts = [dated("offence", CHILD, A - DAY * 20), dated("asb_incident", ADULT, A - DAY * 10),
+             spell("asb_intervention", ADULT, A - DAY * 30),
+             spell("benefit", ADULT, date(2014, 1, 1), kind="JSA"),
+             dated("exclusion", CHILD, date(2015, 5, 1), kind="permanent")]
+    facts += [dated("asb_incident", ADULT, E6 - DAY) for _ in range(later)]
+    status, _, routes = _evaluate(tmp_path, facts, E6, plan="national-2012")
+    assert (status["crime_asb_reduced"][0] == "met") is met
+    assert ("turned_around" in routes) is (met and status["back_in_school"][0] == "met")
+
+
+@pytest.mark.django_db
+def test_national_progress_to_work_route(tmp_path):
+    facts = [dated("offence", CHILD, A - DAY * 20), spell("benefit", ADULT, date(2014, 1, 1), kind="JSA"),
+             dated("exclusion", CHILD, date(2015, 5, 1), kind="permanent"),
+             spell("work_progress", ADULT, E6 - DAY * 10, kind="work_programme")]
+    status, _, routes = _evaluate(tmp_path, facts, E6, plan="national-2012")
+    assert status["progress_to_work"][0] == "met" and "progress_to_work" in routes
