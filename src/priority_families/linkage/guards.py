@@ -34,7 +34,9 @@ def guard_sql(settings: LinkageSettings) -> str:
         abs(year(l.dob) - year(r.dob)) >= {int(settings.max_generation_gap_years)}
         AND NOT (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob))
     )"""
-    return f"(coalesce({twins}, false) OR coalesce({generations}, false))"
+    rules = [f"coalesce({sql}, false)" for sql, on in ((twins, settings.guard_first_names),
+                                                      (generations, settings.guard_generations)) if on]
+    return "(" + (" OR ".join(rules) or "false") + ")"
 
 
 def apply_guards(con: duckdb.DuckDBPyConnection, scored: str, settings: LinkageSettings) -> int:

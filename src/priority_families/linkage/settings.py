@@ -30,6 +30,12 @@ class LinkageSettings(BaseModel):
     max_generation_gap_years: int = Field(
         default=12, ge=2, description="guard: both dobs known and this many years apart is never one person"
     )
+    guard_first_names: bool = Field(
+        default=True, description="guard: clearly different first names never link by the model (twins)"
+    )
+    guard_generations: bool = Field(
+        default=True, description="guard: dates of birth a generation apart never link by the model"
+    )
     charts_dir: str | None = Field(default=None, description="where to save Splink's model charts (HTML)")
 
     @model_validator(mode="after")
