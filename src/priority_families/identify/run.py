@@ -32,7 +32,9 @@ class IdentifySummary:
 
 
 def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    have = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name IN (current_database(), 'temp')"
+    ).fetchall()}
     missing = [t for t in REQUIRED_TABLES if t not in have]
     if missing:
         raise IdentifyError(f"the store has no {', '.join(missing)} table(s): run ingest and linkage first")
