@@ -14,7 +14,7 @@ from datetime import date
 
 import duckdb
 
-from priority_families.identify.run import identify_families
+from priority_families.identify.run import current_refresh, identify_families
 from priority_families.plans.loader import plan_from_text
 from priority_families.plans.parameters import set_parameter
 from priority_families.plans.schema import Aggregate, Plan
@@ -74,12 +74,20 @@ class FamilyExplanation:
 
 
 def stored_run(con: duckdb.DuckDBPyConnection) -> tuple[Plan, date]:
-    """The plan and as_of of the published identification run."""
+    """The plan and as_of of the published identification run, refusing one left from an older refresh.
+
+    A later `pf ingest` or `pf link` publishes new records but carries the old cohort over; explaining
+    a family from it would explain a cohort that no longer matches the store.
+    """
     try:
-        rows = con.execute("SELECT plan_yaml, as_of FROM identify_run").fetchall()
+        rows = con.execute("SELECT plan_yaml, as_of, refresh_id FROM identify_run").fetchall()
     except duckdb.CatalogException as exc:
         raise ExplainError("the store has no identification run: run `pf identify` first") from exc
-    text, as_of = rows[0]
+    text, as_of, refresh_id = rows[0]
+    now = current_refresh(con)
+    if refresh_id != now:
+        raise ExplainError(f"the published cohort is from refresh {refresh_id} but the store now holds refresh "
+                           f"{now}: run `pf identify` again")
     return plan_from_text(text, "<identify_run>"), as_of
 
 

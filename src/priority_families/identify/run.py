@@ -31,6 +31,18 @@ class IdentifySummary:
     indicator_hits: int
 
 
+def current_refresh(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The refresh the store's records come from (None when built without ingest, e.g. in tests)."""
+    found = con.execute(
+        "SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = 'refresh' "
+        "AND database_name IN (current_database(), 'temp')"
+    ).fetchall()[0][0]
+    if not found:
+        return None
+    rows = con.execute("SELECT refresh_id FROM refresh").fetchall()
+    return rows[0][0] if rows else None
+
+
 def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
     have = {r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name IN (current_database(), 'temp')"
@@ -63,8 +75,8 @@ def identify_families(
     if not temporary:
         con.execute(
             "CREATE OR REPLACE TABLE identify_run AS SELECT ? AS plan_id, CAST(? AS DATE) AS as_of, "
-            "? AS plan_yaml, current_timestamp AS run_at",
-            [plan.id, as_of, plan_text or plan.model_dump_json()],
+            "? AS plan_yaml, current_timestamp AS run_at, CAST(? AS VARCHAR) AS refresh_id",
+            [plan.id, as_of, plan_text or plan.model_dump_json(), current_refresh(con)],
         )
     families, eligible = con.execute(
         f"SELECT COUNT(*), COUNT(*) FILTER (WHERE eligible) FROM {prefix}cohort"
