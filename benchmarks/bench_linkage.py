@@ -1,0 +1,103 @@
+"""Linkage speed, memory and quality on a synthetic county, and family id stability six months on.
+
+For each size: generate a county with one follow-up (or reuse `--county`), ingest it, then run linkage and
+households (`link_workspace`, as `pf link` does) in a fresh child process so its peak RSS is linkage's
+own; evaluate against truth; then ingest the follow-up into the same workspace, link again and measure how
+many truly continuing families kept their id.
+
+    .venv/bin/python benchmarks/bench_linkage.py --people 100000
+    .venv/bin/python benchmarks/bench_linkage.py --county /tmp/county --people 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from priority_families.engine import Workspace
+from priority_families.ingest import ingest_to_workspace
+from priority_families.linkage.evaluate import evaluate_linkage, family_id_stability
+from priority_families.linkage.workspace import link_workspace
+from priority_families.synth.county import generate
+
+AS_OF = date(2015, 8, 31)
+
+
+def child_link(workspace: Path) -> None:
+    """Run in the child: link and build households, print seconds and peak RSS as JSON."""
+    started = time.perf_counter()
+    outcome = link_workspace(Workspace(path=workspace))
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    r = outcome.link.result
+    print(json.dumps({
+        "seconds": round(seconds, 1), "peak_rss_mib": round(peak), "records": outcome.link.records,
+        "descriptions": r.descriptions, "persons": outcome.link.persons, "pairs_scored": r.pairs_scored,
+        "pairs_in_review": r.pairs_in_review, "families": outcome.households.families, "trained": r.trained,
+    }))
+
+
+def timed_link(workspace: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", str(workspace)], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def evaluate(workspace: Path, truth: Path) -> dict:
+    con = Workspace(path=workspace).connect()
+    try:
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(evaluate_linkage(con, truth)).items()}
+    finally:
+        con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--county", type=Path, help="existing county folder (with follow-up-1) to reuse")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_link(args.child)
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="bench-linkage-"))
+    county = args.county
+    if county is None:
+        county = scratch / "county"
+        started = time.perf_counter()
+        generate(county, args.people, AS_OF, args.seed, follow_ups=1)
+        print(f"synth {args.people:,} people: {time.perf_counter() - started:.0f} s", flush=True)
+    ws = scratch / "ws"
+    ingest_to_workspace(Workspace(path=ws), county)
+    first = timed_link(ws)
+    print("link, refresh 1:", json.dumps(first), flush=True)
+    print("quality, refresh 1:", json.dumps(evaluate(ws, county)), flush=True)
+    before = scratch / "before.duckdb"
+    shutil.copyfile(ws / "store.duckdb", before)
+    ingest_to_workspace(Workspace(path=ws), county / "follow-up-1")
+    second = timed_link(ws)
+    print("link, refresh 2:", json.dumps(second), flush=True)
+    print("quality, refresh 2:", json.dumps(evaluate(ws, county / "follow-up-1")), flush=True)
+    old, new = duckdb.connect(str(before), read_only=True), Workspace(path=ws).connect()
+    stable = family_id_stability(old, county, new, county / "follow-up-1")
+    print(f"family id stability: {stable.same_id:,} of {stable.continuing_families:,} continuing families "
+          f"kept their id ({stable.share:.2%})", flush=True)
+    old.close()
+    new.close()
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
