@@ -43,3 +43,12 @@ def test_why_an_unknown_family_is_a_clear_error():
     else:
         raise AssertionError("expected ExplainError")
     con.close()
+
+
+def test_why_names_members_whose_age_is_unknown():
+    con = duckdb.connect()
+    build_store(con, {"F1": [Person("A", None), Person("C", date(2005, 6, 1))]},
+                [])
+    identify_families(con, shipped("nottinghamshire-2015"), AS_OF)
+    assert explain_family(con, "F1").unknown_ages == ["A"]
+    con.close()

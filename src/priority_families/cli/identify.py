@@ -102,6 +102,9 @@ def _print_why(ex: FamilyExplanation) -> None:
     for r in ex.missed:
         missed.add_row(r.headline, r.indicator, r.person_id or "(family)", r.shown())
     console.print(missed if ex.missed else "No indicator came near: no records in its window.")
+    if ex.unknown_ages:
+        console.print(f"[yellow]note:[/] no date of birth on any record of {', '.join(ex.unknown_ages)}: "
+                      "indicators for children, adults or young people could not be tested for them.")
 
 
 def whatif(

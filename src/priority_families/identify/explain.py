@@ -71,6 +71,7 @@ class FamilyExplanation:
     members: int
     met: list[IndicatorResult]
     missed: list[IndicatorResult]
+    unknown_ages: list[str] = field(default_factory=list)  # members with no date of birth on any record
 
 
 def stored_run(con: duckdb.DuckDBPyConnection) -> tuple[Plan, date]:
@@ -131,8 +132,11 @@ def explain_family(con: duckdb.DuckDBPyConnection, family_id: str) -> FamilyExpl
         results.append(IndicatorResult(h, i, ind.label, pid, value, text, thr, comp, bool(met),
                                        ind.aggregate.value, ev if met else []))
     missed = sorted((r for r in results if not r.met), key=_closeness, reverse=True)
+    unknown = [r[0] for r in con.execute(
+        "SELECT fm.person_id FROM family_members fm JOIN persons p ON p.person_id = fm.person_id "
+        "WHERE fm.family_id = ? AND p.dob IS NULL ORDER BY fm.person_id", [family_id]).fetchall()]
     return FamilyExplanation(family_id, plan.id, as_of, bool(eligible), [x for x in (headlines or "").split(";") if x],
-                             rule_text(plan), int(members or 0), [r for r in results if r.met], missed)
+                             rule_text(plan), int(members or 0), [r for r in results if r.met], missed, unknown)
 
 
 @dataclass(frozen=True)
