@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from county import A, WINDOW, claims_county
+from county import WINDOW, A, claims_county
 
 from priority_families.claims.ledger import (
     ClaimsError,

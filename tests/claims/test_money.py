@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from builders import Person, dated, spell
 from case_store import make_workspace, republish
-from county import A, WINDOW, claims_county
+from county import WINDOW, A, claims_county
 
 from priority_families.claims.income import income_report
 from priority_families.claims.ledger import attachment_amount, financial_year, make_claims, results_amount

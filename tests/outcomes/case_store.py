@@ -10,12 +10,12 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "identify"))
 
-from builders import Fact, Person, build_store  # noqa: E402
+from builders import Fact, Person, build_store
 
-from priority_families.config import Settings  # noqa: E402
-from priority_families.engine import Workspace  # noqa: E402
-from priority_families.identify.run import identify_families  # noqa: E402
-from priority_families.plans.loader import load_plan, load_plan_text  # noqa: E402
+from priority_families.config import Settings
+from priority_families.engine import Workspace
+from priority_families.identify.run import identify_families
+from priority_families.plans.loader import load_plan, load_plan_text
 
 
 def make_workspace(path: Path, plan_id: str, families: dict[str, list[Person]], facts: list[Fact],

@@ -20,7 +20,7 @@ class Claim(AppendOnly):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["window", "family_id"]
+        ordering = ["window", "family_id"]  # noqa: RUF012 - Django Meta
 
 
 class SpotCheck(AppendOnly):
@@ -33,4 +33,4 @@ class SpotCheck(AppendOnly):
     drawn_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["window", "family_id"], name="one_draw_per_family")]
+        constraints = (models.UniqueConstraint(fields=("window", "family_id"), name="one_draw_per_family"),)

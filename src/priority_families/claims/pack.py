@@ -16,7 +16,13 @@ from html import escape
 import duckdb
 
 from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
-from priority_families.outcomes.models import Attachment, Attestation, BaselineCount, BaselineLine, BaselineRecord
+from priority_families.outcomes.models import (
+    Attachment,
+    Attestation,
+    BaselineCount,
+    BaselineLine,
+    BaselineRecord,
+)
 from priority_families.plans.loader import plan_from_text
 from priority_families.plans.schema import MeasureKind
 

@@ -51,10 +51,12 @@ class QuarterlyReturn:
 def quarterly_return(workspace: Workspace, quarter: str) -> QuarterlyReturn:
     start, end = quarter_bounds(quarter)
     next_end = date.fromordinal(shift_months(end.replace(day=1), 4).toordinal() - 1)
-    attachments = pd.DataFrame(list(Attachment.objects.values_list("family_id", "attached_on", "lead_agency")),
-                               columns=["family_id", "attached_on", "lead_agency"], dtype=object)
-    claims = pd.DataFrame(list(Claim.objects.values_list("family_id", "route", "claimed_on")),
-                          columns=["family_id", "route", "claimed_on"], dtype=object)
+    attachments = pd.DataFrame(  # noqa: F841 - read by DuckDB
+        list(Attachment.objects.values_list("family_id", "attached_on", "lead_agency")),
+        columns=["family_id", "attached_on", "lead_agency"], dtype=object)
+    claims = pd.DataFrame(  # noqa: F841 - read by DuckDB
+        list(Claim.objects.values_list("family_id", "route", "claimed_on")),
+        columns=["family_id", "route", "claimed_on"], dtype=object)
     with evaluation(workspace, next_end) as con:
         con.execute("CREATE TEMP TABLE q_att AS SELECT CAST(family_id AS VARCHAR) AS family_id, "
                     "CAST(attached_on AS DATE) AS attached_on, CAST(lead_agency AS VARCHAR) AS lead_agency "

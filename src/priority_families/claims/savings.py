@@ -46,11 +46,10 @@ class SavingsError(ValueError):
 
 def load_unit_costs(path: Path | None = None) -> list[UnitCost]:
     """Read a unit-cost table; each bad row is reported with its file and line."""
-    handle = (open(path, newline="", encoding="utf-8-sig") if path is not None
-              else resources.files("priority_families.claims").joinpath(DEFAULT_UNIT_COSTS).open(newline=""))
+    source = path if path is not None else resources.files("priority_families.claims").joinpath(DEFAULT_UNIT_COSTS)
     name = str(path or DEFAULT_UNIT_COSTS)
     costs, problems = [], []
-    with handle:
+    with source.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         for row in reader:
             try:

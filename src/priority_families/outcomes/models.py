@@ -57,7 +57,7 @@ class Attachment(AppendOnly):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["family_id"]
+        ordering = ["family_id"]  # noqa: RUF012 - Django Meta
 
     def __str__(self) -> str:
         return f"{self.family_id} attached {self.attached_on}"
@@ -136,7 +136,7 @@ class Attestation(AppendOnly):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["family_id", "headline", "indicator", "id"]
+        ordering = ["family_id", "headline", "indicator", "id"]  # noqa: RUF012 - Django Meta
 
 
 class AuditEvent(AppendOnly):
@@ -149,4 +149,4 @@ class AuditEvent(AppendOnly):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["id"]  # noqa: RUF012 - Django Meta
