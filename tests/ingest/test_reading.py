@@ -107,3 +107,9 @@ def test_stray_carriage_return_names_the_line(tmp_path):
     text = "\n".join([HEADER, person("a"), person("b", first="Ja\rne"), person("c")]) + "\n"
     with pytest.raises(IngestError, match="carriage return.*line 3"):
         ingest_text(tmp_path, text)
+
+
+def test_record_id_as_last_column(tmp_path):
+    text = "source,first_name,last_name,date,record_id\npolice,J,S,2015-03-01,a\npolice,J,S,2015-03-01,b\n"
+    con = ingest_text(tmp_path, text)
+    assert lines(con, "records") == [(2, "a"), (3, "b")]

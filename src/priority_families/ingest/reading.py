@@ -197,19 +197,22 @@ def _match_lines(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, 
     # pairs with the k-th expected record by position, without sorting or hashing. A view: the
     # checks read it once to materialise, so no extra copy of the file is made here.
     paired = f"{_ROWS} r POSITIONAL JOIN {_EXPECTED} x"
+    # A record without quotes must start with its parsed values up to record_id: cheap, and unique per row.
+    values = " || ',' || ".join(f"coalesce(r.c{i}, '')" for i in range(record_id + 1))
+    starts = (f"starts_with(x.rec, {values} || ',')" if record_id + 1 < len(header)
+              else f"rtrim(x.rec, chr(13) || chr(10)) = {values}")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW {STAGED} AS
         SELECT CAST(x.line AS INTEGER) AS _pf_line, {renamed},
-               (position('"' IN x.rec) = 0 AND split_part(rtrim(x.rec, chr(13) || chr(10)), ',', {record_id + 1})
-                                               <> coalesce(r.c{record_id}, '')) AS _pf_misaligned
+               (position('"' IN x.rec) = 0 AND NOT {starts}) AS _pf_misaligned
         FROM {paired}
         """
     )
 
 
 def check_alignment(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
-    """Refuse the file if a parsed row was paired with the wrong record (its record_id differs).
+    """Refuse the file if a parsed row was paired with the wrong record (its values up to record_id differ).
 
     Run on the table the checks materialise from the staged view, so the pairing is read only once.
     """
