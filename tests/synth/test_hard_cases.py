@@ -20,7 +20,7 @@ PLANTED = (
     "fixed_exclusions_2_in_last_3_terms", "benefit_spell_ends_on_as_of", "benefit_spell_ends_day_before_as_of",
     "edge_offence_in", "edge_offence_out", "edge_custody_release_12_months_after",
     "edge_custody_release_12_months_and_a_day_after", "edge_domestic_abuse_in", "edge_domestic_abuse_out",
-    "edge_health_in", "edge_health_out",
+    "edge_health_in", "edge_health_out", "two_attendance_rows_per_term",
 )
 
 

@@ -174,19 +174,37 @@ class UnitFacts:
             overrides = self.absence_edge(person, {label for label, _, _ in terms})
         rate = 0.02 + rng.random() * 0.05 + t * rng.uniform(0.0, 0.35)
         unauth_share = min(0.9, 0.2 + 0.6 * t)
+        dual: set[str] = set()
+        if rng.random() < 0.01 + 0.08 * t:
+            # dual registration (e.g. a pupil referral unit beside the school): two rows for the same term
+            i = rng.randrange(len(terms))
+            dual = {label for label, _, _ in terms[i:i + rng.randrange(1, 4)]}
+            self.state.tag("two_attendance_rows_per_term", person, ";".join(sorted(dual)))
         for label, first, last in terms:
             if label in overrides:
                 possible, auth, unauth = overrides[label]
             else:
                 possible = {"autumn": 140, "spring": 120, "summer": 140}[label[5:]] - rng.randrange(0, 6) * 2
-                absent = min(possible, max(0, round(possible * rate * rng.uniform(0.5, 1.5))))
+                absent = min(possible // 2, max(0, round(possible * rate * rng.uniform(0.5, 1.5))))
                 unauth = round(absent * unauth_share)
                 auth = absent - unauth
-            self.maker.add("school_attendance", "school_census", person,
-                           {"term": label, "possible_sessions": possible, "authorised_absence": auth,
-                            "unauthorised_absence": unauth},
-                           event=first, first_seen=last, last_date=first)
+            for row in self.split_term((possible, auth, unauth)) if label in dual else [(possible, auth, unauth)]:
+                self.maker.add("school_attendance", "school_census", person,
+                               {"term": label, "possible_sessions": row[0], "authorised_absence": row[1],
+                                "unauthorised_absence": row[2]},
+                               event=first, first_seen=last, last_date=first)
         self.exclusions(person, terms)
+
+    def split_term(self, row: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+        """One term's sessions and absences shared between two rows that sum to the original."""
+        possible, auth, unauth = row
+        share = self.rng.uniform(0.2, 0.5)
+        p2 = round(possible * share)
+        a2 = min(round(auth * share), p2)
+        u2 = min(round(unauth * share), p2 - a2)
+        if auth - a2 + unauth - u2 > possible - p2:
+            return [row]
+        return [(possible - p2, auth - a2, unauth - u2), (p2, a2, u2)]
 
     def absence_edge(self, person: Person, at_school: set[str]) -> dict[str, tuple[int, int, int]]:
         """Absence over the last 3 terms exactly on, or just under, 10% overall or 15% unauthorised."""
@@ -391,19 +409,19 @@ class UnitFacts:
         rng = self.rng
         as_of = self.edge_as_of()
         age = age_on(person.dob, as_of)
-        if age < 0:
-            return
-        inside = self.state.turn("edge", 2) == 0
-        on = add_months(as_of, -12) + (DAY if inside else timedelta(0))
-        if rng.random() < 0.15:
-            on = as_of if inside else as_of + DAY  # on as_of counts; the day after is not yet known
-            if not inside:
-                return
-        choices = ["offence", "asb_incident", "domestic_abuse", "marac", "health", "housing", "ae_attendance",
-                   "custody_release"]
-        if 11 <= age <= 17:
+        if person.dob > add_months(as_of, -12):
+            return  # born inside the window: no date 12 months back to sit on
+        choices = ["offence", "asb_incident", "domestic_abuse", "marac", "health", "housing", "ae_attendance"]
+        group = "adult" if age >= 18 else "teen" if age >= 11 else "young"
+        if group == "adult":
+            choices.append("custody_release")
+        elif group == "teen":
             choices += ["missing_episode", "exploitation_risk", "social_care"]
-        fact = rng.choice(choices)
+        turn = self.state.turn(f"edge_{group}", 2 * len(choices))  # every fact, in and out, in turn
+        fact, inside = choices[turn // 2], turn % 2 == 0
+        on = add_months(as_of, -12) + (DAY if inside else timedelta(0))
+        if inside and fact != "social_care" and rng.random() < 0.15:
+            on = as_of  # on as_of itself counts
         label = f"edge_{fact}_" + ("on_as_of" if on == as_of else "in" if inside else "out")
         if fact == "offence":
             self.maker.dated("offence", "youth_justice" if age < 18 else "police", person, on, gravity=3)
@@ -428,8 +446,6 @@ class UnitFacts:
                              kind="child_in_need")
             label = "edge_child_in_need_ends_" + ("day_before_as_of" if closed else "on_as_of")
         elif fact == "custody_release":
-            if age < 18:
-                return
             release = add_months(as_of, 12) + (timedelta(0) if inside else DAY)
             start = add_months(as_of, -6)
             self.maker.spell("justice", "probation", person, start, release, kind="custody", release_date=release)

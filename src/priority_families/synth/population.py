@@ -234,11 +234,11 @@ def _children(state: PopulationState, count: int, mother_age: int, last: str,
 
 
 def _propensity(rng: random.Random, boost: float) -> float:
-    u = rng.random() - boost
-    if u < 0.76:
+    u = rng.random() + boost
+    if u < 0.80:
         return rng.uniform(0.0, 0.05)
-    if u < 0.93:
-        return rng.uniform(0.1, 0.4)
+    if u < 0.975:
+        return rng.uniform(0.05, 0.25)
     return rng.uniform(0.65, 1.0)
 
 
@@ -262,7 +262,7 @@ def make_group(state: PopulationState) -> Group:
         last = dad.last_name if rng.random() < 0.8 else mum.last_name
         kids = _children(state, 1 + min(int(rng.expovariate(0.9)), 4), mum_age, last,
                          same_name_as=dad if rng.random() < 0.2 else None)
-        return Group([dad, mum, *kids], _propensity(rng, 0.05), "couple_with_children")
+        return Group([dad, mum, *kids], _propensity(rng, 0.02), "couple_with_children")
     if r < 0.81:
         sex = "F" if rng.random() < 0.9 else "M"
         age = rng.randrange(18, 50)
@@ -270,7 +270,7 @@ def make_group(state: PopulationState) -> Group:
         last = parent.last_name if rng.random() < 0.8 else surname(rng)
         kids = _children(state, 1 + min(int(rng.expovariate(0.8)), 4), age, last,
                          same_name_as=parent if rng.random() < 0.2 else None)
-        return Group([parent, *kids], _propensity(rng, 0.12), "lone_parent")
+        return Group([parent, *kids], _propensity(rng, 0.05), "lone_parent")
     if r < 0.87:
         mum_age = rng.randrange(24, 48)
         mum = _adult(state, "F", mum_age)
@@ -284,7 +284,7 @@ def make_group(state: PopulationState) -> Group:
         for kid in hers:
             if kid.last_name != step.last_name:
                 state.tag("step_family_surnames", kid, step.person_id)
-        return Group([mum, step, *hers, *his, *joint], _propensity(rng, 0.12), "step_family")
+        return Group([mum, step, *hers, *his, *joint], _propensity(rng, 0.05), "step_family")
     # adults only: a parent with grown-up children, or sharers
     if rng.random() < 0.5:
         age = rng.randrange(40, 65)
