@@ -124,3 +124,21 @@ def test_two_processes_at_once_never_claim_a_family_twice(tmp_path):
     with sqlite3.connect(ws_dir / "casework.sqlite3") as db:
         ledger = [r[0] for r in db.execute("SELECT family_id FROM claims_claim")]
     assert sorted(ledger) == sorted(claimed)
+
+
+@pytest.mark.django_db
+def test_claims_workbook_lists_claims_and_evidence_rows(tmp_path):
+    import zipfile
+
+    ws = claims_county(tmp_path, families=3)
+    _attach_all(ws, 3)
+    run = make_claims(ws, WINDOW, tmp_path / "out", actor="t")
+    with zipfile.ZipFile(run.workbook) as book:
+        sheets = book.read("xl/workbook.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert 'name="claims"' in sheets and 'name="evidence"' in sheets
+    for claim in run.claims:
+        assert f">{claim.family_id}<" in strings and claim.pack_sha256 in strings
+    for section in ("Baseline counts (frozen at attachment)", "Records behind the progress figures",
+                    "Indicator lines at attachment (records behind them)", "Attestations"):
+        assert section in strings

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 
 from priority_families.claims.models import Claim, SpotCheck
 from priority_families.claims.pack import Pack, render_pack
+from priority_families.claims.workbook import write_claims_workbook
 from priority_families.engine import Workspace
 from priority_families.outcomes.models import Attachment, AuditEvent
 from priority_families.outcomes.progress import evaluation
@@ -44,6 +45,7 @@ class ClaimRun:
     already_claimed: int
     claims_csv: Path
     packs: Path
+    workbook: Path
 
 
 def window_end(window: str) -> date:
@@ -91,7 +93,9 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 
 def make_claims(workspace: Workspace, window: str, out: Path, actor: str) -> ClaimRun:
-    """Claim every family whose results are met at the window's end and never claimed; write packs and CSV."""
+    """Claim every family whose results are met at the window's end and never claimed.
+
+    Writes OUT/claims.csv, OUT/packs/FAMILY.html and OUT/claims.xlsx (claims and every evidence row)."""
     e = window_end(window)
     out = Path(out)
     packs_dir = out / "packs"
@@ -128,7 +132,8 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str) -> Cla
         writer = csv.writer(handle)
         writer.writerow(CLAIM_COLUMNS)
         writer.writerows((c.family_id, c.route, c.claimed_on.isoformat()) for c in made)
-    return ClaimRun(window, e, made, skipped, claims_csv, packs_dir)
+    workbook = write_claims_workbook(out / "claims.xlsx", made, packs)
+    return ClaimRun(window, e, made, skipped, claims_csv, packs_dir, workbook)
 
 
 def regenerate_pack(workspace: Workspace, family_id: str) -> Pack:

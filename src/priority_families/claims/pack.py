@@ -33,6 +33,8 @@ PackRows = list[tuple]
 class Pack:
     family_id: str
     html: bytes
+    checksum: str = ""  # sha256 of the evidence sections (also printed in the pack)
+    sections: tuple[tuple[str, tuple[str, ...], PackRows], ...] = ()  # for the claims workbook
 
     @property
     def sha256(self) -> str:
@@ -121,4 +123,4 @@ def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date,
         "text-align:left}</style></head><body>\n"
         f"<h1>Payment-by-Results evidence pack: family {escape(fid)}</h1>\n{summary}{body}</body></html>\n"
     )
-    return Pack(fid, html.encode())
+    return Pack(fid, html.encode(), checksum, tuple(sections))

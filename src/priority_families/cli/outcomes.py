@@ -130,7 +130,7 @@ def claims(
     for route, n in sorted(by_route.items()):
         table.add_row(route, str(n))
     console.print(table)
-    console.print(f"{len(run.claims)} claimed -> {run.claims_csv}; packs in {run.packs}"
+    console.print(f"{len(run.claims)} claimed -> {run.claims_csv}, {run.workbook}; packs in {run.packs}"
                   + (f"; {run.already_claimed} already claimed by another run" if run.already_claimed else ""))
 
 
