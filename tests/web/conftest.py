@@ -20,6 +20,23 @@ PF = str(Path(sys.executable).parent / "pf")
 PASSWORD = "Test-password-for-the-tracker-1"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives real headless Chromium (Playwright)")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    """Debian's chromium (Playwright cannot download browsers here)."""
+    return {"executable_path": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args() -> dict:
+    """axe-core is injected as a script tag, which the app's content security policy rightly forbids."""
+    return {"bypass_csp": True, "viewport": {"width": 1200, "height": 900}}
+
+
 @pytest.fixture(autouse=True)
 def quick_hashing(settings: object) -> None:
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""

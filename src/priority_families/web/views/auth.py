@@ -32,6 +32,10 @@ class SignInForm(AuthenticationForm):
         "throttled": "Too many failed attempts. Wait 15 minutes and try again",
     }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)  # focus starts at the skip link
+
     def clean(self) -> dict[str, Any]:
         username = (self.data.get("username") or "").strip()
         if username and recent_failures(username) >= settings.PF_SIGN_IN_FAILURES:

@@ -53,7 +53,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scale = max([totals.target or 0] + [v for _, v in bars] + [1])
     return render(request, "web/dashboard.html", {
         "totals": totals, "by_area": by_area, "by_agency": by_agency, "top": top,
-        "bars": [{"label": label, "value": v, "width": round(300 * v / scale)} for label, v in bars],
+        "bars": [{"label": label, "value": v, "width": round(300 * v / scale), "y": 24 * i + 4, "text_y": 24 * i + 17,
+                  "value_x": round(300 * v / scale) + 116} for i, (label, v) in enumerate(bars)],
+        "chart_height": 24 * len(bars) + 8,
         "target_x": round(300 * (totals.target or 0) / scale) + 110,
         "refresh": queries.latest_refresh(),
     })
