@@ -5,8 +5,9 @@ cannot parse (wrong number of fields, stray quotes) with their record ordinal. I
 line number of the rows it accepts, and a quoted field may span lines, so ingest also splits the file
 into records itself with one RE2 pattern over the text (`read_text`, which also proves it is UTF-8):
 the k-th record DuckDB accepted is the k-th record that is neither the header, blank nor rejected.
-The two readings are checked against each other (count, and the record_id of every record without quotes);
-if they disagree the file's quoting is broken and the file is refused rather than mislabelled.
+The two readings are checked against each other (their counts, and every record without quotes must start
+with its parsed values up to record_id); if they disagree the file's quoting is broken and the file is
+refused rather than its rows mislabelled.
 """
 
 from __future__ import annotations
@@ -50,10 +51,11 @@ def quote_ident(name: str) -> str:
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
-    """Parse `path` into `_ingest_parsed` (with `_pf_line`) and its broken rows into `_ingest_malformed`.
+    """Parse `path` into the `_ingest_parsed` view (with `_pf_line`) and its broken rows into `_ingest_malformed`.
 
     Raises `IngestError` for a file that is not UTF-8, has no header or no `record_id` column, or whose
-    quoting cannot be followed.
+    quoting cannot be followed. The caller materialises the view once and runs `check_alignment` on it,
+    then `drop_staging`.
     """
     _split_records(con, path)
     header = _header(con, path)

@@ -172,11 +172,9 @@ def ingest_to_workspace(
         report = ingest_extracts(con, folder, as_of, authority, on_file)
     report.store = workspace.store_path
     report.rejects_csv = workspace.path / REJECTS_FILE
+    target = std.sql_str(str(report.rejects_csv))
     with workspace.connect() as con:
-        con.execute(
-            f"COPY (SELECT * FROM rejects ORDER BY file, line, \"column\") TO '{report.rejects_csv}' "
-            "(HEADER, DELIMITER ',')"
-        )
+        con.execute(f'COPY (SELECT * FROM rejects ORDER BY file, line, "column") TO {target} (HEADER, DELIMITER \',\')')
     return report
 
 
