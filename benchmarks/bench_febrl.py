@@ -59,7 +59,7 @@ def cluster_pairs(assignments: pd.DataFrame, id_col: str, cluster_col: str) -> s
     return pairs
 
 
-NO_GUARDS = LinkageSettings(guard_first_names=False, guard_generations=False)
+NO_GUARDS = LinkageSettings(guard_first_names=False, guard_dates_of_birth=False)
 
 
 def ours(df: pd.DataFrame, settings: LinkageSettings | None = None) -> set[tuple[str, str]]:

@@ -6,11 +6,13 @@ link outright; identifier links and reviewer decisions are not vetoed.
 
 - twins (and siblings, and anyone else): both first names known and clearly different — not a
   nickname of each other, not a one-letter typo, jaro-winkler below 0.85, not one inside the other
-  (MARY / MARY ANN), not the names swapped. Twins agree on everything else (surname, date of birth,
+  (MARY / MARY ANN), not the two names swapped. Twins agree on everything else (surname, date of birth,
   address), so without this rule the model merges them; a surname typo must not let them through, so
   the rule does not ask for the same surname or the same date of birth;
-- parent and child of the same name: both dates of birth known, years apart by at least
-  `max_generation_gap_years`, and not the same day and month (a one-digit year typo keeps them).
+- parent and child, or two siblings, of the same name: both dates of birth known and disagreeing beyond
+  the slips partners make (day and month swapped, one digit, one day, one year). A family shares a
+  surname and an address, and a rare first name's term frequency can outweigh the date of birth, so
+  the model alone merges a father and his son of the same name.
 """
 
 from __future__ import annotations
@@ -28,14 +30,17 @@ def guard_sql(settings: LinkageSettings) -> str:
         AND damerau_levenshtein(l.first_name, r.first_name) > 1
         AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.85
         AND NOT contains(l.first_name, r.first_name) AND NOT contains(r.first_name, l.first_name)
-        AND l.first_name IS DISTINCT FROM r.last_name AND l.last_name IS DISTINCT FROM r.first_name
+        AND NOT (l.first_name = r.last_name AND l.last_name IS NOT DISTINCT FROM r.first_name)
     )"""
-    generations = f"""(
-        abs(year(l.dob) - year(r.dob)) >= {int(settings.max_generation_gap_years)}
-        AND NOT (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob))
+    generations = """(
+        l.dob <> r.dob
+        AND NOT (year(l.dob) = year(r.dob) AND month(l.dob) = day(r.dob) AND day(l.dob) = month(r.dob))
+        AND levenshtein(l.dob_text, r.dob_text) > 1
+        AND abs(date_diff('day', l.dob, r.dob)) > 1
+        AND NOT (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob) AND abs(year(l.dob) - year(r.dob)) = 1)
     )"""
     rules = [f"coalesce({sql}, false)" for sql, on in ((twins, settings.guard_first_names),
-                                                      (generations, settings.guard_generations)) if on]
+                                                      (generations, settings.guard_dates_of_birth)) if on]
     return "(" + (" OR ".join(rules) or "false") + ")"
 
 

@@ -27,14 +27,11 @@ class LinkageSettings(BaseModel):
     descriptions_per_chunk: int = Field(
         default=400_000, ge=1000, description="prediction is split in chunks of about this many descriptions"
     )
-    max_generation_gap_years: int = Field(
-        default=12, ge=2, description="guard: both dobs known and this many years apart is never one person"
-    )
     guard_first_names: bool = Field(
         default=True, description="guard: clearly different first names never link by the model (twins)"
     )
-    guard_generations: bool = Field(
-        default=True, description="guard: dates of birth a generation apart never link by the model"
+    guard_dates_of_birth: bool = Field(
+        default=True, description="guard: dates of birth that differ beyond a slip never link by the model"
     )
     charts_dir: str | None = Field(default=None, description="where to save Splink's model charts (HTML)")
 
