@@ -64,14 +64,6 @@ BAD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize(("fact", "values", "column", "reason"), BAD_VALUES,
-                         ids=[f"{f}-{c}-{v.get(c, '')}" for f, v, c, _ in BAD_VALUES])
-def test_bad_value_is_rejected_with_column_and_reason(tmp_path, fact, values, column, reason):
-    con = run(tmp_path, fact, [row(fact, record_id="good"), row(fact, **{"record_id": "bad", **values})])
-    assert (3, column, reason.value) in rejects(con)
-    assert con.execute("SELECT record_id FROM records").fetchall() == [("good",)]
-
-
 GOOD_VALUES = [
     ("marac", {"sex": "X"}),  # unknown sex is treated as blank, never a reject
     ("marac", {"sex": ""}),
@@ -93,11 +85,48 @@ GOOD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize(("fact", "values"), GOOD_VALUES, ids=[f"{f}-{sorted(v)}" for f, v in GOOD_VALUES])
-def test_acceptable_values_are_kept(tmp_path, fact, values):
-    con = run(tmp_path, fact, [row(fact, **values)])
-    assert rejects(con) == set()
-    assert con.execute("SELECT count(*) FROM records").fetchall()[0][0] == 1
+@pytest.fixture(scope="module")
+def table_driven(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    """One ingest of every table-driven case: case i is the row with record_id `bad-i` or `good-i`."""
+    folder = tmp_path_factory.mktemp("extracts")
+    by_fact: dict[str, list[dict[str, str]]] = {}
+    for i, (fact, values, _, _) in enumerate(BAD_VALUES):
+        by_fact.setdefault(fact, []).append(row(fact, **{"record_id": f"bad-{i}", **values}))
+    for i, (fact, values) in enumerate(GOOD_VALUES):
+        by_fact.setdefault(fact, []).append(row(fact, **{"record_id": f"good-{i}", **values}))
+    for fact, rows in by_fact.items():
+        write_extract(folder, fact, rows)
+    con = duckdb.connect()
+    ingest_extracts(con, folder, as_of=AS_OF)
+    return con
+
+
+def _line_of(fact: str, record_id: str) -> int:
+    """Line of the case in its file: cases are written in order, header on line 1."""
+    cases = [(f, f"bad-{i}") for i, (f, *_) in enumerate(BAD_VALUES)]
+    cases += [(f, f"good-{i}") for i, (f, _) in enumerate(GOOD_VALUES)]
+    return 2 + [rid for f, rid in cases if f == fact].index(record_id)
+
+
+@pytest.mark.parametrize("case", range(len(BAD_VALUES)),
+                         ids=[f"{f}-{c}-{v.get(c, '')}" for f, v, c, _ in BAD_VALUES])
+def test_bad_value_is_rejected_with_column_and_reason(table_driven, case):
+    fact, _, column, reason = BAD_VALUES[case]
+    line = _line_of(fact, f"bad-{case}")
+    found = table_driven.execute(
+        'SELECT line, "column", reason FROM rejects WHERE file = ? AND line = ?', [f"{fact}.csv", line]
+    ).fetchall()
+    assert (line, column, reason.value) in found
+    kept = table_driven.execute("SELECT count(*) FROM records WHERE fact = ? AND line = ?", [fact, line])
+    assert kept.fetchall() == [(0,)]
+
+
+@pytest.mark.parametrize("case", range(len(GOOD_VALUES)), ids=[f"{f}-{sorted(v)}" for f, v in GOOD_VALUES])
+def test_acceptable_values_are_kept(table_driven, case):
+    fact, _ = GOOD_VALUES[case]
+    rid = f"good-{case}"
+    assert table_driven.execute("SELECT count(*) FROM rejects WHERE record_id = ?", [rid]).fetchall() == [(0,)]
+    assert table_driven.execute("SELECT fact FROM records WHERE record_id = ?", [rid]).fetchall() == [(fact,)]
 
 
 def test_impossible_dob_keeps_raw_and_nulls_dob(tmp_path):
