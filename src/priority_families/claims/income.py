@@ -20,7 +20,7 @@ import pandas as pd
 
 from priority_families.claims.models import Claim
 from priority_families.outcomes.models import Attachment
-from priority_families.plans.loader import plan_from_text
+from priority_families.outcomes.progress import attachment_plan
 
 FY_SQL = ("(CASE WHEN MONTH({d}) >= 4 THEN YEAR({d}) ELSE YEAR({d}) - 1 END)")
 
@@ -74,8 +74,10 @@ def income_report(as_of: date, success_rate: float) -> IncomeReport:
 
 def _load_frames(con: duckdb.DuckDBPyConnection) -> None:
     """Load the case record's attachments, claims and plan money as DuckDB tables."""
-    attachments = list(Attachment.objects.values_list("family_id", "plan_id", "attached_on", "plan_yaml"))
-    plans = {p: plan_from_text(t, f"<plan {p}>") for _f, p, _d, t in attachments}
+    attachments = list(Attachment.objects.values_list("family_id", "plan_id", "attached_on"))
+    plans = {}
+    for plan_id, sha in sorted(set(Attachment.objects.values_list("plan_id", "plan_sha256"))):
+        plans[plan_id] = attachment_plan(Attachment.objects.filter(plan_sha256=sha).first())
     money = []
     for plan_id, plan in plans.items():
         wait = max([m.sustained_months or 0 for h in plan.headlines for m in h.results] + [6])
@@ -86,7 +88,7 @@ def _load_frames(con: duckdb.DuckDBPyConnection) -> None:
         money.append((plan_id, None, plan.money.attachment_fee * (last.attachment_share if last else 1),
                       plan.money.results_payment * (last.results_share if last else 1), wait))
     tables = {
-        "att": (["family_id", "plan_id", "attached_on"], [(f, p, d) for f, p, d, _ in attachments],
+        "att": (["family_id", "plan_id", "attached_on"], attachments,
                 ["VARCHAR", "VARCHAR", "DATE"]),
         "claims": (["family_id", "claimed_on", "amount"],
                    list(Claim.objects.values_list("family_id", "claimed_on", "amount")),

@@ -22,12 +22,11 @@ import duckdb
 from django.db import IntegrityError, transaction
 
 from priority_families.claims.models import Claim, SpotCheck
-from priority_families.claims.pack import Pack, render_pack
+from priority_families.claims.pack import Pack, progress_records, render_pack
 from priority_families.claims.workbook import write_claims_workbook
 from priority_families.engine import Workspace
 from priority_families.outcomes.models import Attachment, AuditEvent
-from priority_families.outcomes.progress import evaluation
-from priority_families.plans.loader import plan_from_text
+from priority_families.outcomes.progress import attachment_plan, evaluation
 from priority_families.plans.schema import Money
 
 CLAIM_COLUMNS = ("family_id", "route", "claimed_on")
@@ -106,13 +105,15 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str) -> Cla
         refresh_id = _refresh_id(con)
         candidates = _candidates(con)
         attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[f for f, _ in candidates])}
-        packs: dict[str, Pack] = {}
-        for fid, route in candidates:
-            packs[fid] = render_pack(con, attachments[fid], e, route, window, refresh_id)
+        behind = progress_records(con, list(attachments.values()), e)
+        packs: dict[str, Pack] = {
+            fid: render_pack(con, attachments[fid], e, route, window, refresh_id, behind[fid])
+            for fid, route in candidates
+        }
     with transaction.atomic():
         for fid, route in candidates:
             att = attachments[fid]
-            money = plan_from_text(att.plan_yaml, f"<attachment {fid}>").money
+            money = attachment_plan(att).money
             try:
                 with transaction.atomic():
                     claim = Claim.objects.create(family_id=fid, route=route, window=window, claimed_on=e,
@@ -141,9 +142,11 @@ def regenerate_pack(workspace: Workspace, family_id: str) -> Pack:
     claim = Claim.objects.filter(family_id=family_id).first()
     if claim is None:
         raise ClaimsError(f"family {family_id} has no claim")
+    attachment = Attachment.objects.get(family_id=family_id)
     with evaluation(workspace, claim.claimed_on, family_ids=[family_id]) as con:
-        return render_pack(con, Attachment.objects.get(family_id=family_id), claim.claimed_on, claim.route,
-                           claim.window, _refresh_id(con))
+        behind = progress_records(con, [attachment], claim.claimed_on)
+        return render_pack(con, attachment, claim.claimed_on, claim.route, claim.window, _refresh_id(con),
+                           behind[family_id])
 
 
 def draw_spot_check(window: str, share: float, seed: int, actor: str) -> list[str]:

@@ -23,7 +23,7 @@ from priority_families.outcomes.models import (
     BaselineLine,
     BaselineRecord,
 )
-from priority_families.plans.loader import plan_from_text
+from priority_families.outcomes.progress import attachment_plan
 from priority_families.plans.schema import MeasureKind
 
 PackRows = list[tuple]
@@ -41,28 +41,37 @@ class Pack:
         return hashlib.sha256(self.html).hexdigest()
 
 
-def progress_records(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date) -> PackRows:
-    """The records behind each progress figure of the family's applicable measures at e."""
-    plan = plan_from_text(attachment.plan_yaml, f"<attachment {attachment.family_id}>")
-    selects = []
-    for ref in plan_tests(plan):
-        t = ref.test
-        if t.kind is MeasureKind.ATTESTATION or not t.fact:
+def progress_records(con: duckdb.DuckDBPyConnection, attachments: list[Attachment], e: date
+                     ) -> dict[str, PackRows]:
+    """The records behind each progress figure of each family's applicable measures at e, in one query per plan."""
+    out: dict[str, PackRows] = {a.family_id: [] for a in attachments}
+    by_plan: dict[str, list[str]] = {}
+    for a in attachments:
+        by_plan.setdefault(a.plan_yaml, []).append(a.family_id)
+    for text, families in by_plan.items():
+        plan = attachment_plan(next(a for a in attachments if a.plan_yaml == text))
+        selects = []
+        for ref in plan_tests(plan):
+            t = ref.test
+            if t.kind is MeasureKind.ATTESTATION or not t.fact:
+                continue
+            window = progress_window_sql(t, e) if t.progress_window else "r.start_date >= a.attached_on"
+            kinds = f" AND kind IN {in_list(t.kinds)}" if t.kinds else ""
+            selects.append(
+                f"SELECT r.family_id, {lit(ref.headline.id)} AS headline, {lit(ref.measure.id)} AS measure, "
+                f"{ref.test_no} AS test_no, r.person_id, r.source, r.record_id, r.fact_date, "
+                "COALESCE(r.kind, '') AS kind FROM ev_records r JOIN att a ON a.family_id = r.family_id "
+                f"WHERE r.family_id IN {in_list(families)} AND fact = {lit(t.fact)}{kinds} AND {window}"
+            )
+        if not selects:
             continue
-        window = progress_window_sql(t, e) if t.progress_window else f"start_date >= {lit(str(attachment.attached_on))}"
-        kinds = f" AND kind IN {in_list(t.kinds)}" if t.kinds else ""
-        selects.append(
-            f"SELECT {lit(ref.headline.id)} AS headline, {lit(ref.measure.id)} AS measure, {ref.test_no} AS test_no, "
-            "person_id, source, record_id, fact_date, COALESCE(kind, '') AS kind FROM ev_records "
-            f"WHERE family_id = {lit(attachment.family_id)} AND fact = {lit(t.fact)}{kinds} AND {window}"
-        )
-    if not selects:
-        return []
-    applicable = con.execute("SELECT DISTINCT headline, measure FROM measure_status WHERE family_id = ?",
-                             [attachment.family_id]).fetchall()
-    rows = con.execute(" UNION ALL ".join(selects) + " ORDER BY ALL").fetchall()
-    keep = set(applicable)
-    return [r for r in rows if (r[0], r[1]) in keep]
+        rows = con.execute(
+            f"SELECT u.* FROM ({' UNION ALL '.join(selects)}) u JOIN (SELECT DISTINCT family_id, headline, measure "
+            "FROM measure_status) m ON m.family_id = u.family_id AND m.headline = u.headline "
+            "AND m.measure = u.measure ORDER BY ALL").fetchall()
+        for family_id, *rest in rows:
+            out[family_id].append(tuple(rest))
+    return out
 
 
 def _table(headers: tuple[str, ...], rows: PackRows) -> str:
@@ -74,8 +83,9 @@ def _table(headers: tuple[str, ...], rows: PackRows) -> str:
 
 
 def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date, route: str, window: str,
-                refresh_id: str) -> Pack:
-    """The evidence pack for one claim, from the frozen baseline and the evaluation tables on `con`."""
+                refresh_id: str, progress: PackRows) -> Pack:
+    """The evidence pack for one claim, from the frozen baseline, the evaluation tables on `con` and the
+    records behind its progress figures (`progress_records`)."""
     fid = attachment.family_id
     lines = sorted(BaselineLine.objects.filter(attachment=attachment).values_list(
         "headline", "indicator", "person_id", "source", "record_id", "fact_date", "value"), key=str)
@@ -92,7 +102,6 @@ def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date,
     headlines = con.execute(
         "SELECT headline, status FROM headline_status WHERE family_id = ? AND status <> 'not_applicable' "
         "ORDER BY ALL", [fid]).fetchall()
-    progress = progress_records(con, attachment, e)
     sections = [
         ("Headlines at attachment and now", ("headline", "status at claim date"), headlines),
         ("Indicator lines at attachment (records behind them)",

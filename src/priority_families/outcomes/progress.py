@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from itertools import groupby
 
 import duckdb
@@ -74,6 +75,16 @@ TURNED_AROUND_HEADLINES = ("education", "crime_asb")
 FACTS_NEEDED = ("offence", "asb_incident", "school_attendance", "exclusion", "education_status", "social_care",
                 "missing_episode", "exploitation_risk", "benefit", "employment", "work_progress", "neet",
                 "housing", "domestic_abuse", "marac", "ae_attendance", "health", "asb_intervention", "justice")
+
+
+@lru_cache(maxsize=32)
+def _parse_plan(text: str) -> Plan:
+    return plan_from_text(text, "<attachment plan>")
+
+
+def attachment_plan(attachment: Attachment) -> Plan:
+    """The plan an attachment is held to, parsed once per process (every attachment carries its text)."""
+    return _parse_plan(attachment.plan_yaml)
 
 
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
@@ -275,7 +286,7 @@ def evaluate_on(con: duckdb.DuckDBPyConnection, attachments: list[Attachment], e
     due = sorted((a for a in attachments if a.attached_on <= e), key=lambda a: (a.plan_sha256, a.family_id))
     for _sha, group in groupby(due, key=lambda a: a.plan_sha256):
         batch = list(group)
-        plan = plan_from_text(batch[0].plan_yaml, f"<attachment {batch[0].family_id}>")
+        plan = attachment_plan(batch[0])
         load_case_record(con, batch)
         build_evaluation_records(con)
         _measure_status(con, plan, e)
