@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from typer.testing import CliRunner
 
-from ingest.builders import every_kind_folder, row, write_extract
+from ingest.builders import every_kind_folder, row, write_extract, write_refresh
 from priority_families.cli import ingest as ingest_cli
 
 
@@ -33,9 +33,12 @@ def test_ingest_prints_counts_and_writes_rejects(tmp_path):
 
 
 def test_fatal_file_exits_non_zero_with_one_line(tmp_path):
-    folder = every_kind_folder(tmp_path / "extracts", rows_per_kind=1)
+    folder = tmp_path / "extracts"
+    write_extract(folder, "offence", [row("offence")])
+    write_refresh(folder)
     (folder / "marac.csv").write_bytes(b"source,record_id\n1,\xff\n")
     result = CliRunner().invoke(app(), ["ingest", str(folder), "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 1
-    assert "marac.csv" in result.output and "not UTF-8" in result.output
+    (line,) = [text for text in result.output.splitlines() if "error:" in text]
+    assert "marac.csv" in line and "not UTF-8" in line and "nothing published has changed" in line
     assert not (tmp_path / "ws" / "store.duckdb").exists()

@@ -22,6 +22,14 @@ def workspace(tmp_path: Path) -> Workspace:
     return Workspace(Settings(workspace=tmp_path / "ws", threads=1))
 
 
+def small_folder(folder: Path) -> Path:
+    """Two kinds, two rows each, and a refresh.yaml: enough for tests about the run, not the rows."""
+    for fact in ("marac", "offence"):
+        write_extract(folder, fact, [row(fact, record_id=f"{fact}-{i}") for i in range(2)])
+    write_refresh(folder)
+    return folder
+
+
 def table(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
 
@@ -76,7 +84,7 @@ def test_standardised_columns_in_records(tmp_path):
 
 
 def test_command_line_as_of_wins_over_refresh_yaml(tmp_path):
-    folder = every_kind_folder(tmp_path / "extracts", rows_per_kind=1)
+    folder = small_folder(tmp_path / "extracts")
     con = duckdb.connect()
     report = ingest_extracts(con, folder, as_of=date(2016, 1, 31), authority="Other")
     assert (report.as_of, report.authority) == (date(2016, 1, 31), "Other")
@@ -104,7 +112,7 @@ def test_empty_folder_is_fine(tmp_path):
 
 @pytest.mark.parametrize("bad", [b"source,record_id\n1,\xff\n", b"no,header,here\n1,2,3\n"])
 def test_fatal_file_leaves_published_store_unchanged(tmp_path, bad):
-    folder = every_kind_folder(tmp_path / "extracts", rows_per_kind=2)
+    folder = small_folder(tmp_path / "extracts")
     ws = workspace(tmp_path)
     first = ingest_to_workspace(ws, folder)
     before = ws.store_path.read_bytes()
@@ -121,7 +129,7 @@ def test_fatal_file_leaves_published_store_unchanged(tmp_path, bad):
 
 
 def test_refresh_keeps_tables_of_other_stages(tmp_path):
-    folder = every_kind_folder(tmp_path / "extracts", rows_per_kind=1)
+    folder = small_folder(tmp_path / "extracts")
     ws = workspace(tmp_path)
     ingest_to_workspace(ws, folder)
     with ws.publishing() as con:

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
+from priority_families.cli.common import WorkspaceOption, console, err_console, progress, workspace
 from priority_families.config import DEFAULT_WORKSPACE
 from priority_families.ingest import FileStatus, IngestError, IngestReport, ingest_to_workspace
 
@@ -39,8 +40,9 @@ def ingest(
 
             report = ingest_to_workspace(ws, extracts, as_of.date() if as_of else None, authority, on_file)
             bar.update(task, description="published", completed=bar.tasks[0].total or 0)
-    except IngestError as exc:
-        raise fail(f"{exc} (nothing published has changed)") from None
+    except IngestError as exc:  # one line, never wrapped, so logs and operators see the whole reason
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))} (nothing published has changed)", soft_wrap=True)
+        raise typer.Exit(code=1) from None
     _print_report(report)
 
 
