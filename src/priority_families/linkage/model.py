@@ -191,9 +191,9 @@ def score_descriptions(
     the descriptions go in and the scored pairs come back as Arrow.
     """
     work = duckdb.connect()
-    threads = con.execute("SELECT current_setting('threads')").fetchall()[0]
-    if threads:
-        work.execute(f"SET threads = {int(threads[0])}")
+    threads, memory = con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchall()[0]
+    work.execute(f"SET threads = {int(threads)}")
+    work.execute(f"SET memory_limit = '{memory}'")
     work.register("incoming", con.sql(f"SELECT * FROM {descriptions}").to_arrow_table())
     work.execute(f"CREATE TABLE {SPLINK_INPUT} AS SELECT * FROM incoming")
     work.unregister("incoming")
