@@ -122,3 +122,12 @@ def test_static_assets_use_arial_and_no_crown():
     css = (static / "pf.css").read_text()
     assert "GDS Transport" not in css and "arial" in css
     assert not list(static.rglob("*crest*")) and not list(static.rglob("*crown*"))
+
+
+def test_the_database_is_the_one_database_url_names(db):
+    import os
+
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == expected

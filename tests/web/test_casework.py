@@ -129,3 +129,40 @@ def test_a_claim_in_the_ledger_moves_the_case_and_schedules_sustainability_check
     casework.record_check(family_id, date(2016, 9, 30), SustainabilityCheck.Outcome.SUSTAINED, Actor("worker"))
     with pytest.raises(CaseworkError):
         casework.record_check(family_id, date(2016, 9, 30), SustainabilityCheck.Outcome.SUSTAINED, Actor("worker"))
+
+
+def test_sustainability_checks_are_recorded_from_the_family_page(signed_in, family_id):
+    case = Case.objects.get(family_id=family_id)
+    case.status = CaseStatus.PROGRESS
+    case.save()
+    casework.mark_claimed(family_id, date(2016, 3, 31), Actor("analyst"))
+    client = signed_in("analyst")
+    page = client.get(reverse("web:family", args=[family_id])).content.decode()
+    assert "Sustainability checks" in page and "30 Sep 2016" in page
+    url = reverse("web:family-check", args=[family_id, "2016-09-30"])
+    assert client.post(url, {"outcome": "sustained"}).status_code == 302
+    check = SustainabilityCheck.objects.get(case=case, due_on=date(2016, 9, 30))
+    assert check.outcome == SustainabilityCheck.Outcome.SUSTAINED and check.by == "analyst"
+    client.post(url, {"outcome": "not_sustained"})  # recorded once: the second answer is refused
+    assert SustainabilityCheck.objects.get(pk=check.pk).outcome == SustainabilityCheck.Outcome.SUSTAINED
+
+
+def test_auditor_opens_the_ledgers_evidence_pack_rebuilt_from_the_baseline(signed_in, family_id, county,
+                                                                           django_user_model):
+    from decimal import Decimal
+
+    from priority_families.claims.models import Claim
+    from priority_families.engine import Workspace
+
+    worker = django_user_model.objects.get(username="worker")
+    casework.allocate(family_id, Agency.objects.get(name="Family Support"), worker, Actor("manager"))
+    casework.attach(Workspace(path=county), family_id, date(2015, 3, 1), Actor("worker"))
+    Claim.objects.create(family_id=family_id, route="significant_sustained", window="2015-08",
+                         claimed_on=date(2015, 8, 31), plan_id="nottinghamshire-2015", amount=Decimal(800),
+                         pack_sha256="0" * 64)
+    response = signed_in("auditor").get(reverse("web:generated-pack", args=[family_id]))
+    assert response.status_code == 200
+    assert family_id in response.content.decode() and len(response["X-Pack-SHA256"]) == 64
+    assert AccessLog.objects.filter(username="auditor", action=AccessAction.EXPORT,
+                                    target=f"evidence pack {family_id}", detail__contains="differs").exists()
+    assert signed_in("worker").get(reverse("web:generated-pack", args=[family_id])).status_code == 404

@@ -228,3 +228,24 @@ def attest(request: HttpRequest, family_id: str) -> HttpResponse:
         casework.attest(family_id, headline, line, d["statement"], d["attested_on"], d["evidence"],
                         actor(request), attested_by=request.user.get_full_name() or request.user.get_username())
     return _change(request, family_id, "attest_form", form, apply)
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def record_check(request: HttpRequest, family_id: str, due_on: str) -> HttpResponse:
+    """A sustainability check's outcome: sustained or not, recorded once."""
+    from datetime import date
+
+    from priority_families.web.models import SustainabilityCheck
+
+    family_or_404(request, family_id)
+    outcome = request.POST.get("outcome", "")
+    try:
+        if outcome not in (SustainabilityCheck.Outcome.SUSTAINED, SustainabilityCheck.Outcome.NOT_SUSTAINED):
+            raise CaseworkError("Select whether the family's results were sustained")
+        casework.record_check(family_id, date.fromisoformat(due_on), SustainabilityCheck.Outcome(outcome),
+                              actor(request))
+        messages.success(request, "Sustainability check recorded")
+    except (CaseworkError, ValueError) as exc:
+        messages.error(request, str(exc))
+    return redirect("web:family", family_id=family_id)

@@ -56,6 +56,30 @@ def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     })
 
 
+PACK_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
+@roles_required(*CLAIM_ROLES)
+def generated_pack(request: HttpRequest, family_id: str) -> HttpResponse:
+    """The claims ledger's own evidence pack, rebuilt from the frozen baseline and the latest refresh."""
+    from priority_families.claims.ledger import ClaimsError, regenerate_pack
+
+    claim = Claim.objects.filter(family_id=family_id).first()
+    if claim is None:
+        raise deny(request, target=f"claim {family_id}")
+    try:
+        pack = regenerate_pack(_workspace(), family_id)
+    except (ClaimsError, StoreError) as exc:
+        messages.error(request, f"The evidence pack could not be rebuilt: {exc}")
+        return redirect("web:evidence-pack", family_id=family_id)
+    record(request, AccessAction.EXPORT, target=f"evidence pack {family_id}",
+           detail="sha256 matches the ledger" if pack.sha256 == claim.pack_sha256 else "sha256 differs from ledger")
+    response = HttpResponse(pack.html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = PACK_CSP
+    response["X-Pack-SHA256"] = pack.sha256
+    return response
+
+
 @roles_required(Role.ANALYST)
 def refreshes(request: HttpRequest) -> HttpResponse:
     return render(request, "web/refreshes.html", {"rows": PublishedRefresh.objects.all()[:50]})
