@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
 
 def link(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
-    match_probability: Annotated[float, typer.Option(help="Link pairs at or above this probability.")] = 0.95,
+    match_probability: Annotated[float, typer.Option(help="Link pairs at or above this probability.")] = 0.9,
     review_probability: Annotated[float, typer.Option(help="Queue pairs from here up for review.")] = 0.5,
     truth: Annotated[
         Path | None, typer.Option(help="Take persons from a synthetic county's truth (for testing later stages).")

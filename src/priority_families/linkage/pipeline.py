@@ -83,7 +83,7 @@ class SplinkDuckDBLinkage:
         result.decisions_applied = review.review_edges(con)
         step("clustering")
         _cluster_edges(con, settings)
-        _cluster(con)
+        _cluster(con, settings)
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE record_cluster AS
@@ -119,7 +119,7 @@ def _cluster_edges(con: duckdb.DuckDBPyConnection, settings: LinkageSettings) ->
     )
 
 
-def _cluster(con: duckdb.DuckDBPyConnection) -> None:
+def _cluster(con: duckdb.DuckDBPyConnection, settings: LinkageSettings) -> None:
     """Cluster descriptions into persons in two phases, so an incomplete description cannot bridge two people.
 
     A description without a date of birth or a name ("SARAH TURNER", no dob) may match a mother and
@@ -152,7 +152,7 @@ def _cluster(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE attached AS SELECT node, component FROM complete_cluster")
     con.execute("CREATE OR REPLACE TEMP TABLE ambiguous (node BIGINT)")
     for _ in range(2):
-        _attach_incomplete(con)
+        _attach_incomplete(con, settings.ambiguity_margin_bits)
     connected_components(
         con, "(SELECT node FROM node_kind WHERE node NOT IN (SELECT node FROM attached))",
         """(SELECT node_l, node_r FROM cluster_edges
@@ -166,17 +166,19 @@ def _cluster(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _attach_incomplete(con: duckdb.DuckDBPyConnection) -> None:
+def _attach_incomplete(con: duckdb.DuckDBPyConnection, margin: float) -> None:
     """Attach each incomplete description to the one cluster it is linked to most strongly.
 
-    Strength is a tier (identifier or reviewer link above model link) then probability. When the two
-    strongest clusters are in the same tier, the description could be either person: it is left out
-    (its own person) and recorded in `ambiguous`, which the review queue lists.
+    Strength is a tier (identifier or reviewer link above model link) then match weight. When the two
+    strongest clusters are in the same tier and, for model links, less than `margin` bits apart, the
+    description could be either person: it is left out (its own person) and recorded in `ambiguous`,
+    which the review queue lists.
     """
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE candidates AS
-        SELECT e.a AS node, t.component, max(CASE WHEN e.p >= 1.0 THEN 1 ELSE 0 END) AS tier, max(e.p) AS p
+        SELECT e.a AS node, t.component, max(CASE WHEN e.p >= 1.0 THEN 1 ELSE 0 END) AS tier,
+               max(log2(least(e.p, 0.999999999) / (1 - least(e.p, 0.999999999)))) AS weight
         FROM directed_edges e JOIN attached t ON t.node = e.b
         JOIN node_kind k ON k.node = e.a AND k.incomplete
         WHERE e.a NOT IN (SELECT node FROM attached) AND e.a NOT IN (SELECT node FROM ambiguous)
@@ -186,16 +188,14 @@ def _attach_incomplete(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE ranked AS
-        SELECT *, row_number() OVER (PARTITION BY node ORDER BY tier DESC, p DESC, component) AS rank,
-               lead(tier) OVER (PARTITION BY node ORDER BY tier DESC, p DESC, component) AS next_tier
+        SELECT *, row_number() OVER w AS rank, lead(tier) OVER w AS next_tier, lead(weight) OVER w AS next_weight
         FROM candidates
+        WINDOW w AS (PARTITION BY node ORDER BY tier DESC, weight DESC, component)
         """
     )
-    con.execute("INSERT INTO ambiguous SELECT node FROM ranked WHERE rank = 1 AND next_tier = tier")
-    con.execute(
-        "INSERT INTO attached SELECT node, component FROM ranked "
-        "WHERE rank = 1 AND (next_tier IS NULL OR next_tier < tier)"
-    )
+    close = f"next_tier = tier AND (tier = 1 OR weight - next_weight < {float(margin)})"
+    con.execute(f"INSERT INTO ambiguous SELECT node FROM ranked WHERE rank = 1 AND {close}")
+    con.execute(f"INSERT INTO attached SELECT node, component FROM ranked WHERE rank = 1 AND NOT coalesce({close}, false)")
 
 
 def _write_pairs(con: duckdb.DuckDBPyConnection, settings: LinkageSettings) -> None:

@@ -14,7 +14,7 @@ class LinkageSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    match_probability: float = Field(default=0.95, gt=0, lt=1)
+    match_probability: float = Field(default=0.9, gt=0, lt=1)
     review_probability: float = Field(default=0.5, gt=0, lt=1)
     keep_pairs_probability: float = Field(
         default=0.2, ge=0, lt=1, description="pairs scored below this are not stored in link_pairs"
@@ -26,6 +26,11 @@ class LinkageSettings(BaseModel):
     seed: int = 42
     descriptions_per_chunk: int = Field(
         default=400_000, ge=1000, description="prediction is split in chunks of about this many descriptions"
+    )
+    ambiguity_margin_bits: float = Field(
+        default=5.0, ge=0,
+        description="an incomplete description (no dob or name) joins its best person only if the next best "
+        "is this many bits (log2 odds) weaker; otherwise it is ambiguous and queued for review",
     )
     guard_first_names: bool = Field(
         default=True, description="guard: clearly different first names never link by the model (twins)"
