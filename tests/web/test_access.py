@@ -123,3 +123,24 @@ def test_disabled_user_loses_access(signed_in, scene, django_user_model):
     disable_user("worker", by="test")
     response = client.get(reverse("web:family", args=[scene["mine"]]))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("username", ["auditor", "admin", "outsider"])
+def test_changes_by_roles_without_the_case_are_refused_and_change_nothing(signed_in, scene, username):
+    client = signed_in(username)
+    fid = scene["mine"]
+    posts = [
+        (reverse("web:family-note", args=[fid]), {"text": "x"}),
+        (reverse("web:family-move", args=[fid]), {"to": "closed"}),
+        (reverse("web:family-action", args=[fid]), {"description": "x", "owner": "y"}),
+        (reverse("web:family-attach", args=[fid]), {"attached_on": "2015-09-01"}),
+        (reverse("web:family-attest", args=[fid]), {"line": "a|b", "statement": "x", "attested_on": "2015-09-01"}),
+        (reverse("web:triage-decide", args=[scene["area"], scene["unallocated"]]), {}),
+        (reverse("web:review-decide"), {}),
+    ]
+    for url, data in posts:
+        before = AccessLog.objects.filter(action=AccessAction.DENIED, username=username).count()
+        assert client.post(url, data).status_code == 404, url
+        assert AccessLog.objects.filter(action=AccessAction.DENIED, username=username).count() == before + 1
+    case = Case.objects.get(family_id=fid)
+    assert case.status == "triaged" and not case.notes.exists() and not case.actions.exists()

@@ -42,6 +42,8 @@ def serve(
     threads: Annotated[int, typer.Option(help="Worker threads.", min=1)] = 4,
 ) -> None:
     """Run the family tracker with a production WSGI server (waitress); static files by whitenoise."""
+    if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("PF_SECRET_KEY"):
+        raise fail("set PF_SECRET_KEY (a long random secret) before serving beyond this machine")
     _setup(workspace_path)
     from waitress import serve as waitress_serve
 

@@ -42,3 +42,4 @@ urlpatterns = [
 ]
 
 handler404 = "priority_families.web.views.errors.not_found"
+handler500 = "priority_families.web.views.errors.server_error"
