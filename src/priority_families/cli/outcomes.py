@@ -64,7 +64,13 @@ def progress_cmd(
 ) -> None:
     """Every attached family evaluated from the latest refresh: per headline, line and measure."""
     ws = _open(workspace_path)
-    from priority_families.outcomes.progress import PROGRESS_SQL, ROUTES_SQL, evaluation, write_progress_csv
+    from priority_families.outcomes.progress import (
+        PROGRESS_SQL,
+        ROUTES_SQL,
+        evaluation,
+        write_progress_csv,
+        write_routes_csv,
+    )
 
     e = as_of.date()
     try:
@@ -74,6 +80,7 @@ def progress_cmd(
             if out is not None:
                 out.mkdir(parents=True, exist_ok=True)
                 write_progress_csv(con, str(out / "progress.csv"))
+                write_routes_csv(con, str(out / "routes.csv"))
     except StoreError as exc:
         raise fail(str(exc)) from None
     table = Table(title=f"Progress at {e}")
@@ -84,6 +91,16 @@ def progress_cmd(
     console.print(table)
     if len(rows) > 200:
         console.print(f"... {len(rows) - 200} more rows (use --out for the full CSV)")
+    by_route = Table(title=f"Claim routes open at {e}")
+    by_route.add_column("route")
+    by_route.add_column("families", justify="right")
+    counts: dict[str, int] = {}
+    for *_, names in routes:
+        for name in filter(None, names.split(";")):
+            counts[name] = counts.get(name, 0) + 1
+    for name, n in sorted(counts.items()):
+        by_route.add_row(name, str(n))
+    console.print(by_route)
     claimable = sum(1 for r in routes if r[3])
     console.print(f"{len(routes)} attached families evaluated; {claimable} with a claim route at {e}")
 

@@ -329,3 +329,9 @@ def write_progress_csv(con: duckdb.DuckDBPyConnection, out: str) -> None:
     """progress.csv: one row per family and indicator line true at attachment, with its measure's status."""
     target = out.replace("'", "''")
     con.execute(f"COPY ({PROGRESS_SQL}) TO '{target}' (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")
+
+
+def write_routes_csv(con: duckdb.DuckDBPyConnection, out: str) -> None:
+    """routes.csv: one row per evaluated family with the claim routes open at e (`;`-separated, plan order)."""
+    target = out.replace("'", "''")
+    con.execute(f"COPY ({ROUTES_SQL}) TO '{target}' (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")

@@ -1,0 +1,96 @@
+"""The `pf` commands of outcomes and claims, run in-process on a temporary workspace and the test case DB.
+
+(`tests/claims/test_ledger.py` runs `pf attach` and `pf claims` as real subprocesses.)"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from priority_families.cli.app import app
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "claims"))
+
+
+@dataclass
+class Ran:
+    stdout: str
+    stderr: str
+
+
+def _pf(ws: Path, *args: str, ok: bool = True) -> Ran:
+    result = CliRunner().invoke(app, [*args, "-w", str(ws)], env={"COLUMNS": "200"})
+    out, err = result.stdout, result.stderr
+    assert (result.exit_code == 0) is ok, out + err + repr(result.exception)
+    return Ran(out, err)
+
+
+@pytest.fixture
+def ws(tmp_path, settings, monkeypatch) -> Path:
+    from county import claims_county
+
+    settings.MEDIA_ROOT = tmp_path / "evidence_files"
+    path = tmp_path / "ws"
+    monkeypatch.setenv("PF_WORKSPACE", str(path))  # casedb.setup sets it; restored after the test
+    claims_county(path, families=6)
+    attachments = path.parent / "att.csv"
+    attachments.write_text("family_id,attached_on,lead_worker,lead_agency\n"
+                           + "".join(f"F{k},2015-08-31,W,{'Police' if k % 2 else 'Early Help'}\n" for k in range(6)))
+    _pf(path, "attach", str(attachments))
+    return path
+
+
+@pytest.mark.django_db
+def test_attach_refuses_a_second_time_with_row_errors(ws):
+    run = _pf(ws, "attach", str(ws.parent / "att.csv"), ok=False)
+    assert "att.csv:2: family_id: family F0 is already attached" in run.stderr
+    assert "nothing attached" in run.stderr
+
+
+@pytest.mark.django_db
+def test_progress_table_and_csv(ws):
+    run = _pf(ws, "progress", "--as-of", "2016-06-30", "--out", str(ws.parent / "progress"))
+    assert "Progress at 2016-06-30" in run.stdout and "offending_reduced" in run.stdout
+    assert "6 attached families evaluated" in run.stdout
+    with open(ws.parent / "progress" / "progress.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["family_id"] for r in rows} == {f"F{k}" for k in range(6)}
+    assert {r["line_status"] for r in rows} <= {"met", "not_yet", "not_applicable", "awaiting_attestation"}
+    with open(ws.parent / "progress" / "routes.csv", newline="") as handle:
+        routes = {r["family_id"]: r["routes"] for r in csv.DictReader(handle)}
+    assert routes["F1"] == "significant_sustained;continuous_employment" and routes["F0"] == ""
+
+
+@pytest.mark.django_db
+def test_attest_keeps_the_evidence_checksum(ws):
+    evidence = ws.parent / "letter.txt"
+    evidence.write_text("GP letter: attended 8 months")
+    run = _pf(ws, "attest", "F1", "--headline", "domestic_abuse", "--line", "marac", "--by", "Lead",
+              "--statement", "Engaged with MARAC actions", "--evidence", str(evidence))
+    assert "evidence sha256" in run.stdout
+    bad = _pf(ws, "attest", "F1", "--headline", "health", "--line", "health_record", "--by", "Lead",
+              "--statement", "s", "--evidence", str(evidence), ok=False)
+    assert "did not have health/health_record at attachment" in bad.stderr
+
+
+@pytest.mark.django_db
+def test_claims_spotcheck_income_savings_and_return(ws):
+    out = ws.parent / "claims"
+    run = _pf(ws, "claims", "--window", "2016-06", "--out", str(out))
+    assert "claimed" in run.stdout and (out / "claims.xlsx").exists()
+    with open(out / "claims.csv", newline="") as handle:
+        claimed = [r["family_id"] for r in csv.DictReader(handle)]
+    assert claimed and all((out / "packs" / f"{f}.html").exists() for f in claimed)
+    assert _pf(ws, "spotcheck", "--window", "2016-06", "--share", "0.5", "--seed", "1").stdout.count("F") >= 1
+    assert "Budget by financial year" in _pf(ws, "income", "--as-of", "2016-06-30").stdout
+    savings = _pf(ws, "savings", "--sample", "50%", "--out", str(ws.parent / "savings"))
+    assert "ILLUSTRATIVE" in savings.stdout and (ws.parent / "savings" / "savings.csv").exists()
+    ret = _pf(ws, "return", "--quarter", "2016Q2")
+    assert "claims predicted next quarter" in ret.stdout and "Early Help" in ret.stdout
+    assert "not YYYYQn" in _pf(ws, "return", "--quarter", "2016-2", ok=False).stderr
+    assert "not YYYY-MM" in _pf(ws, "claims", "--window", "June", "--out", str(out), ok=False).stderr
