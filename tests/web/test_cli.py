@@ -50,3 +50,32 @@ def test_web_publish_reports_counts_and_refuses_an_empty_workspace(workspace, tm
     assert "eligible" in done.stdout and "new cases" in done.stdout
     empty = _pf("web", "publish", "-w", str(tmp_path / "empty"))
     assert empty.returncode == 1 and "no store" in empty.stderr
+
+
+def test_pf_serve_answers_with_the_sign_in_page_and_static_files(workspace):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PF_WORKSPACE")}
+    server = subprocess.Popen([PF, "serve", "-w", str(workspace), "--port", str(port)], env=environment,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        page = css = None
+        for _ in range(120):
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in/", timeout=5)
+                css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/pf/pf.css", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert page is not None, server.stdout.read1().decode() if server.poll() is not None else "no answer"
+        assert page.status == 200 and "Sign in" in page.read().decode()
+        assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert css.status == 200 and b"arial" in css.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
