@@ -41,6 +41,7 @@ def pages(scene: dict) -> dict[str, tuple[str, set[str]]]:
         "triage area": (reverse("web:triage-area", args=[scene["area"]]), {"manager", "analyst"}),
         "review": (reverse("web:review"), {"analyst"}),
         "refreshes": (reverse("web:refreshes"), {"analyst"}),
+        "returns": (reverse("web:returns"), {"analyst"}),
         "claims": (reverse("web:claims"), {"analyst", "auditor"}),
         "access log": (reverse("web:access-log"), {"admin"}),
         "admin": (reverse("admin:index"), {"admin"}),

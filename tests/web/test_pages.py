@@ -113,3 +113,13 @@ def test_review_queue_shows_pairs_side_by_side_and_stores_a_decision(signed_in, 
     with duckdb.connect(str(ws / "store.duckdb"), read_only=True) as con:
         stored = con.execute("SELECT decision, reviewer FROM review_decisions").fetchall()
     assert stored == [("not_a_match", "analyst")]
+
+
+def test_quarterly_return_page(signed_in, published):
+    client = signed_in("analyst")
+    page = client.get(reverse("web:returns"), {"quarter": "2015Q3"})
+    assert page.status_code == 200, page.content.decode()[:2000]
+    text = page.content.decode()
+    assert "Families identified" in text and "By area" in text
+    bad = client.get(reverse("web:returns"), {"quarter": "2015-3"})
+    assert bad.status_code == 400 and "There is a problem" in bad.content.decode()

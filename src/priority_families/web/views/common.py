@@ -21,6 +21,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Triage", "web:triage", (Role.TEAM_MANAGER, Role.ANALYST)),
     ("Review queue", "web:review", (Role.ANALYST,)),
     ("Claims", "web:claims", (Role.ANALYST, Role.AUDITOR)),
+    ("Returns", "web:returns", (Role.ANALYST,)),
     ("Refreshes", "web:refreshes", (Role.ANALYST,)),
     ("Access log", "web:access-log", (Role.ADMINISTRATOR,)),
     ("Users and reference data", "admin:index", (Role.ADMINISTRATOR,)),

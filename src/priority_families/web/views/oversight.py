@@ -81,6 +81,25 @@ def generated_pack(request: HttpRequest, family_id: str) -> HttpResponse:
 
 
 @roles_required(Role.ANALYST)
+def returns(request: HttpRequest) -> HttpResponse:
+    """The quarterly return (the claims engineer's `quarterly_return`), for a chosen quarter."""
+    from priority_families.claims.returns import ReturnError, quarterly_return
+
+    quarter = request.GET.get("quarter", "").strip()
+    result, error = None, ""
+    if quarter:
+        try:
+            result = quarterly_return(_workspace(), quarter)
+            record(request, AccessAction.VIEW, target=f"quarterly return {result.quarter}")
+        except ReturnError:
+            error = "Enter the quarter as a year and quarter number, like 2015Q2"
+        except StoreError as exc:
+            error = str(exc)
+    return render(request, "web/returns.html", {"quarter": quarter, "result": result, "error": error},
+                  status=400 if error else 200)
+
+
+@roles_required(Role.ANALYST)
 def refreshes(request: HttpRequest) -> HttpResponse:
     return render(request, "web/refreshes.html", {"rows": PublishedRefresh.objects.all()[:50]})
 
