@@ -123,3 +123,19 @@ def test_quarterly_return_page(signed_in, published):
     assert "Families identified" in text and "By area" in text
     bad = client.get(reverse("web:returns"), {"quarter": "2015-3"})
     assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+
+
+def test_application_logs_hold_no_personal_data(signed_in, published, caplog):
+    import logging
+
+    member = Member.objects.exclude(last_name="").exclude(dob=None).select_related("family").first()
+    client = signed_in("analyst")
+    with caplog.at_level(logging.DEBUG):
+        client.get(reverse("web:cohort"), {"q": member.last_name})
+        client.get(reverse("web:family", args=[member.family.family_id]))
+        client.get(reverse("web:cohort-export"))
+        client.get(reverse("web:family", args=["F-NOPE"]))
+    text = caplog.text
+    assert member.family.family_id in text  # the logs say what was opened...
+    for personal in (member.last_name, member.first_name, member.dob.isoformat(), member.postcode):
+        assert personal not in text, personal  # ...never who is in it
