@@ -172,3 +172,21 @@ def test_national_progress_to_work_route(tmp_path):
              spell("work_progress", ADULT, E6 - DAY * 10, kind="work_programme")]
     status, _, routes = _evaluate(tmp_path, facts, E6, plan="national-2012")
     assert status["progress_to_work"][0] == "met" and "progress_to_work" in routes
+
+
+@pytest.mark.django_db
+def test_an_ongoing_job_gives_the_date_continuous_employment_can_be_met(tmp_path):
+    job = A + DAY
+    facts = [spell("benefit", ADULT, date(2014, 1, 1), A, kind="JSA"), spell("employment", ADULT, job)]
+    status, _, routes = _evaluate(tmp_path, facts + MARAC, job + timedelta(days=100))
+    assert status["off_benefit"] == ("not_yet", job + timedelta(days=26 * 7))
+    assert "continuous_employment" not in routes
+
+
+@pytest.mark.django_db
+def test_a_failing_school_measure_has_no_earliest_date(tmp_path):
+    e = date(2016, 7, 31)
+    facts = [attendance(CHILD, t, 120, authorised=12) for t in ("2014-autumn", "2015-spring", "2015-summer")]
+    facts += [attendance(CHILD, t, 120, authorised=30) for t in ("2015-autumn", "2016-spring", "2016-summer")]
+    status, _, _ = _evaluate(tmp_path, facts + MARAC, e)
+    assert status["attending_school"] == ("not_yet", None)

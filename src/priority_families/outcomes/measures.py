@@ -316,10 +316,21 @@ def continuous_employment_sql(test: MeasureTest, e: date, families: str) -> str:
         "clean AS (SELECT DISTINCT j.family_id FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM ev_records b "
         "WHERE b.family_id = j.family_id AND b.person_id = j.person_id AND b.fact = 'benefit' "
         f"AND b.kind IN {in_list(OUT_OF_WORK_BENEFITS)} AND b.start_date IS NOT NULL "
-        "AND b.start_date <= j.s + (j.days - 1) AND (b.end_date IS NULL OR b.end_date >= j.s))) "
+        "AND b.start_date <= j.s + (j.days - 1) AND (b.end_date IS NULL OR b.end_date >= j.s))), "
+        # a job still open at e, benefit-free so far, holds once it has lasted its weeks
+        "ongoing AS (SELECT a.family_id, MIN(r.start_date + a.days) AS clear_on FROM adults a "
+        "JOIN ev_records r ON r.family_id = a.family_id AND r.person_id = a.person_id "
+        "JOIN att t ON t.family_id = a.family_id "
+        f"WHERE r.fact = 'employment' AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
+        f"AND (r.end_date IS NULL OR r.end_date >= {sql_date(e)}) AND NOT EXISTS (SELECT 1 FROM ev_records b "
+        "WHERE b.family_id = r.family_id AND b.person_id = r.person_id AND b.fact = 'benefit' "
+        f"AND b.kind IN {in_list(OUT_OF_WORK_BENEFITS)} AND b.start_date IS NOT NULL "
+        f"AND b.start_date <= {sql_date(e)} AND (b.end_date IS NULL OR b.end_date >= r.start_date)) "
+        "GROUP BY a.family_id) "
         "SELECT f.family_id, c.family_id IS NOT NULL AS ok, "
         "CASE WHEN c.family_id IS NULL THEN 'no continuous employment' ELSE 'continuous employment' END AS detail, "
-        "CAST(NULL AS DATE) AS clear_on FROM fams f LEFT JOIN clean c ON c.family_id = f.family_id"
+        "CAST(o.clear_on AS DATE) AS clear_on FROM fams f LEFT JOIN clean c ON c.family_id = f.family_id "
+        "LEFT JOIN ongoing o ON o.family_id = f.family_id"
     )
 
 
@@ -329,19 +340,29 @@ def _spell_lasted(ref: TestRef, e: date) -> str:
         return continuous_employment_sql(t, e, _fams(ref))
     end = f"LEAST(COALESCE(r.end_date, {sql_date(e)}), {sql_date(e)})"
     if t.months:
-        lasted = f"CAST(r.start_date + INTERVAL {int(t.months)} MONTH AS DATE) <= {end}"
+        due = f"CAST(r.start_date + INTERVAL {int(t.months)} MONTH AS DATE)"
+        lasted = f"{due} <= {end}"
     else:
-        lasted = f"DATE_DIFF('day', r.start_date, {end}) >= {_weeks(t, 'COALESCE(b.jsa_open_at_attachment, FALSE)')}"
+        days = _weeks(t, "COALESCE(b.jsa_open_at_attachment, FALSE)")
+        due = f"r.start_date + {days}"
+        lasted = f"DATE_DIFF('day', r.start_date, {end}) >= {days}"
     return (
         f"WITH fams AS ({_fams(ref)}), pids AS ({_pids(ref)}), "
         "done AS (SELECT DISTINCT p.family_id FROM pids p JOIN att t ON t.family_id = p.family_id "
         "JOIN ev_records r ON r.family_id = p.family_id AND r.person_id = p.person_id "
         "LEFT JOIN att_benefit b ON b.family_id = p.family_id AND b.person_id = p.person_id "
         f"WHERE r.fact = {lit(t.fact or '')} AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
-        f"AND {lasted}) "
+        f"AND {lasted}), "
+        "ongoing AS (SELECT p.family_id, MIN(" + due + ") AS clear_on FROM pids p "
+        "JOIN att t ON t.family_id = p.family_id "
+        "JOIN ev_records r ON r.family_id = p.family_id AND r.person_id = p.person_id "
+        "LEFT JOIN att_benefit b ON b.family_id = p.family_id AND b.person_id = p.person_id "
+        f"WHERE r.fact = {lit(t.fact or '')} AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
+        f"AND (r.end_date IS NULL OR r.end_date >= {sql_date(e)}) GROUP BY p.family_id) "
         "SELECT f.family_id, d.family_id IS NOT NULL AS ok, "
         f"CASE WHEN d.family_id IS NULL THEN 'no lasting {t.fact} spell' ELSE 'a lasting {t.fact} spell' END "
-        "AS detail, CAST(NULL AS DATE) AS clear_on FROM fams f LEFT JOIN done d ON d.family_id = f.family_id"
+        "AS detail, CAST(o.clear_on AS DATE) AS clear_on FROM fams f LEFT JOIN done d ON d.family_id = f.family_id "
+        "LEFT JOIN ongoing o ON o.family_id = f.family_id"
     )
 
 
