@@ -66,11 +66,13 @@ def measure(mode: str, extracts: Path, threads: int | None) -> dict:
 
 def county(people: int, cache: Path) -> Path:
     out = cache / f"county-{people}"
-    if not (out / "refresh.yaml").exists():
+    done = cache / f"county-{people}.complete"  # written only once generation has finished
+    if not done.exists():
         from priority_families.synth.county import generate
 
         shutil.rmtree(out, ignore_errors=True)
         generate(out, people, AS_OF, seed=1)
+        done.touch()
     return out
 
 
