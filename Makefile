@@ -13,7 +13,12 @@ $(BIN)/pf: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/pf
 
+# WeasyPrint (PDF evidence packs) needs Debian's pango and harfbuzz-subset libraries.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
 setup: $(BIN)/pf
+	@missing=$$(for p in $(PDF_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then apt-get install -y $$missing; fi
 
 demo: setup
 	$(BIN)/pf synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1

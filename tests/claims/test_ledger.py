@@ -142,3 +142,14 @@ def test_claims_workbook_lists_claims_and_evidence_rows(tmp_path):
     for section in ("Baseline counts (frozen at attachment)", "Records behind the progress figures",
                     "Indicator lines at attachment (records behind them)", "Attestations"):
         assert section in strings
+
+
+@pytest.mark.django_db
+def test_pdf_packs_are_written_and_reproducible(tmp_path):
+    ws = claims_county(tmp_path, families=2)
+    _attach_all(ws, 2)
+    run = make_claims(ws, WINDOW, tmp_path / "out", actor="t", pdf=True)
+    assert run.claims
+    for claim in run.claims:
+        stored = (run.packs / f"{claim.family_id}.pdf").read_bytes()
+        assert stored.startswith(b"%PDF") and regenerate_pack(ws, claim.family_id).pdf() == stored

@@ -91,10 +91,11 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return [(f, r) for f, r in rows if f not in claimed]
 
 
-def make_claims(workspace: Workspace, window: str, out: Path, actor: str) -> ClaimRun:
+def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: bool = False) -> ClaimRun:
     """Claim every family whose results are met at the window's end and never claimed.
 
-    Writes OUT/claims.csv, OUT/packs/FAMILY.html and OUT/claims.xlsx (claims and every evidence row)."""
+    Writes OUT/claims.csv, OUT/packs/FAMILY.html (and .pdf with `pdf`) and OUT/claims.xlsx (claims and every
+    evidence row)."""
     e = window_end(window)
     out = Path(out)
     packs_dir = out / "packs"
@@ -128,6 +129,8 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str) -> Cla
             made.append(claim)
     for claim in made:
         (packs_dir / f"{claim.family_id}.html").write_bytes(packs[claim.family_id].html)
+        if pdf:
+            (packs_dir / f"{claim.family_id}.pdf").write_bytes(packs[claim.family_id].pdf())
     claims_csv = out / "claims.csv"
     with open(claims_csv, "w", newline="") as handle:
         writer = csv.writer(handle)

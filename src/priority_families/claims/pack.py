@@ -40,6 +40,12 @@ class Pack:
     def sha256(self) -> str:
         return hashlib.sha256(self.html).hexdigest()
 
+    def pdf(self) -> bytes:
+        """The pack as PDF (WeasyPrint; the same HTML gives the same bytes)."""
+        import weasyprint  # imported here: it loads the pango libraries, only needed for PDFs
+
+        return weasyprint.HTML(string=self.html.decode()).write_pdf()
+
 
 def progress_records(con: duckdb.DuckDBPyConnection, attachments: list[Attachment], e: date
                      ) -> dict[str, PackRows]:

@@ -128,6 +128,7 @@ def attest_cmd(
 def claims(
     window: Annotated[str, typer.Option("--window", help="Claim window YYYY-MM (evaluated on its last day).")],
     out: Annotated[Path, typer.Option("--out", help="Folder for claims.csv and packs/.")],
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write each evidence pack as PDF.")] = False,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Claim every family whose results are met and never claimed; evidence pack per claim."""
@@ -135,7 +136,7 @@ def claims(
     from priority_families.claims.ledger import ClaimsError, make_claims
 
     try:
-        run = make_claims(ws, window, out, _actor())
+        run = make_claims(ws, window, out, _actor(), pdf=pdf)
     except (ClaimsError, StoreError) as exc:
         raise fail(str(exc)) from None
     table = Table(title=f"Claims for {run.window} (evaluated {run.claimed_on})")
