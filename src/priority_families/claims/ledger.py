@@ -157,16 +157,28 @@ def draw_spot_check(window: str, share: float, seed: int, actor: str) -> list[st
     if not 0 < share <= 1:
         raise ClaimsError(f"share {share} must be in (0, 1]")
     window_end(window)
-    drawn = list(SpotCheck.objects.filter(window=window).order_by("family_id"))
-    if drawn:
-        if drawn[0].seed != seed or drawn[0].share != share:
-            raise ClaimsError(f"window {window} already has a spot check drawn with seed {drawn[0].seed} "
-                              f"and share {drawn[0].share}")
-        return [d.family_id for d in drawn]
+    drawn = _drawn(window, share, seed)
+    if drawn is not None:
+        return drawn
     families = sorted(Claim.objects.filter(window=window).values_list("family_id", flat=True))
     sample = sorted(random.Random(seed).sample(families, math.ceil(share * len(families)))) if families else []
-    with transaction.atomic():
-        SpotCheck.objects.bulk_create(SpotCheck(window=window, family_id=f, seed=seed, share=share) for f in sample)
-        AuditEvent.objects.create(action="spotcheck", actor=actor,
-                                  detail={"window": window, "seed": seed, "share": share, "families": sample})
+    try:
+        with transaction.atomic():
+            SpotCheck.objects.bulk_create(SpotCheck(window=window, family_id=f, seed=seed, share=share)
+                                          for f in sample)
+            AuditEvent.objects.create(action="spotcheck", actor=actor,
+                                      detail={"window": window, "seed": seed, "share": share, "families": sample})
+    except IntegrityError:  # drawn by another run meanwhile: that draw stands
+        return _drawn(window, share, seed) or []
     return sample
+
+
+def _drawn(window: str, share: float, seed: int) -> list[str] | None:
+    """The window's recorded draw (None when there is none); a different seed or share is refused."""
+    drawn = list(SpotCheck.objects.filter(window=window).order_by("family_id"))
+    if not drawn:
+        return None
+    if drawn[0].seed != seed or drawn[0].share != share:
+        raise ClaimsError(f"window {window} already has a spot check drawn with seed {drawn[0].seed} "
+                          f"and share {drawn[0].share}")
+    return [d.family_id for d in drawn]

@@ -18,6 +18,7 @@ import pandas as pd
 from django.db import IntegrityError, transaction
 
 from priority_families.engine import Workspace
+from priority_families.identify.calendar import shift_months
 from priority_families.outcomes.baseline import FrozenBaseline, freeze_baselines
 from priority_families.outcomes.models import (
     Attachment,
@@ -137,7 +138,7 @@ def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, re
         if r.family_id in seen:
             problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} appears twice"))
         seen.add(r.family_id)
-        if r.attached_on < refresh.as_of.replace(year=refresh.as_of.year - 1) or r.attached_on > date.today():
+        if r.attached_on < shift_months(refresh.as_of, -12) or r.attached_on > date.today():
             problems.append(AttachProblem(*where, "attached_on",
                                           f"{r.attached_on} is not within a year before the refresh or today"))
     return problems
