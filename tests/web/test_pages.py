@@ -139,3 +139,17 @@ def test_application_logs_hold_no_personal_data(signed_in, published, caplog):
     assert member.family.family_id in text  # the logs say what was opened...
     for personal in (member.last_name, member.first_name, member.dob.isoformat(), member.postcode):
         assert personal not in text, personal  # ...never who is in it
+
+
+def test_cohort_pages_keep_the_filters(signed_in, published, monkeypatch):
+    from priority_families.web.views import common
+
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
+    client = signed_in("analyst")
+    first = client.get(reverse("web:cohort"), {"priority": "0"}).content.decode()
+    assert 'class="govuk-pagination"' in first and "priority=0&amp;page=2" in first
+    seen = set()
+    pages = -(-Family.objects.count() // 2)
+    for n in range(1, pages + 1):
+        seen |= _families(client.get(reverse("web:cohort"), {"priority": "0", "page": n}))
+    assert seen == set(Family.objects.values_list("family_id", flat=True))

@@ -46,9 +46,9 @@ def actor(request: HttpRequest) -> Actor:
     return Actor(username=request.user.get_username(), ip=client_ip(request))
 
 
-def paginate(request: HttpRequest, rows: QuerySet, size: int = PAGE_SIZE) -> tuple[Page, list[dict[str, Any]]]:
+def paginate(request: HttpRequest, rows: QuerySet, size: int | None = None) -> tuple[Page, list[dict[str, Any]]]:
     """A page of rows and the GOV.UK pagination items for it (keeping the other query parameters)."""
-    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    page = Paginator(rows, size or PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     items = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
