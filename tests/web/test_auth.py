@@ -131,3 +131,8 @@ def test_the_database_is_the_one_database_url_names(db):
 
     expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     assert connection.vendor == expected
+
+
+def test_empty_sign_in_says_what_to_enter(people):
+    page = _sign_in(Client(), "", "").content.decode()
+    assert "Enter your username" in page and "Enter your password" in page

@@ -104,6 +104,10 @@ def test_attach_freezes_the_baseline_then_plan_notes_and_attestation(signed_in, 
     client.post(reverse("web:family-note", args=[family_id]), {"text": "Met the family at home."})
 
     line = BaselineLine.objects.filter(attachment=attachment).first()
+    empty = client.post(reverse("web:family-attest", args=[family_id]), {
+        "line": f"{line.headline}|{line.indicator}", "statement": "x", "attested_on": "2015-12-01",
+        "evidence": SimpleUploadedFile("empty.pdf", b"")})
+    assert empty.status_code == 400 and "The selected file is empty" in empty.content.decode()
     upload = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 synthetic evidence", content_type="application/pdf")
     response = client.post(reverse("web:family-attest", args=[family_id]), {
         "line": f"{line.headline}|{line.indicator}", "statement": "Engaged with services",

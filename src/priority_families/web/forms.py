@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from priority_families.web.models import Agency, CaseStatus, NotAllocatedReason, Role
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
+MAX_EVIDENCE_BYTES = 20 * 2**20
 
 
 class CohortFilter(forms.Form):
@@ -87,8 +88,17 @@ class AttestationForm(forms.Form):
     attested_on = forms.DateField(label="Date of the statement", input_formats=DATE_INPUTS,
                                   error_messages={"required": "Enter the date of the statement",
                                                   "invalid": "Enter the date as year-month-day, like 2015-10-01"})
-    evidence = forms.FileField(label="Evidence file", error_messages={"required": "Choose the evidence file"})
+    evidence = forms.FileField(label="Evidence file", error_messages={"required": "Choose the evidence file",
+                                                                      "empty": "The selected file is empty"})
 
     def __init__(self, *args: object, lines: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["line"].choices = [("", "Choose a line"), *lines]
+
+    def clean_evidence(self) -> object:
+        evidence = self.cleaned_data["evidence"]
+        if evidence.size == 0:
+            raise forms.ValidationError("The selected file is empty")
+        if evidence.size > MAX_EVIDENCE_BYTES:
+            raise forms.ValidationError(f"The selected file must be smaller than {MAX_EVIDENCE_BYTES // 2**20} MB")
+        return evidence
