@@ -153,3 +153,12 @@ def test_cohort_pages_keep_the_filters(signed_in, published, monkeypatch):
     for n in range(1, pages + 1):
         seen |= _families(client.get(reverse("web:cohort"), {"priority": "0", "page": n}))
     assert seen == set(Family.objects.values_list("family_id", flat=True))
+
+
+def test_analyst_publishes_the_latest_refresh_from_the_refreshes_page(signed_in, published):
+    from priority_families.web.models import PublishedRefresh
+
+    response = signed_in("analyst").post(reverse("web:publish"))
+    assert response.status_code == 302 and PublishedRefresh.objects.count() == 2
+    assert signed_in("worker").post(reverse("web:publish")).status_code == 404
+    assert PublishedRefresh.objects.count() == 2

@@ -31,6 +31,7 @@ pages = [
     path("claims/<str:family_id>/", oversight.evidence_pack, name="evidence-pack"),
     path("claims/<str:family_id>/pack.html", oversight.generated_pack, name="generated-pack"),
     path("refreshes/", oversight.refreshes, name="refreshes"),
+    path("refreshes/publish", oversight.publish, name="publish"),
     path("returns/", oversight.returns, name="returns"),
     path("review/", oversight.review, name="review"),
     path("review/decide", oversight.review_decide, name="review-decide"),

@@ -104,6 +104,21 @@ def refreshes(request: HttpRequest) -> HttpResponse:
     return render(request, "web/refreshes.html", {"rows": PublishedRefresh.objects.all()[:50]})
 
 
+@require_POST
+@roles_required(Role.ANALYST)
+def publish(request: HttpRequest) -> HttpResponse:
+    """Publish the store's latest refresh into the tracker (what `pf web publish` does)."""
+    from priority_families.web.publish import PublishError, publish_refresh
+
+    try:
+        done = publish_refresh(_workspace(), by=request.user.get_username())
+        messages.success(request, f"Published the refresh as of {done.as_of:%d %B %Y}: {done.eligible:,} eligible "
+                                  f"families, {done.new_cases:,} new")
+    except (PublishError, StoreError) as exc:
+        messages.error(request, f"Nothing was published: {exc}")
+    return redirect("web:refreshes")
+
+
 def _workspace() -> Workspace:
     return Workspace(path=Path(settings.WORKSPACE))
 
