@@ -138,6 +138,8 @@ def test_changes_by_roles_without_the_case_are_refused_and_change_nothing(signed
         (reverse("web:family-attest", args=[fid]), {"line": "a|b", "statement": "x", "attested_on": "2015-09-01"}),
         (reverse("web:triage-decide", args=[scene["area"], scene["unallocated"]]), {}),
         (reverse("web:review-decide"), {}),
+        (reverse("web:publish"), {}),
+        (reverse("web:spot-check"), {"window": "2016-03", "share": "0.5", "seed": "1"}),
     ]
     for url, data in posts:
         before = AccessLog.objects.filter(action=AccessAction.DENIED, username=username).count()

@@ -162,3 +162,18 @@ def test_analyst_publishes_the_latest_refresh_from_the_refreshes_page(signed_in,
     assert response.status_code == 302 and PublishedRefresh.objects.count() == 2
     assert signed_in("worker").post(reverse("web:publish")).status_code == 404
     assert PublishedRefresh.objects.count() == 2
+
+
+def test_analyst_draws_a_reproducible_spot_check_sample(signed_in, published):
+    for family in Family.objects.all()[:4]:
+        Claim.objects.create(family_id=family.family_id, route="significant_sustained", window="2016-03",
+                             claimed_on=date(2016, 3, 31), plan_id="nottinghamshire-2015", amount=Decimal(800),
+                             pack_sha256="0" * 64)
+    client = signed_in("analyst")
+    assert "Draw a spot-check sample" in client.get(reverse("web:claims")).content.decode()
+    assert "Draw a spot-check sample" not in signed_in("auditor").get(reverse("web:claims")).content.decode()
+    client.post(reverse("web:spot-check"), {"window": "2016-03", "share": "0.5", "seed": "7"})
+    drawn = set(SpotCheck.objects.filter(window="2016-03").values_list("family_id", flat=True))
+    assert len(drawn) == 2
+    client.post(reverse("web:spot-check"), {"window": "2016-03", "share": "0.5", "seed": "7"})
+    assert set(SpotCheck.objects.filter(window="2016-03").values_list("family_id", flat=True)) == drawn

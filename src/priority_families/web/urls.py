@@ -28,6 +28,7 @@ pages = [
     path("triage/<str:area>/", triage.meeting, name="triage-area"),
     path("triage/<str:area>/<str:family_id>", triage.decide, name="triage-decide"),
     path("claims/", oversight.claims, name="claims"),
+    path("claims/spot-check", oversight.spot_check, name="spot-check"),
     path("claims/<str:family_id>/", oversight.evidence_pack, name="evidence-pack"),
     path("claims/<str:family_id>/pack.html", oversight.generated_pack, name="generated-pack"),
     path("refreshes/", oversight.refreshes, name="refreshes"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from priority_families.claims.models import Claim, SpotCheck
 from priority_families.engine import StoreError, Workspace
 from priority_families.outcomes.models import Attachment, Attestation
-from priority_families.web.access import CLAIM_ROLES, deny, record, roles_required
+from priority_families.web.access import CLAIM_ROLES, deny, record, role_of, roles_required
 from priority_families.web.models import AccessAction, AccessLog, PublishedRefresh, Role
 from priority_families.web.views.common import paginate
 
@@ -35,7 +35,39 @@ def claims(request: HttpRequest) -> HttpResponse:
     return render(request, "web/claims.html", {
         "page": page, "pages": pages, "window": window, "windows": windows, "sampled": sampled,
         "spot_checks": SpotCheck.objects.all().order_by("window", "family_id"),
+        "spot_form": SpotCheckForm() if role_of(request.user) is Role.ANALYST else None,
     })
+
+
+class SpotCheckForm(forms.Form):
+    window = forms.CharField(max_length=20, label="Claim window", help_text="For example, 2016-03",
+                             error_messages={"required": "Enter the claim window"})
+    share = forms.FloatField(min_value=0.01, max_value=1, label="Share of claims to sample", help_text="0.1 is 10%",
+                             error_messages={"required": "Enter the share to sample",
+                                             "invalid": "Enter the share as a number, like 0.1"})
+    seed = forms.IntegerField(label="Seed", help_text="The same seed draws the same sample",
+                              error_messages={"required": "Enter the seed", "invalid": "Enter a whole number"})
+
+
+@require_POST
+@roles_required(Role.ANALYST)
+def spot_check(request: HttpRequest) -> HttpResponse:
+    """Draw a reproducible spot-check sample of a window's claims (the ledger's `draw_spot_check`)."""
+    from priority_families.claims.ledger import ClaimsError, draw_spot_check
+
+    form = SpotCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("web:claims")
+    d = form.cleaned_data
+    try:
+        drawn = draw_spot_check(d["window"], d["share"], d["seed"], actor=request.user.get_username())
+    except ClaimsError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:claims")
+    record(request, AccessAction.CHANGE, target=f"spot check {d['window']}", detail=f"{len(drawn)} families")
+    messages.success(request, f"{len(drawn)} famil{'y' if len(drawn) == 1 else 'ies'} drawn for window {d['window']}")
+    return redirect("web:claims")
 
 
 @roles_required(*CLAIM_ROLES)
