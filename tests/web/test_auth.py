@@ -136,3 +136,12 @@ def test_the_database_is_the_one_database_url_names(db):
 def test_empty_sign_in_says_what_to_enter(people):
     page = _sign_in(Client(), "", "").content.decode()
     assert "Enter your username" in page and "Enter your password" in page
+
+
+def test_a_managers_team_covers_the_areas_given(db):
+    from priority_families.web.models import Team
+
+    add_user("mo", Role.TEAM_MANAGER, PASSWORD, "test", team="North", areas=["ng1", "NG2"])
+    assert sorted(Team.objects.get(name="North").areas.values_list("code", flat=True)) == ["NG1", "NG2"]
+    with pytest.raises(UserError, match="give --team"):
+        add_user("al", Role.ANALYST, PASSWORD, "test", areas=["NG3"])

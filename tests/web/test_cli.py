@@ -32,6 +32,9 @@ def test_users_add_list_disable(workspace):
     added = _pf("users", "add", "wendy", "--role", "lead_worker", "--team", "North", "--agency", "Family Support",
                 "--name", "Wendy Worker", "--password-stdin", *w, stdin="A-long-enough-password-1\n")
     assert added.returncode == 0, added.stderr
+    manager = _pf("users", "add", "mo", "--role", "team_manager", "--team", "North", "--areas", "ng1, NG2",
+                  "--password-stdin", *w, stdin="A-long-enough-password-1\n")
+    assert manager.returncode == 0, manager.stderr
     assert _pf("users", "add", "wendy", "--role", "analyst", "--password-stdin", *w,
                stdin="A-long-enough-password-1\n").returncode == 1
     bad = _pf("users", "add", "x", "--role", "boss", "--password-stdin", *w, stdin="A-long-enough-password-1\n")

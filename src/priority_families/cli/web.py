@@ -81,6 +81,7 @@ def users_add(
     name: Annotated[str, typer.Option(help="Full name.")] = "",
     team: Annotated[str, typer.Option(help="Team (lead workers and managers); created if new.")] = "",
     agency: Annotated[str, typer.Option(help="Lead agency; created if new.")] = "",
+    areas: Annotated[str, typer.Option(help="Comma-separated areas the team covers (for triage), e.g. NG1,NG2.")] = "",
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
@@ -93,7 +94,8 @@ def users_add(
     from priority_families.web.users import UserError, add_user
 
     try:
-        row = add_user(username, Role(role), password, by=_operator(), full_name=name, team=team, agency=agency)
+        row = add_user(username, Role(role), password, by=_operator(), full_name=name, team=team, agency=agency,
+                       areas=[a for a in areas.split(",") if a.strip()])
     except UserError as exc:
         raise fail(str(exc)) from None
     console.print(f"added {row.username} ({row.role})")

@@ -12,7 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from priority_families.web.models import AccessAction, AccessLog, Agency, Profile, Role, Team
+from priority_families.web.models import AccessAction, AccessLog, Agency, Area, Profile, Role, Team
 
 
 class UserError(ValueError):
@@ -30,8 +30,8 @@ class UserRow:
 
 
 def add_user(username: str, role: Role, password: str, by: str, full_name: str = "", team: str = "",
-             agency: str = "") -> UserRow:
-    """Create an account with a role; team and agency are created on first use (reference data)."""
+             agency: str = "", areas: list[str] | None = None) -> UserRow:
+    """Create an account with a role; team, agency and the team's areas are created on first use."""
     User = get_user_model()
     if not username.strip():
         raise UserError("the username is blank")
@@ -47,6 +47,10 @@ def add_user(username: str, role: Role, password: str, by: str, full_name: str =
     with transaction.atomic():
         agency_row = Agency.objects.get_or_create(name=agency)[0] if agency else None
         team_row = Team.objects.get_or_create(name=team, defaults={"agency": agency_row})[0] if team else None
+        if areas and team_row is None:
+            raise UserError("areas belong to a team: give --team as well")
+        if areas:
+            team_row.areas.add(*(Area.objects.get_or_create(code=code.strip().upper())[0] for code in areas))
         user = User.objects.create_user(username=username, password=password, first_name=first, last_name=last)
         if role is Role.ADMINISTRATOR:  # administrators use the admin pages for users and reference data
             user.is_staff = user.is_superuser = True
