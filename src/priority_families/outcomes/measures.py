@@ -51,6 +51,8 @@ from priority_families.plans.schema import (
 
 OUT_OF_WORK_BENEFITS = ("JSA", "ESA", "IB", "IS", "CA", "SDA", "UC_work_related")
 CONTINUOUS_EMPLOYMENT_BASELINE_MONTHS = 6
+WHO_PLURAL = {Who.CHILD: "children", Who.SCHOOL_AGE_CHILD: "school-age children", Who.ADULT: "adults",
+              Who.YOUNG_PERSON: "young people", Who.ANY_MEMBER: "members"}
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,7 @@ def _below_threshold(ref: TestRef, e: date) -> str:
         f"AND {window} GROUP BY p.family_id, p.person_id) "
         "SELECT f.family_id, COALESCE(BOOL_AND(per.ok), TRUE) AS ok, "
         "CAST(COUNT(*) FILTER (WHERE NOT per.ok) AS VARCHAR) || ' of ' || CAST(COUNT(per.person_id) AS VARCHAR) "
-        f"|| ' {t.who.value.replace('_', ' ')}ren short on {t.fact}' AS detail, CAST(NULL AS DATE) AS clear_on "
+        f"|| ' {WHO_PLURAL[t.who]} short on {t.fact}' AS detail, CAST(NULL AS DATE) AS clear_on "
         "FROM fams f LEFT JOIN per ON per.family_id = f.family_id GROUP BY f.family_id"
     )
 
