@@ -57,11 +57,19 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     quoting cannot be followed. The caller materialises the view once and runs `check_alignment` on it,
     then `drop_staging`.
     """
-    _split_records(con, path)
+    by_lines = _split_lines(con, path)
+    if not by_lines:
+        _split_records(con, path)
     header = _header(con, path)
     _refuse_stray_carriage_returns(con, path)
     _parse_values(con, path, header)
-    _match_lines(con, path, header)
+    try:
+        _match_lines(con, path, header)
+    except IngestError:
+        if not by_lines:
+            raise
+        _split_records(con, path)  # the shortcut's assumption failed: split by the CSV grammar instead
+        _match_lines(con, path, header)
     rows_read = con.execute(
         f"SELECT count(*) FROM {_LINES} WHERE ordinal > 1 AND NOT blank"
     ).fetchall()[0][0]
@@ -70,24 +78,22 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     return StagedFile(path, header, rows_read, malformed)
 
 
+def _split_lines(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """The shortcut for most files: one record per physical line, when no line has an odd number of
+    quote characters (so no quoted field can run on to the next line). False when it does not apply.
+
+    `_match_lines` still checks the result against DuckDB's parse; on disagreement the exact split runs.
+    """
+    _read_into_lines(con, path, "string_split(content, chr(10))", [str(path)])
+    odd = con.execute(
+        f"SELECT count(*) FROM {_LINES} WHERE (length(rec) - length(replace(rec, '\"', ''))) % 2 = 1"
+    ).fetchall()[0][0]
+    return odd == 0
+
+
 def _split_records(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Records of the file with their ordinal (as DuckDB counts them) and first line number."""
-    try:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {_LINES} AS
-            SELECT ordinal, rec, ordinal AS line, rtrim(rec, chr(13) || chr(10)) = '' AS blank,
-                   length(rec) - length(replace(rec, chr(10), '')) - CAST(ends_with(rec, chr(10)) AS INTEGER)
-                       AS inner_newlines
-            FROM (SELECT unnest(l) AS rec, generate_subscripts(l, 1) AS ordinal
-                  FROM (SELECT regexp_extract_all(content, ?) AS l FROM read_text(?)))
-            """,
-            [RECORD_PATTERN, str(path)],
-        )
-    except duckdb.Error as exc:
-        if "UTF-8" in str(exc):
-            raise IngestError(path, "is not UTF-8 text") from exc
-        raise IngestError(path, f"cannot be read: {str(exc).splitlines()[0]}") from exc
+    """Records of the file by the CSV grammar, with their ordinal (as DuckDB counts them) and first line."""
+    _read_into_lines(con, path, "regexp_extract_all(content, ?)", [RECORD_PATTERN, str(path)])
     spanning = con.execute(f"SELECT count(*) FROM {_LINES} WHERE inner_newlines > 0").fetchall()[0][0]
     if spanning:  # quoted fields span lines: shift every later record by the newlines inside earlier ones
         con.execute(
@@ -98,6 +104,26 @@ def _split_records(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             FROM {_LINES}
             """
         )
+
+
+def _read_into_lines(con: duckdb.DuckDBPyConnection, path: Path, split: str, params: list[str]) -> None:
+    """`_ingest_lines` from the file's text cut by `split`; reading it as text proves it is UTF-8."""
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {_LINES} AS
+            SELECT ordinal, rec, ordinal AS line, rtrim(rec, chr(13) || chr(10)) = '' AS blank,
+                   length(rec) - length(replace(rec, chr(10), '')) - CAST(ends_with(rec, chr(10)) AS INTEGER)
+                       AS inner_newlines
+            FROM (SELECT unnest(l) AS rec, generate_subscripts(l, 1) AS ordinal
+                  FROM (SELECT {split} AS l FROM read_text(?)))
+            """,
+            params,
+        )
+    except duckdb.Error as exc:
+        if "UTF-8" in str(exc):
+            raise IngestError(path, "is not UTF-8 text") from exc
+        raise IngestError(path, f"cannot be read: {str(exc).splitlines()[0]}") from exc
 
 
 def _header(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, ...]:
