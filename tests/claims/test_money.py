@@ -105,6 +105,9 @@ def test_quarterly_return(tmp_path):
     # the re-offending families' last offence (2016-05-01) leaves the window on 2016-11-01: not next quarter
     assert r.predicted_next_quarter == 0
     assert r.by_agency == [("Police", 0, 6), ("Social care", 0, 6)]
+    assert r.area_by_agency == [("NG7", "Police", 6), ("NG7", "Social care", 6)]
+    assert set(r.tables()) == {"return_summary", "return_claims_by_route", "return_by_area", "return_by_agency",
+                               "return_area_by_agency"}
     q3 = quarterly_return(ws, "2015Q3")
     assert q3.attached_in_quarter == 12 and q3.claims_by_route == [("continuous_employment", 0, 0),
                                                                      ("significant_sustained", 0, 0)]

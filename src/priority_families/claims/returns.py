@@ -46,6 +46,20 @@ class QuarterlyReturn:
     predicted_next_quarter: int
     by_area: list[tuple]  # area, identified, attached
     by_agency: list[tuple]  # lead agency, attached in quarter, worked with
+    area_by_agency: list[tuple]  # area, lead agency, worked with (seed 001's ward x agency allocation table)
+
+    def tables(self) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
+        """Every table of the return by file stem: (header, rows)."""
+        return {
+            "return_summary": (("quarter", "start", "end", "identified", "attached_in_quarter", "worked_with",
+                                "predicted_claims_next_quarter"),
+                               [(self.quarter, self.start, self.end, self.identified, self.attached_in_quarter,
+                                 self.worked_with, self.predicted_next_quarter)]),
+            "return_claims_by_route": (("route", "claims_in_quarter", "claims_to_date"), self.claims_by_route),
+            "return_by_area": (("area", "identified", "attached"), self.by_area),
+            "return_by_agency": (("lead_agency", "attached_in_quarter", "worked_with"), self.by_agency),
+            "return_area_by_agency": (("area", "lead_agency", "worked_with"), self.area_by_agency),
+        }
 
 
 def quarterly_return(workspace: Workspace, quarter: str) -> QuarterlyReturn:
@@ -83,5 +97,9 @@ def quarterly_return(workspace: Workspace, quarter: str) -> QuarterlyReturn:
             "SELECT lead_agency, COUNT(*) FILTER (WHERE attached_on BETWEEN ? AND ?), "
             "COUNT(*) FILTER (WHERE attached_on <= ?) FROM q_att GROUP BY lead_agency ORDER BY lead_agency",
             [start, end, end]).fetchall()
+        area_by_agency = con.execute(
+            "SELECT COALESCE(c.area, 'unknown'), a.lead_agency, COUNT(*) FROM q_att a "
+            "LEFT JOIN cohort c ON c.family_id = a.family_id WHERE a.attached_on <= ? GROUP BY ALL ORDER BY ALL",
+            [end]).fetchall()
     return QuarterlyReturn(quarter.upper(), start, end, int(identified), int(attached_q), int(worked), by_route,
-                           int(predicted), by_area, by_agency)
+                           int(predicted), by_area, by_agency, area_by_agency)

@@ -238,6 +238,7 @@ def savings(
 
 def quarterly(
     quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, e.g. 2015Q2.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the return's tables as CSV here.")] = None,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """The quarterly return: identified, attached, worked with, claims by route, predicted, by area/agency."""
@@ -265,3 +266,22 @@ def quarterly(
         for row in rows:
             table.add_row(*(str(v) for v in row))
         console.print(table)
+    agencies = sorted({agency for _area, agency, _n in r.area_by_agency})
+    cross = Table(title="Worked with, by area and lead agency")
+    for c in ("area", *agencies, "total"):
+        cross.add_column(c, justify="left" if c == "area" else "right")
+    counts = {(area, agency): n for area, agency, n in r.area_by_agency}
+    for area in sorted({area for area, _agency, _n in r.area_by_agency}):
+        values = [counts.get((area, agency), 0) for agency in agencies]
+        cross.add_row(area, *(str(v) for v in values), str(sum(values)))
+    console.print(cross)
+    if out is not None:
+        import csv
+
+        out.mkdir(parents=True, exist_ok=True)
+        for stem, (header, rows) in r.tables().items():
+            with open(out / f"{stem}.csv", "w", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(header)
+                writer.writerows(rows)
+        console.print(f"return tables written to {out}")
