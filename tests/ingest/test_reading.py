@@ -113,3 +113,14 @@ def test_record_id_as_last_column(tmp_path):
     text = "source,first_name,last_name,date,record_id\npolice,J,S,2015-03-01,a\npolice,J,S,2015-03-01,b\n"
     con = ingest_text(tmp_path, text)
     assert lines(con, "records") == [(2, "a"), (3, "b")]
+
+
+def test_line_shortcut_falls_back_when_even_quotes_hide_a_multiline_field(tmp_path):
+    # Every line has an even number of quotes (a literal quote in an unquoted field balances the
+    # quoted field that runs on), so the line shortcut is tried, disagrees with DuckDB, and the exact
+    # CSV split takes over.
+    spanning = 'police,a,Ja"ne,"Smi\nth",1990-01-01,F,12 O"Hara St,NG7 2AB,,,,,2015-03-01'
+    con = ingest_text(tmp_path, "\n".join([HEADER, spanning, person("b")]) + "\n")
+    assert lines(con, "records") == [(2, "a"), (4, "b")]
+    assert con.execute("SELECT first_name, last_name FROM records WHERE record_id = 'a'").fetchall() == [
+        ('Ja"ne', "Smi\nth")]
