@@ -18,7 +18,7 @@ PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 setup: $(BIN)/pf
 	@missing=$$(for p in $(PDF_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then apt-get install -y $$missing; fi
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 
 demo: setup
 	$(BIN)/pf synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1
@@ -30,7 +30,7 @@ PG_PORT ?= 54329
 WEB_ASSETS := src/priority_families/web/frontend
 
 setup-web: setup
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then apt-get install -y chromium; fi
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; fi
 	@if [ ! -d $(WEB_ASSETS)/node_modules/axe-core ]; then cd $(WEB_ASSETS) && npm install --no-audit --no-fund; fi
 
 test: setup setup-web

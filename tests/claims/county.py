@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from builders import Person, dated, spell
-from case_store import make_workspace
-
+from identify.builders import Person, dated, spell
+from outcomes.case_store import make_workspace
 from priority_families.engine import Workspace
 
 A = date(2015, 8, 31)

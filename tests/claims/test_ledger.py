@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from county import WINDOW, A, claims_county
 
 from priority_families.claims.ledger import (
     ClaimsError,
@@ -23,6 +22,8 @@ from priority_families.claims.ledger import (
 from priority_families.claims.models import Claim
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
 from priority_families.outcomes.models import ImmutableRecordError
+
+from .county import WINDOW, A, claims_county
 
 PF = str(Path(sys.executable).parent / "pf")
 

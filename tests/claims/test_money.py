@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from builders import Person, dated, spell
-from case_store import make_workspace, republish
-from county import WINDOW, A, claims_county
 
+from identify.builders import Person, dated, spell
+from outcomes.case_store import make_workspace, republish
 from priority_families.claims.income import income_report
 from priority_families.claims.ledger import attachment_amount, financial_year, make_claims, results_amount
 from priority_families.claims.returns import ReturnError, quarter_bounds, quarterly_return
 from priority_families.claims.savings import SavingsError, UnitCost, load_unit_costs, savings_report
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
 from priority_families.plans.loader import load_plan
+
+from .county import WINDOW, A, claims_county
 
 
 def test_financial_years_and_national_split():

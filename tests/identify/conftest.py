@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 import duckdb
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from builders import AS_OF, Fact, Person, build_store
-
 from priority_families.identify.run import identify_families
 from priority_families.plans.loader import load_plan
 from priority_families.plans.schema import Plan
+
+from .builders import AS_OF, Fact, Person, build_store
 
 
 @cache

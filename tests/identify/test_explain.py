@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
-from builders import AS_OF, Person, attendance, build_store, dated, last_terms
-from conftest import shipped
 
 from priority_families.identify.explain import ExplainError, explain_family
 from priority_families.identify.run import identify_families
+
+from .builders import AS_OF, Person, attendance, build_store, dated, last_terms
+from .conftest import shipped
 
 
 def _store(facts):

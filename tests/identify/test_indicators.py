@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from builders import AS_OF, Person, attendance, dated, spell, termly_attendance
-from conftest import run_family
 
 from priority_families.identify.calendar import last_terms, shift_months, years_before
+
+from .builders import AS_OF, Person, attendance, dated, spell, termly_attendance
+from .conftest import run_family
 
 NOTTS = "nottinghamshire-2015"
 WARKS = "warwickshire-2015"

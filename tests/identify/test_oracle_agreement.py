@@ -12,13 +12,14 @@ from datetime import date, timedelta
 
 import duckdb
 import pytest
-from builders import AS_OF, Fact, Person, build_store
-from conftest import shipped
 
 from priority_families.identify.calendar import last_terms, shift_months, years_before
 from priority_families.identify.run import identify_families
 from priority_families.synth.oracle import evaluate_family, indicator_lines
 from priority_families.synth.truth import CleanFact, TruePerson
+
+from .builders import AS_OF, Fact, Person, build_store
+from .conftest import shipped
 
 PLANS = ("national-2012", "nottinghamshire-2015", "warwickshire-2015")
 DAY = timedelta(days=1)

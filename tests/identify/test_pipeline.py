@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import shipped
 from typer.testing import CliRunner
 
 from priority_families.cli.app import app
@@ -29,6 +28,8 @@ from priority_families.identify.run import identify_families
 from priority_families.ingest import ingest_to_workspace
 from priority_families.linkage import TruthLinkage
 from priority_families.synth.county import generate
+
+from .conftest import shipped
 
 AS_OF = date(2015, 8, 31)
 PLANS = ("national-2012", "nottinghamshire-2015", "warwickshire-2015")

@@ -127,3 +127,28 @@ def test_every_record_has_exactly_one_person_and_persons_have_best_values() -> N
 def test_thresholds_are_validated() -> None:
     with pytest.raises(ValueError, match="review_probability"):
         LinkageSettings(match_probability=0.5, review_probability=0.9)
+
+
+def test_twins_written_surname_first_stay_two_people() -> None:
+    _, p = link([
+        record("PIOTR", "JONES", "2002-10-30", **HOME),
+        record("JONES", "PIOTR", "2002-10-30", **HOME),
+        record("DANIELLE", "JONES", "2002-10-30", **HOME),
+        record("JONES", "DANIELLE", "2002-10-30", **HOME),
+    ])
+    assert p["R1"] == p["R2"]
+    assert p["R3"] == p["R4"]
+    assert p["R1"] != p["R3"]
+
+
+def test_nickname_twins_with_different_pupil_numbers_stay_two_people() -> None:
+    """JOHN and JACK (a nickname of JOHN) are twins; their UPNs differ, so no chain may join them."""
+    _, p = link([
+        record("JOHN", "SMITH", "2009-06-26", sex="M", **HOME, upn="Y892406389317"),
+        record("JOHN", "SMITH", "2009-06-26", sex="M", **HOME),
+        record("JACK", "SMITH", "2009-06-26", sex="M", **HOME, upn="Q892297612197"),
+        record("JACK", "SMITH", "2009-06-26", sex="M", **HOME),
+    ])
+    assert p["R1"] != p["R3"]
+    assert p["R1"] == p["R2"]  # each record without a UPN joins the twin it matches best
+    assert p["R3"] == p["R4"]

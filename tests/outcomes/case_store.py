@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "identify"))
-
-from builders import Fact, Person, build_store
-
+from identify.builders import Fact, Person, build_store
 from priority_families.config import Settings
 from priority_families.engine import Workspace
 from priority_families.identify.run import identify_families

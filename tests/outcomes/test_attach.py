@@ -7,9 +7,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from builders import Person, dated, spell
-from case_store import make_workspace
 
+from identify.builders import Person, dated, spell
 from priority_families.identify.run import identify_families
 from priority_families.outcomes.attach import AttachError, AttachmentRequest, attach_families, attach_from_csv
 from priority_families.outcomes.models import (
@@ -21,6 +20,8 @@ from priority_families.outcomes.models import (
     ImmutableRecordError,
 )
 from priority_families.plans.loader import load_plan
+
+from .case_store import make_workspace
 
 A = date(2015, 8, 31)
 
@@ -48,7 +49,7 @@ def test_attach_freezes_lines_counts_and_records(tmp_path):
     ws = make_workspace(tmp_path, "nottinghamshire-2015", *_county(tmp_path), A)
     made = attach_from_csv(ws, _csv(tmp_path / "a.csv", ["F1,2015-08-31,Ann,Social care"]), actor="t")
     att = made[0]
-    assert (att.plan_id, att.refresh_id, att.refresh_as_of) == ("nottinghamshire-2015", "refresh-test", A)
+    assert (att.plan_id, att.refresh_id, att.refresh_as_of, att.area) == ("nottinghamshire-2015", "refresh-test", A, "NG7")
     assert len(att.plan_sha256) == 64
     lines = set(BaselineLine.objects.filter(attachment=att).values_list("headline", "indicator"))
     assert lines == {("crime_asb", "offence"), ("domestic_abuse", "incident"),

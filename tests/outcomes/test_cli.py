@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import csv
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from priority_families.cli.app import app
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "claims"))
 
 
 @dataclass
@@ -32,7 +29,7 @@ def _pf(ws: Path, *args: str, ok: bool = True) -> Ran:
 
 @pytest.fixture
 def ws(tmp_path, settings, monkeypatch) -> Path:
-    from county import claims_county
+    from claims.county import claims_county
 
     settings.MEDIA_ROOT = tmp_path / "evidence_files"
     path = tmp_path / "ws"

@@ -12,15 +12,16 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from builders import Fact, Person
-from case_store import make_workspace
 
+from identify.builders import Fact, Person
 from priority_families.identify.calendar import last_terms, shift_months, years_before
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
 from priority_families.outcomes.models import Attestation
 from priority_families.outcomes.progress import evaluation
 from priority_families.synth.oracle import evaluate_results
 from priority_families.synth.truth import CleanFact, TruePerson
+
+from .case_store import make_workspace
 
 A = date(2015, 8, 31)
 DAY = timedelta(days=1)

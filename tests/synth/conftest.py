@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from synth_support import AS_OF
 
 from priority_families.synth.county import SynthSummary, generate
+
+from .synth_support import AS_OF
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,12 @@ import filecmp
 from datetime import date
 from pathlib import Path
 
-from synth_support import AS_OF, read_csv
-
 from priority_families.ingest.identifiers import nhs_number_is_valid, ni_number_is_valid, upn_is_valid
 from priority_families.ingest.schema import FACT_KINDS, header_for
 from priority_families.synth.county import generate
 from priority_families.synth.writer import TRUTH_HEADERS
+
+from .synth_support import AS_OF, read_csv
 
 IDENTIFIER_SOURCES = {
     "upn": {"school_census"},

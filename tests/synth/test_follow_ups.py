@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from synth_support import read_csv
+from .synth_support import read_csv
 
 
 def test_follow_up_keeps_person_ids_and_record_keys(county) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from synth_support import read_csv
-
 from priority_families.ingest.schema import FACT_KINDS
 from priority_families.synth.calendar import add_months, age_on
 from priority_families.synth.names import NICKNAMES
 from priority_families.synth.noise import ascii_fold
+
+from .synth_support import read_csv
 
 PLANTED = (
     "twins", "same_name_as_parent", "step_family_surnames", "moved_into_vacated_home", "mover", "family_split",

@@ -1190,7 +1190,7 @@ def _oracle_county(folder) -> dict[str, tuple[list[TruePerson], list[CleanFact]]
 @pytest.fixture(scope="module")
 def county_both_ways(county):
     """The shared synthetic county read twice: as SQL tables, and as oracle inputs (built once)."""
-    from synth_support import AS_OF as county_as_of
+    from .synth_support import AS_OF as county_as_of
 
     folder, _ = county
     return county_as_of, _sql_county(folder, county_as_of), _oracle_county(folder)

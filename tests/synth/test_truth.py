@@ -7,11 +7,11 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from synth_support import AS_OF, read_csv
-
 from priority_families.ingest.schema import FACT_KINDS
 from priority_families.synth.calendar import age_on, term_dates
 from priority_families.synth.writer import PLAN_IDS
+
+from .synth_support import AS_OF, read_csv
 
 FLAT = re.compile(r"^(?:Flat (\d+),? (\d+) |(\d+)/(\d+) |(\d+),? )", re.IGNORECASE)
 FLAT_AFTER = re.compile(r"^(\d+) .* Flat (\d+)$", re.IGNORECASE)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from synth_support import read_csv
-
 from priority_families.ingest.schema import FACT_KINDS, ColumnType
 from priority_families.synth.oracle import evaluate_family
 from priority_families.synth.truth import CleanFact, TruePerson
 from priority_families.synth.writer import PLAN_IDS
+
+from .synth_support import read_csv
 
 
 def _typed(kind: ColumnType, value: str) -> Any:
