@@ -4,11 +4,13 @@ A probabilistic model adds evidence; a few situations are known to fool it becau
 fields are not independent (a family shares surname, address and postcode). These rules veto a model
 link outright; identifier links and reviewer decisions are not vetoed.
 
-- twins (and siblings, and anyone else): both first names known and clearly different — not a
+- twins (and siblings, and anyone else): one name in common and the other clearly different — not a
   nickname of each other, not a one-letter typo, jaro-winkler below 0.85, not one inside the other
-  (MARY / MARY ANN), not the two names swapped. Twins agree on everything else (surname, date of birth,
-  address), so without this rule the model merges them; a surname typo must not let them through, so
-  the rule does not ask for the same surname or the same date of birth;
+  (MARY / MARY ANN). Names are matched across the first/last columns, so twins written surname-first
+  (JONES PIOTR, JONES DANIELLE) are caught too; with no name in common the first names are compared, so
+  a surname typo does not let twins through. Twins agree on everything else (surname, date of birth,
+  address), so without this rule the model merges them. A changed surname (same first name, different
+  surname) is refused too: such people link only by identifier or a reviewer;
 - parent and child, or two siblings, of the same name: both dates of birth known and disagreeing beyond
   the slips partners make (day and month swapped, one digit, one day, one year). A family shares a
   surname and an address, and a rare first name's term frequency can outweigh the date of birth, so
@@ -22,15 +24,29 @@ import duckdb
 from priority_families.linkage.settings import LinkageSettings
 
 
+def _clearly_different(a: str, a_forms: str, b: str, b_forms: str) -> str:
+    """Two names that are not the same name written differently: not nicknames of each other, not a
+    one-letter slip, not similar (jaro-winkler 0.85), not one inside the other (MARY / MARY ANN, JONES /
+    SMITHJONES)."""
+    return f"""({a} IS NOT NULL AND {b} IS NOT NULL
+        AND len(list_intersect({a_forms}, {b_forms})) = 0
+        AND damerau_levenshtein({a}, {b}) > 1
+        AND jaro_winkler_similarity({a}, {b}) < 0.85
+        AND NOT contains({a}, {b}) AND NOT contains({b}, {a}))"""
+
+
 def guard_sql(settings: LinkageSettings) -> str:
     """A SQL boolean over `l.*`/`r.*` (link_descriptions) that is true when a pair must not link."""
-    twins = """(
-        l.first_name IS NOT NULL AND r.first_name IS NOT NULL
-        AND len(list_intersect(l.first_forms, r.first_forms)) = 0
-        AND damerau_levenshtein(l.first_name, r.first_name) > 1
-        AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.85
-        AND NOT contains(l.first_name, r.first_name) AND NOT contains(r.first_name, l.first_name)
-        AND NOT (l.first_name = r.last_name AND l.last_name IS NOT DISTINCT FROM r.first_name)
+    twins = f"""(
+        CASE WHEN l.last_name = r.last_name THEN {_clearly_different("l.first_name", "l.first_forms",
+                                                                    "r.first_name", "r.first_forms")}
+             WHEN l.first_name = r.last_name THEN {_clearly_different("l.last_name", "l.last_forms",
+                                                                     "r.first_name", "r.first_forms")}
+             WHEN l.last_name = r.first_name THEN {_clearly_different("l.first_name", "l.first_forms",
+                                                                     "r.last_name", "r.last_forms")}
+             WHEN l.first_name = r.first_name THEN {_clearly_different("l.last_name", "l.last_forms",
+                                                                      "r.last_name", "r.last_forms")}
+             ELSE {_clearly_different("l.first_name", "l.first_forms", "r.first_name", "r.first_forms")} END
     )"""
     generations = """(
         l.dob <> r.dob

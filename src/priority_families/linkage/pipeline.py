@@ -164,6 +164,95 @@ def _cluster(con: duckdb.DuckDBPyConnection, settings: LinkageSettings) -> None:
         "CREATE OR REPLACE TEMP TABLE description_cluster AS "
         "SELECT node, component FROM attached UNION ALL SELECT node, component FROM loose_cluster"
     )
+    _split_identifier_conflicts(con)
+
+
+STRICTER = (0.999, 0.99999)
+
+
+def _split_identifier_conflicts(con: duckdb.DuckDBPyConnection) -> None:
+    """Re-cluster any person holding two different valid UPNs or NHS numbers with stricter model links.
+
+    Check digits make two valid, different UPNs (or NHS numbers) two people, yet a chain of model links
+    through records without identifiers can join them (twins JOHN and JACK: JACK is a nickname of
+    JOHN). Such a cluster is rebuilt from identifier and reviewer links plus only the model links at or
+    above 0.999, then 0.99999; a conflict that survives that is rebuilt around its identifiers.
+    """
+    for strict in STRICTER:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE conflicted AS
+            SELECT c.node FROM description_cluster c WHERE c.component IN (
+                SELECT c.component FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
+                GROUP BY c.component HAVING count(DISTINCT d.upn) > 1 OR count(DISTINCT d.nhs) > 1)
+            """
+        )
+        if not con.execute("SELECT count(*) FROM conflicted").fetchall()[0][0]:
+            return
+        connected_components(
+            con, "conflicted",
+            f"""(SELECT node_l, node_r FROM cluster_edges
+                 WHERE (route <> 'model' OR p >= {strict})
+                   AND node_l IN (SELECT node FROM conflicted) AND node_r IN (SELECT node FROM conflicted))""",
+            "resplit",
+        )
+        con.execute(
+            "UPDATE description_cluster SET component = r.component FROM resplit r "
+            "WHERE description_cluster.node = r.node"
+        )
+    _resolve_by_identifiers(con)
+
+
+def _resolve_by_identifiers(con: duckdb.DuckDBPyConnection) -> None:
+    """Last resort for a person still holding two UPNs or NHS numbers: rebuild it around its identifiers.
+
+    Identifier and reviewer links form the anchors; every other description joins the anchor it has the
+    strongest model link to; descriptions linked to no anchor cluster among themselves.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE conflicted AS
+        SELECT c.node FROM description_cluster c WHERE c.component IN (
+            SELECT c.component FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
+            GROUP BY c.component HAVING count(DISTINCT d.upn) > 1 OR count(DISTINCT d.nhs) > 1)
+        """
+    )
+    if not con.execute("SELECT count(*) FROM conflicted").fetchall()[0][0]:
+        return
+    connected_components(
+        con, "conflicted",
+        """(SELECT node_l, node_r FROM cluster_edges WHERE route <> 'model'
+             AND node_l IN (SELECT node FROM conflicted) AND node_r IN (SELECT node FROM conflicted))""",
+        "anchors",
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE anchored AS
+        SELECT a.node, a.component FROM anchors a WHERE a.component IN (
+            SELECT a.component FROM anchors a JOIN link_descriptions d ON d.unique_id = a.node
+            WHERE d.upn IS NOT NULL OR d.nhs IS NOT NULL)
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO anchored
+        SELECT e.a, first(t.component ORDER BY e.p DESC, t.component)
+        FROM directed_edges e JOIN anchored t ON t.node = e.b
+        WHERE e.a IN (SELECT node FROM conflicted) AND e.a NOT IN (SELECT node FROM anchored)
+        GROUP BY e.a
+        """
+    )
+    connected_components(
+        con, "(SELECT node FROM conflicted WHERE node NOT IN (SELECT node FROM anchored))",
+        """(SELECT node_l, node_r FROM cluster_edges
+             WHERE node_l IN (SELECT node FROM conflicted) AND node_r IN (SELECT node FROM conflicted)
+               AND node_l NOT IN (SELECT node FROM anchored) AND node_r NOT IN (SELECT node FROM anchored))""",
+        "unanchored",
+    )
+    con.execute(
+        "UPDATE description_cluster SET component = r.component "
+        "FROM (SELECT * FROM anchored UNION ALL SELECT * FROM unanchored) r WHERE description_cluster.node = r.node"
+    )
 
 
 def _attach_incomplete(con: duckdb.DuckDBPyConnection, margin: float) -> None:

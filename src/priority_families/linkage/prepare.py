@@ -71,6 +71,8 @@ def describe_records(con: duckdb.DuckDBPyConnection) -> int:
                r.last_name_std AS last_name,
                CASE WHEN r.first_name_std IS NULL THEN []::VARCHAR[]
                     ELSE coalesce(n.forms, [r.first_name_std]) END AS first_forms,
+               CASE WHEN r.last_name_std IS NULL THEN []::VARCHAR[]
+                    ELSE coalesce(m.forms, [r.last_name_std]) END AS last_forms,
                r.dob,
                strftime(r.dob, '%Y-%m-%d') AS dob_text,
                r.sex_std AS sex,
@@ -83,6 +85,7 @@ def describe_records(con: duckdb.DuckDBPyConnection) -> int:
         FROM records r
         JOIN (SELECT DISTINCT description_id FROM record_description) d ON d.description_id = r.record_key
         LEFT JOIN nickname_forms n ON n.name = r.first_name_std
+        LEFT JOIN nickname_forms m ON m.name = r.last_name_std
         ORDER BY unique_id
         """
     )
