@@ -118,7 +118,7 @@ def test_a_later_refresh_never_changes_a_frozen_baseline(tmp_path):
     before = snapshot()
     # The partners resend changed extracts: three more offences before attachment; identify runs again.
     people, facts = _county(tmp_path, extra_offences=3)
-    from builders import build_store
+    from identify.builders import build_store
     con = duckdb.connect(str(ws.store_path))
     build_store(con, people, facts)
     identify_families(con, load_plan("nottinghamshire-2015"), A)

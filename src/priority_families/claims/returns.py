@@ -47,6 +47,7 @@ class QuarterlyReturn:
     by_area: list[tuple]  # area, identified, attached
     by_agency: list[tuple]  # lead agency, attached in quarter, worked with
     area_by_agency: list[tuple]  # area, lead agency, worked with (seed 001's ward x agency allocation table)
+    # areas are postcode districts from the latest refresh, else as frozen at attachment
 
     def tables(self) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
         """Every table of the return by file stem: (header, rows)."""
@@ -66,15 +67,15 @@ def quarterly_return(workspace: Workspace, quarter: str) -> QuarterlyReturn:
     start, end = quarter_bounds(quarter)
     next_end = date.fromordinal(shift_months(end.replace(day=1), 4).toordinal() - 1)
     attachments = pd.DataFrame(  # noqa: F841 - read by DuckDB
-        list(Attachment.objects.values_list("family_id", "attached_on", "lead_agency")),
-        columns=["family_id", "attached_on", "lead_agency"], dtype=object)
+        list(Attachment.objects.values_list("family_id", "attached_on", "lead_agency", "area")),
+        columns=["family_id", "attached_on", "lead_agency", "area"], dtype=object)
     claims = pd.DataFrame(  # noqa: F841 - read by DuckDB
         list(Claim.objects.values_list("family_id", "route", "claimed_on")),
         columns=["family_id", "route", "claimed_on"], dtype=object)
     with evaluation(workspace, next_end) as con:
         con.execute("CREATE TEMP TABLE q_att AS SELECT CAST(family_id AS VARCHAR) AS family_id, "
-                    "CAST(attached_on AS DATE) AS attached_on, CAST(lead_agency AS VARCHAR) AS lead_agency "
-                    "FROM attachments")
+                    "CAST(attached_on AS DATE) AS attached_on, CAST(lead_agency AS VARCHAR) AS lead_agency, "
+                    "NULLIF(CAST(area AS VARCHAR), '') AS area FROM attachments")
         con.execute("CREATE TEMP TABLE q_claims AS SELECT CAST(family_id AS VARCHAR) AS family_id, "
                     "CAST(route AS VARCHAR) AS route, CAST(claimed_on AS DATE) AS claimed_on FROM claims")
         identified = con.execute("SELECT COUNT(*) FROM cohort WHERE eligible").fetchall()[0][0]
@@ -89,16 +90,16 @@ def quarterly_return(workspace: Workspace, quarter: str) -> QuarterlyReturn:
             "WHERE a.attached_on <= ? AND r.family_id NOT IN (SELECT family_id FROM q_claims WHERE claimed_on <= ?)",
             [end, end]).fetchall()[0][0]
         by_area = con.execute(
-            "SELECT COALESCE(c.area, 'unknown') AS area, COUNT(*) FILTER (WHERE c.eligible), "
+            "SELECT COALESCE(c.area, a.area, 'unknown') AS area, COUNT(*) FILTER (WHERE c.eligible), "
             "COUNT(a.family_id) FILTER (WHERE a.attached_on <= ?) FROM cohort c "
-            "LEFT JOIN q_att a ON a.family_id = c.family_id WHERE c.eligible OR a.family_id IS NOT NULL "
+            "FULL JOIN q_att a ON a.family_id = c.family_id WHERE c.eligible OR a.family_id IS NOT NULL "
             "GROUP BY ALL ORDER BY area", [end]).fetchall()
         by_agency = con.execute(
             "SELECT lead_agency, COUNT(*) FILTER (WHERE attached_on BETWEEN ? AND ?), "
             "COUNT(*) FILTER (WHERE attached_on <= ?) FROM q_att GROUP BY lead_agency ORDER BY lead_agency",
             [start, end, end]).fetchall()
         area_by_agency = con.execute(
-            "SELECT COALESCE(c.area, 'unknown'), a.lead_agency, COUNT(*) FROM q_att a "
+            "SELECT COALESCE(c.area, a.area, 'unknown'), a.lead_agency, COUNT(*) FROM q_att a "
             "LEFT JOIN cohort c ON c.family_id = a.family_id WHERE a.attached_on <= ? GROUP BY ALL ORDER BY ALL",
             [end]).fetchall()
     return QuarterlyReturn(quarter.upper(), start, end, int(identified), int(attached_q), int(worked), by_route,

@@ -145,14 +145,15 @@ def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, re
 
 
 def _write(requests: list[AttachmentRequest], frozen: FrozenBaseline, refresh: PublishedRefresh,
-           actor: str) -> list[Attachment]:
+           actor: str, areas: dict[str, str]) -> list[Attachment]:
     """Create the attachments and their frozen rows in one transaction, with an audit row each."""
     with transaction.atomic():
         made = {
             r.family_id: Attachment.objects.create(
                 family_id=r.family_id, attached_on=r.attached_on, lead_worker=r.lead_worker,
                 lead_agency=r.lead_agency, plan_id=refresh.plan.id, plan_sha256=refresh.plan_sha256,
-                plan_yaml=refresh.plan_text, refresh_id=refresh.refresh_id, refresh_as_of=refresh.as_of)
+                plan_yaml=refresh.plan_text, refresh_id=refresh.refresh_id, refresh_as_of=refresh.as_of,
+                area=areas.get(r.family_id) or "")
             for r in requests
         }
         BaselineMember.objects.bulk_create(
@@ -194,8 +195,10 @@ def attach_families(workspace: Workspace, requests: list[AttachmentRequest], act
         con.execute("CREATE TEMP TABLE new_att AS SELECT family_id, CAST(attached_on AS DATE) AS attached_on "
                     "FROM frame")
         frozen = freeze_baselines(con, refresh.plan)
+        areas = dict(con.execute("SELECT c.family_id, c.area FROM cohort c JOIN new_att t "
+                                 "ON t.family_id = c.family_id").fetchall())
     try:
-        return _write(requests, frozen, refresh, actor)
+        return _write(requests, frozen, refresh, actor, areas)
     except IntegrityError as exc:  # another process attached one of them meanwhile
         raise AttachError([AttachProblem(file, 0, "family_id", f"already attached: {exc}")]) from exc
 
