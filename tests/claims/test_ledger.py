@@ -154,3 +154,20 @@ def test_pdf_packs_are_written_and_reproducible(tmp_path):
     for claim in run.claims:
         stored = (run.packs / f"{claim.family_id}.pdf").read_bytes()
         assert stored.startswith(b"%PDF") and regenerate_pack(ws, claim.family_id).pdf() == stored
+
+
+@pytest.mark.django_db
+def test_many_attachments_load_by_scan_with_the_same_result(tmp_path, monkeypatch):
+    from priority_families.outcomes import progress
+
+    ws = claims_county(tmp_path, families=6)
+    _attach_all(ws, 6)
+
+    def statuses():  # two families asked for: a scan must not bring the others' rows in
+        with progress.evaluation(ws, window_end(WINDOW), family_ids=["F0", "F1"]) as con:
+            return (con.execute("SELECT * FROM measure_status ORDER BY ALL").fetchall(),
+                    con.execute("SELECT * FROM family_routes ORDER BY ALL").fetchall())
+
+    by_id = statuses()
+    monkeypatch.setattr(progress, "ID_FILTER_LIMIT", 0)
+    assert statuses() == by_id and {r[0] for r in by_id[0]} == {"F0", "F1"}

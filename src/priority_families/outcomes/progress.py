@@ -98,29 +98,38 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], columns:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols} FROM frame")
 
 
+ID_FILTER_LIMIT = 500  # above this many attachments, load whole tables and restrict them in DuckDB
+
+
+def _frozen(model: type, ids: list[int], *fields: str) -> list[tuple]:
+    """Rows of one frozen table for these attachments (a few by id; many by one scan, kept below)."""
+    query = model.objects.all() if len(ids) > ID_FILTER_LIMIT else model.objects.filter(attachment_id__in=ids)
+    return list(query.values_list("attachment__family_id", *fields))
+
+
 def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachment]) -> None:
     """Copy the attachments' frozen baselines and the attestations into temp tables on `con`."""
     ids = [a.id for a in attachments]
-    families = [a.family_id for a in attachments]
     _load(con, "att", [(a.family_id, a.attached_on, a.plan_id) for a in attachments],
           {"family_id": "VARCHAR", "attached_on": "DATE", "plan_id": "VARCHAR"})
-    _load(con, "frozen_members", list(BaselineMember.objects.filter(attachment_id__in=ids)
-                                      .values_list("attachment__family_id", "person_id", "dob")),
+    _load(con, "frozen_members", _frozen(BaselineMember, ids, "person_id", "dob"),
           {"family_id": "VARCHAR", "person_id": "VARCHAR", "dob": "DATE"})
-    _load(con, "att_lines", list(BaselineLine.objects.filter(attachment_id__in=ids).values_list(
-        "attachment__family_id", "headline", "indicator", "person_id").distinct()),
+    _load(con, "att_lines", sorted(set(_frozen(BaselineLine, ids, "headline", "indicator", "person_id")), key=str),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR", "person_id": "VARCHAR"})
-    _load(con, "att_counts", list(BaselineCount.objects.filter(attachment_id__in=ids).values_list(
-        "attachment__family_id", "headline", "measure", "test_no", "person_id", "count")),
+    _load(con, "att_counts", _frozen(BaselineCount, ids, "headline", "measure", "test_no", "person_id", "count"),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "measure": "VARCHAR", "test_no": "INTEGER",
            "person_id": "VARCHAR", "count": "BIGINT"})
-    _load(con, "att_benefit", list(BaselineBenefit.objects.filter(attachment_id__in=ids).values_list(
-        "attachment__family_id", "person_id", "jsa_before", "jsa_open_at_attachment", "open_at_attachment")),
+    _load(con, "att_benefit", _frozen(BaselineBenefit, ids, "person_id", "jsa_before", "jsa_open_at_attachment",
+                                      "open_at_attachment"),
           {"family_id": "VARCHAR", "person_id": "VARCHAR", "jsa_before": "BOOLEAN",
            "jsa_open_at_attachment": "BOOLEAN", "open_at_attachment": "BOOLEAN"})
-    _load(con, "attested", list(Attestation.objects.filter(family_id__in=families).values_list(
-        "family_id", "headline", "indicator").distinct()),
+    attestations = Attestation.objects.all()
+    if len(ids) <= ID_FILTER_LIMIT:
+        attestations = attestations.filter(family_id__in=[a.family_id for a in attachments])
+    _load(con, "attested", list(attestations.values_list("family_id", "headline", "indicator").distinct()),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR"})
+    for table in ("frozen_members", "att_lines", "att_counts", "att_benefit", "attested"):
+        con.execute(f"DELETE FROM {table} WHERE family_id NOT IN (SELECT family_id FROM att)")
 
 
 def build_evaluation_records(con: duckdb.DuckDBPyConnection) -> None:
