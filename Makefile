@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_PEOPLE ?= 20000
 DEMO_AS_OF ?= 2015-07-31
 
-.PHONY: setup setup-web demo test test-web-postgres lint bench clean
+.PHONY: setup setup-web demo test test-web-postgres tracker lint bench clean
 
 $(BIN)/pf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,13 @@ lint: setup
 
 clean:
 	rm -rf demo workspace
+
+# Open the family tracker on the demo's data: http://127.0.0.1:8000, user demo-analyst, password
+# synthetic-demo-only (a local demo of synthetic data only; real deployments add users with `pf users add`).
+DEMO_WS := demo/workspace
+tracker: setup
+	@[ -f $(DEMO_WS)/store.duckdb ] || $(MAKE) demo
+	$(BIN)/pf web publish -w $(DEMO_WS)
+	@$(BIN)/pf users list -w $(DEMO_WS) | grep -q demo-analyst || printf 'synthetic-demo-only\n' | \
+		$(BIN)/pf users add demo-analyst --role analyst --name "Demo Analyst" --password-stdin -w $(DEMO_WS)
+	$(BIN)/pf serve -w $(DEMO_WS) --host 127.0.0.1 --port 8000
