@@ -86,7 +86,9 @@ def main() -> None:
           f"{routes}")
     if args.oracle:
         sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "claims"))
-        from test_synthetic_county import _oracle_view  # the test's oracle view of the same members and records
+        from test_synthetic_county import (
+            _oracle_view,  # the test's oracle view of the same members and records
+        )
 
         from priority_families.synth.oracle import evaluate_results
 

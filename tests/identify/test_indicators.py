@@ -331,10 +331,11 @@ def test_nottinghamshire_needs_two_headlines(parts, eligible, headlines):
 
 def _evidence(plan_id: str, people, facts) -> list[tuple]:
     import duckdb
-    from .builders import build_store
-    from .conftest import shipped
 
     from priority_families.identify.run import identify_families
+
+    from .builders import build_store
+    from .conftest import shipped
 
     con = duckdb.connect()
     build_store(con, {"F1": people}, facts)
