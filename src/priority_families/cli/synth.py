@@ -20,6 +20,10 @@ def synth(
     as_of: Annotated[str, typer.Option("--as-of", help="The date the extracts describe (YYYY-MM-DD).")] = "2015-08-31",
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 1,
     follow_ups: Annotated[int, typer.Option("--follow-ups", min=0, help="Later refreshes, 6 months apart.")] = 0,
+    attach_share: Annotated[float | None, typer.Option(
+        "--attach-share", min=0.0, max=1.0,
+        help="Share of eligible families attached on --as-of (default 0.5 with follow-ups, else 0); "
+             "truth/attachments.csv, and follow-up-K/truth/results.csv with their results.")] = None,
 ) -> None:
     """Write a synthetic county in the canonical extract format, with ground truth under truth/."""
     try:
@@ -31,7 +35,8 @@ def synth(
     with progress() as bar:
         task = bar.add_task("generating people", total=people)
         summary = generate(out, people, as_of_date, seed, follow_ups,
-                           on_progress=lambda n: bar.update(task, completed=min(n, people)))
+                           on_progress=lambda n: bar.update(task, completed=min(n, people)),
+                           attach_share=attach_share)
     print_summary(summary)
 
 
@@ -49,6 +54,12 @@ def print_summary(summary: SynthSummary) -> None:
         console.print(f"truth eligible families: {eligible}")
         if len(summary.refreshes) > 1:
             console.print("family lineage: " + ", ".join(f"{k} {v:,}" for k, v in sorted(refresh.lineage.items())))
+        if summary.attached and refresh.results:
+            results = ", ".join(f"{plan} {refresh.results.get(plan, 0):,}" for plan in PLAN_IDS)
+            console.print(f"truth: attached families with a claim route: {results}")
+    if summary.attached:
+        console.print(f"{summary.attached:,} families attached on {summary.refreshes[0].as_of} "
+                      f"(truth/attachments.csv)")
     console.print(f"seed {summary.seed}: {summary.people_generated:,} people generated in {summary.seconds:.1f} s")
 
 

@@ -16,6 +16,13 @@ from datetime import date
 from pathlib import Path
 
 from priority_families.ingest.schema import FACT_KINDS
+from priority_families.synth.attachments import (
+    ATTACHMENT_HEADER,
+    RESULTS_HEADER,
+    Attached,
+    Attacher,
+    results_rows,
+)
 from priority_families.synth.calendar import age_on
 from priority_families.synth.facts import Record, RecordMaker, UnitFacts
 from priority_families.synth.oracle import evaluate_family
@@ -37,6 +44,7 @@ class RefreshSummary:
     records: dict[str, int] = field(default_factory=dict)
     eligible: dict[str, int] = field(default_factory=lambda: {plan: 0 for plan in PLAN_IDS})
     lineage: dict[str, int] = field(default_factory=dict)
+    results: dict[str, int] = field(default_factory=dict)  # attached families with a claim route, per plan
 
 
 @dataclass
@@ -45,6 +53,7 @@ class SynthSummary:
     people_generated: int
     refreshes: list[RefreshSummary]
     seconds: float = 0.0
+    attached: int = 0
 
 
 @dataclass
@@ -125,25 +134,50 @@ def household_id_of(place: int) -> str:
 class CountyWriter:
     """Writes one unit at a time to every refresh folder and keeps the running summary."""
 
-    def __init__(self, out: Path, timeline: Timeline, authority: str) -> None:
+    def __init__(self, out: Path, timeline: Timeline, authority: str, attacher: Attacher | None = None) -> None:
         self.timeline = timeline
-        self.writers = [RefreshWriter(refresh_folder(out, k), as_of, authority)
+        self.attacher = attacher
+        extra = {"attachments": ATTACHMENT_HEADER} if attacher else {}
+        self.writers = [RefreshWriter(refresh_folder(out, k), as_of, authority,
+                                      extra if k == 0 else {"results": RESULTS_HEADER} if attacher else {})
                         for k, as_of in enumerate(timeline.as_ofs)]
         self.summaries = [RefreshSummary(as_of, refresh_folder(out, k)) for k, as_of in enumerate(timeline.as_ofs)]
         self.ids = _Ids()
+        self.attached = 0
 
     def write_unit(self, people: list[Person], records: list[Record],
                    hard_cases: list[tuple[str, str, str]]) -> None:
         family_state = _FamilyState()
+        attached: list[Attached] = []
         for k, as_of in enumerate(self.timeline.as_ofs):
             window_start = self.timeline.window_start(k)
             shown = [r for r in records if r.visible(as_of, window_start)]
-            self._write_refresh(k, as_of, people, shown, family_state)
+            eligible = self._write_refresh(k, as_of, people, shown, family_state)
             for row in hard_cases:
                 self.writers[k].truth_row("hard_cases", list(row))
+            if k == 0 and self.attacher is not None:
+                attached = self.attacher.choose(eligible, as_of)
+                records = self.attacher.change(records, people, attached)
+                for family in attached:
+                    self.writers[0].truth_row("attachments", family.attachment_row())
+                self.attached += len(attached)
+            elif attached:
+                self._write_results(k, as_of, people, shown, attached)
+
+    def _write_results(self, k: int, as_of: date, people: list[Person], shown: list[Record],
+                       attached: list[Attached]) -> None:
+        facts = [CleanFact(r.fact, r.person.person_id, r.source, r.record_id, r.values_at(as_of)) for r in shown]
+        for family in attached:
+            for row in results_rows(family, as_of, people, facts):
+                self.writers[k].truth_row("results", row)
+                if row[-1]:
+                    plan = str(row[1])
+                    self.summaries[k].results[plan] = self.summaries[k].results.get(plan, 0) + 1
 
     def _write_refresh(self, k: int, as_of: date, people: list[Person], shown: list[Record],
-                       family_state: _FamilyState) -> None:
+                       family_state: _FamilyState) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Write one refresh's rows for the unit; return its families' members and the plans they are eligible
+        under (family id -> (members, plans))."""
         writer, summary = self.writers[k], self.summaries[k]
         places = current_places(shown)
         by_id = {p.person_id: p for p in people}
@@ -169,6 +203,7 @@ class CountyWriter:
             p, addr = by_id[pid], address_of(places[pid])
             writer.truth_row("people", [pid, p.first_name, p.last_name, p.dob, p.sex, household_of[pid],
                                         family_of[pid], addr.line1, addr.postcode, addr.uprn])
+        eligible: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         facts_of: dict[str, list[CleanFact]] = {}
         for r in shown:
             facts_of.setdefault(r.person.person_id, []).append(
@@ -179,17 +214,22 @@ class CountyWriter:
             facts = [f for pid in members for f in facts_of.get(pid, [])]
             row: list[object] = [family_ids[hid], hid, len(members),
                                  sum(1 for pid in members if age_on(by_id[pid].dob, as_of) < 18)]
+            plans = []
             for plan in PLAN_IDS:
                 verdict = evaluate_family(plan, as_of, true_members, facts)
                 row += [verdict.eligible, ";".join(sorted(verdict.headlines))]
                 summary.eligible[plan] += verdict.eligible
+                if verdict.eligible:
+                    plans.append(plan)
             writer.truth_row("families", row)
+            eligible[family_ids[hid]] = (tuple(members), tuple(plans))
         for row in lineage:
             writer.truth_row("family_lineage", list(row))
             summary.lineage[row[2]] = summary.lineage.get(row[2], 0) + 1
         summary.people += len(places)
         summary.households += len(households)
         summary.families += len(families)
+        return eligible
 
     def close(self) -> list[RefreshSummary]:
         for writer, summary in zip(self.writers, self.summaries):
@@ -198,18 +238,31 @@ class CountyWriter:
         return self.summaries
 
 
+def default_attach_share(follow_ups: int) -> float:
+    """Half the eligible families are attached when there are follow-ups to see their results in."""
+    return 0.5 if follow_ups > 0 else 0.0
+
+
 def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0,
-             authority: str = AUTHORITY, on_progress: Callable[[int], None] | None = None) -> SynthSummary:
+             authority: str = AUTHORITY, on_progress: Callable[[int], None] | None = None,
+             attach_share: float | None = None) -> SynthSummary:
     """Write a county of about `people` people to `out` (and `out/follow-up-K` for each follow-up).
 
-    Same arguments, same bytes: every random choice comes from one generator seeded with `seed`.
+    Same arguments, same bytes: every random choice comes from generators seeded with `seed`.
     `on_progress` is called with the number of people generated so far after each unit.
+    `attach_share` of the families eligible under any plan are attached on `as_of` (see
+    `synth.attachments`), written to `truth/attachments.csv`, with their results at each follow-up in
+    `follow-up-K/truth/results.csv`; default `default_attach_share(follow_ups)`.
     """
     started = time.perf_counter()
+    share = default_attach_share(follow_ups) if attach_share is None else attach_share
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"attach share {share} is not between 0 and 1")
     timeline = Timeline.starting(as_of, follow_ups)
     state = PopulationState(random.Random(seed), timeline)
-    county = CountyWriter(Path(out), timeline, authority)
     maker = RecordMaker(state.rng)
+    attacher = Attacher(seed, share, maker.counters) if share > 0 else None
+    county = CountyWriter(Path(out), timeline, authority, attacher)
     generated = 0
     try:
         while generated < people:
@@ -224,5 +277,5 @@ def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0
                 on_progress(generated)
     finally:
         summaries = county.close()
-    return SynthSummary(seed, generated, summaries, time.perf_counter() - started)
+    return SynthSummary(seed, generated, summaries, time.perf_counter() - started, county.attached)
 

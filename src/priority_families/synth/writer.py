@@ -41,7 +41,8 @@ def cell(value: Any) -> str:
 class RefreshWriter:
     """All the files of one refresh folder (`OUT` or `OUT/follow-up-K`)."""
 
-    def __init__(self, folder: Path, as_of: date, authority: str) -> None:
+    def __init__(self, folder: Path, as_of: date, authority: str,
+                 extra_truth: dict[str, list[str]] | None = None) -> None:
         self.folder = folder
         (folder / "truth").mkdir(parents=True, exist_ok=True)
         (folder / "refresh.yaml").write_text(f"as_of: {as_of.isoformat()}\nauthority: {authority}\n",
@@ -49,7 +50,7 @@ class RefreshWriter:
         self._handles: list[IO[str]] = []
         self.facts = {fact: self._open(folder / f"{fact}.csv", header_for(fact)) for fact in FACT_KINDS}
         self.truth = {name: self._open(folder / "truth" / f"{name}.csv", header)
-                      for name, header in TRUTH_HEADERS.items()}
+                      for name, header in {**TRUTH_HEADERS, **(extra_truth or {})}.items()}
         self.counts: dict[str, int] = {fact: 0 for fact in FACT_KINDS}
 
     def _open(self, path: Path, header: list[str]) -> Any:
