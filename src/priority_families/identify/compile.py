@@ -77,7 +77,6 @@ def who_condition(who: Who, as_of: date) -> str:
             return f"({older(16)} AND {younger(25)})"
 
 
-_who = who_condition  # the name outcomes/measures.py imports
 
 
 def _dated_column(ind: Indicator) -> str:
@@ -144,7 +143,7 @@ def _qualifies(ind: Indicator, as_of: date) -> str:
 def indicator_records_sql(headline: Headline, ind: Indicator, as_of: date, prefix: str = "") -> str:
     """The records one indicator looks at, each with its value and whether it can be evidence."""
     num, den, text = _record_value(ind, as_of)
-    where = [f"fact = {_lit(ind.fact)}", _who(ind.who, as_of), _window(ind, as_of)]
+    where = [f"fact = {_lit(ind.fact)}", who_condition(ind.who, as_of), _window(ind, as_of)]
     if ind.kinds:
         where.append(f"kind IN {_in_list(ind.kinds)}")
     group = "family_id" if ind.scope is Scope.FAMILY else "family_id, person_id"

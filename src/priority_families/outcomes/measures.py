@@ -35,7 +35,7 @@ from datetime import date
 from fractions import Fraction
 
 from priority_families.identify.calendar import last_terms, shift_months, sql_date
-from priority_families.identify.compile import _who as who_at  # the compiler's age-group seam
+from priority_families.identify.compile import who_condition as who_at  # the compiler's age-group seam
 from priority_families.ingest.schema import FACT_KINDS
 from priority_families.plans.schema import (
     Aggregate,
