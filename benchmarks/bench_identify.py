@@ -6,15 +6,21 @@ then the CSV outputs and the workbook. Also checks agreement with the truth for 
 
     .venv/bin/python benchmarks/bench_identify.py --people 100000 [--extracts DIR] [--threads 2]
 
-With --full, instead runs the whole refresh as `pf identify` does (Splink linkage included) and compares
-each of our families with the truth family most of its members' records belong to.
+With --full, instead runs the whole refresh as `pf identify` does (Splink linkage included), reports each
+stage's time and peak memory beside the I/O floor (DuckDB's plain read_csv of the same files, in its own
+process), and compares each of our families with the truth family most of its members' records belong to.
+
+    .venv/bin/python benchmarks/bench_identify.py --full --extracts /tmp/pf-bench-ingest/county-100000
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
+import re
 import resource
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -100,14 +106,72 @@ def record_majority_agreement(con: duckdb.DuckDBPyConnection, extracts: Path, pl
             f"ours {ours:,}, truth {theirs:,}, both {both:,}")
 
 
+class StageMeter:
+    """Wall time and peak resident memory of each stage of `run_refresh`, told apart by its step callback.
+
+    Linux keeps the process's high-water mark (VmHWM); writing 5 to /proc/self/clear_refs resets it, so the
+    peak read at the end of a stage is that stage's own.
+    """
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, float, float]] = []  # (stage, seconds, peak MiB)
+        self._name: str | None = None
+        self._started = 0.0
+
+    def step(self, name: str) -> None:
+        self.close()
+        self._name, self._started = name, time.perf_counter()
+        Path("/proc/self/clear_refs").write_text("5")
+
+    def close(self) -> None:
+        if self._name is not None:
+            hwm = re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text())
+            peak = int(hwm.group(1)) / 1024 if hwm else float("nan")
+            self.stages.append((self._name, time.perf_counter() - self._started, peak))
+            self._name = None
+
+
+# What each step of `run_refresh` covers: publishing (CHECKPOINT and rename) ends the identification step.
+STAGE_LABELS = {
+    "ingest": "ingest",
+    "linkage": "linkage (Splink)",
+    "households": "households",
+    "identification": "identification + publish",
+    "outputs": "outputs (rejects, cohort, members, evidence CSV)",
+    "workbook": "workbook (cohort.xlsx)",
+}
+
+
+def io_floor(extracts: Path, threads: int | None) -> dict:
+    """DuckDB's plain read_csv of the same fact files, in a child process (see bench_ingest.py)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_ingest import measure
+
+    return measure("floor", extracts, threads)
+
+
 def full_refresh(extracts: Path, tmp: str, threads: int | None) -> None:
     from priority_families.identify.pipeline import run_refresh
 
+    size = sum(p.stat().st_size for p in extracts.glob("*.csv")) / 2**20
+    floor = io_floor(extracts, threads)
+    print(f"I/O floor: read_csv of {floor['rows']:,} rows ({size:.0f} MiB) in {floor['seconds']:.1f} s, "
+          f"peak {floor['peak_rss_mib']:.0f} MiB; load average before {os.getloadavg()[0]:.1f}", flush=True)
     ws = Workspace(Settings(workspace=Path(tmp) / "ws-full", threads=threads))
-    result = timed("full refresh (ingest, Splink, households, identify, outputs)",
-                   lambda: run_refresh(ws, extracts, "nottinghamshire-2015", Path(tmp) / "out-full"))
-    print(f"    {result.linkage.persons:,} persons, {result.identify.families:,} families, "
-          f"{result.identify.eligible:,} eligible")
+    meter = StageMeter()
+    started = time.perf_counter()
+    result = run_refresh(ws, extracts, "nottinghamshire-2015", Path(tmp) / "out-full", step=meter.step)
+    meter.close()
+    total = time.perf_counter() - started
+    print(f"load average after {os.getloadavg()[0]:.1f}\n")
+    print("| stage | seconds | x floor | peak RSS MiB |\n|---|---:|---:|---:|")
+    for name, seconds, peak in meter.stages:
+        print(f"| {STAGE_LABELS.get(name, name)} | {seconds:.1f} | {seconds / floor['seconds']:.1f} | {peak:,.0f} |")
+    peak = max(stage[2] for stage in meter.stages)  # clearing VmHWM also resets ru_maxrss
+    print(f"| **whole refresh** | **{total:.1f}** | {total / floor['seconds']:.1f} | **{peak:,.0f}** |")
+    print(f"| I/O floor (read_csv, own process) | {floor['seconds']:.1f} | 1.0 | {floor['peak_rss_mib']:,.0f} |\n")
+    print(f"    {result.ingest.rows_read:,} rows read, {result.linkage.persons:,} persons, "
+          f"{result.identify.families:,} families, {result.identify.eligible:,} eligible")
     with ws.connect() as con:
         print("    truth: " + record_majority_agreement(con, extracts, "nottinghamshire-2015"))
 
