@@ -6,6 +6,14 @@ workspace (or PostgreSQL when DATABASE_URL is set); then an analyst's and a lead
 through Django's test client (no network; the median of several requests).
 
     .venv/bin/python benchmarks/bench_web.py --people 100000
+
+`--scale` is the issue's test instead: 100,000 families with their members (~400,000 people), evidence,
+why-lines and 1,000,000 partner records, bulk-inserted as synthetic rows straight into the tracker's
+tables (executemany in batches, one transaction; names drawn as `pf synth` draws them), a case per family
+and 1,000 lead workers with 40 allocated families each; then n requests per page with random inputs, as an
+analyst and as a lead worker, reporting p50/p95/max.
+
+    .venv/bin/python benchmarks/bench_web.py --scale --families 100000 --partner-records 1000000
 """
 
 from __future__ import annotations
@@ -72,7 +80,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--workspace", type=Path, help="an identified workspace to reuse instead of a new county")
+    parser.add_argument("--scale", action="store_true", help="bulk-load families straight into the tracker")
+    parser.add_argument("--families", type=int, default=100_000)
+    parser.add_argument("--partner-records", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=60, help="requests per page in --scale mode")
     args = parser.parse_args()
+    if args.scale:
+        from bench_web_scale import run_scale
+
+        run_scale(args.families, args.partner_records, args.requests, args.workspace)
+        return
     root = Path(tempfile.mkdtemp(prefix="bench-web-"))
     ws_path = args.workspace or build_county(root, args.people, date(2015, 8, 31))
 

@@ -170,6 +170,8 @@ class Family(models.Model):
     class Meta:
         ordering = ("-priority", "family_id")
         verbose_name_plural = "families"
+        # the cohort list walks this index in its order and stops after a page, whatever the filter
+        indexes = (models.Index(fields=["-priority", "family_id"], name="family_cohort_order"),)
 
     def headline_list(self) -> list[str]:
         return [h for h in self.headlines.split(";") if h]
@@ -189,7 +191,24 @@ class Member(models.Model):
 
     class Meta:
         ordering = ("dob", "person_id")
-        indexes = (models.Index(fields=["last_name"]), models.Index(fields=["postcode"]))
+        indexes = (models.Index(fields=["last_name"]), models.Index(fields=["postcode"]),
+                   models.Index(fields=["person_id"], name="member_person"),
+                   models.Index(fields=["dob"], name="member_dob"))
+
+
+class NameWord(models.Model):
+    """One word of a member's first or last name, normalised (see `queries.name_words`), for indexed search.
+
+    "Smith-Jones" gives `smith` and `jones`, "Wiśniewski" gives `wisniewski`: a search word matches the
+    start of any word of a person's names with an index range instead of scanning every member's names.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="name_words")
+    person_id = models.CharField(max_length=64)
+    word = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = (models.Index(fields=["word", "person_id"], name="name_word"),)
 
 
 class EvidenceRow(models.Model):

@@ -26,6 +26,7 @@ from priority_families.web.models import (
     EvidenceRow,
     Family,
     Member,
+    NameWord,
     PartnerRecord,
     PublishedRefresh,
     StatusChange,
@@ -59,6 +60,13 @@ MEMBERS = (
     "COALESCE(p.sex, ''), COALESCE(p.postcode_std, ''), COALESCE(p.address_std, '') "
     "FROM family_members fm JOIN kept k USING (family_id) JOIN persons p USING (person_id) "
     "ORDER BY fm.family_id, p.person_id"
+)
+NAME_WORDS = (  # queries.name_words in SQL: accents dropped, lower case, split at anything not a-z
+    "SELECT family_id, person_id, word FROM (SELECT DISTINCT fm.family_id, p.person_id, "
+    "unnest(regexp_split_to_array(lower(strip_accents(COALESCE(p.first_name, '') || ' ' || "
+    "COALESCE(p.last_name, ''))), '[^a-z]+')) AS word "
+    "FROM family_members fm JOIN kept k USING (family_id) JOIN persons p USING (person_id)) "
+    "WHERE word <> '' ORDER BY family_id, person_id, word"
 )
 EVIDENCE = (
     "SELECT h.family_id, h.headline, h.indicator, COALESCE(h.person_id, ''), h.source, h.record_id, "
@@ -95,7 +103,7 @@ def _run_facts(con: duckdb.DuckDBPyConnection) -> tuple[str, date, str, str]:
 
 def _clear_published() -> None:
     """Empty the published tables (children first), without loading rows into Python."""
-    for model in (PartnerRecord, WhyLine, EvidenceRow, Member, Family):
+    for model in (PartnerRecord, WhyLine, EvidenceRow, NameWord, Member, Family):
         model.objects.all()._raw_delete(model.objects.db)
 
 
@@ -152,6 +160,7 @@ def publish_refresh(workspace: Workspace, by: str, step: Step | None = None) -> 
             members = _copy(con, MEMBERS, Member, ["person_id", "first_name", "last_name", "dob", "sex",
                                                    "postcode", "address"], ids)
             step("members", members)
+            _copy(con, NAME_WORDS, NameWord, ["person_id", "word"], ids)
             evidence = _copy(con, EVIDENCE, EvidenceRow, ["headline", "indicator", "person_id", "source",
                                                           "record_id", "fact_date", "value"], ids)
             step("evidence", evidence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,7 +12,15 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from priority_families.claims.models import Claim
 from priority_families.web.access import cases_for, families_for
-from priority_families.web.models import Case, CaseStatus, Family, Member, ProgrammeTarget, PublishedRefresh
+from priority_families.web.models import (
+    Case,
+    CaseStatus,
+    Family,
+    Member,
+    NameWord,
+    ProgrammeTarget,
+    PublishedRefresh,
+)
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?( ?\d[A-Z]{0,2})?$")
 WORKED_WITH = (CaseStatus.ASSESSED, CaseStatus.PLAN_AGREED, CaseStatus.PROGRESS, CaseStatus.CLAIMED,
@@ -41,29 +50,62 @@ def _as_date(text: str) -> date | None:
     return None
 
 
+def name_words(text: str) -> list[str]:
+    """A name's words as search keys: accents dropped, lower case, split at anything not a-z.
+
+    Publishing computes the same words in DuckDB (`publish.NAME_WORDS`); a test holds the two equal.
+    """
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return [w for w in re.split(r"[^a-z]+", folded.lower()) if w]
+
+
+WORD_MAX = 200  # NameWord.word's length: every word starting with w sorts between w and w + "z" * the rest
+
+
+def _starting_with(word: str) -> QuerySet[NameWord]:
+    """The people with a name word starting with `word`, as an index range (works on SQLite and PostgreSQL)."""
+    return NameWord.objects.filter(word__range=(word, word + "z" * (WORD_MAX - len(word)))).values("person_id")
+
+
 def search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
-    """Families with a member matching a name, a date of birth or a postcode (or a family id)."""
+    """Families with a member matching every word of `q`, or the family with that id.
+
+    Words that read as dates must equal the member's date of birth; the others must each start a word of
+    the same member's first or last name ("smi 3/4/2005"). A query that reads as a postcode matches the
+    start of members' postcodes.
+    """
     q = " ".join(q.split())
     if not q:
         return families
-    dob = _as_date(q)
-    if dob is not None:
-        match = Q(dob=dob)
-    elif POSTCODE.match(q.upper()):
-        match = Q(postcode__startswith=q.upper())
+    if POSTCODE.match(q.upper()) and _as_date(q) is None:
+        hits = Member.objects.filter(postcode__startswith=q.upper())
     else:
-        match = Q()
-        for word in q.split():
-            match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    hits = Member.objects.filter(match).values("family_id")
-    return families.filter(Q(pk__in=hits) | Q(family_id__iexact=q))
+        hits = Member.objects.all()
+        for token in q.split():
+            dob = _as_date(token)
+            if dob is not None:
+                hits = hits.filter(dob=dob)
+                continue
+            words = name_words(token)
+            if not words:
+                hits = hits.none()
+            for word in words:
+                hits = hits.filter(person_id__in=_starting_with(word))
+    ids = {q, q.upper(), q.lower()}
+    return families.filter(Q(pk__in=hits.values("family_id")) | Q(family_id__in=ids))
+
+
+def has_headline(headline: str) -> Q:
+    """Families whose `;`-separated headlines include `headline` (plain LIKEs: no regex per row)."""
+    return (Q(headlines=headline) | Q(headlines__startswith=f"{headline};")
+            | Q(headlines__endswith=f";{headline}") | Q(headlines__contains=f";{headline};"))
 
 
 def cohort(user: AbstractBaseUser, q: str = "", headline: str = "", area: str = "", status: str = "",
            priority: float | None = None) -> QuerySet[Family]:
     rows = with_case(families_for(user))
     if headline:
-        rows = rows.filter(headlines__regex=rf"(^|;){re.escape(headline)}(;|$)")
+        rows = rows.filter(has_headline(headline))
     if area:
         rows = rows.filter(area=area)
     if status:

@@ -50,6 +50,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for a writer instead of failing at once when two commands run together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Readers never wait for the writer, and a commit (every request saves its session) is not an fsync.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +62,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _filtered(request: HttpRequest) -> tuple[CohortFilter, Any]:
-    headlines = sorted({h for hs in Family.objects.values_list("headlines", flat=True).distinct()
-                        for h in hs.split(";") if h})
+@lru_cache(maxsize=4)
+def _choices(refresh_pk: int | None) -> tuple[list[str], list[str]]:
+    """The headlines and areas of a published refresh: read once per refresh, not on every request."""
+    combos = Family.objects.order_by().values_list("headlines", flat=True).distinct()
+    headlines = sorted({h for hs in combos for h in hs.split(";") if h})
     areas = list(Family.objects.order_by("area").values_list("area", flat=True).distinct())
+    return headlines, areas
+
+
+def _filtered(request: HttpRequest) -> tuple[CohortFilter, Any]:
+    refresh = queries.latest_refresh()
+    headlines, areas = _choices(refresh.pk if refresh else None)
     form = CohortFilter(request.GET or None, headlines=headlines, areas=areas)
     data = form.cleaned_data if form.is_valid() else {}
     rows = queries.cohort(request.user, q=data.get("q") or "", headline=data.get("headline") or "",
