@@ -158,11 +158,14 @@ class Attacher:
         return kept
 
 
-def results_rows(family: Attached, as_of: date, people: list[Person], facts: list[CleanFact]) -> list[list[object]]:
-    """One row per plan the family was eligible under: the oracle's results at this refresh's as_of."""
+def results_rows(family: Attached, as_of: date, people: list[Person], facts: list[CleanFact],
+                 members_now: tuple[str, ...] = ()) -> list[list[object]]:
+    """One row per plan the family was eligible under: the oracle's results at this refresh's as_of, over
+    its members at attachment and `members_now` (who is in the family carrying its id now)."""
     by_id = {p.person_id: p for p in people}
-    members = [TruePerson(pid, by_id[pid].dob, by_id[pid].sex) for pid in family.members]
-    own = [f for f in facts if f.person_id in set(family.members)]
+    pids = sorted(set(family.members) | set(members_now))
+    members = [TruePerson(pid, by_id[pid].dob, by_id[pid].sex) for pid in pids]
+    own = [f for f in facts if f.person_id in set(pids)]
     rows: list[list[object]] = []
     for plan in family.plans:
         verdict = evaluate_results(plan, family.attached_on, as_of, members, own)

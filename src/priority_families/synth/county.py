@@ -162,13 +162,16 @@ class CountyWriter:
                     self.writers[0].truth_row("attachments", family.attachment_row())
                 self.attached += len(attached)
             elif attached:
-                self._write_results(k, as_of, people, shown, attached)
+                self._write_results(k, as_of, people, shown, attached, eligible)
 
     def _write_results(self, k: int, as_of: date, people: list[Person], shown: list[Record],
-                       attached: list[Attached]) -> None:
+                       attached: list[Attached], families: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        """Results of the attached families at this refresh: their members at attachment and now (the
+        members of the family that carries the id on), as the case record reads them."""
         facts = [CleanFact(r.fact, r.person.person_id, r.source, r.record_id, r.values_at(as_of)) for r in shown]
         for family in attached:
-            for row in results_rows(family, as_of, people, facts):
+            now = families.get(family.family_id, ((), ()))[0]
+            for row in results_rows(family, as_of, people, facts, now):
                 self.writers[k].truth_row("results", row)
                 if row[-1]:
                     plan = str(row[1])
