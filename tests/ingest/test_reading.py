@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from priority_families.ingest import IngestError, ingest_extracts
+from priority_families.ingest import IngestError, ingest_extracts, reading
 from priority_families.ingest.schema import header_for
 
 HEADER = ",".join(header_for("marac"))
@@ -124,3 +124,69 @@ def test_line_shortcut_falls_back_when_even_quotes_hide_a_multiline_field(tmp_pa
     assert lines(con, "records") == [(2, "a"), (4, "b")]
     assert con.execute("SELECT first_name, last_name FROM records WHERE record_id = 'a'").fetchall() == [
         ('Ja"ne', "Smi\nth")]
+
+
+def test_plain_file_lines_skip_rejected_rows(tmp_path):
+    # No quote, CR or blank line: the line-per-record path, with broken rows at the start, middle and end.
+    text = "\n".join([
+        HEADER,                  # 1
+        "police,x,short",        # 2 malformed
+        person("a"),             # 3
+        "police,y",              # 4 malformed
+        "police,z,short,too",    # 5 malformed
+        person("b"),             # 6
+        person("c"),             # 7
+        person("d") + ",extra",  # 8 malformed
+    ])  # no final newline
+    con = ingest_text(tmp_path, text)
+    assert lines(con, "records") == [(3, "a"), (6, "b"), (7, "c")]
+    assert lines(con, "rejects") == [(2, "-"), (4, "-"), (5, "-"), (8, "-")]
+
+
+@pytest.mark.parametrize(
+    ("content", "candidate", "quoted"),
+    [
+        (b"a,record_id\n1,2\n", True, False),
+        (b"a,record_id\n1,2", True, False),
+        (b'a,record_id\n"1",2\n', True, True),
+        (b"a,record_id\r\n1,2\r\n", True, False),
+        (b"a,record_id\n1\r,2\n", False, False),
+        (b"a,record_id\n1,2\r", False, False),
+        (b"a,record_id\n\n1,2\n", False, False),
+        (b"a,record_id\r\n\r\n1,2\r\n", False, False),
+        (b"a,record_id\n1,2\n\n", False, False),
+        (b"\na,record_id\n", False, False),
+        (b"", False, False),
+    ],
+)
+def test_scan_bytes_sends_blank_lines_and_stray_crs_to_the_exact_split(tmp_path, monkeypatch, content, candidate,
+                                                                      quoted):
+    monkeypatch.setattr(reading, "_CHUNK", 2)  # patterns straddling chunk boundaries are still seen
+    path = tmp_path / "f.csv"
+    path.write_bytes(content)
+    shape = reading._scan_bytes(path)
+    assert (shape.one_line_candidate, shape.quoted) == (candidate, quoted)
+    assert shape.lines == content.count(b"\n") + (not content.endswith(b"\n") and content != b"")
+    if candidate:
+        assert shape.first_line == "a,record_id"
+
+
+def test_quoted_file_with_a_broken_row_takes_the_exact_split(tmp_path):
+    # One-line quoted values need no text split; a rejected row in a file with quotes does (its quote
+    # might hide lines), and both ways number the lines the same.
+    rows = [HEADER, 'police,a,"Jane",Smith,,,"1, High St",,,,,,2015-03-01', person("b")]
+    con = ingest_text(tmp_path, "\r\n".join(rows) + "\r\n")
+    assert lines(con, "records") == [(2, "a"), (3, "b")]
+    con = ingest_text(tmp_path, "\r\n".join([*rows[:2], "police,x,short", rows[2]]) + "\r\n")
+    assert lines(con, "records") == [(2, "a"), (4, "b")]
+    assert lines(con, "rejects") == [(3, "-")]
+
+
+def test_scan_bytes_reads_utf8_split_across_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "_CHUNK", 3)
+    path = tmp_path / "f.csv"
+    path.write_bytes("record_id,name\n1,café ñ\n".encode())
+    assert reading._scan_bytes(path).lines == 2
+    path.write_bytes(b"record_id,name\n1,caf\xe9\n")
+    with pytest.raises(IngestError, match="not UTF-8"):
+        reading._scan_bytes(path)

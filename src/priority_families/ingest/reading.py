@@ -8,10 +8,17 @@ the k-th record DuckDB accepted is the k-th record that is neither the header, b
 The two readings are checked against each other (their counts, and every record without quotes must start
 with its parsed values up to record_id); if they disagree the file's quoting is broken and the file is
 refused rather than its rows mislabelled.
+
+Most extracts have no line break inside a value and no blank line: then every physical line is one record
+and the k-th accepted row is on line k + 1 plus the rejected lines before it, so the text split is skipped.
+One streaming pass over the bytes (which also proves the file is UTF-8) counts lines and looks for blank
+lines and stray CRs; DuckDB's parse must then account for every line with no value holding a line break,
+or the exact split runs.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +64,11 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     quoting cannot be followed. The caller materialises the view once and runs `check_alignment` on it,
     then `drop_staging`.
     """
+    shape = _scan_bytes(path)
+    if shape.one_line_candidate:
+        staged = _stage_by_lines(con, path, shape)
+        if staged is not None:
+            return staged
     by_lines = _split_lines(con, path)
     if not by_lines:
         _split_records(con, path)
@@ -75,6 +87,107 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     ).fetchall()[0][0]
     malformed = con.execute(f"SELECT count(*) FROM {STRUCTURAL}").fetchall()[0][0]
     con.execute(f"DROP TABLE {_LINES}")
+    return StagedFile(path, header, rows_read, malformed)
+
+
+@dataclass(frozen=True)
+class TextShape:
+    """What one pass over a file's bytes tells about how its records can be numbered."""
+
+    first_line: str  # the first physical line, without its line ending
+    lines: int  # physical lines, the last one counted even without a final newline
+    quoted: bool  # some quote character: a quoted value might run over lines
+    one_line_candidate: bool  # no blank line and no CR except in CRLF: lines may be the records
+
+
+_CHUNK = 16 * 2**20
+
+
+def _scan_bytes(path: Path) -> TextShape:
+    """Stream the file once in large chunks (never per record): UTF-8 check, newline count, and whether
+    any quote, blank line or carriage return outside a CRLF occurs."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    newlines = lone_cr = 0
+    quoted = blank = False
+    previous, head = b"", b""
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                decoder.decode(chunk)
+                if newlines == 0:  # the first line is still being read
+                    head += chunk.split(b"\n", 1)[0]
+                joined = previous[-2:] + chunk  # patterns across the chunk boundary
+                newlines += chunk.count(b"\n")
+                quoted = quoted or b'"' in chunk
+                blank = blank or b"\n\n" in joined or b"\n\r\n" in joined
+                lone_cr += chunk.count(b"\r") - chunk.count(b"\r\n")
+                lone_cr -= previous.endswith(b"\r") and chunk.startswith(b"\n")
+                previous = chunk
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise IngestError(path, "is not UTF-8 text") from exc
+    except OSError as exc:
+        raise IngestError(path, f"cannot be read: {exc.strerror or exc}") from exc
+    lines = newlines + (1 if previous and not previous.endswith(b"\n") else 0)
+    head = head.removesuffix(b"\r")
+    candidate = bool(head) and not blank and lone_cr == 0
+    return TextShape(head.decode("utf-8"), lines, quoted, candidate)
+
+
+def _stage_by_lines(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape) -> StagedFile | None:
+    """Stage a file whose physical lines are its records without splitting its text.
+
+    Returns None (the caller then takes the exact path, which also gives any error its precise wording)
+    unless DuckDB's parse proves the lines are the records: it parses without error, every line after the
+    header is an accepted or a rejected row, no accepted value holds a line break, and a file with
+    quotes has no rejected rows (an unclosed quote could hide lines inside a reject).
+    """
+    try:
+        header = _header_from_text(path, shape.first_line)
+        _parse_values(con, path, header)
+    except IngestError:
+        return None
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {STRUCTURAL} AS
+        SELECT line,
+               CASE WHEN regexp_full_match(column_name, 'c[0-9]+')
+                    THEN list_extract($names, CAST(substr(column_name, 2) AS INTEGER) + 1) END AS "column",
+               lower(error_type) || ': ' || error_message AS detail, line AS ordinal
+        FROM (SELECT DISTINCT ON (line) line, column_name, error_type, error_message
+              FROM {_REJECT_ERRORS} ORDER BY line, column_idx)
+        """,
+        {"names": list(header)},
+    )
+    rows_read = shape.lines - 1
+    breaks = " OR ".join(f"contains(c{i}, chr(10)) OR contains(c{i}, chr(13))" for i in range(len(header)))
+    parsed, malformed, outside, spanning = con.execute(
+        f"""SELECT (SELECT count(*) FROM {_ROWS}), count(*), count(*) FILTER (WHERE line NOT BETWEEN 2 AND ?),
+                   {f"(SELECT count(*) FROM {_ROWS} WHERE {breaks})" if shape.quoted else 0}
+            FROM {STRUCTURAL}""",
+        [shape.lines],
+    ).fetchall()[0]
+    if parsed + malformed != rows_read or outside or spanning or (shape.quoted and malformed):
+        return None
+    renamed = ", ".join(f"r.c{i} AS {quote_ident(name)}" for i, name in enumerate(header))
+    # The k-th accepted row (rowid k - 1: rows are stored in file order) is on line k + 1 plus the number of
+    # rejected lines before it. The i-th rejected line r_i comes after r_i - i - 1 accepted rows, so the shift
+    # for row k is the largest i with r_i - i - 1 < k: an ASOF join on the few rejected lines.
+    line = "r.rowid + 2"
+    shifts = ""
+    if malformed:
+        line = "r.rowid + 2 + coalesce(s.shift, 0)"
+        shifts = f"""ASOF LEFT JOIN (
+                SELECT line - ordinal_of_reject - 1 AS accepted_before, max(ordinal_of_reject) AS shift
+                FROM (SELECT line, row_number() OVER (ORDER BY line) AS ordinal_of_reject FROM {STRUCTURAL})
+                GROUP BY ALL) s ON r.rowid >= s.accepted_before"""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW {STAGED} AS
+        SELECT CAST({line} AS INTEGER) AS _pf_line, {renamed}, false AS _pf_misaligned
+        FROM {_ROWS} r {shifts}
+        """
+    )
     return StagedFile(path, header, rows_read, malformed)
 
 
@@ -127,9 +240,14 @@ def _read_into_lines(con: duckdb.DuckDBPyConnection, path: Path, split: str, par
 
 
 def _header(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, ...]:
-    """Column names from the first record: trimmed, lower case, unique, with `record_id` among them."""
+    """Column names from the first record of the split text."""
     first = con.execute(f"SELECT rec FROM {_LINES} WHERE ordinal = 1").fetchall()
-    text = first[0][0].lstrip("\ufeff") if first else ""
+    return _header_from_text(path, first[0][0] if first else "")
+
+
+def _header_from_text(path: Path, text: str) -> tuple[str, ...]:
+    """Column names from the first record: trimmed, lower case, unique, with `record_id` among them."""
+    text = text.lstrip("\ufeff")
     if not text.strip():
         raise IngestError(path, "has no header row")
     try:
