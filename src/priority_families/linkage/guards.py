@@ -2,19 +2,27 @@
 
 A probabilistic model adds evidence; a few situations are known to fool it because the agreeing
 fields are not independent (a family shares surname, address and postcode). These rules veto a model
-link outright; identifier links and reviewer decisions are not vetoed.
+link outright, but only where that false merge can happen; everywhere else the model's evidence decides
+(so whole-value keying errors, as in the FEBRL benchmarks, can still link). Identifier links and
+reviewer decisions are never vetoed.
 
-- twins (and siblings, and anyone else): one name in common and the other clearly different — not a
-  nickname of each other, not a one-letter typo, jaro-winkler below 0.85, not one inside the other
-  (MARY / MARY ANN). Names are matched across the first/last columns, so twins written surname-first
-  (JONES PIOTR, JONES DANIELLE) are caught too; with no name in common the first names are compared, so
-  a surname typo does not let twins through. Twins agree on everything else (surname, date of birth,
-  address), so without this rule the model merges them. A changed surname (same first name, different
-  surname) is refused too: such people link only by identifier or a reviewer;
-- parent and child, or two siblings, of the same name: both dates of birth known and disagreeing beyond
-  the slips partners make (day and month swapped, one digit, one day, one year). A family shares a
-  surname and an address, and a rare first name's term frequency can outweigh the date of birth, so
-  the model alone merges a father and his son of the same name.
+- twins: one name in common and the other clearly different — not a nickname of each other, not a
+  one-letter typo, jaro-winkler below 0.85, not one inside the other (MARY / MARY ANN) — while the dates of
+  birth do not disagree (twins share one) and the place does not disagree (same address or postcode, or
+  one unknown). Names are matched across the first/last columns, so twins written surname-first are
+  caught; with no name in common the first names are compared, so a surname typo does not let twins
+  through. The guard needs each of the two first names to be *corroborated*: written with that date of
+  birth on at least two records. A twin is a person partners keep recording; a first name seen once,
+  against a name seen many times with the same surname, date of birth and address, is more likely a
+  keying error, and the model weighs it. The same holds for one first name and two corroborated
+  surnames (twins written surname-first look so; so does a changed surname, which then links only by
+  identifier or a reviewer).
+- parent and child of the same name: both dates of birth known and disagreeing beyond the slips
+  partners make (day and month swapped, one digit, one day, one year), at a place that does not
+  disagree. Always vetoed when the years are a generation apart (12 years or more); for nearer dates
+  (two siblings of the same name, or a mistyped year) only when both dates are corroborated with that
+  name. A family shares a surname and an address, and a rare first name's term frequency can outweigh
+  the date of birth, so the model alone merges a father and his son of the same name.
 """
 
 from __future__ import annotations
@@ -22,6 +30,9 @@ from __future__ import annotations
 import duckdb
 
 from priority_families.linkage.settings import LinkageSettings
+
+GENERATION_YEARS = 12
+CORROBORATING_RECORDS = 2
 
 
 def _clearly_different(a: str, a_forms: str, b: str, b_forms: str) -> str:
@@ -35,33 +46,78 @@ def _clearly_different(a: str, a_forms: str, b: str, b_forms: str) -> str:
         AND NOT contains({a}, {b}) AND NOT contains({b}, {a}))"""
 
 
+def _dob_slip() -> str:
+    """Two known dates of birth that are one date written with a partner's usual slip."""
+    return """(l.dob = r.dob
+        OR (year(l.dob) = year(r.dob) AND month(l.dob) = day(r.dob) AND day(l.dob) = month(r.dob))
+        OR levenshtein(l.dob_text, r.dob_text) <= 1
+        OR abs(date_diff('day', l.dob, r.dob)) <= 1
+        OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob) AND abs(year(l.dob) - year(r.dob)) = 1))"""
+
+
+def _place_disagrees() -> str:
+    """Both places known and neither the address line nor the postcode in common."""
+    return """(l.postcode IS NOT NULL AND r.postcode IS NOT NULL AND l.postcode <> r.postcode
+        AND l.address IS NOT NULL AND r.address IS NOT NULL AND l.address <> r.address)"""
+
+
+def _corroborated(side: str, column: str) -> str:
+    return f"(g{side}.{column} >= {CORROBORATING_RECORDS})"
+
+
 def guard_sql(settings: LinkageSettings) -> str:
-    """A SQL boolean over `l.*`/`r.*` (link_descriptions) that is true when a pair must not link."""
+    """A SQL boolean over `l.*`/`r.*` (link_descriptions) and `gl.*`/`gr.*` (guard_support) that is true
+    when a pair must not link."""
+    def different(a: str, b: str) -> str:
+        """Names `a` of l and `b` of r clearly differ and both are corroborated with their dates."""
+        clear = _clearly_different(f"l.{a}_name", f"l.{a}_forms", f"r.{b}_name", f"r.{b}_forms")
+        return f"({clear} AND {_corroborated('l', a + '_support')} AND {_corroborated('r', b + '_support')})"
+
     twins = f"""(
-        CASE WHEN l.last_name = r.last_name THEN {_clearly_different("l.first_name", "l.first_forms",
-                                                                    "r.first_name", "r.first_forms")}
-             WHEN l.first_name = r.last_name THEN {_clearly_different("l.last_name", "l.last_forms",
-                                                                     "r.first_name", "r.first_forms")}
-             WHEN l.last_name = r.first_name THEN {_clearly_different("l.first_name", "l.first_forms",
-                                                                     "r.last_name", "r.last_forms")}
-             WHEN l.first_name = r.first_name THEN {_clearly_different("l.last_name", "l.last_forms",
-                                                                      "r.last_name", "r.last_forms")}
-             ELSE {_clearly_different("l.first_name", "l.first_forms", "r.first_name", "r.first_forms")} END
+        CASE WHEN l.last_name = r.last_name THEN {different("first", "first")}
+             WHEN l.first_name = r.last_name THEN {different("last", "first")}
+             WHEN l.last_name = r.first_name THEN {different("first", "last")}
+             WHEN l.first_name = r.first_name THEN {different("last", "last")}
+             ELSE {different("first", "first")} END
+        AND NOT coalesce(l.dob IS NOT NULL AND r.dob IS NOT NULL AND NOT {_dob_slip()}, false)
+        AND NOT coalesce({_place_disagrees()}, false)
     )"""
-    generations = """(
-        l.dob <> r.dob
-        AND NOT (year(l.dob) = year(r.dob) AND month(l.dob) = day(r.dob) AND day(l.dob) = month(r.dob))
-        AND levenshtein(l.dob_text, r.dob_text) > 1
-        AND abs(date_diff('day', l.dob, r.dob)) > 1
-        AND NOT (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob) AND abs(year(l.dob) - year(r.dob)) = 1)
+    generations = f"""(
+        l.dob IS NOT NULL AND r.dob IS NOT NULL AND NOT {_dob_slip()}
+        AND NOT coalesce({_place_disagrees()}, false)
+        AND (abs(year(l.dob) - year(r.dob)) >= {GENERATION_YEARS}
+             OR ({_corroborated('l', 'first_support')} AND {_corroborated('r', 'first_support')}))
     )"""
     rules = [f"coalesce({sql}, false)" for sql, on in ((twins, settings.guard_first_names),
                                                       (generations, settings.guard_dates_of_birth)) if on]
     return "(" + (" OR ".join(rules) or "false") + ")"
 
 
+def guard_support(con: duckdb.DuckDBPyConnection) -> None:
+    """`guard_support(unique_id, first_support, last_support)`: on how many records each description's
+    first (last) name is written, in either name column, with the description's date of birth."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE guard_support AS
+        WITH written AS (
+            SELECT name, dob, count(*) AS records FROM (
+                SELECT first_name_std AS name, dob FROM records WHERE first_name_std IS NOT NULL
+                UNION ALL
+                SELECT last_name_std, dob FROM records
+                WHERE last_name_std IS NOT NULL AND last_name_std IS DISTINCT FROM first_name_std
+            ) GROUP BY ALL
+        )
+        SELECT d.unique_id, coalesce(f.records, 0) AS first_support, coalesce(s.records, 0) AS last_support
+        FROM link_descriptions d
+        LEFT JOIN written f ON f.name = d.first_name AND f.dob IS NOT DISTINCT FROM d.dob
+        LEFT JOIN written s ON s.name = d.last_name AND s.dob IS NOT DISTINCT FROM d.dob
+        """
+    )
+
+
 def apply_guards(con: duckdb.DuckDBPyConnection, scored: str, settings: LinkageSettings) -> int:
     """Add a `guarded` flag to `scored(unique_id_l, unique_id_r, ...)`; return how many pairs it vetoes."""
+    guard_support(con)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {scored} AS
@@ -69,6 +125,8 @@ def apply_guards(con: duckdb.DuckDBPyConnection, scored: str, settings: LinkageS
         FROM {scored} s
         JOIN link_descriptions l ON l.unique_id = s.unique_id_l
         JOIN link_descriptions r ON r.unique_id = s.unique_id_r
+        JOIN guard_support gl ON gl.unique_id = s.unique_id_l
+        JOIN guard_support gr ON gr.unique_id = s.unique_id_r
         """
     )
     return con.execute(f"SELECT count(*) FROM {scored} WHERE guarded").fetchall()[0][0]
