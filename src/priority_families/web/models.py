@@ -208,7 +208,9 @@ class NameWord(models.Model):
     word = models.CharField(max_length=200)
 
     class Meta:
-        indexes = (models.Index(fields=["word", "person_id"], name="name_word"),)
+        # (word, person, family) answers a search word from the index alone; (person) joins a second word
+        indexes = (models.Index(fields=["word", "person_id", "family"], name="name_word_person_family"),
+                   models.Index(fields=["person_id"], name="name_word_person"))
 
 
 class EvidenceRow(models.Model):

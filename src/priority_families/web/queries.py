@@ -63,8 +63,31 @@ WORD_MAX = 200  # NameWord.word's length: every word starting with w sorts betwe
 
 
 def _starting_with(word: str) -> QuerySet[NameWord]:
-    """The people with a name word starting with `word`, as an index range (works on SQLite and PostgreSQL)."""
-    return NameWord.objects.filter(word__range=(word, word + "z" * (WORD_MAX - len(word)))).values("person_id")
+    """Name words starting with `word`, as an index range (works on SQLite and PostgreSQL alike)."""
+    return NameWord.objects.filter(word__range=(word, word + "z" * (WORD_MAX - len(word))))
+
+
+def _matching_people(tokens: list[str]) -> QuerySet:
+    """The family ids of people who fit every token: a date is their birth, a word starts one of their names.
+
+    The first name word drives the query from the (word, person, family) index; other words and dates
+    narrow it by person, so a common surname is one index range, never a scan of every member.
+    """
+    dates = [d for d in map(_as_date, tokens) if d is not None]
+    words = [w for t in tokens if _as_date(t) is None for w in name_words(t)]
+    if any(_as_date(t) is None and not name_words(t) for t in tokens):
+        return NameWord.objects.none().values("family_id")  # e.g. "12345": neither a date nor a name
+    if not words:
+        people = Member.objects.filter(dob=dates[0])
+        for dob in dates[1:]:
+            people = people.filter(dob=dob)
+        return people.values("family_id")
+    people = _starting_with(words[0])
+    for word in words[1:]:
+        people = people.filter(person_id__in=_starting_with(word).values("person_id"))
+    for dob in dates:
+        people = people.filter(person_id__in=Member.objects.filter(dob=dob).values("person_id"))
+    return people.values("family_id")
 
 
 def search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
@@ -78,21 +101,11 @@ def search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
     if not q:
         return families
     if POSTCODE.match(q.upper()) and _as_date(q) is None:
-        hits = Member.objects.filter(postcode__startswith=q.upper())
+        hits = Member.objects.filter(postcode__startswith=q.upper()).values("family_id")
     else:
-        hits = Member.objects.all()
-        for token in q.split():
-            dob = _as_date(token)
-            if dob is not None:
-                hits = hits.filter(dob=dob)
-                continue
-            words = name_words(token)
-            if not words:
-                hits = hits.none()
-            for word in words:
-                hits = hits.filter(person_id__in=_starting_with(word))
+        hits = _matching_people(q.split())
     ids = {q, q.upper(), q.lower()}
-    return families.filter(Q(pk__in=hits.values("family_id")) | Q(family_id__in=ids))
+    return families.filter(Q(pk__in=hits) | Q(family_id__in=ids))
 
 
 def has_headline(headline: str) -> Q:
