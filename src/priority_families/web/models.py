@@ -208,9 +208,10 @@ class NameWord(models.Model):
     word = models.CharField(max_length=200)
 
     class Meta:
-        # (word, person, family) answers a search word from the index alone; (person) joins a second word
+        # (word, person, family) answers a search word from the index alone; (person, word) checks the
+        # same person's other words one probe at a time
         indexes = (models.Index(fields=["word", "person_id", "family"], name="name_word_person_family"),
-                   models.Index(fields=["person_id"], name="name_word_person"))
+                   models.Index(fields=["person_id", "word"], name="name_word_person"))
 
 
 class EvidenceRow(models.Model):

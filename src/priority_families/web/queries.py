@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from priority_families.claims.models import Claim
 from priority_families.web.access import cases_for, families_for
@@ -70,8 +70,9 @@ def _starting_with(word: str) -> QuerySet[NameWord]:
 def _matching_people(tokens: list[str]) -> QuerySet:
     """The family ids of people who fit every token: a date is their birth, a word starts one of their names.
 
-    The first name word drives the query from the (word, person, family) index; other words and dates
-    narrow it by person, so a common surname is one index range, never a scan of every member.
+    The longest name word drives the query from the (word, person, family) index; each other word is an
+    index probe for the same person and dates narrow by person, so a common surname is one index range,
+    never a scan of every member.
     """
     dates = [d for d in map(_as_date, tokens) if d is not None]
     words = [w for t in tokens if _as_date(t) is None for w in name_words(t)]
@@ -82,9 +83,10 @@ def _matching_people(tokens: list[str]) -> QuerySet:
         for dob in dates[1:]:
             people = people.filter(dob=dob)
         return people.values("family_id")
+    words.sort(key=len, reverse=True)  # the longest word is likely the rarest: let it drive
     people = _starting_with(words[0])
     for word in words[1:]:
-        people = people.filter(person_id__in=_starting_with(word).values("person_id"))
+        people = people.filter(Exists(_starting_with(word).filter(person_id=OuterRef("person_id"))))
     for dob in dates:
         people = people.filter(person_id__in=Member.objects.filter(dob=dob).values("person_id"))
     return people.values("family_id")
