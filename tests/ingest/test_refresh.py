@@ -137,3 +137,30 @@ def test_refresh_keeps_tables_of_other_stages(tmp_path):
     ingest_to_workspace(ws, folder)
     with ws.connect() as con:
         assert table(con, "SELECT * FROM review_decisions") == [(1, 2)]
+
+
+def test_values_standardised_once_serve_every_file(tmp_path):
+    # The lookups grow across files: a value the first file sent is reused, a new one is added, a first
+    # name equal to another row's last name shares one entry, and nothing is left behind afterwards.
+    folder = tmp_path / "extracts"
+    write_extract(folder, "health", [row("health", first_name="Zoë", last_name="Grant", dob="1990-02-03",
+                                         address_line1="Flat 2, 7 Mill Lane", ni_number="ab 12 34 56 c")])
+    write_extract(folder, "marac", [
+        row("marac", record_id="m1", first_name="zoe", last_name="Grant", dob="1990-02-03",
+            address_line1="Flat 2, 7 Mill Lane", ni_number="ab 12 34 56 c"),
+        row("marac", record_id="m2", first_name="Grant", last_name="O'Neil", dob="2015-02-30",
+            address_line1="7 Mill Lane Flat 2", ni_number="QQ123456C", postcode="ng1 1aa"),
+    ])
+    con = duckdb.connect()
+    ingest_extracts(con, folder, as_of=date(2015, 7, 31))
+    got = table(con, "SELECT fact, record_id, first_name_std, last_name_std, dob, address_std, flat, house_number, "
+                     "ni_number_std, ni_number_valid, postcode_std FROM records ORDER BY fact, record_id")
+    assert got == [
+        ("health", "r1", "ZOE", "GRANT", date(1990, 2, 3), "FLAT 2 7 MILL LN", "2", "7", "AB123456C", True,
+         "NG7 2AB"),
+        ("marac", "m1", "ZOE", "GRANT", date(1990, 2, 3), "FLAT 2 7 MILL LN", "2", "7", "AB123456C", True,
+         "NG7 2AB"),
+        ("marac", "m2", "GRANT", "ONEIL", None, "FLAT 2 7 MILL LN", "2", "7", "QQ123456C", False, "NG1 1AA"),
+    ]
+    left = table(con, "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '\\_std\\_%' ESCAPE '\\'")
+    assert left == []

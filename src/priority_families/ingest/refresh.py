@@ -146,10 +146,14 @@ def ingest_extracts(
     )
     csvs = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     known = [p for p in csvs if p.stem in FACT_KINDS]
-    for index, path in enumerate(known):
-        if on_file:
-            on_file(path.name, index, len(known))
-        report.files.append(_ingest_file(con, path, path.stem))
+    _create_lookups(con)
+    try:
+        for index, path in enumerate(known):
+            if on_file:
+                on_file(path.name, index, len(known))
+            report.files.append(_ingest_file(con, path, path.stem))
+    finally:
+        _drop_lookups(con)
     present = {p.stem for p in known}
     report.files += [FileReport(p.name, None, 0, 0, 0, FileStatus.UNKNOWN) for p in csvs if p.stem not in FACT_KINDS]
     report.files += [FileReport(f"{k}.csv", k, 0, 0, 0, FileStatus.ABSENT) for k in FACT_KINDS if k not in present]
@@ -244,11 +248,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileR
     )
     con.execute(f"INSERT INTO rejects SELECT ?, * FROM ({rejects_sql(checks, '_ingest_checked', header)})",
                 [path.name])
-    joins = _build_lookups(con, header)
+    _extend_lookups(con, header)
     offset = con.execute("SELECT coalesce(max(record_key), 0) FROM records").fetchall()[0][0]
-    con.execute(_insert_records_sql(fact, header, offset, joins))
-    for table in ("_ingest_checked", *_LOOKUPS):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(_insert_records_sql(fact, header, offset))
+    con.execute("DROP TABLE IF EXISTS _ingest_checked")
     drop_staging(con)
     return _file_report(con, staged, fact)
 
@@ -271,47 +274,69 @@ def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) 
     return FileReport(name, fact, staged.rows_read, accepted, rejected, status, tuple(reasons))
 
 
-# Person values standardised once per DISTINCT value of the file, then joined back: the same person sends
-# the same address and identifiers in many rows, and these are the costly expressions.
-_LOOKUPS: dict[str, tuple[str, str, Callable[[str], str] | None]] = {
-    "_std_address": ("address_line1", "words", None),
-    "_std_upn": ("upn", "upn_std", std.upn_valid),
-    "_std_nhs": ("nhs_number", "nhs_number_std", std.nhs_number_valid),
-    "_std_ni": ("ni_number", "ni_number_std", std.ni_number_valid),
-}
-_STANDARDISE = {"words": std.address_words, "upn_std": std.upn_std, "nhs_number_std": std.nhs_number_std,
-                "ni_number_std": std.ni_number_std}
+@dataclass(frozen=True)
+class Lookup:
+    """A table of standardised person values, one row per distinct raw value `v` seen in any file.
+
+    The same person sends the same name, address and identifiers in many rows of many files, and these
+    are the costly expressions: each distinct value is standardised once per refresh, then joined back.
+    `select` reads the new raw values from a relation `n(v)` and returns `v` with the standardised columns.
+    """
+
+    table: str
+    columns: tuple[str, ...]  # the extract columns whose values it standardises
+    select: str
 
 
-def _build_lookups(con: duckdb.DuckDBPyConnection, header: tuple[str, ...]) -> dict[str, str]:
-    """Create the lookup tables for the columns this file has; return {lookup: join clause}."""
-    joins = {}
-    for table, (column, std_name, check) in _LOOKUPS.items():
-        if column not in header:
-            continue
-        valid = f", {check(std_name)} AS valid" if check else ""
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT *{valid} FROM (
-                SELECT v, {_STANDARDISE[std_name]('v')} AS {std_name}
-                FROM (SELECT DISTINCT {quote_ident(column)} AS v FROM _ingest_checked
-                      WHERE _pf_mask = 0 AND {quote_ident(column)} IS NOT NULL))
-            """
-        )
-        joins[table] = f"LEFT JOIN {table} ON {table}.v = t.{quote_ident(column)}"
-    if "_std_address" in joins:
-        parts = std.address_parts("words")
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _std_address AS
-            SELECT v, {std.flat('p')} AS flat, {std.house_number('p')} AS house_number,
+def _identifier(name: str, standardise: Callable[[str], str], check: Callable[[str], str]) -> str:
+    return f"SELECT *, {check(name)} AS valid FROM (SELECT v, {standardise('v')} AS {name} FROM n)"
+
+
+def _address_select() -> str:
+    parts = std.address_parts("words")
+    return f"""SELECT v, {std.flat('p')} AS flat, {std.house_number('p')} AS house_number,
                    {std.address_std(std.flat('p'), std.house_number('p'), std.street('p', 'words'))} AS address_std
-            FROM (SELECT v, words, {parts} AS p FROM _std_address)
+               FROM (SELECT v, words, {parts} AS p FROM (SELECT v, {std.address_words('v')} AS words FROM n))"""
+
+
+LOOKUPS: tuple[Lookup, ...] = (
+    Lookup("_std_name", ("first_name", "last_name"), f"SELECT v, {std.name_std('v')} AS name_std FROM n"),
+    Lookup("_std_dob", ("dob",), f"SELECT v, {std.date_value('v')} AS dob FROM n"),
+    Lookup("_std_postcode", ("postcode",), f"SELECT v, {std.postcode_std('v')} AS postcode_std FROM n"),
+    Lookup("_std_address", ("address_line1",), _address_select()),
+    Lookup("_std_upn", ("upn",), _identifier("upn_std", std.upn_std, std.upn_valid)),
+    Lookup("_std_nhs", ("nhs_number",), _identifier("nhs_number_std", std.nhs_number_std, std.nhs_number_valid)),
+    Lookup("_std_ni", ("ni_number",), _identifier("ni_number_std", std.ni_number_std, std.ni_number_valid)),
+)
+
+
+def _create_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty lookup tables for this refresh (typed by running each standardisation on no rows)."""
+    for lookup in LOOKUPS:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {lookup.table} AS "
+                    f"WITH n AS (SELECT CAST(NULL AS VARCHAR) AS v WHERE false) {lookup.select}")
+
+
+def _drop_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    for lookup in LOOKUPS:
+        con.execute(f"DROP TABLE IF EXISTS {lookup.table}")
+
+
+def _extend_lookups(con: duckdb.DuckDBPyConnection, header: tuple[str, ...]) -> None:
+    """Standardise the values of this file's accepted rows that no earlier file has sent."""
+    for lookup in LOOKUPS:
+        present = [quote_ident(c) for c in lookup.columns if c in header]
+        if not present:
+            continue
+        values = " UNION ".join(f"SELECT {c} AS v FROM _ingest_checked WHERE _pf_mask = 0 AND {c} IS NOT NULL"
+                                for c in present)
+        con.execute(f"""
+            INSERT INTO {lookup.table}
+            WITH n AS (SELECT DISTINCT v FROM ({values}) x ANTI JOIN {lookup.table} l USING (v)) {lookup.select}
         """)
-    return joins
 
 
-def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, joins: dict[str, str]) -> str:
+def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
     """INSERT ... SELECT turning the file's accepted rows into typed, standardised records."""
     c = {n: f"t.{col(header, n)}" if n in header else col(header, n) for n in (*PERSON_COLUMNS, *FACT_COLUMN_TYPES)}
     kind = FACT_KINDS[fact]
@@ -322,9 +347,18 @@ def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, joins: 
         "json_object(" + ", ".join(f"{std.sql_str(n)}, t.{quote_ident(n)}" for n in extras) + ")"
         if extras else "NULL"
     )
+    joins = {  # alias -> (lookup table, extract column), for the columns this file has
+        alias: (table, column) for alias, table, column in (
+            ("fn", "_std_name", "first_name"), ("ln", "_std_name", "last_name"), ("db", "_std_dob", "dob"),
+            ("pc", "_std_postcode", "postcode"), ("ad", "_std_address", "address_line1"),
+            ("up", "_std_upn", "upn"), ("nh", "_std_nhs", "nhs_number"), ("ni", "_std_ni", "ni_number"))
+        if column in header
+    }
+    join_sql = " ".join(f"LEFT JOIN {table} {alias} ON {alias}.v = t.{quote_ident(column)}"
+                        for alias, (table, column) in joins.items())
 
-    def looked_up(table: str, column: str) -> str:
-        return f"{table}.{column}" if table in joins else "NULL"
+    def looked_up(alias: str, column: str) -> str:
+        return f"{alias}.{column}" if alias in joins else "NULL"
 
     fact_select = ", ".join(f"{typed[n]} AS {quote_ident(n)}" for n in FACT_COLUMN_TYPES)
     raw_person = ", ".join(f"{c[n]} AS {quote_ident(_RAW_NAMES.get(n, n))}" for n in PERSON_COLUMNS[2:])
@@ -334,21 +368,21 @@ def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, joins: 
         SELECT {offset} + t._pf_line AS record_key, {std.sql_str(fact)} AS fact,
                trim({c['source']}) AS source, trim({c['record_id']}) AS record_id, t._pf_line AS line,
                {raw_person}, {fact_select},
-               {std.name_std(c['first_name'])} AS first_name_std, {std.name_std(c['last_name'])} AS last_name_std,
-               {std.date_value(c['dob'])} AS dob, {std.sex_std(c['sex'])} AS sex_std,
-               {std.postcode_std(c['postcode'])} AS postcode_std, {std.uprn(c['uprn'])} AS uprn,
-               {looked_up('_std_address', 'address_std')} AS address_std,
-               {looked_up('_std_address', 'flat')} AS flat,
-               {looked_up('_std_address', 'house_number')} AS house_number,
-               {looked_up('_std_upn', 'upn_std')} AS upn_std, {looked_up('_std_upn', 'valid')} AS upn_valid,
-               {looked_up('_std_nhs', 'nhs_number_std')} AS nhs_number_std,
-               {looked_up('_std_nhs', 'valid')} AS nhs_number_valid,
-               {looked_up('_std_ni', 'ni_number_std')} AS ni_number_std,
-               {looked_up('_std_ni', 'valid')} AS ni_number_valid,
+               {looked_up('fn', 'name_std')} AS first_name_std, {looked_up('ln', 'name_std')} AS last_name_std,
+               {looked_up('db', 'dob')} AS dob, {std.sex_std(c['sex'])} AS sex_std,
+               {looked_up('pc', 'postcode_std')} AS postcode_std, {std.uprn(c['uprn'])} AS uprn,
+               {looked_up('ad', 'address_std')} AS address_std,
+               {looked_up('ad', 'flat')} AS flat,
+               {looked_up('ad', 'house_number')} AS house_number,
+               {looked_up('up', 'upn_std')} AS upn_std, {looked_up('up', 'valid')} AS upn_valid,
+               {looked_up('nh', 'nhs_number_std')} AS nhs_number_std,
+               {looked_up('nh', 'valid')} AS nhs_number_valid,
+               {looked_up('ni', 'ni_number_std')} AS ni_number_std,
+               {looked_up('ni', 'valid')} AS ni_number_valid,
                {term_start} AS term_start, {std.term_end(c['term']) if has_term else 'NULL'} AS term_end,
                coalesce({typed['date']}, {typed['start_date']}, {term_start}) AS event_date,
                {attributes} AS attributes
-        FROM _ingest_checked t {' '.join(joins.values())}
+        FROM _ingest_checked t {join_sql}
         WHERE t._pf_mask = 0
     """
 
