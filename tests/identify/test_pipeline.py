@@ -194,3 +194,25 @@ def test_why_refuses_a_cohort_left_over_from_an_older_refresh(county, tmp_path):
     ingest_to_workspace(copy, extracts, AS_OF)  # a fresh refresh carries the old cohort over
     result = CliRunner().invoke(app, ["why", "F000001", "--workspace", str(copy.path)])
     assert result.exit_code == 1 and "run `pf identify` again" in result.output
+
+
+def test_evaluation_against_truth_counts_families_and_headlines(county):
+    from priority_families.identify.evaluate import evaluate_identification
+
+    extracts, ws, out = county
+    cohort = _read(out / "cohort.csv")
+    with ws.connect() as con:
+        e = evaluate_identification(con, extracts)
+        assert e.plan_id == "nottinghamshire-2015"
+        assert e.families == len(cohort)
+        assert e.eligible_ours == sum(r["eligible"] == "true" for r in cohort)
+        assert e.truth_families == len(_read(extracts / "truth" / "families.csv"))
+        assert e.f1 >= 0.97 and e.headline_agreement >= 0.95
+        # Un-flag one family found eligible by both: one fewer eligible of ours, one fewer in agreement.
+        (flipped,) = con.execute("SELECT family_id FROM cohort WHERE eligible ORDER BY family_id LIMIT 1").fetchone()
+        con.execute("CREATE TEMP TABLE cohort AS SELECT * REPLACE (eligible AND family_id <> ? AS eligible) "
+                    "FROM main.cohort", [flipped])
+        after = evaluate_identification(con, extracts)
+    assert after.eligible_ours == e.eligible_ours - 1
+    assert after.eligible_both == e.eligible_both - 1
+    assert after.f1 < e.f1

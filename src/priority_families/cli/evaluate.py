@@ -22,6 +22,32 @@ def register(app: typer.Typer) -> None:  # the commands join `pf evaluate`, whic
     """Add this module's commands to `pf evaluate`."""
     evaluate_app.command("attachments")(attachments)
     evaluate_app.command("claims")(claims)
+    evaluate_app.command("identify")(identify)
+
+
+def identify(truth_dir: TruthDir, workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
+    """Eligible-family F1 and headline agreement of the published cohort against the truth."""
+    from priority_families.identify.evaluate import evaluate_identification
+    from priority_families.linkage.evaluate import TruthError
+
+    try:
+        with workspace(workspace_path).connect() as con:
+            e = evaluate_identification(con, truth_dir)
+    except (TruthError, StoreError, OSError) as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"Identification under {e.plan_id} against truth")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in (
+        ("families: ours / truth / truth matched", f"{e.families:,} / {e.truth_families:,} / {e.matched:,}"),
+        ("eligible: ours / truth / both", f"{e.eligible_ours:,} / {e.eligible_truth:,} / {e.eligible_both:,}"),
+        ("eligible-family precision", f"{e.precision:.4f}"),
+        ("eligible-family recall", f"{e.recall:.4f}"),
+        ("eligible-family F1", f"{e.f1:.4f}"),
+        ("headline agreement", f"{e.headline_agreement:.4f} ({e.same_headlines:,} of {e.compared_headlines:,})"),
+    ):
+        table.add_row(name, value)
+    console.print(table)
 
 
 def attachments(
