@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_PEOPLE ?= 20000
 DEMO_AS_OF ?= 2015-07-31
+# A year after DEMO_AS_OF (the second follow-up), and the claim window ending that day.
+DEMO_LATER ?= 2016-07-31
+DEMO_WINDOW ?= 2016-07
+PF_DEMO := $(BIN)/pf
 
 .PHONY: setup setup-web demo test test-web-postgres tracker lint bench clean
 
@@ -20,9 +24,25 @@ setup: $(BIN)/pf
 	@missing=$$(for p in $(PDF_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 
+# The demo starts from a clean demo/ folder: a synthetic county with two follow-ups 6 months apart; identify
+# at as_of; attach half the eligible families (the county's truth attachments, in our family ids); a year
+# later identify again in the same workspace (ids carried over), evaluate progress, claim with evidence
+# packs, forecast income, and check the claim decisions against the county's truth.
 demo: setup
-	$(BIN)/pf synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1
-	$(BIN)/pf identify demo/extracts --as-of $(DEMO_AS_OF) --workspace demo/workspace --out demo/out
+	rm -rf demo
+	$(PF_DEMO) synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1 --follow-ups 2
+	$(PF_DEMO) identify demo/extracts --as-of $(DEMO_AS_OF) -w demo/workspace --out demo/out
+	$(PF_DEMO) evaluate attachments demo/extracts -w demo/workspace --out demo/attachments.csv
+	$(PF_DEMO) attach demo/attachments.csv -w demo/workspace
+	$(PF_DEMO) identify demo/extracts/follow-up-2 --as-of $(DEMO_LATER) -w demo/workspace --out demo/out-year-later
+	$(PF_DEMO) progress --as-of $(DEMO_LATER) -w demo/workspace --out demo/progress > demo/progress.txt
+	sed -n '/Claim routes open/,$$p' demo/progress.txt
+	$(PF_DEMO) claims --window $(DEMO_WINDOW) -w demo/workspace --out demo/claims
+	$(PF_DEMO) income --as-of $(DEMO_LATER) -w demo/workspace
+	$(PF_DEMO) evaluate claims demo/extracts/follow-up-2 -w demo/workspace
+	@echo "demo outputs: cohort demo/out/ (a year later: demo/out-year-later/), attachments demo/attachments.csv,"
+	@echo "  progress demo/progress/progress.csv + routes.csv, claim file demo/claims/claims.csv + workbook,"
+	@echo "  evidence packs demo/claims/packs/, workspace demo/workspace/ (case record casework.sqlite3)"
 
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
 PG_DIR ?= /tmp/pf-test-postgres
