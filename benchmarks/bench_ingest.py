@@ -3,7 +3,8 @@
 Usage: .venv/bin/python benchmarks/bench_ingest.py [PEOPLE ...] [--cache DIR] [--threads N]
 
 For each size a synthetic county is generated once into `--cache` (default /tmp/pf-bench-ingest) and
-reused. Each measurement runs in a fresh child process so its peak resident memory (ru_maxrss) is its own:
+reused. Each measurement runs in a fresh child process so its peak resident memory (ru_maxrss) and CPU
+time (user + system, all threads; steadier than wall time on a shared machine) are its own:
 - floor: `CREATE TABLE AS SELECT * FROM read_csv(file, all_varchar=true)` for every fact file, into a
   file-backed DuckDB database, then CHECKPOINT;
 - ingest: `ingest_to_workspace` (staging store, validation, standardisation, publish, rejects.csv).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -25,12 +27,17 @@ from pathlib import Path
 AS_OF = date(2015, 7, 31)
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def floor(extracts: Path, work: Path, threads: int | None) -> dict:
     import duckdb
 
     from priority_families.ingest.schema import FACT_KINDS
 
-    started = time.perf_counter()
+    cpu_before, started = cpu_seconds(), time.perf_counter()
     con = duckdb.connect(str(work / "floor.duckdb"))
     if threads:
         con.execute(f"SET threads = {threads}")
@@ -41,7 +48,7 @@ def floor(extracts: Path, work: Path, threads: int | None) -> dict:
             rows += con.execute(f"SELECT count(*) FROM {path.stem}").fetchall()[0][0]
     con.execute("CHECKPOINT")
     con.close()
-    return {"seconds": time.perf_counter() - started, "rows": rows}
+    return {"seconds": time.perf_counter() - started, "rows": rows, "cpu_before": cpu_before}
 
 
 def ingest(extracts: Path, work: Path, threads: int | None) -> dict:
@@ -49,9 +56,10 @@ def ingest(extracts: Path, work: Path, threads: int | None) -> dict:
     from priority_families.engine import Workspace
     from priority_families.ingest import ingest_to_workspace
 
-    started = time.perf_counter()
+    cpu_before, started = cpu_seconds(), time.perf_counter()
     report = ingest_to_workspace(Workspace(Settings(workspace=work / "ws", threads=threads)), extracts, AS_OF)
-    return {"seconds": time.perf_counter() - started, "rows": report.rows_read, "rejected": report.rows_rejected}
+    return {"seconds": time.perf_counter() - started, "rows": report.rows_read, "rejected": report.rows_rejected,
+            "cpu_before": cpu_before}
 
 
 def measure(mode: str, extracts: Path, threads: int | None) -> dict:
@@ -86,10 +94,14 @@ def main() -> None:
     if args.child:
         mode, extracts, work = args.child
         result = (floor if mode == "floor" else ingest)(Path(extracts), Path(work), args.threads)
-        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        result["peak_rss_mib"] = usage.ru_maxrss / 1024
+        result["cpu_seconds"] = usage.ru_utime + usage.ru_stime - result.pop("cpu_before")
         print(json.dumps(result))
         return
-    print("| people | rows | input MiB | floor s | floor peak MiB | ingest s | ingest peak MiB | time ratio |")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    print("| people | rows | input MiB | floor s (CPU s) | floor peak MiB | ingest s (CPU s) | ingest peak MiB "
+          "| time ratio (CPU) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for people in args.people:
         extracts = county(people, args.cache)
@@ -97,9 +109,11 @@ def main() -> None:
         low = measure("floor", extracts, args.threads)
         full = measure("ingest", extracts, args.threads)
         assert low["rows"] == full["rows"], (low, full)
-        print(f"| {people:,} | {full['rows']:,} | {size:.0f} | {low['seconds']:.1f} | {low['peak_rss_mib']:.0f} "
-              f"| {full['seconds']:.1f} | {full['peak_rss_mib']:.0f} | {full['seconds'] / low['seconds']:.1f} |",
-              flush=True)
+        print(f"| {people:,} | {full['rows']:,} | {size:.0f} | {low['seconds']:.1f} ({low['cpu_seconds']:.1f}) "
+              f"| {low['peak_rss_mib']:.0f} | {full['seconds']:.1f} ({full['cpu_seconds']:.1f}) "
+              f"| {full['peak_rss_mib']:.0f} | {full['seconds'] / low['seconds']:.1f} "
+              f"({full['cpu_seconds'] / low['cpu_seconds']:.1f}) |", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

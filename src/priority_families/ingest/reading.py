@@ -138,9 +138,11 @@ def _stage_by_lines(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape
     """Stage a file whose physical lines are its records without splitting its text.
 
     Returns None (the caller then takes the exact path, which also gives any error its precise wording)
-    unless DuckDB's parse proves the lines are the records: it parses without error, every line after the
-    header is an accepted or a rejected row, no accepted value holds a line break, and a file with
-    quotes has no rejected rows (an unclosed quote could hide lines inside a reject).
+    unless DuckDB's parse proves the lines are the records: it parses without error and accounts for
+    every line after the header with exactly one accepted or rejected row. With no blank line and no CR
+    outside a CRLF, every record takes at least one whole line, so as many rows as lines means one line
+    each: no value holds a line break. A file with quotes must also have no rejected row (an unclosed
+    quote might make DuckDB report one broken record on several lines).
     """
     try:
         header = _header_from_text(path, shape.first_line)
@@ -160,14 +162,12 @@ def _stage_by_lines(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape
         {"names": list(header)},
     )
     rows_read = shape.lines - 1
-    breaks = " OR ".join(f"contains(c{i}, chr(10)) OR contains(c{i}, chr(13))" for i in range(len(header)))
-    parsed, malformed, outside, spanning = con.execute(
-        f"""SELECT (SELECT count(*) FROM {_ROWS}), count(*), count(*) FILTER (WHERE line NOT BETWEEN 2 AND ?),
-                   {f"(SELECT count(*) FROM {_ROWS} WHERE {breaks})" if shape.quoted else 0}
+    parsed, malformed, outside = con.execute(
+        f"""SELECT (SELECT count(*) FROM {_ROWS}), count(*), count(*) FILTER (WHERE line NOT BETWEEN 2 AND ?)
             FROM {STRUCTURAL}""",
         [shape.lines],
     ).fetchall()[0]
-    if parsed + malformed != rows_read or outside or spanning or (shape.quoted and malformed):
+    if parsed + malformed != rows_read or outside or (shape.quoted and malformed):
         return None
     renamed = ", ".join(f"r.c{i} AS {quote_ident(name)}" for i, name in enumerate(header))
     # The k-th accepted row (rowid k - 1: rows are stored in file order) is on line k + 1 plus the number of

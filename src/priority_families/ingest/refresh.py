@@ -299,10 +299,15 @@ def _address_select() -> str:
                FROM (SELECT v, words, {parts} AS p FROM (SELECT v, {std.address_words('v')} AS words FROM n))"""
 
 
+DATE_COLUMNS: tuple[str, ...] = ("dob", *(n for n, t in FACT_COLUMN_TYPES.items() if t == ColumnType.DATE))
+
 LOOKUPS: tuple[Lookup, ...] = (
     Lookup("_std_name", ("first_name", "last_name"), f"SELECT v, {std.name_std('v')} AS name_std FROM n"),
-    Lookup("_std_dob", ("dob",), f"SELECT v, {std.date_value('v')} AS dob FROM n"),
+    Lookup("_std_date", DATE_COLUMNS, f"SELECT v, {std.date_value('v')} AS date_value FROM n"),
+    Lookup("_std_term", ("term",), f"SELECT v, {std.term_label('v')} AS label, {std.term_start('v')} AS term_start, "
+                                   f"{std.term_end('v')} AS term_end FROM n"),
     Lookup("_std_postcode", ("postcode",), f"SELECT v, {std.postcode_std('v')} AS postcode_std FROM n"),
+    Lookup("_std_uprn", ("uprn",), f"SELECT v, {std.uprn('v')} AS uprn FROM n"),
     Lookup("_std_address", ("address_line1",), _address_select()),
     Lookup("_std_upn", ("upn",), _identifier("upn_std", std.upn_std, std.upn_valid)),
     Lookup("_std_nhs", ("nhs_number",), _identifier("nhs_number_std", std.nhs_number_std, std.nhs_number_valid)),
@@ -336,41 +341,56 @@ def _extend_lookups(con: duckdb.DuckDBPyConnection, header: tuple[str, ...]) -> 
         """)
 
 
+# Columns read from a lookup in `records`: alias -> (lookup table, extract column).
+_JOINS: dict[str, tuple[str, str]] = {
+    "fn": ("_std_name", "first_name"), "ln": ("_std_name", "last_name"), "pc": ("_std_postcode", "postcode"),
+    "ur": ("_std_uprn", "uprn"), "ad": ("_std_address", "address_line1"), "up": ("_std_upn", "upn"),
+    "nh": ("_std_nhs", "nhs_number"), "ni": ("_std_ni", "ni_number"), "tm": ("_std_term", "term"),
+    **{f"d_{n}": ("_std_date", n) for n in DATE_COLUMNS},
+}
+
+
 def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
-    """INSERT ... SELECT turning the file's accepted rows into typed, standardised records."""
+    """INSERT ... SELECT turning the file's accepted rows into typed, standardised records.
+
+    Standardised values come from the lookups (the same expressions, run once per distinct value); a
+    column the file does not have gives the expression on NULL, as before.
+    """
     c = {n: f"t.{col(header, n)}" if n in header else col(header, n) for n in (*PERSON_COLUMNS, *FACT_COLUMN_TYPES)}
     kind = FACT_KINDS[fact]
+    joins = {alias: (table, column) for alias, (table, column) in _JOINS.items() if column in header}
+    join_sql = " ".join(f"LEFT JOIN {table} {alias} ON {alias}.v = t.{quote_ident(column)}"
+                        for alias, (table, column) in joins.items())
+
+    def looked_up(alias: str, column: str, otherwise: str = "NULL") -> str:
+        return f"{alias}.{column}" if alias in joins else otherwise
+
     typed = {name: _typed(kind, name, ctype, c[name]) for name, ctype in FACT_COLUMN_TYPES.items()}
+    for name, expr in typed.items():
+        if FACT_COLUMN_TYPES[name] == ColumnType.DATE and expr != "NULL":
+            typed[name] = looked_up(f"d_{name}", "date_value", expr)
     has_term = "term" in kind.column_names
+    if has_term:
+        typed["term"] = looked_up("tm", "label", typed["term"])
     extras = [n for n in header if n not in PERSON_COLUMNS and n not in kind.column_names]
     attributes = (
         "json_object(" + ", ".join(f"{std.sql_str(n)}, t.{quote_ident(n)}" for n in extras) + ")"
         if extras else "NULL"
     )
-    joins = {  # alias -> (lookup table, extract column), for the columns this file has
-        alias: (table, column) for alias, table, column in (
-            ("fn", "_std_name", "first_name"), ("ln", "_std_name", "last_name"), ("db", "_std_dob", "dob"),
-            ("pc", "_std_postcode", "postcode"), ("ad", "_std_address", "address_line1"),
-            ("up", "_std_upn", "upn"), ("nh", "_std_nhs", "nhs_number"), ("ni", "_std_ni", "ni_number"))
-        if column in header
-    }
-    join_sql = " ".join(f"LEFT JOIN {table} {alias} ON {alias}.v = t.{quote_ident(column)}"
-                        for alias, (table, column) in joins.items())
-
-    def looked_up(alias: str, column: str) -> str:
-        return f"{alias}.{column}" if alias in joins else "NULL"
-
     fact_select = ", ".join(f"{typed[n]} AS {quote_ident(n)}" for n in FACT_COLUMN_TYPES)
     raw_person = ", ".join(f"{c[n]} AS {quote_ident(_RAW_NAMES.get(n, n))}" for n in PERSON_COLUMNS[2:])
-    term_start = std.term_start(c["term"]) if has_term else "NULL"
+    term_start = looked_up("tm", "term_start", std.term_start(c["term"])) if has_term else "NULL"
+    term_end = looked_up("tm", "term_end", std.term_end(c["term"])) if has_term else "NULL"
     return f"""
         INSERT INTO records BY NAME
         SELECT {offset} + t._pf_line AS record_key, {std.sql_str(fact)} AS fact,
                trim({c['source']}) AS source, trim({c['record_id']}) AS record_id, t._pf_line AS line,
                {raw_person}, {fact_select},
-               {looked_up('fn', 'name_std')} AS first_name_std, {looked_up('ln', 'name_std')} AS last_name_std,
-               {looked_up('db', 'dob')} AS dob, {std.sex_std(c['sex'])} AS sex_std,
-               {looked_up('pc', 'postcode_std')} AS postcode_std, {std.uprn(c['uprn'])} AS uprn,
+               {looked_up('fn', 'name_std', std.name_std(c['first_name']))} AS first_name_std,
+               {looked_up('ln', 'name_std', std.name_std(c['last_name']))} AS last_name_std,
+               {looked_up('d_dob', 'date_value', std.date_value(c['dob']))} AS dob, {std.sex_std(c['sex'])} AS sex_std,
+               {looked_up('pc', 'postcode_std', std.postcode_std(c['postcode']))} AS postcode_std,
+               {looked_up('ur', 'uprn', std.uprn(c['uprn']))} AS uprn,
                {looked_up('ad', 'address_std')} AS address_std,
                {looked_up('ad', 'flat')} AS flat,
                {looked_up('ad', 'house_number')} AS house_number,
@@ -379,7 +399,7 @@ def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
                {looked_up('nh', 'valid')} AS nhs_number_valid,
                {looked_up('ni', 'ni_number_std')} AS ni_number_std,
                {looked_up('ni', 'valid')} AS ni_number_valid,
-               {term_start} AS term_start, {std.term_end(c['term']) if has_term else 'NULL'} AS term_end,
+               {term_start} AS term_start, {term_end} AS term_end,
                coalesce({typed['date']}, {typed['start_date']}, {term_start}) AS event_date,
                {attributes} AS attributes
         FROM _ingest_checked t {join_sql}
