@@ -76,8 +76,8 @@ def _matching_people(tokens: list[str]) -> QuerySet:
     """
     dates = [d for d in map(_as_date, tokens) if d is not None]
     words = [w for t in tokens if _as_date(t) is None for w in name_words(t)]
-    if any(_as_date(t) is None and not name_words(t) for t in tokens):
-        return NameWord.objects.none().values("family_id")  # e.g. "12345": neither a date nor a name
+    if any(_as_date(t) is None and (not name_words(t) or any(c.isdigit() for c in t)) for t in tokens):
+        return NameWord.objects.none().values("family_id")  # e.g. "12345", "F0012": neither a date nor a name
     if not words:
         people = Member.objects.filter(dob=dates[0])
         for dob in dates[1:]:
@@ -93,7 +93,7 @@ def _matching_people(tokens: list[str]) -> QuerySet:
 
 
 def search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
-    """Families with a member matching every word of `q`, or the family with that id.
+    """The family with id `q`, or else families with a member matching every word of `q`.
 
     Words that read as dates must equal the member's date of birth; the others must each start a word of
     the same member's first or last name ("smi 3/4/2005"). A query that reads as a postcode matches the
@@ -102,12 +102,14 @@ def search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
     q = " ".join(q.split())
     if not q:
         return families
+    by_id = families.filter(family_id__in={q, q.upper(), q.lower()})
+    if by_id.exists():  # a family id: that family alone (and no OR, which would stop a semi-join below)
+        return by_id
     if POSTCODE.match(q.upper()) and _as_date(q) is None:
         hits = Member.objects.filter(postcode__startswith=q.upper()).values("family_id")
     else:
         hits = _matching_people(q.split())
-    ids = {q, q.upper(), q.lower()}
-    return families.filter(Q(pk__in=hits) | Q(family_id__in=ids))
+    return families.filter(pk__in=hits)
 
 
 def has_headline(headline: str) -> Q:
