@@ -153,3 +153,25 @@ def test_nickname_twins_with_different_pupil_numbers_stay_two_people() -> None:
     # each record without a UPN joins the twin it has the strongest link to (on data this small, term
     # frequencies can make the nickname the stronger link, so which twin is not asserted)
     assert p["R2"] in (p["R1"], p["R3"]) and p["R4"] in (p["R1"], p["R3"])
+
+
+def test_first_name_seen_once_is_weighed_by_the_model_not_vetoed() -> None:
+    """A first name written once, against one corroborated with the same surname, dob and address, is a
+    keying error the model may link (FEBRL-style); written twice it is a twin and the guard holds."""
+    once = [
+        record("DANIEL", "KLUSKE", "1970-01-02", sex="M", **HOME),
+        record("DANIEL", "KLUSKE", "1970-01-02", sex="M", **HOME, on="2015-02-01"),
+        record("LOUIS", "KLUSKE", "1970-01-02", sex="M", **HOME),
+    ]
+    _, p = link(once)
+    assert p["R1"] == p["R3"]
+    _, p = link(once + [record("LOUIS", "KLUSKE", "1970-01-02", sex="M", **HOME, on="2015-03-01")])
+    assert p["R1"] != p["R3"]
+
+
+def test_parent_and_child_a_generation_apart_stay_apart_even_seen_once() -> None:
+    _, p = link([
+        record("DARIUS", "OKAFOR", "1979-06-02", sex="M", **HOME),
+        record("DARIUS", "OKAFOR", "2004-06-02", sex="M", **HOME),
+    ])
+    assert p["R1"] != p["R2"]
