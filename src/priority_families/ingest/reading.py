@@ -170,17 +170,18 @@ def _stage_by_lines(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape
     if parsed + malformed != rows_read or outside or (shape.quoted and malformed):
         return None
     renamed = ", ".join(f"r.c{i} AS {quote_ident(name)}" for i, name in enumerate(header))
-    # The k-th accepted row (rowid k - 1: rows are stored in file order) is on line k + 1 plus the number of
-    # rejected lines before it. The i-th rejected line r_i comes after r_i - i - 1 accepted rows, so the shift
-    # for row k is the largest i with r_i - i - 1 < k: an ASOF join on the few rejected lines.
-    line = "r.rowid + 2"
-    shifts = ""
+    # The k-th accepted row is on line k + 1 plus the number of rejected lines before it. Rows are stored in
+    # file order, so k - 1 is the row's rowid less the first rowid (rowids start high inside an open
+    # transaction). The i-th rejected line r_i comes after r_i - i - 1 accepted rows, so the shift for row k
+    # is the largest i with r_i - i - 1 < k: an ASOF join on the few rejected lines.
+    index = f"(r.rowid - (SELECT min(rowid) FROM {_ROWS}))"
+    line, shifts = f"{index} + 2", ""
     if malformed:
-        line = "r.rowid + 2 + coalesce(s.shift, 0)"
+        line = f"{index} + 2 + coalesce(s.shift, 0)"
         shifts = f"""ASOF LEFT JOIN (
                 SELECT line - ordinal_of_reject - 1 AS accepted_before, max(ordinal_of_reject) AS shift
                 FROM (SELECT line, row_number() OVER (ORDER BY line) AS ordinal_of_reject FROM {STRUCTURAL})
-                GROUP BY ALL) s ON r.rowid >= s.accepted_before"""
+                GROUP BY ALL) s ON {index} >= s.accepted_before"""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW {STAGED} AS
