@@ -84,6 +84,7 @@ def load(families: int, partner_records: int, seed: int = 1) -> dict[str, Any]:
         StatusChange,
         WhyLine,
     )
+    from priority_families.web.publish import refresh_statistics
     from priority_families.web.queries import name_words
     from priority_families.web.users import add_user
 
@@ -139,6 +140,7 @@ def load(families: int, partner_records: int, seed: int = 1) -> dict[str, Any]:
                 ((f + 1, "", "identified", "identified by refresh", "bench", now) for f in range(families)))
         PublishedRefresh.objects.create(refresh_id="bench-scale", as_of=AS_OF, plan_id="nottinghamshire-2015",
                                         families=families, eligible=families, published_by="bench")
+        refresh_statistics()  # as publish_refresh ends (ANALYZE on PostgreSQL)
     return {"counts": counts, "people": people, "fids": fids, "heads": heads,
             "mine": [f for f, w in allocated.items() if w == worker_ids[0]]}
 

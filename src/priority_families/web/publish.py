@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from priority_families.engine import Workspace
 from priority_families.web.casework import Actor, sync_claims
@@ -120,6 +120,18 @@ def _copy(con: duckdb.DuckDBPyConnection, sql: str, model: type[models.Model], f
     return count
 
 
+def refresh_statistics() -> None:
+    """On PostgreSQL, ANALYZE the tables a publish replaced, so the first pages after it get good plans.
+
+    Autovacuum would do it too, but only some time after a bulk load; SQLite keeps no statistics here.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (Family, Member, NameWord, EvidenceRow, WhyLine, PartnerRecord, Case)]
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {', '.join(tables)}")
+
+
 def _open_cases(as_of: date, by: str) -> int:
     """A case, status identified, for each eligible family that has none yet, with its first history row."""
     have = Case.objects.values("family_id")
@@ -177,5 +189,6 @@ def publish_refresh(workspace: Workspace, by: str, step: Step | None = None) -> 
                                             published_by=by)
             AccessLog.objects.create(username=by, action=AccessAction.PUBLISH, target=refresh_id,
                                      detail=f"{len(families)} families, {new_cases} new cases")
+            refresh_statistics()
     return PublishSummary(refresh_id, as_of, plan_id, len(families), eligible, new_cases, members, evidence,
                           timeline)
