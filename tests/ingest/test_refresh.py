@@ -164,3 +164,16 @@ def test_values_standardised_once_serve_every_file(tmp_path):
     ]
     left = table(con, "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '\\_std\\_%' ESCAPE '\\'")
     assert left == []
+
+
+def test_failed_ingest_rolls_back_its_transaction(tmp_path):
+    # Files load in one transaction: a fatal file undoes the whole ingest and leaves the connection usable.
+    folder = tmp_path / "extracts"
+    write_extract(folder, "health", [row("health")])
+    (folder / "marac.csv").write_bytes(b"source,record_id,date\npolice,1,caf\xe9\n")
+    con = duckdb.connect()
+    with pytest.raises(IngestError, match="not UTF-8"):
+        ingest_extracts(con, folder, as_of=date(2015, 7, 31))
+    assert table(con, "SELECT table_name FROM duckdb_tables()") == []
+    write_extract(folder, "marac", [row("marac")])
+    assert ingest_extracts(con, folder, as_of=date(2015, 7, 31)).rows_accepted == 2
