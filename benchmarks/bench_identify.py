@@ -128,6 +128,8 @@ class StageMeter:
             hwm = re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text())
             peak = int(hwm.group(1)) / 1024 if hwm else float("nan")
             self.stages.append((self._name, time.perf_counter() - self._started, peak))
+            print(f"    {self._name} done: {self.stages[-1][1]:.1f} s, peak {peak:,.0f} MiB, "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
             self._name = None
 
 
