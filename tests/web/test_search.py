@@ -69,3 +69,22 @@ def test_words_match_the_start_of_the_same_members_names_and_dates_their_birth(s
     fid = Family.objects.first().family_id
     assert _found(client, fid) == {fid} == _found(client, fid.lower())
     assert _oracle(fid) == set() == _found(client, fid + "9")
+
+
+@pytest.mark.django_db
+def test_a_lead_worker_searches_only_their_own_families(signed_in, published, people):
+    from django.contrib.auth import get_user_model
+
+    from priority_families.web.casework import Actor, allocate
+    from priority_families.web.models import Agency
+
+    mine, other = Family.objects.all()[:2]
+    worker = get_user_model().objects.get(username="worker")
+    allocate(mine.family_id, Agency.objects.get(name="Family Support"), worker, Actor("test"))
+    client = signed_in("worker")
+    for family in (mine, other):
+        member = family.people.exclude(dob=None).exclude(last_name="").first()
+        q = f"{name_words(member.last_name)[0]} {member.dob:%d/%m/%Y}"
+        assert _found(client, q) == (_oracle(q) & {mine.family_id}), q
+    surname = name_words(mine.people.exclude(last_name="").first().last_name)[0]
+    assert _found(client, surname) == {mine.family_id}

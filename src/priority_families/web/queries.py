@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from priority_families.claims.models import Claim
-from priority_families.web.access import cases_for, families_for
+from priority_families.web.access import cases_for, families_for, role_of
 from priority_families.web.models import (
     Case,
     CaseStatus,
@@ -20,6 +20,7 @@ from priority_families.web.models import (
     NameWord,
     ProgrammeTarget,
     PublishedRefresh,
+    Role,
 )
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?( ?\d[A-Z]{0,2})?$")
@@ -92,12 +93,13 @@ def _matching_people(tokens: list[str]) -> QuerySet:
     return people.values("family_id")
 
 
-def search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
+def search(families: QuerySet[Family], q: str, few: bool = False) -> QuerySet[Family]:
     """The family with id `q`, or else families with a member matching every word of `q`.
 
     Words that read as dates must equal the member's date of birth; the others must each start a word of
     the same member's first or last name ("smi 3/4/2005"). A query that reads as a postcode matches the
-    start of members' postcodes.
+    start of members' postcodes. `few` says `families` is a short list (a worker's caseload): each is then
+    checked by its own index probe instead of building the set of everyone who fits first.
     """
     q = " ".join(q.split())
     if not q:
@@ -109,6 +111,8 @@ def search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
         hits = Member.objects.filter(postcode__startswith=q.upper()).values("family_id")
     else:
         hits = _matching_people(q.split())
+    if few:
+        return families.filter(Exists(hits.filter(family_id=OuterRef("pk"))))
     return families.filter(pk__in=hits)
 
 
@@ -129,7 +133,7 @@ def cohort(user: AbstractBaseUser, q: str = "", headline: str = "", area: str = 
         rows = rows.filter(status=status)
     if priority is not None:
         rows = rows.filter(priority__gte=priority)
-    return search(rows, q).order_by("-priority", "family_id")
+    return search(rows, q, few=role_of(user) is not Role.ANALYST).order_by("-priority", "family_id")
 
 
 @dataclass(frozen=True)
