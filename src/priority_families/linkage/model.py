@@ -41,6 +41,33 @@ BLOCKING_RULES: tuple[str, ...] = (
      "AND day(l.dob) = day(r.dob) AND l.district = r.district"),
 )
 
+# Broad rules on one bounded key catch what the paired rules miss (a date of birth and a name both wrong,
+# a whole name replaced at another postcode). They are used only while they stay within a budget of pairs
+# per description (`LinkageSettings.broad_block_pairs_per_description`): a small council or FEBRL gets
+# them, a county of 1M does not (there they make 60-200 pairs per description).
+BROAD_RULES: dict[str, tuple[str, ...]] = {
+    "l.dob = r.dob": ("dob",),
+    "l.postcode = r.postcode": ("postcode",),
+    "l.first_name = r.first_name AND l.last_name = r.last_name AND l.district = r.district":
+        ("first_name", "last_name", "district"),
+}
+
+
+def blocking_rules(con: duckdb.DuckDBPyConnection, table: str, budget: float) -> list[str]:
+    """The paired rules plus each broad rule whose pairs stay within `budget` per description."""
+    n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    rules = list(BLOCKING_RULES)
+    for rule, keys in BROAD_RULES.items():
+        known = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+        pairs = con.execute(
+            f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
+            f"(SELECT count(*) AS c FROM {table} WHERE {known} GROUP BY {', '.join(keys)})"
+        ).fetchall()[0][0]
+        if pairs <= budget * n:
+            rules.append(rule)
+    return rules
+
+
 # EM passes: each leaves some comparisons free to train (dob block trains names and place; the names and
 # district block trains dob and sex). At scale these blocks are quadratic, so EM runs on a random share of
 # their pairs: both descriptions in the same bucket of `unique_id` (independent of every compared field,
@@ -187,14 +214,15 @@ def _identifiers() -> dict[str, Any]:
     }
 
 
-def settings_creator() -> SettingsCreator:
-    """The person model; dedupe of one table of distinct person descriptions."""
+def settings_creator(rules: list[str] | None = None) -> SettingsCreator:
+    """The person model; dedupe of one table of distinct person descriptions, blocked by `rules`
+    (default: the paired rules alone)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=1e-4,
         comparisons=[_first_name(), _last_name(), _dob(), _sex(), _place(), _identifiers()],
-        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        blocking_rules_to_generate_predictions=rules or list(BLOCKING_RULES),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
@@ -226,7 +254,8 @@ def score_descriptions(
     work.unregister("incoming")
     n = work.execute(f"SELECT count(*) FROM {SPLINK_INPUT}").fetchall()[0][0]
     db = DuckDBAPI(connection=work)
-    linker = Linker(db.register(SPLINK_INPUT), settings_creator(), log_level=logging.WARNING)
+    rules = blocking_rules(work, SPLINK_INPUT, settings.broad_block_pairs_per_description)
+    linker = Linker(db.register(SPLINK_INPUT), settings_creator(rules), log_level=logging.WARNING)
     trained = n >= settings.min_training_descriptions
     if trained:
         _train(linker, settings, n)

@@ -27,6 +27,11 @@ class LinkageSettings(BaseModel):
     descriptions_per_chunk: int = Field(
         default=400_000, ge=1000, description="prediction is split in chunks of about this many descriptions"
     )
+    broad_block_pairs_per_description: float = Field(
+        default=25.0, ge=0,
+        description="a broad blocking rule (date of birth alone, postcode alone, names with the postcode "
+        "district) is used only while it makes at most this many pairs per description",
+    )
     ambiguity_margin_bits: float = Field(
         default=5.0, ge=0,
         description="an incomplete description (no dob or name) joins its best person only if the next best "
