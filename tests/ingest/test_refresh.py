@@ -162,7 +162,7 @@ def test_values_standardised_once_serve_every_file(tmp_path):
          "NG7 2AB"),
         ("marac", "m2", "GRANT", "ONEIL", None, "FLAT 2 7 MILL LN", "2", "7", "QQ123456C", False, "NG1 1AA"),
     ]
-    left = table(con, "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '\\_std\\_%' ESCAPE '\\'")
+    left = table(con, "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '\\_%' ESCAPE '\\'")
     assert left == []
 
 

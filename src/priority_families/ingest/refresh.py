@@ -149,12 +149,14 @@ def ingest_extracts(
             "INSERT INTO refresh VALUES (?, ?, ?, ?, ?)",
             [report.refresh_id, report.as_of, report.authority, str(report.extracts), loaded_at],
         )
-        _create_lookups(con)
+        checked = []
         for index, path in enumerate(known):
             if on_file:
                 on_file(path.name, index, len(known))
-            report.files.append(_ingest_file(con, path, path.stem))
-        _drop_lookups(con)  # on failure the rollback removes them
+            checked.append(_check_file(con, path, path.stem, index))
+        _build_lookups(con, checked)
+        report.files += [_load_file(con, f) for f in checked]
+        _drop_lookups(con)  # on failure the rollback removes them and the checked files
         report.files += [FileReport(p.name, None, 0, 0, 0, FileStatus.UNKNOWN)
                          for p in csvs if p.stem not in FACT_KINDS]
         report.files += [FileReport(f"{k}.csv", k, 0, 0, 0, FileStatus.ABSENT)
@@ -254,31 +256,44 @@ RECORD_COLUMNS: dict[str, str] = {
 }
 
 
-def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str) -> FileReport:
-    """Stage, check and load one fact file; its malformed and failing rows go to `rejects`."""
+@dataclass(frozen=True)
+class _CheckedFile:
+    """A file read and checked, its rejects written, waiting in `table` for the lookups and its load."""
+
+    staged: StagedFile
+    fact: str
+    table: str
+
+
+def _check_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str, index: int) -> _CheckedFile:
+    """Stage and check one fact file; its malformed and failing rows go to `rejects`."""
     staged = stage_file(con, path)
     header = staged.header
     checks = checks_for(fact, header)
+    table = f"_ingest_checked_{index}"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _ingest_checked AS
+        CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT _pf_staged.*, _pf_first_line, {mask_sql(checks)} AS _pf_mask
         FROM {STAGED} _pf_staged {first_seen_join(header, STAGED)}
         """
     )
-    check_alignment(con, path, "_ingest_checked")
+    check_alignment(con, path, table)
     con.execute(
         f"""INSERT INTO rejects SELECT ?, line, "column", ?, NULL, NULL, detail FROM {STRUCTURAL}""",
         [path.name, RejectReason.MALFORMED.value],
     )
-    con.execute(f"INSERT INTO rejects SELECT ?, * FROM ({rejects_sql(checks, '_ingest_checked', header)})",
-                [path.name])
-    _extend_lookups(con, header)
-    offset = con.execute("SELECT coalesce(max(record_key), 0) FROM records").fetchall()[0][0]
-    con.execute(_insert_records_sql(fact, header, offset))
-    con.execute("DROP TABLE IF EXISTS _ingest_checked")
+    con.execute(f"INSERT INTO rejects SELECT ?, * FROM ({rejects_sql(checks, table, header)})", [path.name])
     drop_staging(con)
-    return _file_report(con, staged, fact)
+    return _CheckedFile(staged, fact, table)
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, checked: _CheckedFile) -> FileReport:
+    """Insert a checked file's accepted rows into `records`, standardised from the lookups."""
+    offset = con.execute("SELECT coalesce(max(record_key), 0) FROM records").fetchall()[0][0]
+    con.execute(_insert_records_sql(checked.fact, checked.staged.header, offset, checked.table))
+    con.execute(f"DROP TABLE IF EXISTS {checked.table}")
+    return _file_report(con, checked.staged, checked.fact)
 
 
 def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) -> FileReport:
@@ -304,7 +319,8 @@ class Lookup:
     """A table of standardised person values, one row per distinct raw value `v` seen in any file.
 
     The same person sends the same name, address and identifiers in many rows of many files, and these
-    are the costly expressions: each distinct value is standardised once per refresh, then joined back.
+    are the costly expressions: each distinct value is standardised once per refresh (after every file
+    has been checked, so one statement per lookup), then joined back.
     `select` reads the new raw values from a relation `n(v)` and returns `v` with the standardised columns.
     """
 
@@ -340,30 +356,20 @@ LOOKUPS: tuple[Lookup, ...] = (
 )
 
 
-def _create_lookups(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty lookup tables for this refresh (typed by running each standardisation on no rows)."""
+def _build_lookups(con: duckdb.DuckDBPyConnection, files: list[_CheckedFile]) -> None:
+    """Standardise every distinct value of the accepted rows of all files, once per lookup."""
     for lookup in LOOKUPS:
+        values = " UNION ALL ".join(
+            f"SELECT {quote_ident(c)} AS v FROM {f.table} WHERE _pf_mask = 0 AND {quote_ident(c)} IS NOT NULL"
+            for f in files for c in lookup.columns if c in f.staged.header
+        ) or "SELECT CAST(NULL AS VARCHAR) AS v WHERE false"
         con.execute(f"CREATE OR REPLACE TEMP TABLE {lookup.table} AS "
-                    f"WITH n AS (SELECT CAST(NULL AS VARCHAR) AS v WHERE false) {lookup.select}")
+                    f"WITH n AS (SELECT DISTINCT v FROM ({values})) {lookup.select}")
 
 
 def _drop_lookups(con: duckdb.DuckDBPyConnection) -> None:
     for lookup in LOOKUPS:
         con.execute(f"DROP TABLE IF EXISTS {lookup.table}")
-
-
-def _extend_lookups(con: duckdb.DuckDBPyConnection, header: tuple[str, ...]) -> None:
-    """Standardise the values of this file's accepted rows that no earlier file has sent."""
-    for lookup in LOOKUPS:
-        present = [quote_ident(c) for c in lookup.columns if c in header]
-        if not present:
-            continue
-        values = " UNION ".join(f"SELECT {c} AS v FROM _ingest_checked WHERE _pf_mask = 0 AND {c} IS NOT NULL"
-                                for c in present)
-        con.execute(f"""
-            INSERT INTO {lookup.table}
-            WITH n AS (SELECT DISTINCT v FROM ({values}) x ANTI JOIN {lookup.table} l USING (v)) {lookup.select}
-        """)
 
 
 # Columns read from a lookup in `records`: alias -> (lookup table, extract column).
@@ -375,7 +381,7 @@ _JOINS: dict[str, tuple[str, str]] = {
 }
 
 
-def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
+def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, table: str) -> str:
     """INSERT ... SELECT turning the file's accepted rows into typed, standardised records.
 
     Standardised values come from the lookups (the same expressions, run once per distinct value); a
@@ -427,7 +433,7 @@ def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int) -> str:
                {term_start} AS term_start, {term_end} AS term_end,
                coalesce({typed['date']}, {typed['start_date']}, {term_start}) AS event_date,
                {attributes} AS attributes
-        FROM _ingest_checked t {join_sql}
+        FROM {table} t {join_sql}
         WHERE t._pf_mask = 0
     """
 
