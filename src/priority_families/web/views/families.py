@@ -63,8 +63,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @lru_cache(maxsize=4)
-def _choices(refresh_pk: int | None) -> tuple[list[str], list[str]]:
-    """The headlines and areas of a published refresh: read once per refresh, not on every request."""
+def _choices(refresh_key: tuple | None) -> tuple[list[str], list[str]]:
+    """The headlines and areas of a published refresh: read once per refresh, not on every request.
+
+    Keyed by the refresh's id and publication time, so a new publish (or another database) reads afresh.
+    """
     combos = Family.objects.order_by().values_list("headlines", flat=True).distinct()
     headlines = sorted({h for hs in combos for h in hs.split(";") if h})
     areas = list(Family.objects.order_by("area").values_list("area", flat=True).distinct())
@@ -73,7 +76,7 @@ def _choices(refresh_pk: int | None) -> tuple[list[str], list[str]]:
 
 def _filtered(request: HttpRequest) -> tuple[CohortFilter, Any]:
     refresh = queries.latest_refresh()
-    headlines, areas = _choices(refresh.pk if refresh else None)
+    headlines, areas = _choices((refresh.pk, refresh.published_at) if refresh else None)
     form = CohortFilter(request.GET or None, headlines=headlines, areas=areas)
     data = form.cleaned_data if form.is_valid() else {}
     rows = queries.cohort(request.user, q=data.get("q") or "", headline=data.get("headline") or "",
