@@ -81,6 +81,8 @@ def progress_records(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
 
 
 def _table(headers: tuple[str, ...], rows: PackRows) -> str:
+    if not rows:  # say so: an empty table reads to an auditor like a rendering fault
+        return "<p>None.</p>\n"
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>" for row in rows
