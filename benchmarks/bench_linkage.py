@@ -28,6 +28,7 @@ import duckdb
 
 from priority_families.engine import Workspace
 from priority_families.ingest import ingest_to_workspace
+from priority_families.linkage import LinkageSettings
 from priority_families.linkage.evaluate import evaluate_linkage, family_id_stability
 from priority_families.linkage.workspace import link_workspace
 from priority_families.synth.county import generate
@@ -35,10 +36,11 @@ from priority_families.synth.county import generate
 AS_OF = date(2015, 8, 31)
 
 
-def child_link(workspace: Path) -> None:
+def child_link(workspace: Path, chunk: int) -> None:
     """Run in the child: link and build households, print seconds and peak RSS as JSON."""
     started = time.perf_counter()
-    outcome = link_workspace(Workspace(path=workspace))
+    settings = LinkageSettings(descriptions_per_chunk=chunk) if chunk else None
+    outcome = link_workspace(Workspace(path=workspace), settings)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     r = outcome.link.result
@@ -49,8 +51,8 @@ def child_link(workspace: Path) -> None:
     }))
 
 
-def timed_link(workspace: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", str(workspace)], check=True,
+def timed_link(workspace: Path, chunk: int = 0) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", str(workspace), "--chunk", str(chunk)], check=True,
                           capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -68,10 +70,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--county", type=Path, help="existing county folder (with follow-up-1) to reuse")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--chunk", type=int, default=0, help="descriptions per prediction chunk (0: default)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child_link(args.child)
+        child_link(args.child, args.chunk)
         return
     scratch = Path(tempfile.mkdtemp(prefix="bench-linkage-"))
     county = args.county
@@ -84,7 +87,7 @@ def main() -> None:
     started = time.perf_counter()
     ingest_to_workspace(Workspace(path=ws), county)
     print(f"ingest: {time.perf_counter() - started:.0f} s", flush=True)
-    first = timed_link(ws)
+    first = timed_link(ws, args.chunk)
     print("link, refresh 1:", json.dumps(first), flush=True)
     print("quality, refresh 1:", json.dumps(evaluate(ws, county)), flush=True)
     if not (county / "follow-up-1").is_dir():
@@ -94,7 +97,7 @@ def main() -> None:
     before = scratch / "before.duckdb"
     shutil.copyfile(ws / "store.duckdb", before)
     ingest_to_workspace(Workspace(path=ws), county / "follow-up-1")
-    second = timed_link(ws)
+    second = timed_link(ws, args.chunk)
     print("link, refresh 2:", json.dumps(second), flush=True)
     print("quality, refresh 2:", json.dumps(evaluate(ws, county / "follow-up-1")), flush=True)
     old, new = duckdb.connect(str(before), read_only=True), Workspace(path=ws).connect()
