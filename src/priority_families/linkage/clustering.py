@@ -87,6 +87,19 @@ def cluster_descriptions(con: duckdb.DuckDBPyConnection, settings: LinkageSettin
 STRICTER = (0.999, 0.99999)
 
 
+def _mark_conflicts(con: duckdb.DuckDBPyConnection) -> int:
+    """Put the descriptions of every person holding two different valid UPNs or NHS numbers in `conflicted`."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE conflicted AS
+        SELECT c.node FROM description_cluster c WHERE c.component IN (
+            SELECT c.component FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
+            GROUP BY c.component HAVING count(DISTINCT d.upn) > 1 OR count(DISTINCT d.nhs) > 1)
+        """
+    )
+    return con.execute("SELECT count(*) FROM conflicted").fetchall()[0][0]
+
+
 def _split_identifier_conflicts(con: duckdb.DuckDBPyConnection) -> None:
     """Re-cluster any person holding two different valid UPNs or NHS numbers with stricter model links.
 
@@ -96,15 +109,7 @@ def _split_identifier_conflicts(con: duckdb.DuckDBPyConnection) -> None:
     above 0.999, then 0.99999; a conflict that survives that is rebuilt around its identifiers.
     """
     for strict in STRICTER:
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE conflicted AS
-            SELECT c.node FROM description_cluster c WHERE c.component IN (
-                SELECT c.component FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
-                GROUP BY c.component HAVING count(DISTINCT d.upn) > 1 OR count(DISTINCT d.nhs) > 1)
-            """
-        )
-        if not con.execute("SELECT count(*) FROM conflicted").fetchall()[0][0]:
+        if not _mark_conflicts(con):
             return
         connected_components(
             con, "conflicted",
@@ -126,15 +131,7 @@ def _resolve_by_identifiers(con: duckdb.DuckDBPyConnection) -> None:
     Identifier and reviewer links form the anchors; every other description joins the anchor it has the
     strongest model link to; descriptions linked to no anchor cluster among themselves.
     """
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE conflicted AS
-        SELECT c.node FROM description_cluster c WHERE c.component IN (
-            SELECT c.component FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
-            GROUP BY c.component HAVING count(DISTINCT d.upn) > 1 OR count(DISTINCT d.nhs) > 1)
-        """
-    )
-    if not con.execute("SELECT count(*) FROM conflicted").fetchall()[0][0]:
+    if not _mark_conflicts(con):
         return
     connected_components(
         con, "conflicted",
