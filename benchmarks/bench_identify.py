@@ -19,20 +19,19 @@ import argparse
 import csv
 import os
 import re
-import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 import duckdb
+from measure import timed
 
 from priority_families.config import Settings
 from priority_families.engine import Workspace
 from priority_families.households import build_households
+from priority_families.identify.evaluate import evaluate_identification
 from priority_families.identify.outputs import write_outputs
 from priority_families.identify.run import identify_families
 from priority_families.ingest.refresh import ingest_extracts
@@ -41,19 +40,7 @@ from priority_families.plans.loader import load_plan
 from priority_families.reports.workbook import write_workbook
 from priority_families.synth.county import generate
 
-T = TypeVar("T")
 PLANS = ("national-2012", "nottinghamshire-2015", "warwickshire-2015", "supporting-families-2022")
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def timed(label: str, fn: Callable[[], T]) -> T:
-    started = time.perf_counter()
-    result = fn()
-    print(f"{label:<40} {time.perf_counter() - started:8.2f} s   peak RSS {peak_rss_mib():8.0f} MiB", flush=True)
-    return result
 
 
 def truth_agreement(con: duckdb.DuckDBPyConnection, extracts: Path, plan_id: str) -> tuple[int, int, int]:
@@ -77,33 +64,6 @@ def truth_agreement(con: duckdb.DuckDBPyConnection, extracts: Path, plan_id: str
         matched += ours_id is not None
         agree += ours_id is not None and cohort.get(ours_id) == expected
     return agree, matched, len(truth)
-
-
-def record_majority_agreement(con: duckdb.DuckDBPyConnection, extracts: Path, plan_id: str) -> str:
-    """Verdicts against the truth, matching each of our families to the truth family of most of its records."""
-    truth_records = str(extracts / "truth" / "records.csv").replace("'", "''")
-    rows = con.execute(f"""
-        WITH t AS (SELECT source, record_id, family_id AS truth_family
-                   FROM read_csv('{truth_records}', all_varchar = true)),
-        votes AS (SELECT fm.family_id, t.truth_family, count(*) AS n FROM family_members fm
-                  JOIN record_person rp USING (person_id) JOIN records r USING (record_key)
-                  JOIN t ON t.source = r.source AND t.record_id = r.record_id GROUP BY ALL)
-        SELECT v.family_id, arg_max(v.truth_family, v.n), c.eligible, c.headlines
-        FROM votes v JOIN cohort c USING (family_id) GROUP BY v.family_id, c.eligible, c.headlines
-    """).fetchall()
-    with (extracts / "truth" / "families.csv").open() as f:
-        truth = {r["family_id"]: r for r in csv.DictReader(f)}
-    same = both = 0
-    for _, truth_family, eligible, headlines in rows:
-        t = truth.get(truth_family)
-        if t is not None:
-            expected = (t[f"{plan_id}_eligible"] == "true", t[f"{plan_id}_headlines"])
-            same += (bool(eligible), headlines) == expected
-            both += bool(eligible) and expected[0]
-    ours = sum(bool(r[2]) for r in rows)
-    theirs = sum(r[f"{plan_id}_eligible"] == "true" for r in truth.values())
-    return (f"{len(rows):,} families ({len(truth):,} in truth); same verdict and headlines {same:,}; eligible: "
-            f"ours {ours:,}, truth {theirs:,}, both {both:,}")
 
 
 class StageMeter:
@@ -175,7 +135,10 @@ def full_refresh(extracts: Path, tmp: str, threads: int | None) -> None:
     print(f"    {result.ingest.rows_read:,} rows read, {result.linkage.persons:,} persons, "
           f"{result.identify.families:,} families, {result.identify.eligible:,} eligible")
     with ws.connect() as con:
-        print("    truth: " + record_majority_agreement(con, extracts, "nottinghamshire-2015"))
+        e = evaluate_identification(con, extracts)
+    print(f"    truth: eligible ours {e.eligible_ours:,}, truth {e.eligible_truth:,}, both {e.eligible_both:,}; "
+          f"precision {e.precision:.4f}, recall {e.recall:.4f}, F1 {e.f1:.4f}; "
+          f"headline agreement {e.headline_agreement:.4f}")
 
 
 def main() -> None:

@@ -20,28 +20,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
-T = TypeVar("T")
+from measure import timed
+
 REPEATS = 5
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def timed(label: str, fn: Callable[[], T]) -> T:
-    started = time.perf_counter()
-    result = fn()
-    print(f"{label:<46} {time.perf_counter() - started:8.2f} s   peak RSS {peak_rss_mib():7.0f} MiB", flush=True)
-    return result
 
 
 def build_county(root: Path, people: int, as_of: date) -> Path:

@@ -153,7 +153,7 @@ def _percentiles(times: list[float]) -> tuple[float, float, float]:
 
 def run_scale(families: int, partner_records: int, requests: int, workspace: Path | None) -> None:
     """Load the tables, then time each page `requests` times with random inputs and print p50/p95/max."""
-    from bench_web import peak_rss_mib, timed
+    from measure import peak_rss_mib, timed
 
     ws_path = workspace or Path(tempfile.mkdtemp(prefix="bench-web-scale-")) / "ws"
     from priority_families import casedb
