@@ -25,7 +25,7 @@ from functools import cache
 
 from priority_families.plans.loader import load_plan
 from priority_families.synth.calendar import age_on
-from priority_families.synth.facts import Record, RecordMaker
+from priority_families.synth.facts import Record, RecordMaker, pick_weighted
 from priority_families.synth.oracle import OUT_OF_WORK_BENEFITS, evaluate_results
 from priority_families.synth.population import Person
 from priority_families.synth.truth import CleanFact, TruePerson
@@ -64,15 +64,6 @@ def claim_route_order(plan_id: str) -> tuple[str, ...]:
     return tuple(route.id for route in load_plan(plan_id).claim_routes)
 
 
-def _pick(rng: random.Random) -> str:
-    r = rng.random()
-    for name, weight in TRAJECTORIES:
-        r -= weight
-        if r < 0:
-            return name
-    return TRAJECTORIES[-1][0]
-
-
 class Attacher:
     """Chooses attached families unit by unit and changes their records after attachment."""
 
@@ -90,7 +81,7 @@ class Attacher:
             if not plans or self.rng.random() >= self.share:
                 continue
             worker = f"Lead worker {self.rng.randrange(1, 25):02d}"
-            chosen.append(Attached(fid, members, plans, as_of, worker, self.rng.choice(AGENCIES), _pick(self.rng)))
+            chosen.append(Attached(fid, members, plans, as_of, worker, self.rng.choice(AGENCIES), pick_weighted(self.rng, TRAJECTORIES)))
         return chosen
 
     def change(self, records: list[Record], people: list[Person], attached: list[Attached]) -> list[Record]:

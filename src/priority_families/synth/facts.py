@@ -65,7 +65,7 @@ class Record:
         return self.values
 
 
-def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
+def pick_weighted(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
     r = rng.random() * sum(w for _, w in weighted)
     for name, w in weighted:
         r -= w
@@ -296,7 +296,7 @@ class UnitFacts:
 
     def sentence(self, person: Person, start: date) -> None:
         rng = self.rng
-        kind = _pick(rng, (("community_order", 0.45), ("suspended_sentence", 0.2), ("custody", 0.2),
+        kind = pick_weighted(rng, (("community_order", 0.45), ("suspended_sentence", 0.2), ("custody", 0.2),
                            ("licence", 0.15)))
         if kind == "custody":
             months = rng.randrange(3, 37)
@@ -329,14 +329,14 @@ class UnitFacts:
                 self.maker.spell("employment", "dwp", person, d, shown_end,
                                  hours_per_week=float(rng.choice((8, 16, 20, 25, 30, 37.5, 40))))
             elif state == "oow":
-                self.maker.spell("benefit", "dwp", person, d, shown_end, kind=_pick(rng, OUT_OF_WORK))
+                self.maker.spell("benefit", "dwp", person, d, shown_end, kind=pick_weighted(rng, OUT_OF_WORK))
                 if rng.random() < 0.15 + 0.25 * t:
                     step = d + timedelta(days=rng.randrange(20, 200))
                     if step < self.tl.end:
                         self.maker.spell("work_progress", "work_programme", person, step,
                                          step + timedelta(days=rng.randrange(30, 270)), kind=rng.choice(WORK_STEPS))
             d = end + timedelta(days=rng.randrange(1, 60))
-            state = _pick(rng, (("employed", 0.68 - 0.4 * t), ("oow", 0.12 + 0.55 * t), ("other", 0.2)))
+            state = pick_weighted(rng, (("employed", 0.68 - 0.4 * t), ("oow", 0.12 + 0.55 * t), ("other", 0.2)))
         if rng.random() < 0.1 + 0.4 * t:
             start = self.tl.random_date(rng, self.tl.history_start, self.tl.end)
             self.maker.spell("benefit", "dwp", person, max(start, adult_from), None,
@@ -348,7 +348,7 @@ class UnitFacts:
                 self.state.tag("benefit_spell_ends_" + ("day_before_as_of" if closed else "on_as_of"),
                                person, as_of.isoformat())
                 self.maker.spell("benefit", "dwp", person, add_months(as_of, -7), as_of - DAY if closed else as_of,
-                                 kind=_pick(rng, OUT_OF_WORK))
+                                 kind=pick_weighted(rng, OUT_OF_WORK))
 
     # ---- young people --------------------------------------------------------------------------
     def young_person(self, person: Person) -> None:
@@ -388,9 +388,9 @@ class UnitFacts:
         for on in arrivals(rng, 0.01 + 0.5 * t ** 1.5, start, end):
             age = age_on(person.dob, on)
             if age < 18:
-                kind = _pick(rng, (("adhd", 0.3), ("ehcp", 0.3), ("mental_health", 0.3), ("physical_health", 0.1)))
+                kind = pick_weighted(rng, (("adhd", 0.3), ("ehcp", 0.3), ("mental_health", 0.3), ("physical_health", 0.1)))
             else:
-                kind = _pick(rng, (("mental_health", 0.4), ("substance_misuse", 0.2), ("physical_health", 0.25),
+                kind = pick_weighted(rng, (("mental_health", 0.4), ("substance_misuse", 0.2), ("physical_health", 0.25),
                                    ("not_gp_registered", 0.05), ("perinatal_mental_health", 0.1)))
             self.maker.dated("health", "health", person, on, kind=kind)
         for on in arrivals(rng, 0.1, start, end):
@@ -468,7 +468,7 @@ class UnitFacts:
             if len(here) < 2 or not adults:
                 continue
             victim = next((p for p in adults if p.sex == "F"), adults[0])
-            risk = _pick(rng, (("standard", 0.6 - 0.3 * t), ("medium", 0.3), ("high", 0.1 + 0.3 * t)))
+            risk = pick_weighted(rng, (("standard", 0.6 - 0.3 * t), ("medium", 0.3), ("high", 0.1 + 0.3 * t)))
             self.maker.dated("domestic_abuse", "police", victim, on, role="victim", risk=risk)
             for p in here:
                 if p is victim:
@@ -483,13 +483,13 @@ class UnitFacts:
             here = present(on)
             adults = [p for p in here if age_on(p.dob, on) >= 18]
             if adults:
-                kind = _pick(rng, (("rent_arrears", 0.45), ("debt", 0.25), ("eviction_notice", 0.2), ("homeless", 0.1)))
+                kind = pick_weighted(rng, (("rent_arrears", 0.45), ("debt", 0.25), ("eviction_notice", 0.2), ("homeless", 0.1)))
                 self.maker.dated("housing", "housing", adults[0], on, kind=kind)
         for on in arrivals(rng, 0.003 + 0.8 * t ** 1.5, start, end):
             kids = [p for p in present(on) if age_on(p.dob, on) < 18]
             if not kids:
                 continue
-            kind = _pick(rng, (("early_help", 0.45), ("child_in_need", 0.3), ("child_protection", 0.2),
+            kind = pick_weighted(rng, (("early_help", 0.45), ("child_in_need", 0.3), ("child_protection", 0.2),
                                ("looked_after", 0.05)))
             if rng.random() < 0.7:
                 self.maker.dated("referral", "mash", rng.choice(kids), on - timedelta(days=rng.randrange(7, 30)))
