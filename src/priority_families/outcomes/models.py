@@ -18,15 +18,16 @@ class ImmutableRecordError(RuntimeError):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
-        raise ImmutableRecordError(f"{self.model.__name__} rows are frozen: no update")
+        raise self.model.frozen_error(f"{self.model.__name__} rows are frozen: no update")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecordError(f"{self.model.__name__} rows are frozen: no delete")
+        raise self.model.frozen_error(f"{self.model.__name__} rows are frozen: no delete")
 
 
 class AppendOnly(models.Model):
-    """A row written once and never changed."""
+    """A row written once and never changed (the error raised on an attempt is the model's `frozen_error`)."""
 
+    frozen_error: type[ImmutableRecordError] = ImmutableRecordError
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -34,11 +35,11 @@ class AppendOnly(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise ImmutableRecordError(f"{type(self).__name__} {self.pk} is frozen: no update")
+            raise self.frozen_error(f"{type(self).__name__} {self.pk} is frozen: no update")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecordError(f"{type(self).__name__} {self.pk} is frozen: no delete")
+        raise self.frozen_error(f"{type(self).__name__} {self.pk} is frozen: no delete")
 
 
 class Attachment(AppendOnly):

@@ -10,10 +10,10 @@ Three kinds of table live here:
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
+
+from priority_families.outcomes.models import AppendOnly, ImmutableRecordError
 
 
 class Role(models.TextChoices):
@@ -100,19 +100,11 @@ class AccessAction(models.TextChoices):
     PUBLISH = "publish", "Published refresh"
 
 
-class AccessLogError(RuntimeError):
+class AccessLogError(ImmutableRecordError):
     """An attempt to change or delete the append-only access log."""
 
 
-class AccessLogQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise AccessLogError("the access log is append-only: no update")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AccessLogError("the access log is append-only: no delete")
-
-
-class AccessLog(models.Model):
+class AccessLog(AppendOnly):
     """Who did what to which record, when and from where. Append-only; administrators search it."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -123,18 +115,10 @@ class AccessLog(models.Model):
     path = models.CharField(max_length=500, blank=True, default="")
     ip = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AccessLogQuerySet.as_manager()
+    frozen_error = AccessLogError
 
     class Meta:
         ordering = ("-at", "-id")
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AccessLogError(f"access log row {self.pk} is append-only: no update")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AccessLogError(f"access log row {self.pk} is append-only: no delete")
 
 
 # --- Published refresh results (replaced whole by each publish) -----------------------------------------
