@@ -17,7 +17,7 @@ from .synth_support import AS_OF, read_csv
 @pytest.fixture(scope="module")
 def attached_county(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("attached")
-    generate(out, 2500, AS_OF, seed=3, follow_ups=3)
+    generate(out, 4000, AS_OF, seed=3, follow_ups=3)
     return out
 
 

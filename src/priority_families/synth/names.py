@@ -1,6 +1,6 @@
 """Name and street vocabularies for the synthetic county.
 
-Lists are short and skewed on purpose: a few very common names (John Smith, Olivia Brown) make
+Lists are short and drawn with a skew (`population._weighted`): common names (John Smith, Sarah Jones) make
 unrelated people with the same name and birth year a routine occurrence, as in any real county.
 All names are invented combinations; no real person's record is used.
 """

@@ -12,7 +12,8 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cache, cached_property
+from itertools import accumulate
 
 from priority_families.ingest.identifiers import make_nhs_number, make_ni_number, make_upn
 from priority_families.synth.calendar import add_months, add_years, age_on, birthday_turning
@@ -136,10 +137,21 @@ class PopulationState:
         self.hard_cases.append((case, person.person_id, detail))
 
 
+# A name's weight falls with its rank as 1 / (rank + NAME_RANK_OFFSET), the gentle skew of real name
+# frequencies: the commonest surname is about 2.6% of people and the commonest first name about 3% of
+# one sex, so John Smith is about one man in 1,300 (England: Smith 1.3%, about one man in 3,000 is a
+# John Smith). Same-name strangers, even with the same date of birth, still occur at every county size.
+NAME_RANK_OFFSET = 30
+
+
+@cache
+def _cumulative_weights(count: int) -> tuple[float, ...]:
+    return tuple(accumulate(1 / (rank + NAME_RANK_OFFSET) for rank in range(count)))
+
+
 def _weighted(rng: random.Random, names: tuple[str, ...]) -> str:
-    """Earlier names are much more common, so same-name strangers occur naturally."""
-    i = min(int(rng.paretovariate(1.1)) - 1, len(names) - 1) if rng.random() < 0.6 else rng.randrange(len(names))
-    return names[i]
+    """Earlier names are more common, so same-name strangers occur naturally."""
+    return rng.choices(names, cum_weights=_cumulative_weights(len(names)))[0]
 
 
 def first_name(rng: random.Random, sex: str) -> str:
