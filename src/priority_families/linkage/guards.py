@@ -95,9 +95,16 @@ def guard_sql(settings: LinkageSettings) -> str:
 
 def guard_support(con: duckdb.DuckDBPyConnection) -> None:
     """`guard_support(unique_id, first_support, last_support)`: on how many records each description's
-    first (last) name is written, in either name column, with the description's date of birth."""
+    first (last) name is written, in either name column, with the description's date of birth.
+
+    A first name also counts the records of the same surname and date of birth whose first name is
+    that name written another way (a nickname, a typo: not clearly different), so KATE JACKSON, written
+    once, is corroborated by her twenty records as KATHERINE JACKSON, and the twin guard keeps her from
+    NIAMH JACKSON as it keeps KATHERINE.
+    """
+    variant = _clearly_different("d.first_name", "d.first_forms", "w.first_name", "w.first_forms")
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE guard_support AS
         WITH written AS (
             SELECT name, dob, count(*) AS records FROM (
@@ -106,11 +113,27 @@ def guard_support(con: duckdb.DuckDBPyConnection) -> None:
                 SELECT last_name_std, dob FROM records
                 WHERE last_name_std IS NOT NULL AND last_name_std IS DISTINCT FROM first_name_std
             ) GROUP BY ALL
+        ),
+        full_names AS (
+            SELECT w.*, coalesce(n.forms, [w.first_name]) AS first_forms FROM (
+                SELECT first_name_std AS first_name, last_name_std AS last_name, dob, count(*) AS records
+                FROM records
+                WHERE first_name_std IS NOT NULL AND last_name_std IS NOT NULL AND dob IS NOT NULL
+                GROUP BY ALL
+            ) w LEFT JOIN nickname_forms n ON n.name = w.first_name
+        ),
+        variants AS (
+            SELECT d.unique_id, sum(w.records) AS records
+            FROM link_descriptions d JOIN full_names w ON w.last_name = d.last_name AND w.dob = d.dob
+            WHERE NOT {variant}
+            GROUP BY d.unique_id
         )
-        SELECT d.unique_id, coalesce(f.records, 0) AS first_support, coalesce(s.records, 0) AS last_support
+        SELECT d.unique_id, greatest(coalesce(f.records, 0), coalesce(v.records, 0)) AS first_support,
+               coalesce(s.records, 0) AS last_support
         FROM link_descriptions d
         LEFT JOIN written f ON f.name = d.first_name AND f.dob IS NOT DISTINCT FROM d.dob
         LEFT JOIN written s ON s.name = d.last_name AND s.dob IS NOT DISTINCT FROM d.dob
+        LEFT JOIN variants v ON v.unique_id = d.unique_id
         """
     )
 
