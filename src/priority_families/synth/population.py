@@ -348,9 +348,9 @@ def make_unit(state: PopulationState) -> Unit:
             state.tag("moved_into_vacated_home", person, f"{arrive.isoformat()} after {first.members[0].person_id}")
         for person in first.members:
             state.tag("mover", person, left.isoformat())
-    elif r < 0.11 and first.kind in ("couple_with_children", "step_family") and len(first.members) >= 4:
-        # split: a parent leaves with some of the children
-        adults = [p for p in first.members if p.age(tl.as_of) >= 18][:2]
+    elif r < 0.11 and first.kind in ("couple_with_children", "step_family") and len(first.members) >= 4 \
+            and len(adults := [p for p in first.members if p.age(tl.as_of) >= 18][:2]) == 2:
+        # split: a parent leaves with some of the children (two adults on as_of: a parent may be 17)
         kids = [p for p in first.members if p not in adults]
         leaver = adults[1] if rng.random() < 0.7 else adults[0]
         taken = kids[: max(1, len(kids) // 2)]
