@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 
 from identify.builders import Fact, Person, attendance, dated, spell
@@ -17,7 +18,7 @@ from priority_families.outcomes.progress import evaluation
 from priority_families.synth.oracle import evaluate_results
 from priority_families.synth.truth import CleanFact, TruePerson
 
-from .case_store import make_workspace
+from .case_store import make_workspace, republish
 
 A = date(2015, 8, 31)
 DAY = timedelta(days=1)
@@ -191,3 +192,29 @@ def test_a_failing_school_measure_has_no_earliest_date(tmp_path):
     facts += [attendance(CHILD, t, 120, authorised=30) for t in ("2015-autumn", "2016-spring", "2016-summer")]
     status, _, _ = _evaluate(tmp_path, facts + MARAC, e)
     assert status["attending_school"] == ("not_yet", None)
+
+
+@pytest.mark.django_db
+def test_an_adult_merged_into_another_id_later_keeps_their_continuous_employment(tmp_path):
+    """A later refresh merged the attached adult's records into another person id (who lives elsewhere
+    now): the frozen member is followed through `id_lineage` to that id, so the job still counts."""
+    job = A + DAY
+    ws = make_workspace(tmp_path, "nottinghamshire-2015", {"F1": PEOPLE},
+                        [spell("benefit", ADULT, date(2014, 1, 1), A, kind="JSA")] + MARAC, A)
+    attach_families(ws, [AttachmentRequest("F1", A, "W", "Agency")], actor="t")
+    later, merged = date(2016, 7, 31), "P9"
+    facts = [spell("benefit", merged, date(2014, 1, 1), A, kind="JSA"), spell("employment", merged, job),
+             dated("marac", merged, date(2015, 7, 1))]
+    republish(ws, "nottinghamshire-2015", {"F1": PEOPLE[1:], "F2": [Person(merged, date(1980, 1, 1))]}, facts, later)
+
+    def routes() -> set[str]:
+        with evaluation(ws, later) as con:
+            return {r[0] for r in con.execute("SELECT route FROM family_routes").fetchall()}
+
+    assert "continuous_employment" not in routes()  # no lineage: the adult's id has no records now
+    con = duckdb.connect(str(ws.store_path))
+    con.execute("CREATE TABLE id_lineage (as_of DATE, kind VARCHAR, id VARCHAR, previous_id VARCHAR, "
+                "change VARCHAR, members INTEGER)")
+    con.execute("INSERT INTO id_lineage VALUES (?, 'person', ?, ?, 'merged', NULL)", [later, ADULT, merged])
+    con.close()
+    assert "continuous_employment" in routes()

@@ -147,3 +147,27 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, kind: IdKind, groups: str, o
         [as_of, str(kind)],
     )
 
+
+
+def merged_successors(con: duckdb.DuckDBPyConnection, kind: IdKind, ids: str) -> str:
+    """SQL for `(id, current_id)`: each id of `ids(id)` with itself and every id it was merged into since.
+
+    What was frozen under an id (a baseline at attachment) follows the person into the id that took
+    their records when a later refresh merged two groups: by the linkage's judgement it is the same
+    person. A split is not followed: it may be the correction of a false merge. Without `id_lineage`
+    (a store linked before ids had a history) every id stands for itself.
+    """
+    has_lineage = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND table_name = 'id_lineage'"
+    ).fetchall()[0][0]
+    if not has_lineage:
+        return f"SELECT id, id AS current_id FROM {ids}"
+    return f"""
+        WITH RECURSIVE successor(id, current_id) AS (
+            SELECT id, id FROM {ids}
+            UNION
+            SELECT s.id, l.previous_id FROM successor s
+            JOIN id_lineage l ON l.kind = '{kind}' AND l.change = 'merged' AND l.id = s.current_id
+        )
+        SELECT id, current_id FROM successor"""

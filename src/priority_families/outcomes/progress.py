@@ -28,6 +28,7 @@ import pandas as pd
 
 from priority_families.engine import Workspace
 from priority_families.identify.calendar import sql_date
+from priority_families.linkage.ids import IdKind, merged_successors
 from priority_families.outcomes.measures import (
     continuous_employment_sql,
     in_list,
@@ -133,21 +134,36 @@ def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
 
 
 def build_evaluation_records(con: duckdb.DuckDBPyConnection) -> None:
-    """Members (frozen at attachment and now) with their latest dates of birth, and their records."""
+    """Members (frozen at attachment, and now) with their latest dates of birth, and their records.
+
+    A frozen member keeps their frozen id (the baseline is keyed by it) and gathers the records of every
+    id a later refresh merged them into (`member_ids`); a current member who is such a successor is that
+    frozen member already, so is not listed twice.
+    """
+    frozen_ids = "(SELECT DISTINCT person_id AS id FROM frozen_members)"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE member_ids AS {merged_successors(con, IdKind.PERSON, frozen_ids)}")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE att_members AS "
         "SELECT u.family_id, u.person_id, COALESCE(MAX(p.dob), MAX(u.dob)) AS dob FROM ("
         "SELECT family_id, person_id, dob FROM frozen_members UNION ALL "
         "SELECT fm.family_id, fm.person_id, CAST(NULL AS DATE) FROM family_members fm "
-        "JOIN att a ON a.family_id = fm.family_id) u LEFT JOIN persons p ON p.person_id = u.person_id "
+        "JOIN att a ON a.family_id = fm.family_id WHERE NOT EXISTS (SELECT 1 FROM frozen_members f "
+        "JOIN member_ids s ON s.id = f.person_id WHERE f.family_id = fm.family_id "
+        "AND s.current_id = fm.person_id AND s.id <> fm.person_id)"
+        ") u LEFT JOIN persons p ON p.person_id = u.person_id "
         "GROUP BY u.family_id, u.person_id"
+    )
+    con.execute(
+        "INSERT INTO member_ids SELECT DISTINCT person_id, person_id FROM att_members "
+        "WHERE person_id NOT IN (SELECT id FROM member_ids)"
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ev_records AS SELECT m.family_id, m.person_id, m.dob, r.record_key, "
         'r.fact, r.kind, r."date", r.start_date, r.end_date, r.term_start, r.possible_sessions, '
         "r.authorised_absence, r.unauthorised_absence, r.source, r.record_id, "
         'COALESCE(r."date", r.start_date, r.term_start) AS fact_date FROM att_members m '
-        "JOIN record_person rp ON rp.person_id = m.person_id JOIN records r ON r.record_key = rp.record_key "
+        "JOIN member_ids s ON s.id = m.person_id "
+        "JOIN record_person rp ON rp.person_id = s.current_id JOIN records r ON r.record_key = rp.record_key "
         f"WHERE r.fact IN {in_list(FACTS_NEEDED)}"
     )
 
