@@ -175,3 +175,18 @@ def test_parent_and_child_a_generation_apart_stay_apart_even_seen_once() -> None
         record("DARIUS", "OKAFOR", "2004-06-02", sex="M", **HOME),
     ])
     assert p["R1"] != p["R2"]
+
+
+def test_a_twins_nickname_written_once_is_corroborated_by_her_full_name() -> None:
+    """KATE, written once, is KATHERINE's nickname: her records corroborate it, so the twin guard keeps
+    KATE from her twin NIAMH as it keeps KATHERINE (a typo of NIAMH, written once, likewise)."""
+    _, p = link([
+        record("KATHERINE", "JACKSON", "2007-11-18", sex="F", **HOME),
+        record("KATHERINE", "JACKSON", "2007-11-18", sex="F", **HOME, on="2015-02-01"),
+        record("NIAMH", "JACKSON", "2007-11-18", sex="F", **HOME),
+        record("NIAMH", "JACKSON", "2007-11-18", sex="F", **HOME, on="2015-02-01"),
+        record("KATE", "JACKSON", "2007-11-18", sex="F", **HOME, on="2015-03-01"),
+        record("NIAM", "JACKSON", "2007-11-18", sex="F", **HOME, on="2015-03-01"),
+    ])
+    assert p["R1"] != p["R3"]
+    assert p["R5"] != p["R3"] and p["R6"] != p["R1"]
