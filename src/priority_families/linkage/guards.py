@@ -18,7 +18,7 @@ reviewer decisions are never vetoed.
   surnames (twins written surname-first look so; so does a changed surname, which then links only by
   identifier or a reviewer).
 - parent and child of the same name: both dates of birth known and disagreeing beyond the slips
-  partners make (day and month swapped, one digit, one day, one year), at a place that does not
+  partners make (day and month swapped, one digit wrong or two swapped, one day, one year), at a place that does not
   disagree. Always vetoed when the years are a generation apart (12 years or more); for nearer dates
   (two siblings of the same name, or a mistyped year) only when both dates are corroborated with that
   name. A family shares a surname and an address, and a rare first name's term frequency can outweigh
@@ -50,7 +50,7 @@ def _dob_slip() -> str:
     """Two known dates of birth that are one date written with a partner's usual slip."""
     return """(l.dob = r.dob
         OR (year(l.dob) = year(r.dob) AND month(l.dob) = day(r.dob) AND day(l.dob) = month(r.dob))
-        OR levenshtein(l.dob_text, r.dob_text) <= 1
+        OR damerau_levenshtein(l.dob_text, r.dob_text) <= 1
         OR abs(date_diff('day', l.dob, r.dob)) <= 1
         OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob) AND abs(year(l.dob) - year(r.dob)) = 1))"""
 

@@ -42,7 +42,8 @@ BLOCKING_RULES: tuple[str, ...] = (
 )
 
 # Broad rules on one bounded key catch what the paired rules miss (a date of birth and a name both wrong,
-# a whole name replaced at another postcode). They are used only while they stay within a budget of pairs
+# a whole name replaced at another postcode, a date of birth replaced with a postcode typo, an address
+# line kept while names and date of birth were mistyped). They are used only while they stay within a budget of pairs
 # per description (`LinkageSettings.broad_block_pairs_per_description`): a small council or FEBRL gets
 # them, a county of 1M does not (there they make 60-200 pairs per description).
 BROAD_RULES: dict[str, tuple[str, ...]] = {
@@ -50,6 +51,8 @@ BROAD_RULES: dict[str, tuple[str, ...]] = {
     "l.postcode = r.postcode": ("postcode",),
     "l.first_name = r.first_name AND l.last_name = r.last_name AND l.district = r.district":
         ("first_name", "last_name", "district"),
+    "l.first_name = r.first_name AND l.last_name = r.last_name": ("first_name", "last_name"),
+    "l.address = r.address": ("address",),
 }
 
 
@@ -106,6 +109,12 @@ def _else(m: float, u: float, fix_m: bool = False) -> dict[str, Any]:
     return level
 
 
+def _typo(a: str, b: str) -> str:
+    """One name written as another with one slip: a letter changed, added, dropped or two swapped, or
+    jaro-winkler 0.92 (a swapped first name and surname often carries a typo too: SAM WEBB / WEBB SMA)."""
+    return f"(damerau_levenshtein({a}, {b}) <= 1 OR jaro_winkler_similarity({a}, {b}) >= 0.92)"
+
+
 def _first_name() -> dict[str, Any]:
     jw = "jaro_winkler_similarity(first_name_l, first_name_r)"
     return {
@@ -118,7 +127,8 @@ def _first_name() -> dict[str, Any]:
             _level("len(list_intersect(first_forms_l, first_forms_r)) > 0", "nickname", 0.1, 0.001),
             _level(f"{jw} >= 0.92", "jaro-winkler >= 0.92", 0.12, 0.004),
             _level(f"{jw} >= 0.8", "jaro-winkler >= 0.8", 0.07, 0.03),
-            _else(0.08, 0.95),
+            _level(_typo("first_name_l", "last_name_r"), "swapped with surname, with a typo", 0.01, 0.0005),
+            _else(0.07, 0.95),
         ],
     }
 
@@ -139,7 +149,8 @@ def _last_name() -> dict[str, Any]:
             ),
             _level(f"{jw} >= 0.92", "jaro-winkler >= 0.92", 0.08, 0.004),
             _level(f"{jw} >= 0.8", "jaro-winkler >= 0.8", 0.04, 0.03),
-            _else(0.07, 0.95),
+            _level(_typo("last_name_l", "first_name_r"), "swapped with first name, with a typo", 0.01, 0.0005),
+            _else(0.06, 0.95),
         ],
     }
 
@@ -156,10 +167,10 @@ def _dob() -> dict[str, Any]:
                 "day and month swapped", 0.04, 0.00005,
             ),
             _level(
-                "levenshtein(dob_text_l, dob_text_r) <= 1 OR abs(date_diff('day', dob_l, dob_r)) <= 1 "
+                "damerau_levenshtein(dob_text_l, dob_text_r) <= 1 OR abs(date_diff('day', dob_l, dob_r)) <= 1 "
                 "OR (month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
                 "AND abs(year(dob_l) - year(dob_r)) = 1)",
-                "one digit, one day or one year out", 0.06, 0.003,
+                "one digit wrong or two swapped, one day or one year out", 0.06, 0.003,
             ),
             # m is fixed: EM reads siblings and parents sharing a name and an address as matches with
             # a wrong date of birth, which would make a real disagreement look cheap.
@@ -179,19 +190,41 @@ def _sex() -> dict[str, Any]:
     }
 
 
+# An address line written two ways: the same house number (or none on both) and the lines alike once
+# spaces are dropped (DAVIDSONSTREET / DAVIDSON WTREET, 5 DEAMER CERESCENT / 5 DEAMER CRES). Different
+# house numbers never count as alike: 12 and 14 HIGH ST are neighbours, not a typo.
+HOUSE_NUMBER = "regexp_extract({side}, '[0-9]+')"
+ADDRESS_ALIKE = (
+    "(address_l = address_r OR (" + HOUSE_NUMBER.format(side="address_l") + " = "
+    + HOUSE_NUMBER.format(side="address_r")
+    + " AND jaro_winkler_similarity(replace(address_l, ' ', ''), replace(address_r, ' ', '')) >= 0.9))"
+)
+# A postcode with one character changed, dropped or two swapped (NG7 2AB / NG7 2BA); in a dense city
+# also a neighbour's postcode, so its u is estimated, not assumed small.
+POSTCODE_SLIP = "damerau_levenshtein(replace(postcode_l, ' ', ''), replace(postcode_r, ' ', '')) = 1"
+
+
 def _place() -> dict[str, Any]:
-    """Address and postcode as ONE comparison: they are strongly dependent, so two would double count."""
+    """Address and postcode as ONE comparison: they are strongly dependent, so two would double count.
+
+    Partners mistype addresses (the rules say the same place written two ways is still one place), so
+    an address line alike but not equal, or a postcode one character out, is its own level, weaker than
+    exact agreement and stronger than a shared postcode alone.
+    """
     return {
         "output_column_name": "place",
-        "comparison_description": "address line and postcode",
+        "comparison_description": "address line and postcode, typo aware",
         "comparison_levels": [
             _null("(address_l IS NULL OR address_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL)"),
             _level("address_l = address_r AND postcode_l = postcode_r", "same address and postcode",
                    0.55, 0.0005),
-            _level("address_l = address_r", "same address line, postcode differs", 0.05, 0.0005),
-            _level("postcode_l = postcode_r", "same postcode", 0.1, 0.003),
-            _level("district_l = district_r", "same postcode district", 0.07, 0.05),
-            _else(0.23, 0.95),
+            _level(f"{ADDRESS_ALIKE} AND (postcode_l = postcode_r OR {POSTCODE_SLIP})",
+                   "same place written differently (address or postcode typo)", 0.12, 0.0005),
+            _level(ADDRESS_ALIKE, "same address line, postcode differs", 0.04, 0.0005),
+            _level("postcode_l = postcode_r", "same postcode", 0.08, 0.003),
+            _level(POSTCODE_SLIP, "postcode one character out", 0.02, 0.005),
+            _level("district_l = district_r", "same postcode district", 0.05, 0.05),
+            _else(0.14, 0.94),
         ],
     }
 
