@@ -4,7 +4,7 @@ A probabilistic model adds evidence; a few situations are known to fool it becau
 fields are not independent (a family shares surname, address and postcode). These rules veto a model
 link outright, but only where that false merge can happen; everywhere else the model's evidence decides
 (so whole-value keying errors, as in the FEBRL benchmarks, can still link). Identifier links and
-reviewer decisions are never vetoed.
+reviewer decisions are never vetoed, nor a pair whose NI numbers are one slip apart.
 
 - twins: one name in common and the other clearly different — not a nickname of each other, not a
   one-letter typo, jaro-winkler below 0.85, not one inside the other (MARY / MARY ANN) — while the dates of
@@ -90,7 +90,14 @@ def guard_sql(settings: LinkageSettings) -> str:
     )"""
     rules = [f"coalesce({sql}, false)" for sql, on in ((twins, settings.guard_first_names),
                                                       (generations, settings.guard_dates_of_birth)) if on]
-    return "(" + (" OR ".join(rules) or "false") + ")"
+    return "(" + (" OR ".join(rules) or "false") + f") AND NOT coalesce({_ni_nearly_agrees()}, false)"
+
+
+def _ni_nearly_agrees() -> str:
+    """Both NI numbers known and one slip apart (a digit changed or two swapped): twins and a parent and
+    child hold unrelated numbers, so this is one person's number mistyped and the guards stand aside.
+    (UPN and NHS numbers carry check digits: two valid ones that differ are two people.)"""
+    return "(l.ni IS NOT NULL AND r.ni IS NOT NULL AND damerau_levenshtein(l.ni, r.ni) <= 1)"
 
 
 def guard_support(con: duckdb.DuckDBPyConnection) -> None:

@@ -199,6 +199,16 @@ ADDRESS_ALIKE = (
     + HOUSE_NUMBER.format(side="address_r")
     + " AND jaro_winkler_similarity(replace(address_l, ' ', ''), replace(address_r, ' ', '')) >= 0.9))"
 )
+# Within one postcode a looser test: the same house number and at least half the words in common
+# (91 WATSON ST KEMPSEY / 91 KEMPSEY: a street or locality left out; 1329 BEAN CRES CAMPERDOWN / 1329 BEAN
+# CRES THE ENTRANCE: the locality written another way).
+WORDS = "list_distinct(string_split({side}, ' '))"
+ADDRESS_SHARES_WORDS = (
+    "(" + HOUSE_NUMBER.format(side="address_l") + " = " + HOUSE_NUMBER.format(side="address_r")
+    + " AND 2 * len(list_intersect(" + WORDS.format(side="address_l") + ", " + WORDS.format(side="address_r")
+    + ")) >= len(list_distinct(list_concat(" + WORDS.format(side="address_l") + ", "
+    + WORDS.format(side="address_r") + "))))"
+)
 # A postcode with one character changed, dropped or two swapped (NG7 2AB / NG7 2BA); in a dense city
 # also a neighbour's postcode, so its u is estimated, not assumed small.
 POSTCODE_SLIP = "damerau_levenshtein(replace(postcode_l, ' ', ''), replace(postcode_r, ' ', '')) = 1"
@@ -218,7 +228,7 @@ def _place() -> dict[str, Any]:
             _null("(address_l IS NULL OR address_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL)"),
             _level("address_l = address_r AND postcode_l = postcode_r", "same address and postcode",
                    0.55, 0.0005),
-            _level(f"{ADDRESS_ALIKE} AND (postcode_l = postcode_r OR {POSTCODE_SLIP})",
+            _level(f"({ADDRESS_ALIKE} OR {ADDRESS_SHARES_WORDS}) AND (postcode_l = postcode_r OR {POSTCODE_SLIP})",
                    "same place written differently (address or postcode typo)", 0.12, 0.0005),
             _level(ADDRESS_ALIKE, "same address line, postcode differs", 0.04, 0.0005),
             _level("postcode_l = postcode_r", "same postcode", 0.08, 0.003),
@@ -231,8 +241,8 @@ def _place() -> dict[str, Any]:
 
 def _identifiers() -> dict[str, Any]:
     """UPN and NHS numbers carry check digits, so two valid ones that differ are two people; an NI
-    number has none, and a one-character slip still looks valid, so only NI numbers further apart
-    count as a disagreement."""
+    number has none, and a one-character slip (a digit changed, or two swapped) still looks valid, so
+    only NI numbers further apart count as a disagreement."""
     both = "(upn_l IS NOT NULL AND upn_r IS NOT NULL) OR (nhs_l IS NOT NULL AND nhs_r IS NOT NULL) OR " \
            "(ni_l IS NOT NULL AND ni_r IS NOT NULL)"
     return {
@@ -240,7 +250,8 @@ def _identifiers() -> dict[str, Any]:
         "comparison_description": "valid UPN, NHS and NI numbers",
         "comparison_levels": [
             _null(f"NOT ({both})"),
-            _level("upn_l <> upn_r OR nhs_l <> nhs_r OR levenshtein(ni_l, ni_r) > 1", "a valid identifier differs",
+            _level("upn_l <> upn_r OR nhs_l <> nhs_r OR damerau_levenshtein(ni_l, ni_r) > 1",
+                   "a valid identifier differs",
                    0.01, 0.99),
             _else(0.99, 0.01),
         ],
