@@ -1,0 +1,103 @@
+"""Partner typos the model must read as one person (FEBRL-style corruption), and the look-alikes it must not.
+
+The level SQL is checked on single pairs; the end-to-end cases run `link_records` on tables far below
+`min_training_descriptions`, so they are scored with the prior m/u values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from linkage.builders import filler, make_records, record
+from priority_families.linkage import link_records
+from priority_families.linkage.model import ADDRESS_ALIKE, ADDRESS_SHARES_WORDS, POSTCODE_SLIP
+
+AS_OF = date(2015, 8, 31)
+HOME = {"postcode": "NG7 2AB", "address": "12 HIGH ST"}
+
+
+def holds(condition: str, **values: str | None) -> bool:
+    """Evaluate a comparison level's SQL condition on one pair of values."""
+    con = duckdb.connect()
+    cols = ", ".join(f"?::VARCHAR AS {name}" for name in values)
+    return con.execute(f"SELECT coalesce({condition}, false) FROM (SELECT {cols})", list(values.values())).fetchall()[0][0]
+
+
+@pytest.mark.parametrize(("left", "right", "alike"), [
+    ("172 DAVIDSONSTREET", "172 DAVIDSON WTREET", True),  # a space lost, a letter mistyped
+    ("5 DEAMER CERESCENT", "5 DEAMER CRES", True),  # a misspelt word escapes abbreviation
+    ("12 HIGH ST", "14 HIGH ST", False),  # neighbours, not a typo
+    ("12 HIGH ST", "12 STATION RD", False),
+])
+def test_address_alike_needs_the_same_house_number_and_a_close_line(left: str, right: str, alike: bool) -> None:
+    assert holds(ADDRESS_ALIKE, address_l=left, address_r=right) is alike
+
+
+@pytest.mark.parametrize(("left", "right", "shares"), [
+    ("91 WATSON ST KEMPSEY", "91 KEMPSEY", True),  # the street left out
+    ("1329 BEAN CRES THE ENTRANCE", "1329 BEAN CRES CAMPERDOWN", True),  # the locality written another way
+    ("33 SWANTON ST", "67 SWANTON ST", False),
+    ("4 MILL RD", "4 KING EDWARD ST", False),
+])
+def test_address_sharing_words_needs_the_same_house_number(left: str, right: str, shares: bool) -> None:
+    assert holds(ADDRESS_SHARES_WORDS, address_l=left, address_r=right) is shares
+
+
+@pytest.mark.parametrize(("left", "right", "slip"), [
+    ("NG7 2AB", "NG7 2BA", True), ("NG7 2AB", "NG7 2AD", True), ("NG7 2AB", "NG7 2AB", False),
+    ("NG7 2AB", "NG9 3ZZ", False),
+])
+def test_postcode_slip_is_one_character(left: str, right: str, slip: bool) -> None:
+    assert holds(POSTCODE_SLIP, postcode_l=left, postcode_r=right) is slip
+
+
+def link(rows: list[dict]) -> dict[str, str]:
+    con = duckdb.connect()
+    make_records(con, rows + filler())
+    link_records(con, AS_OF)
+    return dict(con.execute("SELECT record_id, person_id FROM record_person").fetchall())
+
+
+def test_mistyped_address_and_postcode_still_place_a_record_without_dob() -> None:
+    """With no date of birth, the names alone do not decide; the place written with typos does."""
+    p = link([
+        record("JOSEPHINE", "ACKROYD", "1980-05-01", sex="F", **HOME),
+        record("JOSEPHINE", "ACKROYD", None, sex="F", postcode="NG7 2BA", address="12 HIHG ST"),
+    ])
+    assert p["R1"] == p["R2"]
+
+
+def test_swapped_names_with_a_typo_link() -> None:
+    """First name and surname swapped, both mistyped, at another address in the same postcode."""
+    p = link([
+        record("SAMIR", "WEBB", "1988-06-11", sex="M", **HOME),
+        record("WEBBE", "SMAIR", "1988-06-11", sex="M", postcode="NG7 2AB", address="40 LOW RD"),
+    ])
+    assert p["R1"] == p["R2"]
+
+
+def test_transposed_digits_in_a_date_of_birth_link() -> None:
+    """1914 written 1941 is one slip, not a parent a generation apart."""
+    p = link([
+        record("BIANCA", "MATTHEWS", "1914-01-28", sex="F", **HOME),
+        record("BIANCA", "MATTHEWS", "1914-01-28", sex="F", **HOME, on="2015-03-01"),
+        record("BIANCA", "MATTHEWS", "1941-01-28", sex="F", **HOME),
+    ])
+    assert p["R1"] == p["R3"]
+
+
+def test_ni_number_one_slip_apart_lets_a_wrong_date_of_birth_link() -> None:
+    """A generation apart looks like parent and child, but their NI numbers would be unrelated; two digits
+    swapped in one person's NI number are a slip, so the guard stands aside; unrelated numbers keep it."""
+    rows = [
+        record("DARIUS", "OKAFOR", "1979-06-02", sex="M", **HOME, ni_number="QQ123456C"),
+        record("DARIUS", "OKAFOR", "2004-11-20", sex="M", **HOME, ni_number="QQ123465C"),
+    ]
+    p = link(rows)
+    assert p["R1"] == p["R2"]
+    rows[1]["ni_number_std"] = "QQ987654A"
+    p = link(rows)
+    assert p["R1"] != p["R2"]
