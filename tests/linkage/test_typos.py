@@ -13,17 +13,27 @@ import pytest
 
 from linkage.builders import filler, make_records, record
 from priority_families.linkage import link_records
-from priority_families.linkage.model import ADDRESS_ALIKE, ADDRESS_SHARES_WORDS, POSTCODE_SLIP
+from priority_families.linkage.model import (
+    ADDRESS_ALIKE,
+    ADDRESS_SHARES_WORDS,
+    POSTCODE_SLIP,
+    with_place_keys,
+)
 
 AS_OF = date(2015, 8, 31)
 HOME = {"postcode": "NG7 2AB", "address": "12 HIGH ST"}
 
 
-def holds(condition: str, **values: str | None) -> bool:
-    """Evaluate a comparison level's SQL condition on one pair of values."""
+def holds(condition: str, left: dict[str, str], right: dict[str, str]) -> bool:
+    """Evaluate a comparison level's SQL condition on one pair of descriptions (address, postcode), with
+    the place keys the model computes per description."""
     con = duckdb.connect()
-    cols = ", ".join(f"?::VARCHAR AS {name}" for name in values)
-    return con.execute(f"SELECT coalesce({condition}, false) FROM (SELECT {cols})", list(values.values())).fetchall()[0][0]
+    for side, values in (("l", left), ("r", right)):
+        con.execute(f"CREATE TABLE d_{side} AS {with_place_keys('(SELECT ?::VARCHAR AS address, ?::VARCHAR AS postcode)')}",
+                    [values.get("address"), values.get("postcode")])
+    cols = [r[0] for r in con.execute("DESCRIBE d_l").fetchall()]
+    both = ", ".join(f"{side}.{c} AS {c}_{side}" for side in "lr" for c in cols)
+    return con.execute(f"SELECT coalesce({condition}, false) FROM (SELECT {both} FROM d_l l, d_r r)").fetchall()[0][0]
 
 
 @pytest.mark.parametrize(("left", "right", "alike"), [
@@ -33,7 +43,7 @@ def holds(condition: str, **values: str | None) -> bool:
     ("12 HIGH ST", "12 STATION RD", False),
 ])
 def test_address_alike_needs_the_same_house_number_and_a_close_line(left: str, right: str, alike: bool) -> None:
-    assert holds(ADDRESS_ALIKE, address_l=left, address_r=right) is alike
+    assert holds(ADDRESS_ALIKE, {"address": left}, {"address": right}) is alike
 
 
 @pytest.mark.parametrize(("left", "right", "shares"), [
@@ -43,7 +53,7 @@ def test_address_alike_needs_the_same_house_number_and_a_close_line(left: str, r
     ("4 MILL RD", "4 KING EDWARD ST", False),
 ])
 def test_address_sharing_words_needs_the_same_house_number(left: str, right: str, shares: bool) -> None:
-    assert holds(ADDRESS_SHARES_WORDS, address_l=left, address_r=right) is shares
+    assert holds(ADDRESS_SHARES_WORDS, {"address": left}, {"address": right}) is shares
 
 
 @pytest.mark.parametrize(("left", "right", "slip"), [
@@ -51,7 +61,7 @@ def test_address_sharing_words_needs_the_same_house_number(left: str, right: str
     ("NG7 2AB", "NG9 3ZZ", False),
 ])
 def test_postcode_slip_is_one_character(left: str, right: str, slip: bool) -> None:
-    assert holds(POSTCODE_SLIP, postcode_l=left, postcode_r=right) is slip
+    assert holds(POSTCODE_SLIP, {"postcode": left}, {"postcode": right}) is slip
 
 
 def link(rows: list[dict]) -> dict[str, str]:
