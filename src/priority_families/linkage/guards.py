@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import duckdb
 
-from priority_families.linkage.model import TWO_DATE_PARTS, one_slip
+from priority_families.linkage.model import one_slip
 from priority_families.linkage.settings import LinkageSettings
 
 GENERATION_YEARS = 12
@@ -51,7 +51,7 @@ def _dob_slip() -> str:
     """Two known dates of birth that are one date written with a partner's usual slip."""
     return f"""(l.dob = r.dob
         OR (year(l.dob) = year(r.dob) AND month(l.dob) = day(r.dob) AND day(l.dob) = month(r.dob))
-        OR ({TWO_DATE_PARTS.format(l="l.dob", r="r.dob")} AND {one_slip("l.dob_text", "r.dob_text", 0.9)})
+        OR {one_slip("l.dob_text", "r.dob_text", 0.9)}
         OR abs(date_diff('day', l.dob, r.dob)) <= 1
         OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob) AND abs(year(l.dob) - year(r.dob)) = 1))"""
 
