@@ -40,6 +40,8 @@ def holds(condition: str, left: dict[str, str], right: dict[str, str]) -> bool:
     ("172 DAVIDSONSTREET", "172 DAVIDSON WTREET", True),  # a space lost, a letter mistyped
     ("5 DEAMER CERESCENT", "5 DEAMER CRES", True),  # a misspelt word escapes abbreviation
     ("12 HIGH ST", "14 HIGH ST", False),  # neighbours, not a typo
+    ("12A HIGH ST", "12B HIGH ST", False),
+    ("FLAT 3 12 HIGH ST", "FLAT 4 12 HIGH ST", False),
     ("12 HIGH ST", "12 STATION RD", False),
 ])
 def test_address_alike_needs_the_same_house_number_and_a_close_line(left: str, right: str, alike: bool) -> None:
@@ -50,6 +52,7 @@ def test_address_alike_needs_the_same_house_number_and_a_close_line(left: str, r
     ("91 WATSON ST KEMPSEY", "91 KEMPSEY", True),  # the street left out
     ("1329 BEAN CRES THE ENTRANCE", "1329 BEAN CRES CAMPERDOWN", True),  # the locality written another way
     ("33 SWANTON ST", "67 SWANTON ST", False),
+    ("12A HIGH ST", "12B HIGH ST", False),
     ("4 MILL RD", "4 KING EDWARD ST", False),
 ])
 def test_address_sharing_words_needs_the_same_house_number(left: str, right: str, shares: bool) -> None:
@@ -89,14 +92,20 @@ def test_swapped_names_with_a_typo_link() -> None:
     assert p["R1"] == p["R2"]
 
 
-def test_transposed_digits_in_a_date_of_birth_link() -> None:
-    """1914 written 1941 is one slip, not a parent a generation apart."""
+def test_transposed_day_digits_link_and_transposed_year_digits_do_not() -> None:
+    """12 written 21 is one slip (two people of one name born nine days apart are not siblings, so both
+    written twice is still one person); 1976 written 1967 is not: two EMMA SMITHs born nine years apart
+    on the same day are commoner in a county than that typo."""
     p = link([
-        record("BIANCA", "MATTHEWS", "1914-01-28", sex="F", **HOME),
-        record("BIANCA", "MATTHEWS", "1914-01-28", sex="F", **HOME, on="2015-03-01"),
-        record("BIANCA", "MATTHEWS", "1941-01-28", sex="F", **HOME),
+        record("BIANCA", "MATTHEWS", "1985-03-12", sex="F", **HOME),
+        record("BIANCA", "MATTHEWS", "1985-03-12", sex="F", **HOME, on="2015-03-01"),
+        record("BIANCA", "MATTHEWS", "1985-03-21", sex="F", **HOME),
+        record("BIANCA", "MATTHEWS", "1985-03-21", sex="F", **HOME, on="2015-03-01"),
+        record("EMMA", "SMITH", "1976-02-27", sex="F", postcode="NG16 1NJ", address="5 ALBERT CRES"),
+        record("EMMA", "SMITH", "1967-02-27", sex="F", postcode="NG16 1NJ", address="30 ALBERT CRES"),
     ])
     assert p["R1"] == p["R3"]
+    assert p["R5"] != p["R6"]
 
 
 def test_ni_number_one_slip_apart_lets_a_wrong_date_of_birth_link() -> None:

@@ -18,8 +18,8 @@ reviewer decisions are never vetoed, nor a pair whose NI numbers are one slip ap
   surnames (twins written surname-first look so; so does a changed surname, which then links only by
   identifier or a reviewer).
 - parent and child of the same name: both dates of birth known and disagreeing beyond the slips
-  partners make (day and month swapped, one digit wrong or two swapped, one day, one year), at a place that does not
-  disagree. Always vetoed when the years are a generation apart (12 years or more); for nearer dates
+  partners make (day and month swapped, one digit wrong or two swapped within month and day, one
+  day, one year), at a place that does not disagree. Always vetoed when the years are a generation apart (12 years or more); for nearer dates
   (two siblings of the same name, or a mistyped year) only when both dates are corroborated with that
   name. A family shares a surname and an address, and a rare first name's term frequency can outweigh
   the date of birth, so the model alone merges a father and his son of the same name.
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import duckdb
 
-from priority_families.linkage.model import one_slip
+from priority_families.linkage.model import dob_slip
 from priority_families.linkage.settings import LinkageSettings
 
 GENERATION_YEARS = 12
@@ -51,7 +51,7 @@ def _dob_slip() -> str:
     """Two known dates of birth that are one date written with a partner's usual slip."""
     return f"""(l.dob = r.dob
         OR (year(l.dob) = year(r.dob) AND month(l.dob) = day(r.dob) AND day(l.dob) = month(r.dob))
-        OR {one_slip("l.dob_text", "r.dob_text", 0.9)}
+        OR {dob_slip("l.dob", "r.dob", "l.dob_text", "r.dob_text")}
         OR abs(date_diff('day', l.dob, r.dob)) <= 1
         OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob) AND abs(year(l.dob) - year(r.dob)) = 1))"""
 

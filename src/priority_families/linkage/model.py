@@ -125,9 +125,24 @@ def one_slip(a: str, b: str, floor: float) -> str:
 
 
 def _typo(a: str, b: str) -> str:
-    """One name written as another with one slip, or jaro-winkler 0.92 (a swapped first name and surname
-    often carries a typo too: SAM WEBB / WEBB SMA)."""
+    """One name written as another with one slip, or jaro-winkler 0.92."""
     return f"(jaro_winkler_similarity({a}, {b}) >= 0.92 OR {one_slip(a, b, 0.5)})"
+
+
+def _swapped_with_typo(first: str, last: str) -> str:
+    """First name and surname swapped, one or both with a typo (SAM WEBB / WEBB SMA): both names must fit
+    crosswise, or a first name that looks like a surname (ROBERT / ROBERTS) would count as a swap."""
+    return (f"({_typo(f'{first}_l', f'{last}_r')} "
+            f"AND ({last}_l = {first}_r OR {_typo(f'{last}_l', f'{first}_r')}))")
+
+
+# One digit of a date of birth mistyped, or two digits swapped within month and day (1985-03-12 /
+# 1985-03-21). Two year digits swapped (1976 / 1967) are not a slip: in a county, two EMMA SMITHs born
+# nine years apart on the same day are commoner than that typo.
+def dob_slip(dob_l: str, dob_r: str, text_l: str, text_r: str) -> str:
+    """SQL: the two dates (and their `YYYY-MM-DD` texts) are one slip apart, as defined above."""
+    return (f"(hamming({text_l}, {text_r}) <= 1 OR (year({dob_l}) = year({dob_r}) "
+            f"AND hamming({text_l}, {text_r}) = 2 AND damerau_levenshtein({text_l}, {text_r}) = 1))")
 
 
 def _first_name() -> dict[str, Any]:
@@ -142,7 +157,7 @@ def _first_name() -> dict[str, Any]:
             _level("len(list_intersect(first_forms_l, first_forms_r)) > 0", "nickname", 0.1, 0.001),
             _level(f"{jw} >= 0.92", "jaro-winkler >= 0.92", 0.12, 0.004),
             _level(f"{jw} >= 0.8", "jaro-winkler >= 0.8", 0.07, 0.03),
-            _level(_typo("first_name_l", "last_name_r"), "swapped with surname, with a typo", 0.01, 0.0005),
+            _level(_swapped_with_typo("first_name", "last_name"), "swapped with surname, with a typo", 0.01, 0.0005),
             _else(0.07, 0.95),
         ],
     }
@@ -164,7 +179,8 @@ def _last_name() -> dict[str, Any]:
             ),
             _level(f"{jw} >= 0.92", "jaro-winkler >= 0.92", 0.08, 0.004),
             _level(f"{jw} >= 0.8", "jaro-winkler >= 0.8", 0.04, 0.03),
-            _level(_typo("last_name_l", "first_name_r"), "swapped with first name, with a typo", 0.01, 0.0005),
+            _level(_swapped_with_typo("last_name", "first_name"), "swapped with first name, with a typo",
+                   0.01, 0.0005),
             _else(0.06, 0.95),
         ],
     }
@@ -184,7 +200,7 @@ def _dob() -> dict[str, Any]:
             _level(
                 "abs(date_diff('day', dob_l, dob_r)) <= 1 "
                 "OR (month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
-                "AND abs(year(dob_l) - year(dob_r)) = 1) OR " + one_slip("dob_text_l", "dob_text_r", 0.9),
+                "AND abs(year(dob_l) - year(dob_r)) = 1) OR " + dob_slip("dob_l", "dob_r", "dob_text_l", "dob_text_r"),
                 "one digit wrong or two swapped, one day or one year out", 0.06, 0.003,
             ),
             # m is fixed: EM reads siblings and parents sharing a name and an address as matches with
@@ -205,10 +221,10 @@ def _sex() -> dict[str, Any]:
     }
 
 
-# The house number, computed once per description (not once per pair) as the place comparison's first,
+# The flat and house number with its letter (FLAT 3 12, 12A), computed once per description (not once per pair) as the place comparison's first,
 # cheap test; what it reads after that runs only on the few pairs that pass, so it is computed per pair
 # (every column added here is carried through every blocked pair).
-PLACE_KEYS: dict[str, str] = {"address_number": "regexp_extract(address, '[0-9]+')"}
+PLACE_KEYS: dict[str, str] = {"address_number": r"regexp_extract(address, '(FLAT \S+ )?[0-9]+[A-Z]?')"}
 
 
 def with_place_keys(table: str) -> str:
@@ -218,7 +234,7 @@ def with_place_keys(table: str) -> str:
 
 # An address line written two ways: the same house number (or none on both) and the lines alike once
 # spaces are dropped (DAVIDSONSTREET / DAVIDSON WTREET, 5 DEAMER CERESCENT / 5 DEAMER CRES). Different
-# house numbers never count as alike: 12 and 14 HIGH ST are neighbours, not a typo.
+# house numbers (or flats, or 12A / 12B) never count as alike: 12 and 14 HIGH ST are neighbours, not a typo.
 SAME_NUMBER = "address_number_l = address_number_r"
 ADDRESS_CLOSE = ("(address_l = address_r "
                  "OR jaro_winkler_similarity(replace(address_l, ' ', ''), replace(address_r, ' ', '')) >= 0.9)")
@@ -257,7 +273,8 @@ def _place() -> dict[str, Any]:
             _level(f"{SAME_NUMBER} AND (postcode_l = postcode_r OR {POSTCODE_SLIP}) "
                    f"AND ({ADDRESS_CLOSE} OR {SHARES_WORDS})",
                    "same place written differently (address or postcode typo)", 0.12, 0.0005),
-            _level(ADDRESS_ALIKE, "same address line, postcode differs", 0.04, 0.0005),
+            # only the exact line: 2 WILLOW DR and 2 WILLOW ST in two postcodes are two places
+            _level("address_l = address_r", "same address line, postcode differs", 0.04, 0.0005),
             _level("postcode_l = postcode_r", "same postcode", 0.08, 0.003),
             _level(POSTCODE_SLIP, "postcode one character out", 0.02, 0.005),
             _level("district_l = district_r", "same postcode district", 0.05, 0.05),
