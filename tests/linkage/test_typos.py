@@ -83,15 +83,6 @@ def test_mistyped_address_and_postcode_still_place_a_record_without_dob() -> Non
     assert p["R1"] == p["R2"]
 
 
-def test_swapped_names_with_a_typo_link() -> None:
-    """First name and surname swapped, both mistyped, at another address in the same postcode."""
-    p = link([
-        record("SAMIR", "WEBB", "1988-06-11", sex="M", **HOME),
-        record("WEBBE", "SMAIR", "1988-06-11", sex="M", postcode="NG7 2AB", address="40 LOW RD"),
-    ])
-    assert p["R1"] == p["R2"]
-
-
 def test_transposed_day_digits_link_and_transposed_year_digits_do_not() -> None:
     """12 written 21 is one slip (two people of one name born nine days apart are not siblings, so both
     written twice is still one person); 1976 written 1967 is not: two EMMA SMITHs born nine years apart
