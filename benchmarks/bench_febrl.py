@@ -47,7 +47,8 @@ class Fields:
     ni: bool
 
 
-NAMES_DOB_PLACE = Fields("names, dob, address, postcode, suburb", ("street_number", "address_1", "suburb"), False)
+NAMES_DOB_PLACE = Fields("names, dob, address, postcode, suburb", ("street_number", "address_1", "suburb"),
+                         False)
 ALL_FIELDS = Fields("all fields", ("street_number", "address_1", "address_2", "suburb"), True)
 
 
@@ -162,7 +163,8 @@ def plain_splink(frames: list[pd.DataFrame], link_type: str, fields: Fields) -> 
 def ecm(frames: list[pd.DataFrame], fields: Fields) -> set[tuple[str, str]]:
     indexed = [f.set_index("rec_id") for f in frames]
     indexer = rl.Index()
-    for field in ("given_name", "surname", "date_of_birth", "postcode", *(("soc_sec_id",) if fields.ni else ())):
+    keys = ("given_name", "surname", "date_of_birth", "postcode", *(("soc_sec_id",) if fields.ni else ()))
+    for field in keys:
         indexer.block(field)
     pairs = indexer.index(*indexed)
     compare = rl.Compare()

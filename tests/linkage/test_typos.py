@@ -13,15 +13,11 @@ import pytest
 
 from linkage.builders import filler, make_records, record
 from priority_families.linkage import link_records
-from priority_families.linkage.model import (
-    ADDRESS_ALIKE,
-    ADDRESS_SHARES_WORDS,
-    POSTCODE_SLIP,
-    with_place_keys,
-)
+from priority_families.linkage.model import PLACE_WRITTEN_DIFFERENTLY, POSTCODE_SLIP, with_place_keys
 
 AS_OF = date(2015, 8, 31)
 HOME = {"postcode": "NG7 2AB", "address": "12 HIGH ST"}
+PC = {"postcode": "NG7 2AB"}
 
 
 def holds(condition: str, left: dict[str, str], right: dict[str, str]) -> bool:
@@ -29,11 +25,13 @@ def holds(condition: str, left: dict[str, str], right: dict[str, str]) -> bool:
     the place keys the model computes per description."""
     con = duckdb.connect()
     for side, values in (("l", left), ("r", right)):
-        con.execute(f"CREATE TABLE d_{side} AS {with_place_keys('(SELECT ?::VARCHAR AS address, ?::VARCHAR AS postcode)')}",
+        one = "(SELECT ?::VARCHAR AS address, ?::VARCHAR AS postcode)"
+        con.execute(f"CREATE TABLE d_{side} AS {with_place_keys(one)}",
                     [values.get("address"), values.get("postcode")])
     cols = [r[0] for r in con.execute("DESCRIBE d_l").fetchall()]
     both = ", ".join(f"{side}.{c} AS {c}_{side}" for side in "lr" for c in cols)
-    return con.execute(f"SELECT coalesce({condition}, false) FROM (SELECT {both} FROM d_l l, d_r r)").fetchall()[0][0]
+    pair = f"SELECT coalesce({condition}, false) FROM (SELECT {both} FROM d_l l, d_r r)"
+    return con.execute(pair).fetchall()[0][0]
 
 
 @pytest.mark.parametrize(("left", "right", "alike"), [
@@ -44,8 +42,8 @@ def holds(condition: str, left: dict[str, str], right: dict[str, str]) -> bool:
     ("FLAT 3 12 HIGH ST", "FLAT 4 12 HIGH ST", False),
     ("12 HIGH ST", "12 STATION RD", False),
 ])
-def test_address_alike_needs_the_same_house_number_and_a_close_line(left: str, right: str, alike: bool) -> None:
-    assert holds(ADDRESS_ALIKE, {"address": left}, {"address": right}) is alike
+def test_address_alike_needs_the_same_number_and_a_close_line(left: str, right: str, alike: bool) -> None:
+    assert holds(PLACE_WRITTEN_DIFFERENTLY, {"address": left, **PC}, {"address": right, **PC}) is alike
 
 
 @pytest.mark.parametrize(("left", "right", "shares"), [
@@ -56,7 +54,15 @@ def test_address_alike_needs_the_same_house_number_and_a_close_line(left: str, r
     ("4 MILL RD", "4 KING EDWARD ST", False),
 ])
 def test_address_sharing_words_needs_the_same_house_number(left: str, right: str, shares: bool) -> None:
-    assert holds(ADDRESS_SHARES_WORDS, {"address": left}, {"address": right}) is shares
+    assert holds(PLACE_WRITTEN_DIFFERENTLY, {"address": left, **PC}, {"address": right, **PC}) is shares
+
+
+def test_address_alike_in_another_postcode_is_not_the_same_place() -> None:
+    """2 WILLOW DR and 2 WILLOW ST in two towns are two places; with a postcode one slip out, one place."""
+    assert not holds(PLACE_WRITTEN_DIFFERENTLY, {"address": "2 WILLOW DR", "postcode": "NG22 8NJ"},
+                     {"address": "2 WILLOW ST", "postcode": "NG10 6HB"})
+    assert holds(PLACE_WRITTEN_DIFFERENTLY, {"address": "2 WILLOW DR", "postcode": "NG22 8NJ"},
+                 {"address": "2 WILLW DR", "postcode": "NG22 8JN"})
 
 
 @pytest.mark.parametrize(("left", "right", "slip"), [

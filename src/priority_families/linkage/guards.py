@@ -19,9 +19,10 @@ reviewer decisions are never vetoed, nor a pair whose NI numbers are one slip ap
   identifier or a reviewer).
 - parent and child of the same name: both dates of birth known and disagreeing beyond the slips
   partners make (day and month swapped, one digit wrong or two swapped within month and day, one
-  day, one year), at a place that does not disagree. Always vetoed when the years are a generation apart (12 years or more); for nearer dates
-  (two siblings of the same name, or a mistyped year) only when both dates are corroborated with that
-  name. A family shares a surname and an address, and a rare first name's term frequency can outweigh
+  day, one year), at a place that does not disagree. Always vetoed when the years are a generation
+  apart (12 years or more); for nearer dates (two siblings of the same name, or a mistyped year) only
+  when both dates are corroborated with that name. A family shares a surname and an address, and a rare
+  first name's term frequency can outweigh
   the date of birth, so the model alone merges a father and his son of the same name.
 """
 

@@ -42,10 +42,10 @@ BLOCKING_RULES: tuple[str, ...] = (
 )
 
 # Broad rules on one bounded key catch what the paired rules miss (a date of birth and a name both wrong,
-# a whole name replaced at another postcode, a date of birth replaced with a postcode typo, an address
-# line kept while names and date of birth were mistyped). They are used only while they stay within a budget of pairs
-# per description (`LinkageSettings.broad_block_pairs_per_description`): a small council or FEBRL gets
-# them, a county of 1M does not (there they make 60-200 pairs per description).
+# a whole name replaced at another postcode, both names kept while the date of birth was replaced and the
+# postcode mistyped). They are used only while they stay within a budget of pairs per description
+# (`LinkageSettings.broad_block_pairs_per_description`): a small council or FEBRL gets them, a county of
+# 1M does not (there they make 60-200 pairs per description; names alone 724 at 100k).
 BROAD_RULES: dict[str, tuple[str, ...]] = {
     "l.dob = r.dob": ("dob",),
     "l.postcode = r.postcode": ("postcode",),
@@ -184,7 +184,8 @@ def _dob() -> dict[str, Any]:
             _level(
                 "abs(date_diff('day', dob_l, dob_r)) <= 1 "
                 "OR (month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
-                "AND abs(year(dob_l) - year(dob_r)) = 1) OR " + dob_slip("dob_l", "dob_r", "dob_text_l", "dob_text_r"),
+                "AND abs(year(dob_l) - year(dob_r)) = 1) OR "
+                + dob_slip("dob_l", "dob_r", "dob_text_l", "dob_text_r"),
                 "one digit wrong or two swapped, one day or one year out", 0.06, 0.003,
             ),
             # m is fixed: EM reads siblings and parents sharing a name and an address as matches with
@@ -205,9 +206,9 @@ def _sex() -> dict[str, Any]:
     }
 
 
-# The flat and house number with its letter (FLAT 3 12, 12A), computed once per description (not once per pair) as the place comparison's first,
-# cheap test; what it reads after that runs only on the few pairs that pass, so it is computed per pair
-# (every column added here is carried through every blocked pair).
+# The flat and house number with its letter (FLAT 3 12, 12A), computed once per description (not once per
+# pair): the place comparison's first, cheap test. What it reads after that runs only on the few pairs that
+# pass, so it is computed per pair (every column added here is carried through every blocked pair).
 PLACE_KEYS: dict[str, str] = {"address_number": r"regexp_extract(address, '(FLAT \S+ )?[0-9]+[A-Z]?')"}
 
 
@@ -220,9 +221,9 @@ def with_place_keys(table: str) -> str:
 # spaces are dropped (DAVIDSONSTREET / DAVIDSON WTREET, 5 DEAMER CERESCENT / 5 DEAMER CRES). Different
 # house numbers (or flats, or 12A / 12B) never count as alike: 12 and 14 HIGH ST are neighbours, not a typo.
 SAME_NUMBER = "address_number_l = address_number_r"
-ADDRESS_CLOSE = ("(address_l = address_r "
-                 "OR jaro_winkler_similarity(replace(address_l, ' ', ''), replace(address_r, ' ', '')) >= 0.9)")
-ADDRESS_ALIKE = f"({SAME_NUMBER} AND {ADDRESS_CLOSE})"
+SQUEEZED_ADDRESS = "replace(address_{side}, ' ', '')"
+ADDRESS_CLOSE = (f"(address_l = address_r OR jaro_winkler_similarity({SQUEEZED_ADDRESS.format(side='l')}, "
+                 f"{SQUEEZED_ADDRESS.format(side='r')}) >= 0.9)")
 # Within one postcode a looser test: the same house number and at least half the words in common
 # (91 WATSON ST KEMPSEY / 91 KEMPSEY: a street or locality left out; 1329 BEAN CRES CAMPERDOWN / 1329 BEAN
 # CRES THE ENTRANCE: the locality written another way). Both word lists are distinct, so shared >= half
@@ -231,12 +232,15 @@ ADDRESS_ALIKE = f"({SAME_NUMBER} AND {ADDRESS_CLOSE})"
 WORDS = "list_distinct(string_split(address_{side}, ' '))"
 SHARES_WORDS = (f"3 * len(list_intersect({WORDS.format(side='l')}, {WORDS.format(side='r')})) "
                 f">= len({WORDS.format(side='l')}) + len({WORDS.format(side='r')})")
-ADDRESS_SHARES_WORDS = f"({SAME_NUMBER} AND {SHARES_WORDS})"
 # A postcode with one character changed, dropped or two swapped (NG7 2AB / NG7 2BA); in a dense city
 # also a neighbour's postcode, so its u is estimated, not assumed small.
 SQUEEZED_POSTCODE = "replace(postcode_{side}, ' ', '')"
 POSTCODE_SLIP = ("(postcode_l <> postcode_r AND "
-                 + one_slip(SQUEEZED_POSTCODE.format(side="l"), SQUEEZED_POSTCODE.format(side="r"), 0.8) + ")")
+                 + one_slip(SQUEEZED_POSTCODE.format(side="l"), SQUEEZED_POSTCODE.format(side="r"), 0.8)
+                 + ")")
+# Cheap and selective tests first: DuckDB narrows the rows before the string functions run.
+PLACE_WRITTEN_DIFFERENTLY = (f"({SAME_NUMBER} AND (postcode_l = postcode_r OR {POSTCODE_SLIP}) "
+                             f"AND ({ADDRESS_CLOSE} OR {SHARES_WORDS}))")
 
 
 def _place() -> dict[str, Any]:
@@ -253,10 +257,8 @@ def _place() -> dict[str, Any]:
             _null("(address_l IS NULL OR address_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL)"),
             _level("address_l = address_r AND postcode_l = postcode_r", "same address and postcode",
                    0.55, 0.0005),
-            # cheap and selective tests first: DuckDB narrows the rows before the string functions run
-            _level(f"{SAME_NUMBER} AND (postcode_l = postcode_r OR {POSTCODE_SLIP}) "
-                   f"AND ({ADDRESS_CLOSE} OR {SHARES_WORDS})",
-                   "same place written differently (address or postcode typo)", 0.12, 0.0005),
+            _level(PLACE_WRITTEN_DIFFERENTLY, "same place written differently (address or postcode typo)",
+                   0.12, 0.0005),
             # only the exact line: 2 WILLOW DR and 2 WILLOW ST in two postcodes are two places
             _level("address_l = address_r", "same address line, postcode differs", 0.04, 0.0005),
             _level("postcode_l = postcode_r", "same postcode", 0.08, 0.003),
