@@ -4,7 +4,7 @@ A probabilistic model adds evidence; a few situations are known to fool it becau
 fields are not independent (a family shares surname, address and postcode). These rules veto a model
 link outright, but only where that false merge can happen; everywhere else the model's evidence decides
 (so whole-value keying errors, as in the FEBRL benchmarks, can still link). Identifier links and
-reviewer decisions are never vetoed.
+reviewer decisions are never vetoed, nor a pair whose NI numbers are one slip apart.
 
 - twins: one name in common and the other clearly different — not a nickname of each other, not a
   one-letter typo, jaro-winkler below 0.85, not one inside the other (MARY / MARY ANN) — while the dates of
@@ -18,10 +18,11 @@ reviewer decisions are never vetoed.
   surnames (twins written surname-first look so; so does a changed surname, which then links only by
   identifier or a reviewer).
 - parent and child of the same name: both dates of birth known and disagreeing beyond the slips
-  partners make (day and month swapped, one digit, one day, one year), at a place that does not
-  disagree. Always vetoed when the years are a generation apart (12 years or more); for nearer dates
-  (two siblings of the same name, or a mistyped year) only when both dates are corroborated with that
-  name. A family shares a surname and an address, and a rare first name's term frequency can outweigh
+  partners make (day and month swapped, one digit wrong or two swapped within month and day, one
+  day, one year), at a place that does not disagree. Always vetoed when the years are a generation
+  apart (12 years or more); for nearer dates (two siblings of the same name, or a mistyped year) only
+  when both dates are corroborated with that name. A family shares a surname and an address, and a rare
+  first name's term frequency can outweigh
   the date of birth, so the model alone merges a father and his son of the same name.
 """
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import duckdb
 
+from priority_families.linkage.model import dob_slip
 from priority_families.linkage.settings import LinkageSettings
 
 GENERATION_YEARS = 12
@@ -48,9 +50,9 @@ def _clearly_different(a: str, a_forms: str, b: str, b_forms: str) -> str:
 
 def _dob_slip() -> str:
     """Two known dates of birth that are one date written with a partner's usual slip."""
-    return """(l.dob = r.dob
+    return f"""(l.dob = r.dob
         OR (year(l.dob) = year(r.dob) AND month(l.dob) = day(r.dob) AND day(l.dob) = month(r.dob))
-        OR levenshtein(l.dob_text, r.dob_text) <= 1
+        OR {dob_slip("l.dob", "r.dob", "l.dob_text", "r.dob_text")}
         OR abs(date_diff('day', l.dob, r.dob)) <= 1
         OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob) AND abs(year(l.dob) - year(r.dob)) = 1))"""
 
@@ -90,7 +92,14 @@ def guard_sql(settings: LinkageSettings) -> str:
     )"""
     rules = [f"coalesce({sql}, false)" for sql, on in ((twins, settings.guard_first_names),
                                                       (generations, settings.guard_dates_of_birth)) if on]
-    return "(" + (" OR ".join(rules) or "false") + ")"
+    return "(" + (" OR ".join(rules) or "false") + f") AND NOT coalesce({_ni_nearly_agrees()}, false)"
+
+
+def _ni_nearly_agrees() -> str:
+    """Both NI numbers known and one slip apart (a digit changed or two swapped): twins and a parent and
+    child hold unrelated numbers, so this is one person's number mistyped and the guards stand aside.
+    (UPN and NHS numbers carry check digits: two valid ones that differ are two people.)"""
+    return "(l.ni IS NOT NULL AND r.ni IS NOT NULL AND damerau_levenshtein(l.ni, r.ni) <= 1)"
 
 
 def guard_support(con: duckdb.DuckDBPyConnection) -> None:

@@ -42,14 +42,16 @@ BLOCKING_RULES: tuple[str, ...] = (
 )
 
 # Broad rules on one bounded key catch what the paired rules miss (a date of birth and a name both wrong,
-# a whole name replaced at another postcode). They are used only while they stay within a budget of pairs
-# per description (`LinkageSettings.broad_block_pairs_per_description`): a small council or FEBRL gets
-# them, a county of 1M does not (there they make 60-200 pairs per description).
+# a whole name replaced at another postcode, both names kept while the date of birth was replaced and the
+# postcode mistyped). They are used only while they stay within a budget of pairs per description
+# (`LinkageSettings.broad_block_pairs_per_description`): a small council or FEBRL gets them, a county of
+# 1M does not (there they make 60-200 pairs per description; names alone 724 at 100k).
 BROAD_RULES: dict[str, tuple[str, ...]] = {
     "l.dob = r.dob": ("dob",),
     "l.postcode = r.postcode": ("postcode",),
     "l.first_name = r.first_name AND l.last_name = r.last_name AND l.district = r.district":
         ("first_name", "last_name", "district"),
+    "l.first_name = r.first_name AND l.last_name = r.last_name": ("first_name", "last_name"),
 }
 
 
@@ -106,6 +108,30 @@ def _else(m: float, u: float, fix_m: bool = False) -> dict[str, Any]:
     return level
 
 
+def one_slip(a: str, b: str, floor: float) -> str:
+    """`a` and `b` at most one slip apart: a character changed, added, dropped or two swapped.
+
+    DuckDB's damerau_levenshtein is slow; hamming (same length) and jaro_winkler are fast. Same length:
+    one character changed is hamming 1, two swapped is hamming 2, which damerau-levenshtein then confirms.
+    One character added or dropped is never below jaro-winkler `floor` (0.8 for postcodes of 4+
+    characters), so the slow test sees few pairs (a quarter of the model's time at 100k people otherwise).
+    """
+    same_length = (f"(length({a}) = length({b}) AND (hamming({a}, {b}) <= 1 "
+                   f"OR (hamming({a}, {b}) = 2 AND damerau_levenshtein({a}, {b}) = 1)))")
+    one_more = (f"(abs(length({a}) - length({b})) = 1 AND jaro_winkler_similarity({a}, {b}) >= {floor} "
+                f"AND damerau_levenshtein({a}, {b}) = 1)")
+    return f"({same_length} OR {one_more})"
+
+
+# One digit of a date of birth mistyped, or two digits swapped within month and day (1985-03-12 /
+# 1985-03-21). Two year digits swapped (1976 / 1967) are not a slip: in a county, two EMMA SMITHs born
+# nine years apart on the same day are commoner than that typo.
+def dob_slip(dob_l: str, dob_r: str, text_l: str, text_r: str) -> str:
+    """SQL: the two dates (and their `YYYY-MM-DD` texts) are one slip apart, as defined above."""
+    return (f"(hamming({text_l}, {text_r}) <= 1 OR (year({dob_l}) = year({dob_r}) "
+            f"AND hamming({text_l}, {text_r}) = 2 AND damerau_levenshtein({text_l}, {text_r}) = 1))")
+
+
 def _first_name() -> dict[str, Any]:
     jw = "jaro_winkler_similarity(first_name_l, first_name_r)"
     return {
@@ -156,10 +182,11 @@ def _dob() -> dict[str, Any]:
                 "day and month swapped", 0.04, 0.00005,
             ),
             _level(
-                "levenshtein(dob_text_l, dob_text_r) <= 1 OR abs(date_diff('day', dob_l, dob_r)) <= 1 "
+                "abs(date_diff('day', dob_l, dob_r)) <= 1 "
                 "OR (month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
-                "AND abs(year(dob_l) - year(dob_r)) = 1)",
-                "one digit, one day or one year out", 0.06, 0.003,
+                "AND abs(year(dob_l) - year(dob_r)) = 1) OR "
+                + dob_slip("dob_l", "dob_r", "dob_text_l", "dob_text_r"),
+                "one digit wrong or two swapped, one day or one year out", 0.06, 0.003,
             ),
             # m is fixed: EM reads siblings and parents sharing a name and an address as matches with
             # a wrong date of birth, which would make a real disagreement look cheap.
@@ -179,27 +206,73 @@ def _sex() -> dict[str, Any]:
     }
 
 
+# The flat and house number with its letter (FLAT 3 12, 12A), computed once per description (not once per
+# pair): the place comparison's first, cheap test. What it reads after that runs only on the few pairs that
+# pass, so it is computed per pair (every column added here is carried through every blocked pair).
+PLACE_KEYS: dict[str, str] = {"address_number": r"regexp_extract(address, '(FLAT \S+ )?[0-9]+[A-Z]?')"}
+
+
+def with_place_keys(table: str) -> str:
+    """`table` (link_descriptions' columns) with the place keys added."""
+    return f"SELECT *, {', '.join(f'{sql} AS {name}' for name, sql in PLACE_KEYS.items())} FROM {table}"
+
+
+# An address line written two ways: the same house number (or none on both) and the lines alike once
+# spaces are dropped (DAVIDSONSTREET / DAVIDSON WTREET, 5 DEAMER CERESCENT / 5 DEAMER CRES). Different
+# house numbers (or flats, or 12A / 12B) never count as alike: 12 and 14 HIGH ST are neighbours, not a typo.
+SAME_NUMBER = "address_number_l = address_number_r"
+SQUEEZED_ADDRESS = "replace(address_{side}, ' ', '')"
+ADDRESS_CLOSE = (f"(address_l = address_r OR jaro_winkler_similarity({SQUEEZED_ADDRESS.format(side='l')}, "
+                 f"{SQUEEZED_ADDRESS.format(side='r')}) >= 0.9)")
+# Within one postcode a looser test: the same house number and at least half the words in common
+# (91 WATSON ST KEMPSEY / 91 KEMPSEY: a street or locality left out; 1329 BEAN CRES CAMPERDOWN / 1329 BEAN
+# CRES THE ENTRANCE: the locality written another way). Both word lists are distinct, so shared >= half
+# of the union is 3 x shared >= the two lengths added. Computed per pair, but only for the few pairs with
+# the same house number and postcode (a list column carried through every blocked pair costs more).
+WORDS = "list_distinct(string_split(address_{side}, ' '))"
+SHARES_WORDS = (f"3 * len(list_intersect({WORDS.format(side='l')}, {WORDS.format(side='r')})) "
+                f">= len({WORDS.format(side='l')}) + len({WORDS.format(side='r')})")
+# A postcode with one character changed, dropped or two swapped (NG7 2AB / NG7 2BA); in a dense city
+# also a neighbour's postcode, so its u is estimated, not assumed small.
+SQUEEZED_POSTCODE = "replace(postcode_{side}, ' ', '')"
+POSTCODE_SLIP = ("(postcode_l <> postcode_r AND "
+                 + one_slip(SQUEEZED_POSTCODE.format(side="l"), SQUEEZED_POSTCODE.format(side="r"), 0.8)
+                 + ")")
+# Cheap and selective tests first: DuckDB narrows the rows before the string functions run.
+PLACE_WRITTEN_DIFFERENTLY = (f"({SAME_NUMBER} AND (postcode_l = postcode_r OR {POSTCODE_SLIP}) "
+                             f"AND ({ADDRESS_CLOSE} OR {SHARES_WORDS}))")
+
+
 def _place() -> dict[str, Any]:
-    """Address and postcode as ONE comparison: they are strongly dependent, so two would double count."""
+    """Address and postcode as ONE comparison: they are strongly dependent, so two would double count.
+
+    Partners mistype addresses (the rules say the same place written two ways is still one place), so
+    an address line alike but not equal (with the postcode equal or one character out), or a postcode one
+    character out, is its own level, weaker than exact agreement.
+    """
     return {
         "output_column_name": "place",
-        "comparison_description": "address line and postcode",
+        "comparison_description": "address line and postcode, typo aware",
         "comparison_levels": [
             _null("(address_l IS NULL OR address_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL)"),
             _level("address_l = address_r AND postcode_l = postcode_r", "same address and postcode",
                    0.55, 0.0005),
-            _level("address_l = address_r", "same address line, postcode differs", 0.05, 0.0005),
-            _level("postcode_l = postcode_r", "same postcode", 0.1, 0.003),
-            _level("district_l = district_r", "same postcode district", 0.07, 0.05),
-            _else(0.23, 0.95),
+            _level(PLACE_WRITTEN_DIFFERENTLY, "same place written differently (address or postcode typo)",
+                   0.12, 0.0005),
+            # only the exact line: 2 WILLOW DR and 2 WILLOW ST in two postcodes are two places
+            _level("address_l = address_r", "same address line, postcode differs", 0.04, 0.0005),
+            _level("postcode_l = postcode_r", "same postcode", 0.08, 0.003),
+            _level(POSTCODE_SLIP, "postcode one character out", 0.02, 0.005),
+            _level("district_l = district_r", "same postcode district", 0.05, 0.05),
+            _else(0.14, 0.94),
         ],
     }
 
 
 def _identifiers() -> dict[str, Any]:
     """UPN and NHS numbers carry check digits, so two valid ones that differ are two people; an NI
-    number has none, and a one-character slip still looks valid, so only NI numbers further apart
-    count as a disagreement."""
+    number has none, and a one-character slip (a digit changed, or two swapped) still looks valid, so
+    only NI numbers further apart count as a disagreement."""
     both = "(upn_l IS NOT NULL AND upn_r IS NOT NULL) OR (nhs_l IS NOT NULL AND nhs_r IS NOT NULL) OR " \
            "(ni_l IS NOT NULL AND ni_r IS NOT NULL)"
     return {
@@ -207,7 +280,8 @@ def _identifiers() -> dict[str, Any]:
         "comparison_description": "valid UPN, NHS and NI numbers",
         "comparison_levels": [
             _null(f"NOT ({both})"),
-            _level("upn_l <> upn_r OR nhs_l <> nhs_r OR levenshtein(ni_l, ni_r) > 1", "a valid identifier differs",
+            _level("upn_l <> upn_r OR nhs_l <> nhs_r OR damerau_levenshtein(ni_l, ni_r) > 1",
+                   "a valid identifier differs",
                    0.01, 0.99),
             _else(0.99, 0.01),
         ],
@@ -250,7 +324,7 @@ def score_descriptions(
     work.execute(f"SET threads = {int(threads)}")
     work.execute(f"SET memory_limit = '{memory}'")
     work.register("incoming", con.sql(f"SELECT * FROM {descriptions}").to_arrow_table())
-    work.execute(f"CREATE TABLE {SPLINK_INPUT} AS SELECT * FROM incoming")
+    work.execute(f"CREATE TABLE {SPLINK_INPUT} AS {with_place_keys('incoming')}")
     work.unregister("incoming")
     n = work.execute(f"SELECT count(*) FROM {SPLINK_INPUT}").fetchall()[0][0]
     db = DuckDBAPI(connection=work)
