@@ -39,7 +39,7 @@ AS_OF = date(2015, 8, 31)
 def child_link(workspace: Path, chunk: int) -> None:
     """Run in the child: link and build households, print seconds and peak RSS as JSON."""
     started = time.perf_counter()
-    settings = LinkageSettings(descriptions_per_chunk=chunk) if chunk else None
+    settings = LinkageSettings(pairs_per_chunk=chunk) if chunk else None
     outcome = link_workspace(Workspace(path=workspace), settings)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--county", type=Path, help="existing county folder (with follow-up-1) to reuse")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--chunk", type=int, default=0, help="descriptions per prediction chunk (0: default)")
+    parser.add_argument("--chunk", type=int, default=0, help="blocked pairs per prediction chunk (0: default)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
