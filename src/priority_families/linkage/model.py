@@ -258,10 +258,9 @@ def _train(linker: Linker, settings: LinkageSettings, em_rules: list[str]) -> No
     linker.training.estimate_u_using_random_sampling(
         max_pairs=settings.u_sampling_max_pairs, seed=settings.seed
     )
-    # Without term frequencies each EM iteration runs over the counts of agreement patterns rather than
-    # every sampled pair: 1M people 23 s -> 5 s; pair precision, recall and household F1 at 100k within 0.0001.
+    # (EM without term frequencies runs 4x faster but cost 0.0004 precision and 0.0011 household F1 at 1M.)
     for rule in em_rules:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
 
 
 def save_charts(linker: Linker, folder: Path) -> None:
