@@ -87,9 +87,14 @@ class Join:
         return f"SELECT {pick} FROM {left} l JOIN {table} r ON {self.keys} WHERE {where}{keep}"
 
 
-def _place_agrees(keys: str) -> list[Join]:
-    """Same address, same postcode, or one side without an address (the place comparison's null level)."""
-    return [Join(f"{keys} AND l.address = r.address"), Join(f"{keys} AND l.postcode = r.postcode"),
+def _place_agrees(keys: str, postcode: bool = True) -> list[Join]:
+    """Same address, same postcode, or one side without an address (the place comparison's null level).
+
+    `postcode=False` leaves out the same-postcode join where another join already makes all its pairs
+    (date of birth with the postcode; the first name with the postcode and year).
+    """
+    return [Join(f"{keys} AND l.address = r.address"),
+            *([Join(f"{keys} AND l.postcode = r.postcode")] if postcode else []),
             Join(keys, side="l.address IS NULL", keep="(l.postcode IS NULL OR r.postcode IS NULL)")]
 
 
@@ -115,8 +120,8 @@ def _dob_near(keys: str) -> list[Join]:
 
 
 JOINS: tuple[Join, ...] = (
-    *_place_agrees(DOB_LAST), *_first_near(DOB_LAST),
-    *_place_agrees(DOB_FIRST), *_last_near(DOB_FIRST),
+    *_place_agrees(DOB_LAST, postcode=False), *_first_near(DOB_LAST),
+    *_place_agrees(DOB_FIRST, postcode=False), *_last_near(DOB_FIRST),
     Join(DOB_POSTCODE),
     *_dob_near(POSTCODE_FIRST),
     *_dob_near(POSTCODE_ADDRESS), *_first_near(POSTCODE_ADDRESS),
@@ -124,7 +129,7 @@ JOINS: tuple[Join, ...] = (
     # 1.7M at 1M people and made 58 links)
     Join(f"{SWAPPED_YEAR} AND l.address = r.address"), Join(f"{SWAPPED_YEAR} AND l.postcode = r.postcode"),
     Join(f"{SWAPPED_YEAR} AND l.dob = r.dob"),
-    *_place_agrees(NAMES_YEAR_MONTH),
+    *_place_agrees(NAMES_YEAR_MONTH, postcode=False),
     Join(NAMES_DAY_MONTH_SWAPPED),
 )
 
