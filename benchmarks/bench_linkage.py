@@ -38,15 +38,15 @@ AS_OF = date(2015, 8, 31)
 
 # (module, function) pairs timed by --stages, in the order they run; Splink's training and scoring steps
 # are methods of its linker components.
+LINKAGE = "priority_families.linkage"
 STAGES = (
-    ("priority_families.linkage.prepare", "describe_records"), ("priority_families.linkage.prepare", "identifier_edges"),
-    ("priority_families.linkage.model", "_train"), ("priority_families.linkage.model", "blocked_pairs"),
+    (f"{LINKAGE}.prepare", "describe_records"), (f"{LINKAGE}.prepare", "identifier_edges"),
+    (f"{LINKAGE}.model", "_train"), (f"{LINKAGE}.model", "blocked_pairs"),
     ("splink.internals.linker_components.inference", "LinkerInference.predict"),
-    ("priority_families.linkage.pipeline", "score_descriptions"), ("priority_families.linkage.guards", "apply_guards"),
-    ("priority_families.linkage.pipeline", "cluster_edges"),
-    ("priority_families.linkage.pipeline", "cluster_descriptions"), ("priority_families.linkage.pipeline", "_write_pairs"),
-    ("priority_families.linkage.pipeline", "assign_ids"), ("priority_families.linkage.pipeline", "_write_persons"),
-    ("priority_families.linkage.workspace", "build_households"),
+    (f"{LINKAGE}.pipeline", "score_descriptions"), (f"{LINKAGE}.guards", "apply_guards"),
+    (f"{LINKAGE}.pipeline", "cluster_edges"), (f"{LINKAGE}.pipeline", "cluster_descriptions"),
+    (f"{LINKAGE}.pipeline", "_write_pairs"), (f"{LINKAGE}.pipeline", "assign_ids"),
+    (f"{LINKAGE}.pipeline", "_write_persons"), (f"{LINKAGE}.workspace", "build_households"),
 )
 TRAINING = ("estimate_probability_two_random_records_match", "estimate_u_using_random_sampling",
             "estimate_parameters_using_expectation_maximisation")
@@ -65,7 +65,8 @@ def _time_stages() -> None:
             started = time.perf_counter()
             out = fn(*args, **kwargs)
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"stage {label:<60} {time.perf_counter() - started:7.1f} s  peak {peak:6.0f} MiB", flush=True)
+            seconds = time.perf_counter() - started
+            print(f"stage {label:<56} {seconds:7.1f} s  peak {peak:6.0f} MiB", flush=True)
             return out
         setattr(owner, name, timed_stage)
 

@@ -16,7 +16,8 @@ import duckdb
 from linkage.builders import make_records, record
 from priority_families.linkage import blocking, prepare
 
-FIRST = ["JOHN", "JON", "JOHNNY", "JACK", "MARY", "MARIE", "MAIRY", "SARAH", "SARA", "BILL", "WILLIAM", "OKAFOR"]
+FIRST = ["JOHN", "JON", "JOHNNY", "JACK", "MARY", "MARIE", "MAIRY", "SARAH", "SARA", "BILL", "WILLIAM",
+         "OKAFOR"]
 LAST = ["SMITH", "SMYTH", "SMITHJONES", "JONES", "OKAFOR", "OKAFRO", "JOHN", "MARY"]
 STREETS = ["1 HIGH ST", "2 HIGH ST", "1 LOW RD"]
 POSTCODES = ["NG1 1AA", "NG1 1AB", "NG2 2BB"]
@@ -71,7 +72,8 @@ def test_joins_make_the_rules_pairs_with_names_one_slip_apart() -> None:
                              one_slip.format(a="l.first_name", b="r.first_name"))
                     .replace("jaro_winkler_similarity(l.last_name, r.last_name) >= 0.8",
                              one_slip.format(a="l.last_name", b="r.last_name"))
-                    .replace("OR contains(l.last_name, r.last_name) OR contains(r.last_name, l.last_name) ", ""))
+                    .replace("OR contains(l.last_name, r.last_name) "
+                             "OR contains(r.last_name, l.last_name) ", ""))
         assert narrowed != every_rule
         missing = _pairs(con, narrowed) - made
         assert not missing, f"{len(missing)} pairs the rules make were not joined, e.g. {sorted(missing)[:3]}"
@@ -82,3 +84,22 @@ def test_broad_rules_are_added_whole() -> None:
     blocking.blocked_pairs(con, "link_descriptions", ["l.dob = r.dob"], "blocked")
     made = set(con.execute("SELECT join_key_l, join_key_r FROM blocked").fetchall())
     assert _pairs(con, "l.dob = r.dob") <= made
+
+
+def test_scoring_in_chunks_gives_the_same_pairs_and_persons() -> None:
+    from priority_families.linkage import LinkageSettings, link_records
+
+    def linked(settings: LinkageSettings) -> tuple[set, set]:
+        con = duckdb.connect()
+        make_records(con, _random_records(400, 4))
+        link_records(con, date(2015, 8, 31), settings)
+        pairs = set(con.execute("SELECT record_key_l, record_key_r, round(match_probability, 9), route "
+                                "FROM link_pairs").fetchall())
+        persons = set(con.execute("SELECT string_agg(record_key::VARCHAR, ',' ORDER BY record_key) "
+                                  "FROM record_person GROUP BY person_id").fetchall())
+        return pairs, persons
+
+    whole = linked(LinkageSettings())
+    chunked = linked(LinkageSettings(pairs_per_chunk=500))
+    assert len(whole[0]) > 1000, "too few pairs for several chunks"
+    assert chunked == whole

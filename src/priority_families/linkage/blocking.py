@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-PLACE_AGREES = ("(l.address = r.address OR l.postcode = r.postcode "
-                "OR ((l.address IS NULL OR r.address IS NULL) AND (l.postcode IS NULL OR r.postcode IS NULL)))")
+PLACE_AGREES = ("(l.address = r.address OR l.postcode = r.postcode OR "
+                "((l.address IS NULL OR r.address IS NULL) AND (l.postcode IS NULL OR r.postcode IS NULL)))")
 FIRST_NEAR = ("(l.first_group = r.first_group OR l.first_name = r.last_name OR l.first_name IS NULL "
               "OR r.first_name IS NULL OR jaro_winkler_similarity(l.first_name, r.first_name) >= 0.8)")
 LAST_NEAR = ("(l.last_name = r.first_name OR l.last_name IS NULL OR r.last_name IS NULL "
@@ -194,12 +194,16 @@ def blocked_pairs(con: duckdb.DuckDBPyConnection, table: str, broad: list[str], 
     joins = [*JOINS, *(Join(rule) for rule in broad)]
     union = "\nUNION ALL\n".join(join.select(table) for join in joins)
     # One BIGINT per pair makes the DISTINCT over the joins' repeats cheaper than two columns.
-    packable = con.execute(f"SELECT coalesce(max(unique_id) < 2147483648 AND min(unique_id) >= 0, true) FROM {table}")
-    if packable.fetchall()[0][0]:
+    low, high = con.execute(
+        f"SELECT coalesce(min(unique_id), 0), coalesce(max(unique_id), 0) FROM {table}"
+    ).fetchall()[0]
+    if 0 <= low and high < 2**31:
         con.execute(
             f"CREATE OR REPLACE TABLE {out} AS SELECT k >> 32 AS join_key_l, k & 4294967295 AS join_key_r "
             f"FROM (SELECT DISTINCT (l << 32) | r AS k FROM ({union}) AS p(l, r))"
         )
     else:
-        con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT DISTINCT * FROM ({union}) AS p(join_key_l, join_key_r)")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {out} AS SELECT DISTINCT * FROM ({union}) AS p(join_key_l, join_key_r)"
+        )
     return con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]

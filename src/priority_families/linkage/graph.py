@@ -45,7 +45,8 @@ def connected_components(con: duckdb.DuckDBPyConnection, nodes: str, edges: str,
         SELECT node_l AS a, node_r AS b FROM e UNION SELECT node_r, node_l FROM e
         """
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE cc_pointers AS SELECT a AS node, a AS ptr FROM cc_edges WHERE false")
+    con.execute("CREATE OR REPLACE TEMP TABLE cc_pointers AS SELECT a AS node, a AS ptr "
+                "FROM cc_edges LIMIT 0")
     rounds = 0
     while rounds < MAX_ROUNDS and con.execute("SELECT count(*) FROM cc_edges").fetchall()[0][0]:
         rounds += 1

@@ -1,4 +1,4 @@
-"""The probabilistic person model: Splink 5 comparisons, blocking rules, training and scoring.
+"""The probabilistic person model: Splink 5 comparisons, training and scoring (blocking: `linkage.blocking`).
 
 The model is built in Python from comparison definitions (not loaded from JSON) so the same definition
 can run on another Splink backend. Every level carries a prior m/u value: small data (tests, a tiny
@@ -39,8 +39,10 @@ def em_blocks(con: duckdb.DuckDBPyConnection, table: str, descriptions: int) -> 
     """The EM blocking rules, restricted to a random share of pairs when there are many descriptions."""
     rules = []
     for rule, keys in EM_BLOCKS.items():
-        buckets = max(descriptions // EM_DESCRIPTIONS_PER_BUCKET, -(-block_pairs(con, table, keys) // EM_PAIRS_PER_PASS))
-        rules.append(rule if buckets <= 1 else f"{rule} AND l.unique_id % {buckets} = r.unique_id % {buckets}")
+        by_pairs = -(-block_pairs(con, table, keys) // EM_PAIRS_PER_PASS)
+        buckets = max(descriptions // EM_DESCRIPTIONS_PER_BUCKET, by_pairs)
+        bucket = f" AND l.unique_id % {buckets} = r.unique_id % {buckets}"
+        rules.append(rule if buckets <= 1 else rule + bucket)
     return rules
 
 
@@ -238,13 +240,13 @@ def _predict_in_chunks(
     work.execute("CREATE OR REPLACE TABLE scored_chunks (unique_id_l BIGINT, unique_id_r BIGINT, "
                  "match_probability DOUBLE, match_weight DOUBLE)")
     for chunk in range(chunks):
-        work.execute("CREATE OR REPLACE TABLE blocked_chunk AS SELECT '0' AS match_key, join_key_l, join_key_r "
-                     f"FROM blocked WHERE join_key_l % {chunks} = {chunk}")
+        work.execute("CREATE OR REPLACE TABLE blocked_chunk AS SELECT '0' AS match_key, join_key_l, "
+                     f"join_key_r FROM blocked WHERE join_key_l % {chunks} = {chunk}")
         linker.table_management.register_blocked_pairs_for_predict(db.register("blocked_chunk"))
         predicted = linker.inference.predict(threshold_match_probability=settings.keep_pairs_probability,
                                              warning_mode="never")
-        work.execute(f"INSERT INTO scored_chunks SELECT unique_id_l, unique_id_r, match_probability, match_weight "
-                     f"FROM {predicted.physical_name}")
+        work.execute("INSERT INTO scored_chunks SELECT unique_id_l, unique_id_r, match_probability, "
+                     f"match_weight FROM {predicted.physical_name}")
         predicted.drop_table_from_database_and_remove_from_cache()
     work.execute("DROP TABLE IF EXISTS blocked_chunk")
     work.execute("DROP TABLE blocked")
