@@ -32,7 +32,7 @@ EM_BLOCKS: dict[str, tuple[str, ...]] = {
         ("first_name", "last_name", "district"),
 }
 EM_DESCRIPTIONS_PER_BUCKET = 50_000
-EM_PAIRS_PER_PASS = 1_500_000
+EM_PAIRS_PER_PASS = 750_000
 
 
 def em_blocks(con: duckdb.DuckDBPyConnection, table: str, descriptions: int) -> list[str]:
