@@ -36,10 +36,57 @@ from priority_families.synth.county import generate
 AS_OF = date(2015, 8, 31)
 
 
-def child_link(workspace: Path, chunk: int) -> None:
+# (module, function) pairs timed by --stages, in the order they run; Splink's training and scoring steps
+# are methods of its linker components.
+LINKAGE = "priority_families.linkage"
+STAGES = (
+    (f"{LINKAGE}.prepare", "describe_records"), (f"{LINKAGE}.prepare", "identifier_edges"),
+    (f"{LINKAGE}.model", "_train"), (f"{LINKAGE}.model", "blocked_pairs"),
+    ("splink.internals.linker_components.inference", "LinkerInference.predict"),
+    (f"{LINKAGE}.pipeline", "score_descriptions"), (f"{LINKAGE}.guards", "apply_guards"),
+    (f"{LINKAGE}.pipeline", "cluster_edges"), (f"{LINKAGE}.pipeline", "cluster_descriptions"),
+    (f"{LINKAGE}.pipeline", "_write_pairs"), (f"{LINKAGE}.pipeline", "assign_ids"),
+    (f"{LINKAGE}.pipeline", "_write_persons"), (f"{LINKAGE}.workspace", "build_households"),
+)
+TRAINING = ("estimate_probability_two_random_records_match", "estimate_u_using_random_sampling",
+            "estimate_parameters_using_expectation_maximisation")
+
+
+def _time_stages() -> None:
+    """Wrap each stage so the child prints its seconds and the peak RSS so far (benchmark only)."""
+    import functools
+    import importlib
+
+    def wrap(owner: object, name: str, label: str) -> None:
+        fn = getattr(owner, name)
+
+        @functools.wraps(fn)
+        def timed_stage(*args: object, **kwargs: object) -> object:
+            started = time.perf_counter()
+            out = fn(*args, **kwargs)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            seconds = time.perf_counter() - started
+            print(f"stage {label:<56} {seconds:7.1f} s  peak {peak:6.0f} MiB", flush=True)
+            return out
+        setattr(owner, name, timed_stage)
+
+    for module, name in STAGES:
+        owner: object = importlib.import_module(module)
+        if "." in name:
+            cls, name = name.split(".")
+            owner = getattr(owner, cls)
+        wrap(owner, name, name)
+    training = importlib.import_module("splink.internals.linker_components.training").LinkerTraining
+    for name in TRAINING:
+        wrap(training, name, f"  {name}")
+
+
+def child_link(workspace: Path, chunk: int, stages: bool = False) -> None:
     """Run in the child: link and build households, print seconds and peak RSS as JSON."""
+    if stages:
+        _time_stages()
     started = time.perf_counter()
-    settings = LinkageSettings(descriptions_per_chunk=chunk) if chunk else None
+    settings = LinkageSettings(pairs_per_chunk=chunk) if chunk else None
     outcome = link_workspace(Workspace(path=workspace), settings)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -51,10 +98,14 @@ def child_link(workspace: Path, chunk: int) -> None:
     }))
 
 
-def timed_link(workspace: Path, chunk: int = 0) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", str(workspace), "--chunk", str(chunk)], check=True,
-                          capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def timed_link(workspace: Path, chunk: int = 0, stages: bool = False) -> dict:
+    command = [sys.executable, __file__, "--child", str(workspace), "--chunk", str(chunk)]
+    done = subprocess.run(command + (["--stages"] if stages else []), check=True, capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    for line in lines[:-1]:
+        if line.startswith("stage "):
+            print(line, flush=True)
+    return json.loads(lines[-1])
 
 
 def evaluate(workspace: Path, truth: Path) -> dict:
@@ -70,11 +121,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--county", type=Path, help="existing county folder (with follow-up-1) to reuse")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--chunk", type=int, default=0, help="descriptions per prediction chunk (0: default)")
+    parser.add_argument("--chunk", type=int, default=0, help="blocked pairs per prediction chunk (0: default)")
+    parser.add_argument("--stages", action="store_true", help="print each linkage stage's seconds (first refresh)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child_link(args.child, args.chunk)
+        child_link(args.child, args.chunk, args.stages)
         return
     scratch = Path(tempfile.mkdtemp(prefix="bench-linkage-"))
     county = args.county
@@ -87,7 +139,7 @@ def main() -> None:
     started = time.perf_counter()
     ingest_to_workspace(Workspace(path=ws), county)
     print(f"ingest: {time.perf_counter() - started:.0f} s", flush=True)
-    first = timed_link(ws, args.chunk)
+    first = timed_link(ws, args.chunk, args.stages)
     print("link, refresh 1:", json.dumps(first), flush=True)
     print("quality, refresh 1:", json.dumps(evaluate(ws, county)), flush=True)
     if not (county / "follow-up-1").is_dir():

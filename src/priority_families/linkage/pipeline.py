@@ -263,7 +263,11 @@ def _write_persons(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE persons AS
-        WITH rp AS (SELECT r.*, p.person_id FROM records r JOIN record_person p USING (record_key)),
+        WITH rp AS (
+            SELECT p.person_id, r.record_key, r.first_name_std, r.last_name_std, r.dob, r.sex_std, r.address_std,
+                   r.postcode_std, r.uprn, r.event_date
+            FROM records r JOIN record_person p USING (record_key)
+        ),
         {_best('first_name_std', 'first_name')},
         {_best('last_name_std', 'last_name')},
         {_best('dob', 'dob')},

@@ -11,6 +11,8 @@ from importlib import resources
 
 import duckdb
 
+from priority_families.linkage.graph import connected_components
+
 DESCRIPTION_COLUMNS = (
     "first_name_std", "last_name_std", "dob", "sex_std", "postcode_std", "address_std", "upn", "nhs", "ni",
 )
@@ -37,7 +39,25 @@ def load_nicknames(con: duckdb.DuckDBPyConnection) -> int:
         ) GROUP BY name
         """
     )
+    _nickname_groups(con)
     return con.execute("SELECT count(*) FROM nicknames").fetchall()[0][0]
+
+
+def _nickname_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """`nickname_group(name, name_group)`: names joined through the nickname table, labelled by the smallest.
+
+    Coarser than `forms` intersecting (it is transitive), so blocking can test "same name or a nickname"
+    as one cheap equality, and the model still decides on the forms.
+    """
+    connected_components(
+        con, "(SELECT nickname AS node FROM nicknames UNION SELECT name FROM nicknames)",
+        "(SELECT nickname AS node_l, name AS node_r FROM nicknames)", "nickname_group_cc",
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE nickname_group AS "
+        "SELECT node AS name, component AS name_group FROM nickname_group_cc"
+    )
+    con.execute("DROP TABLE nickname_group_cc")
 
 
 def describe_records(con: duckdb.DuckDBPyConnection) -> int:
@@ -73,6 +93,7 @@ def describe_records(con: duckdb.DuckDBPyConnection) -> int:
                     ELSE coalesce(n.forms, [r.first_name_std]) END AS first_forms,
                CASE WHEN r.last_name_std IS NULL THEN []::VARCHAR[]
                     ELSE coalesce(m.forms, [r.last_name_std]) END AS last_forms,
+               coalesce(g.name_group, r.first_name_std) AS first_group,
                r.dob,
                strftime(r.dob, '%Y-%m-%d') AS dob_text,
                r.sex_std AS sex,
@@ -86,6 +107,7 @@ def describe_records(con: duckdb.DuckDBPyConnection) -> int:
         JOIN (SELECT DISTINCT description_id FROM record_description) d ON d.description_id = r.record_key
         LEFT JOIN nickname_forms n ON n.name = r.first_name_std
         LEFT JOIN nickname_forms m ON m.name = r.last_name_std
+        LEFT JOIN nickname_group g ON g.name = r.first_name_std
         ORDER BY unique_id
         """
     )

@@ -24,9 +24,10 @@ class LinkageSettings(BaseModel):
     )
     u_sampling_max_pairs: float = Field(default=3e6, gt=0)
     seed: int = 42
-    descriptions_per_chunk: int = Field(
-        default=850_000, ge=1000,
-        description="prediction is split in chunks of about this many descriptions (1M people: 3 x 3 chunks, 3.9 GiB)"
+    pairs_per_chunk: int = Field(
+        default=10_000_000, ge=1,
+        description="blocked pairs are scored in chunks of about this many "
+        "(1M people: 16.9M pairs, 2 chunks, 3.5 GiB)",
     )
     broad_block_pairs_per_description: float = Field(
         default=25.0, ge=0,
