@@ -102,9 +102,9 @@ def _ni_nearly_agrees() -> str:
     return "(l.ni IS NOT NULL AND r.ni IS NOT NULL AND damerau_levenshtein(l.ni, r.ni) <= 1)"
 
 
-def guard_support(con: duckdb.DuckDBPyConnection) -> None:
-    """`guard_support(unique_id, first_support, last_support)`: on how many records each description's
-    first (last) name is written, in either name column, with the description's date of birth.
+def guard_support(con: duckdb.DuckDBPyConnection, descriptions: str) -> None:
+    """`guard_support(unique_id, first_support, last_support)`: on how many records each description of
+    `descriptions` has its first (last) name written, in either name column, with its date of birth.
 
     A first name also counts the records of the same surname and date of birth whose first name is
     that name written another way (a nickname, a typo: not clearly different), so KATE JACKSON, written
@@ -133,13 +133,13 @@ def guard_support(con: duckdb.DuckDBPyConnection) -> None:
         ),
         variants AS (
             SELECT d.unique_id, sum(w.records) AS records
-            FROM link_descriptions d JOIN full_names w ON w.last_name = d.last_name AND w.dob = d.dob
+            FROM {descriptions} d JOIN full_names w ON w.last_name = d.last_name AND w.dob = d.dob
             WHERE NOT {variant}
             GROUP BY d.unique_id
         )
         SELECT d.unique_id, greatest(coalesce(f.records, 0), coalesce(v.records, 0)) AS first_support,
                coalesce(s.records, 0) AS last_support
-        FROM link_descriptions d
+        FROM {descriptions} d
         LEFT JOIN written f ON f.name = d.first_name AND f.dob IS NOT DISTINCT FROM d.dob
         LEFT JOIN written s ON s.name = d.last_name AND s.dob IS NOT DISTINCT FROM d.dob
         LEFT JOIN variants v ON v.unique_id = d.unique_id
@@ -148,17 +148,34 @@ def guard_support(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def apply_guards(con: duckdb.DuckDBPyConnection, scored: str, settings: LinkageSettings) -> int:
-    """Add a `guarded` flag to `scored(unique_id_l, unique_id_r, ...)`; return how many pairs it vetoes."""
-    guard_support(con)
+    """Add a `guarded` flag to `scored(unique_id_l, unique_id_r, match_probability, ...)`; return how many
+    pairs it vetoes.
+
+    Only pairs at or above the review threshold are judged: below it a pair neither links nor reaches a
+    reviewer, so a veto would change nothing (at 1M people that is most of the scored pairs).
+    """
+    review = float(settings.review_probability)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE guard_descriptions AS
+        SELECT * FROM link_descriptions WHERE unique_id IN (
+            SELECT unique_id_l FROM {scored} WHERE match_probability >= {review}
+            UNION SELECT unique_id_r FROM {scored} WHERE match_probability >= {review})
+        """
+    )
+    guard_support(con, "guard_descriptions")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {scored} AS
+        SELECT s.*, false AS guarded FROM {scored} s WHERE s.match_probability < {review}
+        UNION ALL
         SELECT s.*, {guard_sql(settings)} AS guarded
         FROM {scored} s
-        JOIN link_descriptions l ON l.unique_id = s.unique_id_l
-        JOIN link_descriptions r ON r.unique_id = s.unique_id_r
+        JOIN guard_descriptions l ON l.unique_id = s.unique_id_l
+        JOIN guard_descriptions r ON r.unique_id = s.unique_id_r
         JOIN guard_support gl ON gl.unique_id = s.unique_id_l
         JOIN guard_support gr ON gr.unique_id = s.unique_id_r
+        WHERE s.match_probability >= {review}
         """
     )
     return con.execute(f"SELECT count(*) FROM {scored} WHERE guarded").fetchall()[0][0]
