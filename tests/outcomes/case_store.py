@@ -18,25 +18,23 @@ def make_workspace(path: Path, plan_id: str, families: dict[str, list[Person]], 
                    as_of: date) -> Workspace:
     """Publish a store with the given families identified under `plan_id` at `as_of`."""
     ws = Workspace(Settings(workspace=path, threads=1))
-    con = duckdb.connect(str(ws.store_path))
-    try:
-        build_store(con, families, facts)
-        identify_families(con, load_plan(plan_id), as_of, plan_text=load_plan_text(plan_id))
-        con.execute("CREATE OR REPLACE TABLE refresh AS SELECT 'refresh-test' AS refresh_id, "
-                    "CAST(? AS DATE) AS as_of", [as_of])
-    finally:
-        con.close()
+    _publish(ws, plan_id, families, facts, as_of, "refresh-test")
     return ws
 
 
 def republish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], facts: list[Fact],
               as_of: date) -> None:
     """A later refresh: the store rebuilt from (possibly changed) extracts and identified at a later as_of."""
+    _publish(ws, plan_id, families, facts, as_of, "refresh-later")
+
+
+def _publish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], facts: list[Fact], as_of: date,
+             refresh_id: str) -> None:
     con = duckdb.connect(str(ws.store_path))
     try:
         build_store(con, families, facts)
         identify_families(con, load_plan(plan_id), as_of, plan_text=load_plan_text(plan_id))
-        con.execute("CREATE OR REPLACE TABLE refresh AS SELECT 'refresh-later' AS refresh_id, "
-                    "CAST(? AS DATE) AS as_of", [as_of])
+        con.execute("CREATE OR REPLACE TABLE refresh AS SELECT ? AS refresh_id, CAST(? AS DATE) AS as_of",
+                    [refresh_id, as_of])
     finally:
         con.close()
