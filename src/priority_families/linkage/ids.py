@@ -16,6 +16,8 @@ from enum import StrEnum
 
 import duckdb
 
+from priority_families.linkage.previous import has_table
+
 
 class IdKind(StrEnum):
     PERSON = "person"
@@ -27,11 +29,7 @@ PREFIX = {IdKind.PERSON: ("P", 7), IdKind.FAMILY: ("F", 6)}
 
 def ensure_lineage(con: duckdb.DuckDBPyConnection, previous_lineage: str | None) -> None:
     """Create `id_lineage` in this store, seeded with the previous history (carried over)."""
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND table_name = 'id_lineage'"
-    ).fetchall()[0][0]
-    if exists:
+    if has_table(con, "id_lineage"):
         return
     con.execute(
         "CREATE TABLE id_lineage (as_of DATE, kind VARCHAR, id VARCHAR, previous_id VARCHAR, "
@@ -157,11 +155,7 @@ def merged_successors(con: duckdb.DuckDBPyConnection, kind: IdKind, ids: str) ->
     person. A split is not followed: it may be the correction of a false merge. Without `id_lineage`
     (a store linked before ids had a history) every id stands for itself.
     """
-    has_lineage = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND table_name = 'id_lineage'"
-    ).fetchall()[0][0]
-    if not has_lineage:
+    if not has_table(con, "id_lineage"):
         return f"SELECT id, id AS current_id FROM {ids}"
     return f"""
         WITH RECURSIVE successor(id, current_id) AS (

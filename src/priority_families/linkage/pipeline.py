@@ -21,7 +21,7 @@ from priority_families.linkage import guards, prepare, review
 from priority_families.linkage.clustering import cluster_descriptions, cluster_edges
 from priority_families.linkage.ids import IdKind, assign_ids, ensure_lineage
 from priority_families.linkage.model import score_descriptions
-from priority_families.linkage.previous import has_columns, previous_table
+from priority_families.linkage.previous import has_columns, has_table, previous_table
 from priority_families.linkage.settings import LinkageSettings
 
 Step = Callable[[str], None]
@@ -232,10 +232,7 @@ def link_records(
 
 
 def _require_records(con: duckdb.DuckDBPyConnection) -> None:
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'records'"
-    ).fetchall()[0][0]
-    if not found:
+    if not has_table(con, "records"):
         raise LinkageError("no `records` table in the store: run `pf ingest` first")
 
 

@@ -1,4 +1,5 @@
-"""Where the previous refresh's tables are: the attached `previous` store, or the tables in place.
+"""Which tables a store holds: this refresh's (`has_table`), and where the previous refresh's are (the
+attached `previous` store, or the tables in place).
 
 `Workspace.publishing(fresh=True)` attaches the last published store as `previous`; a non-fresh run
 works on a copy of it, so the previous tables are still in `main` until this run replaces them.
@@ -12,6 +13,14 @@ import duckdb
 def previous_attached(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM duckdb_databases() WHERE database_name = 'previous'"
+    ).fetchall()[0][0])
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether this store (not the previous one) holds table `name`."""
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?",
+        [name],
     ).fetchall()[0][0])
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from priority_families.linkage.previous import previous_table
+from priority_families.linkage.previous import has_table, previous_table
 
 DECISION_COLUMNS = ("source_l", "record_id_l", "source_r", "record_id_r", "decision", "reviewer", "decided_on")
 
@@ -43,11 +43,7 @@ class ImportSummary:
 
 def decisions_source(con: duckdb.DuckDBPyConnection) -> str | None:
     """The decisions table to apply: this store's, else the previous store's (fresh refresh)."""
-    here = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND table_name = 'review_decisions'"
-    ).fetchall()[0][0]
-    return "main.review_decisions" if here else previous_table(con, "review_decisions")
+    return "main.review_decisions" if has_table(con, "review_decisions") else previous_table(con, "review_decisions")
 
 
 def ensure_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
