@@ -22,15 +22,15 @@ reviewer decisions are never vetoed, nor a pair whose NI numbers are one slip ap
   day, one year), at a place that does not disagree. Always vetoed when the years are a generation
   apart (12 years or more); for nearer dates (two siblings of the same name, or a mistyped year) only
   when both dates are corroborated with that name. A family shares a surname and an address, and a rare
-  first name's term frequency can outweigh
-  the date of birth, so the model alone merges a father and his son of the same name.
+  first name's term frequency can outweigh the date of birth, so the model alone merges a father and his
+  son of the same name.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from priority_families.linkage.model import dob_slip
+from priority_families.linkage.model import day_month_swapped, dob_near
 from priority_families.linkage.settings import LinkageSettings
 
 GENERATION_YEARS = 12
@@ -50,11 +50,8 @@ def _clearly_different(a: str, a_forms: str, b: str, b_forms: str) -> str:
 
 def _dob_slip() -> str:
     """Two known dates of birth that are one date written with a partner's usual slip."""
-    return f"""(l.dob = r.dob
-        OR (year(l.dob) = year(r.dob) AND month(l.dob) = day(r.dob) AND day(l.dob) = month(r.dob))
-        OR {dob_slip("l.dob", "r.dob", "l.dob_text", "r.dob_text")}
-        OR abs(date_diff('day', l.dob, r.dob)) <= 1
-        OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob) AND abs(year(l.dob) - year(r.dob)) = 1))"""
+    return (f"(l.dob = r.dob OR {day_month_swapped('l.dob', 'r.dob')} "
+            f"OR {dob_near('l.dob', 'r.dob', 'l.dob_text', 'r.dob_text')})")
 
 
 def _place_disagrees() -> str:

@@ -127,6 +127,18 @@ def _last_name() -> dict[str, Any]:
     }
 
 
+def day_month_swapped(dob_l: str, dob_r: str) -> str:
+    """SQL: the same date with day and month written the other way round."""
+    return f"(year({dob_l}) = year({dob_r}) AND month({dob_l}) = day({dob_r}) AND day({dob_l}) = month({dob_r}))"
+
+
+def dob_near(dob_l: str, dob_r: str, text_l: str, text_r: str) -> str:
+    """SQL: one day or one year out, or a digit slip (`dob_slip`); the model's and the guards' reading."""
+    return (f"(abs(date_diff('day', {dob_l}, {dob_r})) <= 1 OR (month({dob_l}) = month({dob_r}) "
+            f"AND day({dob_l}) = day({dob_r}) AND abs(year({dob_l}) - year({dob_r})) = 1) OR "
+            f"{dob_slip(dob_l, dob_r, text_l, text_r)})")
+
+
 def _dob() -> dict[str, Any]:
     return {
         "output_column_name": "dob",
@@ -134,17 +146,9 @@ def _dob() -> dict[str, Any]:
         "comparison_levels": [
             _null("dob_l IS NULL OR dob_r IS NULL"),
             _level("dob_l = dob_r", "exact", 0.85, 0.0001),
-            _level(
-                "year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)",
-                "day and month swapped", 0.04, 0.00005,
-            ),
-            _level(
-                "abs(date_diff('day', dob_l, dob_r)) <= 1 "
-                "OR (month(dob_l) = month(dob_r) AND day(dob_l) = day(dob_r) "
-                "AND abs(year(dob_l) - year(dob_r)) = 1) OR "
-                + dob_slip("dob_l", "dob_r", "dob_text_l", "dob_text_r"),
-                "one digit wrong or two swapped, one day or one year out", 0.06, 0.003,
-            ),
+            _level(day_month_swapped("dob_l", "dob_r"), "day and month swapped", 0.04, 0.00005),
+            _level(dob_near("dob_l", "dob_r", "dob_text_l", "dob_text_r"),
+                   "one digit wrong or two swapped, one day or one year out", 0.06, 0.003),
             # m is fixed: EM reads siblings and parents sharing a name and an address as matches with
             # a wrong date of birth, which would make a real disagreement look cheap.
             _else(0.01, 0.99, fix_m=True),
