@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+from measure import peak_rss_mib, timed
 
 from priority_families.engine import Workspace
 from priority_families.ingest import ingest_to_workspace
@@ -62,12 +62,7 @@ def _time_stages() -> None:
 
         @functools.wraps(fn)
         def timed_stage(*args: object, **kwargs: object) -> object:
-            started = time.perf_counter()
-            out = fn(*args, **kwargs)
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            seconds = time.perf_counter() - started
-            print(f"stage {label:<56} {seconds:7.1f} s  peak {peak:6.0f} MiB", flush=True)
-            return out
+            return timed(f"stage {label}", lambda: fn(*args, **kwargs))
         setattr(owner, name, timed_stage)
 
     for module, name in STAGES:
@@ -89,7 +84,7 @@ def child_link(workspace: Path, chunk: int, stages: bool = False) -> None:
     settings = LinkageSettings(pairs_per_chunk=chunk) if chunk else None
     outcome = link_workspace(Workspace(path=workspace), settings)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mib()
     r = outcome.link.result
     print(json.dumps({
         "seconds": round(seconds, 1), "peak_rss_mib": round(peak), "records": outcome.link.records,
