@@ -171,20 +171,24 @@ def _baseline(ref: TestRef, e: date, per_person: bool) -> str:
     )
 
 
-def _reduction(ref: TestRef, e: date) -> str:
+def _family_after_against_before(ref: TestRef, e: date, ok: str) -> str:
+    """A family-scoped count of the test's records after attachment (`a.n`) against the frozen baseline
+    (`b.n`), judged by the SQL condition `ok` over them."""
     t = ref.test
-    factor = t.factor_fraction() or Fraction(1)
     return (
         f"WITH fams AS ({_fams(ref)}), "
         f"after AS (SELECT family_id, COUNT(*) AS n, {_clear_on(t)} AS clear_on FROM ev_records "
         f"WHERE {_facts_filter(t, e)} AND {_group(t.who, e)} GROUP BY family_id), "
         f"before AS ({_baseline(ref, e, per_person=False)}) "
-        "SELECT f.family_id, "
-        f"{_ratio_ok('COALESCE(a.n, 0)', 'COALESCE(b.n, 0)', factor)} AS ok, "
-        f"{lit(t.fact or '')} || ' ' || CAST(COALESCE(a.n, 0) AS VARCHAR) || ' after against ' "
-        "|| CAST(COALESCE(b.n, 0) AS VARCHAR) || ' before' AS detail, a.clear_on "
+        f"SELECT f.family_id, {ok} AS ok, {lit(t.fact or '')} || ' ' || CAST(COALESCE(a.n, 0) AS VARCHAR) "
+        "|| ' after against ' || CAST(COALESCE(b.n, 0) AS VARCHAR) || ' before' AS detail, a.clear_on "
         "FROM fams f LEFT JOIN after a ON a.family_id = f.family_id LEFT JOIN before b ON b.family_id = f.family_id"
     )
+
+
+def _reduction(ref: TestRef, e: date) -> str:
+    factor = ref.test.factor_fraction() or Fraction(1)
+    return _family_after_against_before(ref, e, _ratio_ok("COALESCE(a.n, 0)", "COALESCE(b.n, 0)", factor))
 
 
 def _fewer(ref: TestRef, e: date) -> str:
@@ -204,15 +208,7 @@ def _fewer(ref: TestRef, e: date) -> str:
             f"|| ' people with fewer {t.fact} records' AS detail, MAX(per.clear_on) AS clear_on "
             "FROM fams f LEFT JOIN per ON per.family_id = f.family_id GROUP BY f.family_id"
         )
-    return (
-        f"WITH fams AS ({_fams(ref)}), "
-        f"after AS (SELECT family_id, COUNT(*) AS n, {_clear_on(t)} AS clear_on FROM ev_records "
-        f"WHERE {_facts_filter(t, e)} AND {_group(t.who, e)} GROUP BY family_id), "
-        f"before AS ({_baseline(ref, e, per_person=False)}) "
-        f"SELECT f.family_id, {fewer} AS ok, {lit(t.fact or '')} || ' ' || CAST(COALESCE(a.n, 0) AS VARCHAR) "
-        "|| ' after against ' || CAST(COALESCE(b.n, 0) AS VARCHAR) || ' before' AS detail, a.clear_on "
-        "FROM fams f LEFT JOIN after a ON a.family_id = f.family_id LEFT JOIN before b ON b.family_id = f.family_id"
-    )
+    return _family_after_against_before(ref, e, fewer)
 
 
 def _none_in_window(ref: TestRef, e: date) -> str:
