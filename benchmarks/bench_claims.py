@@ -44,14 +44,14 @@ def main() -> None:
     casedb.setup(root / "ws")
     from priority_families.claims.income import income_report
     from priority_families.claims.ledger import make_claims
-    from priority_families.claims.returns import quarterly_return
     from priority_families.claims.savings import load_unit_costs, savings_report
-    from priority_families.config import Settings
-    from priority_families.engine import Workspace
-    from priority_families.identify.pipeline import run_refresh
+    from priority_families.core.config import Settings
+    from priority_families.core.engine import Workspace
     from priority_families.linkage import TruthLinkage
     from priority_families.outcomes.attach import AttachmentRequest, attach_families
     from priority_families.outcomes.progress import PROGRESS_SQL, evaluation
+    from priority_families.refresh import run_refresh
+    from priority_families.reports.returns import quarterly_return
     from priority_families.synth.county import generate
 
     results: list[tuple[str, float]] = []

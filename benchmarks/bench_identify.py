@@ -28,16 +28,16 @@ from pathlib import Path
 import duckdb
 from measure import timed
 
-from priority_families.config import Settings
-from priority_families.engine import Workspace
+from priority_families.core.config import Settings
+from priority_families.core.engine import Workspace
 from priority_families.households import build_households
 from priority_families.identify.evaluate import evaluate_identification
 from priority_families.identify.outputs import write_outputs
 from priority_families.identify.run import identify_families
+from priority_families.identify.workbook import write_workbook
 from priority_families.ingest.refresh import ingest_extracts
 from priority_families.linkage import TruthLinkage, link_records
 from priority_families.plans.loader import load_plan
-from priority_families.reports.workbook import write_workbook
 from priority_families.synth.county import generate
 
 PLANS = ("national-2012", "nottinghamshire-2015", "warwickshire-2015", "supporting-families-2022")
@@ -113,7 +113,7 @@ def io_floor(extracts: Path, threads: int | None) -> dict:
 
 
 def full_refresh(extracts: Path, tmp: str, threads: int | None) -> None:
-    from priority_families.identify.pipeline import run_refresh
+    from priority_families.refresh import run_refresh
 
     size = sum(p.stat().st_size for p in extracts.glob("*.csv")) / 2**20
     floor = io_floor(extracts, threads)

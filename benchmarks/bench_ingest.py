@@ -7,7 +7,7 @@ reused. Each measurement runs in a fresh child process so its peak resident memo
 time (user + system, all threads; steadier than wall time on a shared machine) are its own:
 - floor: `CREATE TABLE AS SELECT * FROM read_csv(file, all_varchar=true)` for every fact file, into a
   file-backed DuckDB database, then CHECKPOINT;
-- ingest: `ingest_to_workspace` (staging store, validation, standardisation, publish, rejects.csv).
+- ingest: `ingest_refresh` (staging store, validation, standardisation, publish, rejects.csv).
 """
 
 from __future__ import annotations
@@ -52,12 +52,12 @@ def floor(extracts: Path, work: Path, threads: int | None) -> dict:
 
 
 def ingest(extracts: Path, work: Path, threads: int | None) -> dict:
-    from priority_families.config import Settings
-    from priority_families.engine import Workspace
-    from priority_families.ingest import ingest_to_workspace
+    from priority_families.core.config import Settings
+    from priority_families.core.engine import Workspace
+    from priority_families.refresh import ingest_refresh
 
     cpu_before, started = cpu_seconds(), time.perf_counter()
-    report = ingest_to_workspace(Workspace(Settings(workspace=work / "ws", threads=threads)), extracts, AS_OF)
+    report = ingest_refresh(Workspace(Settings(workspace=work / "ws", threads=threads)), extracts, AS_OF)
     return {"seconds": time.perf_counter() - started, "rows": report.rows_read, "rejected": report.rows_rejected,
             "cpu_before": cpu_before}
 

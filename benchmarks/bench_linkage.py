@@ -26,11 +26,10 @@ from pathlib import Path
 import duckdb
 from measure import peak_rss_mib, timed
 
-from priority_families.engine import Workspace
-from priority_families.ingest import ingest_to_workspace
+from priority_families.core.engine import Workspace
 from priority_families.linkage import LinkageSettings
 from priority_families.linkage.evaluate import evaluate_linkage, family_id_stability
-from priority_families.linkage.workspace import link_workspace
+from priority_families.refresh import ingest_refresh, link_workspace
 from priority_families.synth.county import generate
 
 AS_OF = date(2015, 8, 31)
@@ -132,7 +131,7 @@ def main() -> None:
         print(f"synth {args.people:,} people: {time.perf_counter() - started:.0f} s", flush=True)
     ws = scratch / "ws"
     started = time.perf_counter()
-    ingest_to_workspace(Workspace(path=ws), county)
+    ingest_refresh(Workspace(path=ws), county)
     print(f"ingest: {time.perf_counter() - started:.0f} s", flush=True)
     first = timed_link(ws, args.chunk, args.stages)
     print("link, refresh 1:", json.dumps(first), flush=True)
@@ -143,7 +142,7 @@ def main() -> None:
         return
     before = scratch / "before.duckdb"
     shutil.copyfile(ws / "store.duckdb", before)
-    ingest_to_workspace(Workspace(path=ws), county / "follow-up-1")
+    ingest_refresh(Workspace(path=ws), county / "follow-up-1")
     second = timed_link(ws, args.chunk)
     print("link, refresh 2:", json.dumps(second), flush=True)
     print("quality, refresh 2:", json.dumps(evaluate(ws, county / "follow-up-1")), flush=True)

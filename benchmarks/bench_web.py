@@ -32,7 +32,7 @@ REPEATS = 5
 
 
 def build_county(root: Path, people: int, as_of: date) -> Path:
-    from priority_families.engine import Workspace
+    from priority_families.core.engine import Workspace
     from priority_families.households import build_households
     from priority_families.identify.run import identify_families
     from priority_families.ingest.refresh import ingest_extracts
@@ -89,11 +89,11 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from priority_families.engine import Workspace
-    from priority_families.web.casework import Actor, allocate
-    from priority_families.web.models import Agency, Case, Member, Role
-    from priority_families.web.publish import publish_refresh
-    from priority_families.web.users import add_user
+    from priority_families.casedb.casework import Actor, allocate
+    from priority_families.casedb.models import Agency, Case, Member, Role
+    from priority_families.casedb.publish import publish_refresh
+    from priority_families.casedb.users import add_user
+    from priority_families.core.engine import Workspace
 
     setup_test_environment()  # allow the test client's host
     import logging

@@ -72,21 +72,21 @@ def load(families: int, partner_records: int, seed: int = 1) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from priority_families.web.models import (
+    from priority_families.casedb.models import (
         Case,
         EvidenceRow,
         Family,
         Member,
         NameWord,
         PartnerRecord,
-        PublishedRefresh,
         Role,
         StatusChange,
+        TrackerRefresh,
         WhyLine,
     )
-    from priority_families.web.publish import refresh_statistics
+    from priority_families.casedb.publish import refresh_statistics
+    from priority_families.casedb.users import add_user
     from priority_families.web.queries import name_words
-    from priority_families.web.users import add_user
 
     rng = random.Random(seed)
     people = _people(rng, families)
@@ -138,7 +138,7 @@ def load(families: int, partner_records: int, seed: int = 1) -> dict[str, Any]:
                                     AS_OF if f in allocated else None, now, "") for f in range(families)))
         _insert(cur, StatusChange, ["case", "from_status", "to_status", "reason", "by", "at"],
                 ((f + 1, "", "identified", "identified by refresh", "bench", now) for f in range(families)))
-        PublishedRefresh.objects.create(refresh_id="bench-scale", as_of=AS_OF, plan_id="nottinghamshire-2015",
+        TrackerRefresh.objects.create(refresh_id="bench-scale", as_of=AS_OF, plan_id="nottinghamshire-2015",
                                         families=families, eligible=families, published_by="bench")
         refresh_statistics()  # as publish_refresh ends (ANALYZE on PostgreSQL)
     return {"counts": counts, "people": people, "fids": fids, "heads": heads,

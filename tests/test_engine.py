@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from priority_families.config import Settings
-from priority_families.engine import StoreError, Workspace, transpile
+from priority_families.core.config import Settings
+from priority_families.core.engine import StoreError, Workspace, transpile
 
 
 @pytest.fixture

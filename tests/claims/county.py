@@ -6,15 +6,28 @@ from datetime import date
 from pathlib import Path
 
 from identify.builders import Person, dated, spell
-from outcomes.case_store import make_workspace
-from priority_families.engine import Workspace
+from outcomes.case_store import make_workspace, republish
+from priority_families.core.engine import Workspace
 
 A = date(2015, 8, 31)
 WINDOW = "2016-06"
 
 
+LATER = date(2016, 12, 31)  # the later refresh claims are judged on (it covers WINDOW and 2016-12)
+
+
 def claims_county(path: Path, families: int = 12) -> Workspace:
-    """Families F0..F{n-1}: even ones meet significant and sustained progress, every third re-offends."""
+    """Families F0..F{n-1}, published as of A: even ones meet significant and sustained progress, every third
+    re-offends."""
+    return make_workspace(path, "nottinghamshire-2015", *_county(families), A)
+
+
+def publish_later(ws: Workspace, families: int = 12, as_of: date = LATER) -> None:
+    """The same county's later refresh, which results are judged on (no claim is judged past the data)."""
+    republish(ws, "nottinghamshire-2015", *_county(families), as_of)
+
+
+def _county(families: int) -> tuple[dict[str, list[Person]], list]:
     people: dict[str, list[Person]] = {}
     facts = []
     for n in range(families):
@@ -27,4 +40,4 @@ def claims_county(path: Path, families: int = 12) -> Workspace:
         if n % 4 == 1:
             facts += [spell("benefit", adult, date(2014, 1, 1), date(2015, 9, 1), kind="ESA"),
                       spell("employment", adult, date(2015, 9, 2))]
-    return make_workspace(path, "nottinghamshire-2015", people, facts, A)
+    return people, facts

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from priority_families.casedb.models import Claim, ImmutableRecordError
 from priority_families.claims.ledger import (
     ClaimsError,
     draw_spot_check,
@@ -19,17 +20,18 @@ from priority_families.claims.ledger import (
     regenerate_pack,
     window_end,
 )
-from priority_families.claims.models import Claim
+from priority_families.core.engine import Workspace
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
-from priority_families.outcomes.models import ImmutableRecordError
 
-from .county import WINDOW, A, claims_county
+from .county import WINDOW, A, claims_county, publish_later
 
 PF = str(Path(sys.executable).parent / "pf")
 
 
 def _attach_all(ws, n: int = 12) -> None:
+    """Attach every family on A, then publish the later refresh their results are judged on."""
     attach_families(ws, [AttachmentRequest(f"F{k}", A, "Worker", "Agency") for k in range(n)], actor="t")
+    publish_later(ws, n)
 
 
 def _rows(path: Path) -> list[dict]:
@@ -114,6 +116,7 @@ def test_two_processes_at_once_never_claim_a_family_twice(tmp_path):
     attachments.write_text("family_id,attached_on,lead_worker,lead_agency\n"
                            + "".join(f"F{k},2015-08-31,W,A\n" for k in range(30)))
     subprocess.run([PF, "attach", str(attachments), "-w", str(ws_dir)], env=env, check=True, capture_output=True)
+    publish_later(Workspace(path=ws_dir), families=30)
     runs = [subprocess.Popen([PF, "claims", "--window", WINDOW, "--out", str(tmp_path / f"out{k}"),
                               "-w", str(ws_dir)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for k in range(2)]
@@ -123,7 +126,7 @@ def test_two_processes_at_once_never_claim_a_family_twice(tmp_path):
     claimed = [r["family_id"] for k in range(2) for r in _rows(tmp_path / f"out{k}" / "claims.csv")]
     assert len(claimed) == len(set(claimed)) > 0
     with sqlite3.connect(ws_dir / "casework.sqlite3") as db:
-        ledger = [r[0] for r in db.execute("SELECT family_id FROM claims_claim")]
+        ledger = [r[0] for r in db.execute("SELECT family_id FROM casedb_claim")]
     assert sorted(ledger) == sorted(claimed)
 
 

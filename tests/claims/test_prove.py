@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from priority_families.claims.evaluate import evaluate_claims, truth_attachments
-from priority_families.config import Settings
-from priority_families.engine import Workspace
-from priority_families.identify.pipeline import run_refresh
+from priority_families.core.config import Settings
+from priority_families.core.engine import Workspace
 from priority_families.linkage import TruthLinkage
 from priority_families.outcomes.attach import attach_from_csv
+from priority_families.refresh import run_refresh
 from priority_families.synth.county import generate
 
 A = date(2015, 7, 31)

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from priority_families.cli.app import app
-from priority_families.config import Settings
-from priority_families.engine import Workspace
-from priority_families.identify.pipeline import run_refresh
+from priority_families.core.config import Settings
+from priority_families.core.engine import Workspace
 from priority_families.linkage import TruthLinkage
+from priority_families.refresh import run_refresh
 from priority_families.synth.county import generate
 
 PLAN = "warwickshire-2015"

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from priority_families.casedb.models import BaselineCount
 from priority_families.claims.ledger import make_claims
-from priority_families.config import Settings
-from priority_families.engine import Workspace
-from priority_families.identify.pipeline import run_refresh
+from priority_families.core.config import Settings
+from priority_families.core.engine import Workspace
 from priority_families.linkage import TruthLinkage
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
-from priority_families.outcomes.models import BaselineCount
 from priority_families.outcomes.progress import evaluation
+from priority_families.refresh import run_refresh
 from priority_families.synth.county import generate
 from priority_families.synth.oracle import evaluate_results
 from priority_families.synth.truth import CleanFact, TruePerson

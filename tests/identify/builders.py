@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from priority_families.identify.calendar import last_terms
+from priority_families.core.calendar import last_terms
 
 AS_OF = date(2015, 8, 31)
 

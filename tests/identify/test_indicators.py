@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from priority_families.identify.calendar import last_terms, shift_months, years_before
+from priority_families.core.calendar import last_terms, shift_months, years_before
 
 from .builders import AS_OF, Person, attendance, dated, spell, termly_attendance
 from .conftest import run_family

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from priority_families.identify.calendar import last_terms, shift_months, years_before
+from priority_families.core.calendar import last_terms, shift_months, years_before
 from priority_families.identify.run import identify_families
 from priority_families.synth.oracle import evaluate_family, indicator_lines
 from priority_families.synth.truth import CleanFact, TruePerson

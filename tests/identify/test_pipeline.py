@@ -19,14 +19,13 @@ import pytest
 from typer.testing import CliRunner
 
 from priority_families.cli.app import app
-from priority_families.config import Settings
-from priority_families.engine import Workspace
+from priority_families.core.config import Settings
+from priority_families.core.engine import Workspace
 from priority_families.identify.explain import explain_family, what_if
 from priority_families.identify.outputs import COHORT_COLUMNS, EVIDENCE_COLUMNS, MEMBERS_COLUMNS
-from priority_families.identify.pipeline import run_refresh
 from priority_families.identify.run import identify_families
-from priority_families.ingest import ingest_to_workspace
 from priority_families.linkage import TruthLinkage
+from priority_families.refresh import ingest_refresh, run_refresh
 from priority_families.synth.county import generate
 
 from .conftest import shipped
@@ -191,7 +190,7 @@ def test_why_refuses_a_cohort_left_over_from_an_older_refresh(county, tmp_path):
     extracts, ws, _ = county
     copy = Workspace(Settings(workspace=tmp_path / "ws", threads=1))
     copy.store_path.write_bytes(ws.store_path.read_bytes())
-    ingest_to_workspace(copy, extracts, AS_OF)  # a fresh refresh carries the old cohort over
+    ingest_refresh(copy, extracts, AS_OF)  # a fresh refresh carries the old cohort over
     result = CliRunner().invoke(app, ["why", "F000001", "--workspace", str(copy.path)])
     assert result.exit_code == 1 and "run `pf identify` again" in result.output
 

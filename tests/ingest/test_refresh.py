@@ -11,11 +11,12 @@ import duckdb
 import pytest
 
 from ingest.builders import every_kind_folder, row, write_extract, write_refresh
-from priority_families.config import Settings
-from priority_families.engine import Workspace
-from priority_families.ingest import FileStatus, IngestError, ingest_extracts, ingest_to_workspace
+from priority_families.core.config import Settings
+from priority_families.core.engine import Workspace
+from priority_families.ingest import FileStatus, IngestError, ingest_extracts
 from priority_families.ingest.refresh import RECORD_COLUMNS
 from priority_families.ingest.schema import FACT_KINDS
+from priority_families.refresh import ingest_refresh
 
 
 def workspace(tmp_path: Path) -> Workspace:
@@ -43,7 +44,7 @@ def test_every_kind_end_to_end(tmp_path):
     (folder / "notes.txt").write_text("ignored")
     (folder / "police_extra.csv").write_text("whatever\n")
     ws = workspace(tmp_path)
-    report = ingest_to_workspace(ws, folder)
+    report = ingest_refresh(ws, folder)
     assert report.as_of == date(2015, 7, 31) and report.authority == "Testshire"
     assert report.rows_read == report.rows_accepted + report.rows_rejected == 3 * (len(FACT_KINDS) - 1) + 2
     assert report.rows_rejected == 1
@@ -103,24 +104,32 @@ def test_as_of_is_required(tmp_path):
         ingest_extracts(duckdb.connect(), folder)
 
 
-def test_empty_folder_is_fine(tmp_path):
-    (tmp_path / "extracts").mkdir()
-    report = ingest_extracts(duckdb.connect(), tmp_path / "extracts", as_of=date(2015, 7, 31))
-    assert report.rows_read == 0
-    assert {f.status for f in report.files} == {FileStatus.ABSENT}
+def test_a_folder_without_extracts_is_refused_and_the_store_in_force_stays(tmp_path):
+    """An empty folder (or one with only unknown files) once published an empty store over the last good one."""
+    ws = workspace(tmp_path)
+    first = ingest_refresh(ws, small_folder(tmp_path / "extracts"))
+    before = ws.store_path.read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(IngestError, match="holds no extract"):
+        ingest_refresh(ws, empty, as_of=date(2015, 7, 31))
+    assert ws.store_path.read_bytes() == before
+    with ws.connect() as con:
+        assert con.execute("SELECT refresh_id FROM refresh").fetchall()[0][0] == first.refresh_id
 
 
 @pytest.mark.parametrize("bad", [b"source,record_id\n1,\xff\n", b"no,header,here\n1,2,3\n"])
 def test_fatal_file_leaves_published_store_unchanged(tmp_path, bad):
     folder = small_folder(tmp_path / "extracts")
     ws = workspace(tmp_path)
-    first = ingest_to_workspace(ws, folder)
+    first = ingest_refresh(ws, folder)
     before = ws.store_path.read_bytes()
     rejects_before = (ws.path / "rejects.csv").read_bytes()
     write_extract(folder, "offence", [row("offence", record_id="new")])
     (folder / "marac.csv").write_bytes(bad)
     with pytest.raises(IngestError, match="marac.csv"):
-        ingest_to_workspace(ws, folder)
+        ingest_refresh(ws, folder)
     assert ws.store_path.read_bytes() == before
     assert (ws.path / "rejects.csv").read_bytes() == rejects_before
     assert not list(ws.path.glob(".staging-*"))
@@ -131,10 +140,10 @@ def test_fatal_file_leaves_published_store_unchanged(tmp_path, bad):
 def test_refresh_keeps_tables_of_other_stages(tmp_path):
     folder = small_folder(tmp_path / "extracts")
     ws = workspace(tmp_path)
-    ingest_to_workspace(ws, folder)
+    ingest_refresh(ws, folder)
     with ws.publishing() as con:
         con.execute("CREATE TABLE review_decisions AS SELECT 1 AS record_key_l, 2 AS record_key_r")
-    ingest_to_workspace(ws, folder)
+    ingest_refresh(ws, folder)
     with ws.connect() as con:
         assert table(con, "SELECT * FROM review_decisions") == [(1, 2)]
 

@@ -9,11 +9,12 @@ import duckdb
 import pytest
 
 from linkage.builders import filler, make_records, record
-from priority_families.engine import Workspace
+from priority_families.core.engine import Workspace
 from priority_families.households import build_households
+from priority_families.ingest.refresh import record_refresh
 from priority_families.linkage import link_records
 from priority_families.linkage.review import ReviewImportError
-from priority_families.linkage.workspace import export_review, import_review, link_workspace
+from priority_families.refresh import export_review, import_review, link_workspace
 
 FIRST = date(2015, 8, 31)
 SECOND = date(2016, 2, 29)
@@ -33,7 +34,7 @@ def refresh(ws: Workspace, rows: list[dict], as_of: date) -> None:
     """What `pf identify` does: a fresh store, ingest (here: a built table), link, households."""
     with ws.publishing(fresh=True) as con:
         make_records(con, rows)
-        con.execute("CREATE TABLE refresh AS SELECT 'r' AS refresh_id, ?::DATE AS as_of", [as_of])
+        record_refresh(con, "r", as_of)
         link_records(con, as_of)
         build_households(con, as_of)
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from priority_families.cli.app import app
-from priority_families.engine import Workspace
+from priority_families.core.engine import Workspace
 from priority_families.households import build_households
 from priority_families.ingest import ingest_extracts
 from priority_families.linkage import TruthLinkage, link_records

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from identify.builders import Fact, Person, build_store
-from priority_families.config import Settings
-from priority_families.engine import Workspace
+from priority_families.core.config import Settings
+from priority_families.core.engine import Workspace
 from priority_families.identify.run import identify_families
+from priority_families.ingest.refresh import record_refresh
 from priority_families.plans.loader import load_plan, load_plan_text
 
 
@@ -30,11 +29,7 @@ def republish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], fa
 
 def _publish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], facts: list[Fact], as_of: date,
              refresh_id: str) -> None:
-    con = duckdb.connect(str(ws.store_path))
-    try:
+    with ws.publishing(fresh=True) as con:
         build_store(con, families, facts)
+        record_refresh(con, refresh_id, as_of)
         identify_families(con, load_plan(plan_id), as_of, plan_text=load_plan_text(plan_id))
-        con.execute("CREATE OR REPLACE TABLE refresh AS SELECT ? AS refresh_id, CAST(? AS DATE) AS as_of",
-                    [refresh_id, as_of])
-    finally:
-        con.close()

@@ -9,9 +9,7 @@ import duckdb
 import pytest
 
 from identify.builders import Person, dated, spell
-from priority_families.identify.run import identify_families
-from priority_families.outcomes.attach import AttachError, AttachmentRequest, attach_families, attach_from_csv
-from priority_families.outcomes.models import (
+from priority_families.casedb.models import (
     Attachment,
     AuditEvent,
     BaselineCount,
@@ -19,6 +17,8 @@ from priority_families.outcomes.models import (
     BaselineRecord,
     ImmutableRecordError,
 )
+from priority_families.identify.run import identify_families
+from priority_families.outcomes.attach import AttachError, AttachmentRequest, attach_families, attach_from_csv
 from priority_families.plans.loader import load_plan
 
 from .case_store import make_workspace

@@ -29,7 +29,8 @@ def _pf(ws: Path, *args: str, ok: bool = True) -> Ran:
 
 @pytest.fixture
 def ws(tmp_path, settings, monkeypatch) -> Path:
-    from claims.county import claims_county
+    from claims.county import claims_county, publish_later
+    from priority_families.core.engine import Workspace
 
     settings.MEDIA_ROOT = tmp_path / "evidence_files"
     path = tmp_path / "ws"
@@ -39,6 +40,7 @@ def ws(tmp_path, settings, monkeypatch) -> Path:
     attachments.write_text("family_id,attached_on,lead_worker,lead_agency\n"
                            + "".join(f"F{k},2015-08-31,W,{'Police' if k % 2 else 'Early Help'}\n" for k in range(6)))
     _pf(path, "attach", str(attachments))
+    publish_later(Workspace(path=path), families=6)  # the refresh results are judged on
     return path
 
 

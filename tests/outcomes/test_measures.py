@@ -11,9 +11,9 @@ import duckdb
 import pytest
 
 from identify.builders import Fact, Person, attendance, dated, spell
-from priority_families.identify.calendar import shift_months
+from priority_families.casedb.models import Attestation
+from priority_families.core.calendar import shift_months
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
-from priority_families.outcomes.models import Attestation
 from priority_families.outcomes.progress import evaluation
 from priority_families.synth.oracle import evaluate_results
 from priority_families.synth.truth import CleanFact, TruePerson
@@ -36,6 +36,7 @@ def _evaluate(tmp_path, facts: list[Fact], e: date, plan: str = "nottinghamshire
         Attestation.objects.create(family_id="F1", headline="health", indicator="health_record", attested_by="L",
                                    attested_on=A, statement="s", evidence_name="e", evidence_sha256="0" * 64,
                                    evidence_path="e")
+    republish(ws, plan, {"F1": PEOPLE}, facts, e)  # results are judged on a refresh as of e
     with evaluation(ws, e) as con:
         status = {m: (s, d) for m, s, d in con.execute(
             "SELECT measure, status, earliest FROM measure_status").fetchall()}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from priority_families.engine import Workspace
+from priority_families.core.engine import Workspace
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop beside live_server
 PF = str(Path(sys.executable).parent / "pf")
@@ -62,7 +62,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def published(db: None, county: Path, settings: object):
     """The county published into the tracker (fresh test database each test)."""
-    from priority_families.web.publish import publish_refresh
+    from priority_families.casedb.publish import publish_refresh
 
     settings.WORKSPACE = county
     return publish_refresh(Workspace(path=county), by="test")
@@ -71,8 +71,8 @@ def published(db: None, county: Path, settings: object):
 @pytest.fixture
 def people(db: None) -> dict:
     """One user per role (two lead workers in one team, one in another team), with an agency."""
-    from priority_families.web.models import Agency, Role
-    from priority_families.web.users import add_user
+    from priority_families.casedb.models import Agency, Role
+    from priority_families.casedb.users import add_user
 
     made = {
         "worker": add_user("worker", Role.LEAD_WORKER, PASSWORD, "test", "Wendy Worker", team="North",

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from priority_families.web.casework import Actor, allocate
-from priority_families.web.models import AccessAction, AccessLog, Agency, Area, Case, Role, Team
+from priority_families.casedb.casework import Actor, allocate
+from priority_families.casedb.models import AccessAction, AccessLog, Agency, Area, Case, Role, Team
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_signed_out_users_are_sent_to_sign_in(signed_in, scene):
 
 
 def test_disabled_user_loses_access(signed_in, scene, django_user_model):
-    from priority_families.web.users import disable_user
+    from priority_families.casedb.users import disable_user
 
     client = signed_in("worker")
     disable_user("worker", by="test")

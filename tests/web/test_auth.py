@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from priority_families.web.models import AccessAction, AccessLog, AccessLogError, Role
-from priority_families.web.users import UserError, add_user
+from priority_families.casedb.models import AccessAction, AccessLog, AccessLogError, Role
+from priority_families.casedb.users import UserError, add_user
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Test-password-for-the-tracker-1"
@@ -139,7 +139,7 @@ def test_empty_sign_in_says_what_to_enter(people):
 
 
 def test_a_managers_team_covers_the_areas_given(db):
-    from priority_families.web.models import Team
+    from priority_families.casedb.models import Team
 
     add_user("mo", Role.TEAM_MANAGER, PASSWORD, "test", team="North", areas=["ng1", "NG2"])
     assert sorted(Team.objects.get(name="North").areas.values_list("code", flat=True)) == ["NG1", "NG2"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from priority_families.web.models import Area, Case, CaseStatus, Family, Team
+from priority_families.casedb.models import Area, Case, CaseStatus, Family, Team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HERE = Path(__file__).parent
@@ -91,9 +91,9 @@ def test_triage_find_attach_attest_and_see_progress(page: Page, live_server, pub
     check(page, "04-find-family")
     page.get_by_role("link", name=family.family_id).click()
     expect(page.get_by_role("heading", name=family.family_id)).to_be_visible()
-    page.get_by_label("Date attached").fill("2015-09-01")
+    page.get_by_label("Date attached").fill("2015-08-31")
     page.get_by_role("button", name="Attach family").click()
-    expect(page.locator("[data-field=attached]")).to_contain_text("1 September 2015")
+    expect(page.locator("[data-field=attached]")).to_contain_text("31 August 2015")
 
     # an attestation with an uploaded evidence file
     evidence = tmp_path / "school-letter.txt"
@@ -112,7 +112,7 @@ def test_triage_find_attach_attest_and_see_progress(page: Page, live_server, pub
 
 
 def test_auditor_opens_a_claims_evidence_pack(page: Page, live_server, published, people):
-    from priority_families.claims.models import Claim
+    from priority_families.casedb.models import Claim
 
     family = Family.objects.order_by("family_id").first()
     Claim.objects.create(family_id=family.family_id, route="significant_sustained", window="2016-03",

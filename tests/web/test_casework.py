@@ -8,14 +8,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from priority_families.outcomes.models import Attachment, Attestation, BaselineLine
-from priority_families.web import casework
-from priority_families.web.casework import Actor, CaseworkError
-from priority_families.web.models import (
+from priority_families.casedb import casework
+from priority_families.casedb.casework import Actor, CaseworkError
+from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
     Agency,
     Area,
+    Attachment,
+    Attestation,
+    BaselineLine,
     Case,
     CaseStatus,
     NotAllocatedReason,
@@ -71,12 +73,15 @@ def test_triage_errors_are_shown_in_an_error_summary_and_nothing_changes(signed_
     assert Case.objects.get(family_id=family_id).status == CaseStatus.IDENTIFIED
 
 
-def test_workflow_moves_only_along_allowed_steps(family_id, django_user_model):
+def test_workflow_moves_only_along_allowed_steps(family_id, county, django_user_model):
+    from priority_families.core.engine import Workspace
+    from priority_families.outcomes.attach import AttachError, attach_allocated
+
     actor = Actor("analyst")
     with pytest.raises(CaseworkError, match="cannot move to assessed"):
         casework.move(family_id, CaseStatus.ASSESSED, actor)
-    with pytest.raises(CaseworkError, match="allocated at triage"):
-        casework.attach(None, family_id, date(2015, 9, 1), actor)
+    with pytest.raises(AttachError, match="allocated at triage"):
+        attach_allocated(Workspace(path=county), family_id, date(2015, 9, 1), actor.username)
     assert Case.objects.get(family_id=family_id).status == CaseStatus.IDENTIFIED
 
 
@@ -90,10 +95,10 @@ def test_attach_freezes_the_baseline_then_plan_notes_and_attestation(signed_in, 
     bad = client.post(reverse("web:family-attach", args=[family_id]), {"attached_on": "31/02/2015"})
     assert bad.status_code == 400 and "Enter the date as year-month-day" in bad.content.decode()
 
-    response = client.post(reverse("web:family-attach", args=[family_id]), {"attached_on": "2015-09-01"})
+    response = client.post(reverse("web:family-attach", args=[family_id]), {"attached_on": "2015-08-31"})
     assert response.status_code == 302, response.content.decode()[:2000]
     attachment = Attachment.objects.get(family_id=family_id)
-    assert attachment.attached_on == date(2015, 9, 1) and attachment.lead_worker == "worker"
+    assert attachment.attached_on == date(2015, 8, 31) and attachment.lead_worker == "worker"
     assert BaselineLine.objects.filter(attachment=attachment).exists()
     assert Case.objects.get(family_id=family_id).status == CaseStatus.ATTACHED
 
@@ -123,11 +128,19 @@ def test_attach_freezes_the_baseline_then_plan_notes_and_attestation(signed_in, 
         assert text in page, text
 
 
+def _checks_due(claimed_on: date) -> list[date]:
+    """The shipped plan's sustainability schedule (every 6 months for 2 years), read from the plan file."""
+    from priority_families.plans.loader import load_plan
+
+    return load_plan("nottinghamshire-2015").sustainability.due_dates(claimed_on)
+
+
 def test_a_claim_in_the_ledger_moves_the_case_and_schedules_sustainability_checks(family_id, django_user_model):
     case = Case.objects.get(family_id=family_id)
     case.status = CaseStatus.PROGRESS
     case.save()
-    casework.mark_claimed(family_id, date(2016, 3, 31), Actor("analyst"))
+    casework.record_claim(family_id, date(2016, 3, 31), _checks_due(date(2016, 3, 31)), Actor("analyst"))
+    assert Case.objects.get(family_id=family_id).status == CaseStatus.CLAIMED
     checks = list(SustainabilityCheck.objects.filter(case=case).values_list("due_on", flat=True))
     assert checks == [date(2016, 9, 30), date(2017, 3, 31), date(2017, 9, 30), date(2018, 3, 31)]
     casework.record_check(family_id, date(2016, 9, 30), SustainabilityCheck.Outcome.SUSTAINED, Actor("worker"))
@@ -139,7 +152,7 @@ def test_sustainability_checks_are_recorded_from_the_family_page(signed_in, fami
     case = Case.objects.get(family_id=family_id)
     case.status = CaseStatus.PROGRESS
     case.save()
-    casework.mark_claimed(family_id, date(2016, 3, 31), Actor("analyst"))
+    casework.record_claim(family_id, date(2016, 3, 31), _checks_due(date(2016, 3, 31)), Actor("analyst"))
     client = signed_in("analyst")
     page = client.get(reverse("web:family", args=[family_id])).content.decode()
     assert "Sustainability checks" in page and "30 Sep 2016" in page
@@ -155,15 +168,18 @@ def test_auditor_opens_the_ledgers_evidence_pack_rebuilt_from_the_baseline(signe
                                                                            django_user_model):
     from decimal import Decimal
 
-    from priority_families.claims.models import Claim
-    from priority_families.engine import Workspace
+    from priority_families.casedb.models import Claim
+    from priority_families.core.engine import Workspace
 
     worker = django_user_model.objects.get(username="worker")
     casework.allocate(family_id, Agency.objects.get(name="Family Support"), worker, Actor("manager"))
-    casework.attach(Workspace(path=county), family_id, date(2015, 3, 1), Actor("worker"))
+    from priority_families.outcomes.attach import attach_allocated
+    from priority_families.refresh import in_force
+
+    attach_allocated(Workspace(path=county), family_id, date(2015, 3, 1), "worker")
     Claim.objects.create(family_id=family_id, route="significant_sustained", window="2015-08",
                          claimed_on=date(2015, 8, 31), plan_id="nottinghamshire-2015", amount=Decimal(800),
-                         pack_sha256="0" * 64)
+                         pack_sha256="0" * 64, refresh_id=in_force(Workspace(path=county)).refresh_id)
     response = signed_in("auditor").get(reverse("web:generated-pack", args=[family_id]))
     assert response.status_code == 200
     assert family_id in response.content.decode() and len(response["X-Pack-SHA256"]) == 64

@@ -10,8 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from priority_families.claims.models import Claim, SpotCheck
-from priority_families.web.models import Family, Member, ProgrammeTarget
+from priority_families.casedb.models import Claim, Family, Member, ProgrammeTarget, SpotCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -156,12 +155,12 @@ def test_cohort_pages_keep_the_filters(signed_in, published, monkeypatch):
 
 
 def test_analyst_publishes_the_latest_refresh_from_the_refreshes_page(signed_in, published):
-    from priority_families.web.models import PublishedRefresh
+    from priority_families.casedb.models import TrackerRefresh
 
     response = signed_in("analyst").post(reverse("web:publish"))
-    assert response.status_code == 302 and PublishedRefresh.objects.count() == 2
+    assert response.status_code == 302 and TrackerRefresh.objects.count() == 2
     assert signed_in("worker").post(reverse("web:publish")).status_code == 404
-    assert PublishedRefresh.objects.count() == 2
+    assert TrackerRefresh.objects.count() == 2
 
 
 def test_analyst_draws_a_reproducible_spot_check_sample(signed_in, published):

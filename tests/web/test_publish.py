@@ -7,19 +7,19 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from priority_families.engine import Workspace
-from priority_families.web.models import (
+from priority_families.casedb.models import (
     Case,
     CaseStatus,
     EvidenceRow,
     Family,
     Member,
     PartnerRecord,
-    PublishedRefresh,
     StatusChange,
+    TrackerRefresh,
     WhyLine,
 )
-from priority_families.web.publish import PublishError, publish_refresh
+from priority_families.casedb.publish import PublishError, publish_refresh
+from priority_families.core.engine import Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_second_publish_replaces_results_and_keeps_cases(published, county):
     assert again.new_cases == 0
     assert Family.objects.count() == published.families
     assert Member.objects.count() == published.members
-    assert PublishedRefresh.objects.count() == 2
+    assert TrackerRefresh.objects.count() == 2
     assert Case.objects.get(pk=case.pk).status == CaseStatus.TRIAGED
     assert StatusChange.objects.count() == published.eligible
 

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 from django.urls import reverse
 
+from priority_families.casedb.models import Family, Member, NameWord
+from priority_families.casedb.publish import NAME_WORDS
 from priority_families.synth.names import FEMALE_FIRST, MALE_FIRST, SURNAMES
-from priority_families.web.models import Family, Member, NameWord
-from priority_families.web.publish import NAME_WORDS
 from priority_families.web.queries import name_words
 
 NAMES = [*SURNAMES, *MALE_FIRST, *FEMALE_FIRST, "Smith-Jones", "Zoë  O'Brien", "ANNE-MARIE", "", "  "]
@@ -17,12 +17,10 @@ NAMES = [*SURNAMES, *MALE_FIRST, *FEMALE_FIRST, "Smith-Jones", "Zoë  O'Brien", 
 def test_publish_name_words_equal_the_search_name_words():
     con = duckdb.connect()
     con.execute("CREATE TABLE persons (person_id VARCHAR, first_name VARCHAR, last_name VARCHAR)")
-    con.execute("CREATE TABLE family_members (family_id VARCHAR, person_id VARCHAR)")
-    con.execute("CREATE TABLE kept (family_id VARCHAR)")
-    con.execute("INSERT INTO kept VALUES ('F1')")
+    con.execute("CREATE TABLE kept_members (family_id VARCHAR, person_id VARCHAR)")
     rows = [(f"P{i}", first, last) for i, (first, last) in enumerate(zip(NAMES, reversed(NAMES), strict=True))]
     con.executemany("INSERT INTO persons VALUES (?, ?, ?)", rows)
-    con.executemany("INSERT INTO family_members VALUES ('F1', ?)", [(r[0],) for r in rows])
+    con.executemany("INSERT INTO kept_members VALUES ('F1', ?)", [(r[0],) for r in rows])
     got = set(con.execute(NAME_WORDS).fetchall())
     expected = {("F1", p, w) for p, first, last in rows for w in name_words(first) + name_words(last)}
     assert got == expected
@@ -75,8 +73,8 @@ def test_words_match_the_start_of_the_same_members_names_and_dates_their_birth(s
 def test_a_lead_worker_searches_only_their_own_families(signed_in, published, people):
     from django.contrib.auth import get_user_model
 
-    from priority_families.web.casework import Actor, allocate
-    from priority_families.web.models import Agency
+    from priority_families.casedb.casework import Actor, allocate
+    from priority_families.casedb.models import Agency
 
     mine, other = Family.objects.all()[:2]
     worker = get_user_model().objects.get(username="worker")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from priority_families.engine import Workspace
+from priority_families.core.engine import Workspace
 from priority_families.linkage.evaluate import TruthError, truth_file
 
 ATTACH_COLUMNS = ("family_id", "attached_on", "lead_worker", "lead_agency")

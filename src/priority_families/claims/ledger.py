@@ -21,13 +21,15 @@ from pathlib import Path
 import duckdb
 from django.db import IntegrityError, transaction
 
-from priority_families.claims.models import Claim, SpotCheck
+from priority_families.casedb.casework import Actor, record_claim
+from priority_families.casedb.models import Attachment, AuditEvent, Claim, SpotCheck
 from priority_families.claims.pack import Pack, progress_records, render_pack
 from priority_families.claims.workbook import write_claims_workbook
-from priority_families.engine import Workspace
-from priority_families.outcomes.models import Attachment, AuditEvent
+from priority_families.core.calendar import financial_year
+from priority_families.core.engine import Workspace
 from priority_families.outcomes.progress import attachment_plan, evaluation
-from priority_families.plans.schema import Money
+from priority_families.plans.schema import Money, Plan
+from priority_families.refresh import in_force, refresh_in_force
 
 CLAIM_COLUMNS = ("family_id", "route", "claimed_on")
 
@@ -56,30 +58,31 @@ def window_end(window: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def financial_year(d: date) -> str:
-    """English local government years run April to March: 2013-05-01 -> '2013-14'."""
-    start = d.year if d.month >= 4 else d.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+def _year_share(money: Money, attached_on: date, kind: str) -> float:
+    """The share of a payment due for the year of attachment where the plan splits it (national-2012); a
+    year after the last one listed takes the last one's share, and a plan without a split pays it whole."""
+    if not money.year_split:
+        return 1.0
+    split = next((s for s in money.year_split if s.year == financial_year(attached_on)), money.year_split[-1])
+    return split.attachment_share if kind == "attachment" else split.results_share
 
 
-def results_amount(money: Money, attached_on: date) -> Decimal:
-    """The results payment, shared by the year of attachment where the plan splits it (national-2012)."""
-    share = next((s.results_share for s in money.year_split if s.year == financial_year(attached_on)), None)
-    if money.year_split and share is None:
-        share = money.year_split[-1].results_share
-    return Decimal(str(money.results_payment * (1 if share is None else share))).quantize(Decimal("0.01"))
+def _pounds(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def attachment_amount(money: Money, attached_on: date) -> Decimal:
-    share = next((s.attachment_share for s in money.year_split if s.year == financial_year(attached_on)), None)
-    if money.year_split and share is None:
-        share = money.year_split[-1].attachment_share
-    return Decimal(str(money.attachment_fee * (1 if share is None else share))).quantize(Decimal("0.01"))
+def results_amount(plan: Plan, route: str, attached_on: date) -> Decimal:
+    """What a claim by `route` is paid: the route's own payment where the plan gives one, else the results
+    payment times the year of attachment's results share."""
+    payment = next((r.payment for r in plan.claim_routes if r.id == route), None)
+    if payment is not None:
+        return _pounds(payment)
+    return _pounds(plan.money.results_payment * _year_share(plan.money, attached_on, "results"))
 
 
-def _refresh_id(con: duckdb.DuckDBPyConnection) -> str:
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    return con.execute("SELECT refresh_id FROM refresh").fetchall()[0][0] if "refresh" in tables else "unknown"
+def attachment_amount(plan: Plan, attached_on: date) -> Decimal:
+    """The attachment fee for a family attached on `attached_on`, times that year's attachment share."""
+    return _pounds(plan.money.attachment_fee * _year_share(plan.money, attached_on, "attachment"))
 
 
 def _candidates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -94,16 +97,18 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: bool = False) -> ClaimRun:
     """Claim every family whose results are met at the window's end and never claimed.
 
-    Writes OUT/claims.csv, OUT/packs/FAMILY.html (and .pdf with `pdf`) and OUT/claims.xlsx (claims and every
-    evidence row)."""
+    A window that ends after the refresh in force's as_of is refused: no extract covers its last days, so a
+    claim would rest on data nobody has. Writes OUT/claims.csv, OUT/packs/FAMILY.html (and .pdf with `pdf`) and
+    OUT/claims.xlsx (claims and every evidence row)."""
     e = window_end(window)
+    in_force(workspace).require_covers(e, f"claim window {window}, judged")
     out = Path(out)
     packs_dir = out / "packs"
     packs_dir.mkdir(parents=True, exist_ok=True)
     made: list[Claim] = []
     skipped = 0
     with evaluation(workspace, e) as con:
-        refresh_id = _refresh_id(con)
+        refresh_id = refresh_in_force(con).refresh_id
         candidates = _candidates(con)
         attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[f for f, _ in candidates])}
         behind = progress_records(con, list(attachments.values()), e)
@@ -114,15 +119,16 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
     with transaction.atomic():
         for fid, route in candidates:
             att = attachments[fid]
-            money = attachment_plan(att).money
+            plan = attachment_plan(att)
             try:
                 with transaction.atomic():
                     claim = Claim.objects.create(family_id=fid, route=route, window=window, claimed_on=e,
-                                                 plan_id=att.plan_id, amount=results_amount(money, att.attached_on),
-                                                 pack_sha256=packs[fid].sha256)
+                                                 plan_id=att.plan_id, amount=results_amount(plan, route, att.attached_on),
+                                                 pack_sha256=packs[fid].sha256, refresh_id=refresh_id)
                     AuditEvent.objects.create(action="claim", family_id=fid, actor=actor,
-                                              detail={"route": route, "window": window,
+                                              detail={"route": route, "window": window, "refresh_id": refresh_id,
                                                       "pack_sha256": packs[fid].sha256})
+                    record_claim(fid, e, plan.sustainability.due_dates(e), Actor(actor))
             except IntegrityError:  # claimed by another run since we looked
                 skipped += 1
                 continue
@@ -141,15 +147,16 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
 
 
 def regenerate_pack(workspace: Workspace, family_id: str) -> Pack:
-    """Rebuild a claim's evidence pack from the stored baseline and the latest refresh."""
+    """Rebuild a claim's evidence pack from the stored baseline and the refresh it was claimed on (kept under
+    `refreshes/`), so the rebuilt pack is the claimed one, byte for byte."""
     claim = Claim.objects.filter(family_id=family_id).first()
     if claim is None:
         raise ClaimsError(f"family {family_id} has no claim")
     attachment = Attachment.objects.get(family_id=family_id)
-    with evaluation(workspace, claim.claimed_on, family_ids=[family_id]) as con:
+    with evaluation(workspace, claim.claimed_on, family_ids=[family_id], refresh_id=claim.refresh_id) as con:
         behind = progress_records(con, [attachment], claim.claimed_on)
-        return render_pack(con, attachment, claim.claimed_on, claim.route, claim.window, _refresh_id(con),
-                           behind[family_id])
+        return render_pack(con, attachment, claim.claimed_on, claim.route, claim.window,
+                           refresh_in_force(con).refresh_id, behind[family_id])
 
 
 def draw_spot_check(window: str, share: float, seed: int, actor: str) -> list[str]:

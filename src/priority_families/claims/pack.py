@@ -15,14 +15,14 @@ from html import escape
 
 import duckdb
 
-from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
-from priority_families.outcomes.models import (
+from priority_families.casedb.models import (
     Attachment,
     Attestation,
     BaselineCount,
     BaselineLine,
     BaselineRecord,
 )
+from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
 from priority_families.outcomes.progress import attachment_plan
 from priority_families.plans.schema import MeasureKind
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from priority_families.engine import Workspace
-from priority_families.outcomes.models import Attachment
+from priority_families.casedb.models import Attachment
+from priority_families.core.engine import Workspace
 from priority_families.outcomes.progress import build_evaluation_records, load_case_record
 
 DEFAULT_UNIT_COSTS = "unit_costs.csv"

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from priority_families.claims.models import Claim
+from priority_families.casedb.models import Attachment, Claim
 from priority_families.claims.pack import Pack
-from priority_families.outcomes.models import Attachment
 
 CLAIM_HEADER = ("family_id", "route", "claimed_on", "window", "amount", "plan_id", "plan_sha256",
                 "attached_on", "lead_agency", "evidence_checksum", "pack_sha256")

@@ -16,8 +16,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from priority_families.config import DEFAULT_WORKSPACE, Settings
-from priority_families.engine import Workspace
+from priority_families.core.config import DEFAULT_WORKSPACE, Settings
+from priority_families.core.engine import Workspace
+from priority_families.refresh import PublishGuard
 
 console = Console()
 err_console = Console(stderr=True)
@@ -48,3 +49,18 @@ def fail(message: str) -> typer.Exit:
     """Print one clear line to stderr and return the exit to raise."""
     err_console.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code=1)
+
+
+MaxShrinkOption = Annotated[float, typer.Option(
+    "--max-shrink", min=0.0, max=1.0,
+    help="Stop when a source loses more than this share of its records against the refresh in force.")]
+OverrideOption = Annotated[str | None, typer.Option(
+    "--override", help="Publish despite a lost or shrunken source; the reason is recorded with the refresh.")]
+
+
+def publish_guard(max_shrink: float, override: str | None) -> PublishGuard:
+    """The guard a refresh command publishes under (a blank override is refused by the guard)."""
+    try:
+        return PublishGuard(max_shrink=max_shrink, override=override)
+    except ValueError as exc:
+        raise fail(str(exc)) from None

@@ -12,8 +12,8 @@ from rich.table import Table
 from priority_families import casedb
 from priority_families.cli.common import WorkspaceOption, console, fail, workspace
 from priority_families.cli.link import evaluate_app
-from priority_families.config import DEFAULT_WORKSPACE
-from priority_families.engine import StoreError
+from priority_families.core.config import DEFAULT_WORKSPACE
+from priority_families.core.engine import StoreError
 
 TruthDir = Annotated[Path, typer.Argument(help="Synthetic county folder (or its truth/ folder).")]
 

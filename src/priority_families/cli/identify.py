@@ -9,9 +9,18 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
-from priority_families.config import DEFAULT_PLAN, DEFAULT_WORKSPACE
-from priority_families.engine import StoreError
+from priority_families.cli.common import (
+    MaxShrinkOption,
+    OverrideOption,
+    WorkspaceOption,
+    console,
+    fail,
+    progress,
+    publish_guard,
+    workspace,
+)
+from priority_families.core.config import DEFAULT_PLAN, DEFAULT_WORKSPACE
+from priority_families.core.engine import StoreError
 from priority_families.identify.explain import (
     ExplainError,
     FamilyExplanation,
@@ -20,11 +29,11 @@ from priority_families.identify.explain import (
     stored_run,
     what_if,
 )
-from priority_families.identify.pipeline import STEPS, RefreshResult, run_refresh
 from priority_families.identify.run import IdentifyError
 from priority_families.ingest import IngestError
 from priority_families.plans.loader import PlanError, load_plan
 from priority_families.plans.parameters import ParameterError
+from priority_families.refresh import DEFAULT_MAX_SHRINK, STEPS, RefreshResult, run_refresh
 
 
 def register(app: typer.Typer) -> None:
@@ -41,9 +50,12 @@ def identify(
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
                                                    help="Date the extracts describe.")] = None,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+    max_shrink: MaxShrinkOption = DEFAULT_MAX_SHRINK,
+    override: OverrideOption = None,
 ) -> None:
     """Ingest, link, build households and identify eligible families, published atomically."""
     ws = workspace(workspace_path)
+    guard = publish_guard(max_shrink, override)
     try:
         with progress() as bar:
             task = bar.add_task("starting", total=len(STEPS))
@@ -51,7 +63,7 @@ def identify(
             def step(name: str) -> None:
                 bar.update(task, description=name, completed=STEPS.index(name))
 
-            result = run_refresh(ws, extracts, plan, out, as_of.date() if as_of else None, step=step)
+            result = run_refresh(ws, extracts, plan, out, as_of.date() if as_of else None, step=step, guard=guard)
             bar.update(task, description="done", completed=len(STEPS))
     except (PlanError, IngestError, IdentifyError, StoreError) as exc:
         raise fail(f"{exc} (nothing published has changed)") from None

@@ -10,9 +10,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from priority_families.cli.common import WorkspaceOption, console, err_console, progress, workspace
-from priority_families.config import DEFAULT_WORKSPACE
-from priority_families.ingest import FileStatus, IngestError, IngestReport, ingest_to_workspace
+from priority_families.cli.common import (
+    MaxShrinkOption,
+    OverrideOption,
+    WorkspaceOption,
+    console,
+    err_console,
+    progress,
+    publish_guard,
+    workspace,
+)
+from priority_families.core.config import DEFAULT_WORKSPACE
+from priority_families.ingest import FileStatus, IngestError, IngestReport
+from priority_families.refresh import DEFAULT_MAX_SHRINK, GuardError, ingest_refresh
 
 
 def register(app: typer.Typer) -> None:
@@ -28,9 +38,12 @@ def ingest(
         typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date the extracts describe (wins over refresh.yaml)."),
     ] = None,
     authority: Annotated[str | None, typer.Option(help="Authority name (wins over refresh.yaml).")] = None,
+    max_shrink: MaxShrinkOption = DEFAULT_MAX_SHRINK,
+    override: OverrideOption = None,
 ) -> None:
     """Validate and load partner extracts; rejected rows go to rejects.csv with file, line and reason."""
     ws = workspace(workspace_path)
+    guard = publish_guard(max_shrink, override)
     try:
         with progress() as bar:
             task = bar.add_task("reading extracts", total=None)
@@ -38,9 +51,9 @@ def ingest(
             def on_file(name: str, index: int, total: int) -> None:
                 bar.update(task, description=f"reading {name}", completed=index, total=total)
 
-            report = ingest_to_workspace(ws, extracts, as_of.date() if as_of else None, authority, on_file)
+            report = ingest_refresh(ws, extracts, as_of.date() if as_of else None, authority, on_file, guard)
             bar.update(task, description="published", completed=bar.tasks[0].total or 0)
-    except IngestError as exc:  # one line, never wrapped, so logs and operators see the whole reason
+    except (IngestError, GuardError) as exc:  # one line, never wrapped, so logs and operators see the whole reason
         err_console.print(f"[bold red]error:[/] {escape(str(exc))} (nothing published has changed)", soft_wrap=True)
         raise typer.Exit(code=1) from None
     _print_report(report)

@@ -10,13 +10,13 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
-from priority_families.config import DEFAULT_WORKSPACE
-from priority_families.engine import StoreError
+from priority_families.core.config import DEFAULT_WORKSPACE
+from priority_families.core.engine import StoreError
 from priority_families.linkage.evaluate import TruthError, evaluate_linkage
 from priority_families.linkage.pipeline import LinkageError
 from priority_families.linkage.review import ReviewImportError
 from priority_families.linkage.settings import LinkageSettings
-from priority_families.linkage.workspace import WorkspaceLinkage, export_review, import_review, link_workspace
+from priority_families.refresh import WorkspaceLinkage, export_review, import_review, link_workspace
 
 LINK_STEPS = 6
 

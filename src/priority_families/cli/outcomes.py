@@ -13,8 +13,8 @@ from rich.table import Table
 
 from priority_families import casedb
 from priority_families.cli.common import WorkspaceOption, console, fail, workspace
-from priority_families.config import DEFAULT_WORKSPACE
-from priority_families.engine import StoreError, Workspace
+from priority_families.core.config import DEFAULT_WORKSPACE
+from priority_families.core.engine import StoreError, Workspace
 
 DateOption = Annotated[datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluation date e.")]
 
@@ -116,10 +116,10 @@ def attest_cmd(
 ) -> None:
     """Record a lead professional's attestation with an evidence file."""
     _open(workspace_path)
-    from priority_families.outcomes.attest import AttestError, attest
+    from priority_families.outcomes.attest import AttestError, attest, file_chunks
 
     try:
-        made = attest(family_id, headline, line, by, statement, evidence, _actor())
+        made = attest(family_id, headline, line, by, statement, evidence.name, file_chunks(evidence), _actor())
     except AttestError as exc:
         raise fail(str(exc)) from None
     console.print(f"attested {family_id} {headline}/{line}; evidence sha256 {made.evidence_sha256}")
@@ -180,12 +180,12 @@ def income(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Payment-by-Results income per plan: actual to date, forecast, and a yearly budget view."""
-    _open(workspace_path)
+    ws = _open(workspace_path)
     from priority_families.claims.income import income_report
 
     try:
-        report = income_report(as_of.date(), success_rate)
-    except ValueError as exc:
+        report = income_report(ws, as_of.date(), success_rate)
+    except (ValueError, StoreError) as exc:
         raise fail(str(exc)) from None
     plans = Table(title=f"Income to {as_of.date()} (forecast at {success_rate:.0%} success)")
     for col in ("plan", "attached", "claimed", "attachment fees", "results", "forecast results"):
@@ -243,7 +243,7 @@ def quarterly(
 ) -> None:
     """The quarterly return: identified, attached, worked with, claims by route, predicted, by area/agency."""
     ws = _open(workspace_path)
-    from priority_families.claims.returns import ReturnError, quarterly_return
+    from priority_families.reports.returns import ReturnError, quarterly_return
 
     try:
         r = quarterly_return(ws, quarter)

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
-from priority_families.config import DEFAULT_WORKSPACE
+from priority_families.core.config import DEFAULT_WORKSPACE
 
 web_app = typer.Typer(help="The family tracker's data: publish a refresh into it.", no_args_is_help=True)
 users_app = typer.Typer(help="The family tracker's users: add, list, disable.", no_args_is_help=True)
@@ -21,14 +21,15 @@ ROLES = ("lead_worker", "team_manager", "analyst", "auditor", "administrator")
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `pf` app."""
     app.command("serve")(serve)
+    app.command("figures")(figures)
     app.add_typer(web_app, name="web")
     app.add_typer(users_app, name="users")
 
 
-def _setup(workspace_path: object) -> None:
+def _setup(workspace_path: object, settings: str | None = None) -> None:
     from priority_families import casedb
 
-    casedb.setup(workspace_path)
+    casedb.setup(workspace_path, settings=settings or casedb.CASE_RECORD_SETTINGS)
 
 
 def _operator() -> str:
@@ -44,7 +45,9 @@ def serve(
     """Run the family tracker with a production WSGI server (waitress); static files by whitenoise."""
     if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("PF_SECRET_KEY"):
         raise fail("set PF_SECRET_KEY (a long random secret) before serving beyond this machine")
-    _setup(workspace_path)
+    from priority_families.casedb import TRACKER_SETTINGS
+
+    _setup(workspace_path, TRACKER_SETTINGS)
     from waitress import serve as waitress_serve
 
     from priority_families.web.wsgi import application
@@ -58,8 +61,8 @@ def serve(
 def publish(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     """Copy the latest identification from the store into the tracker (replacing the last one)."""
     _setup(workspace_path)
-    from priority_families.engine import StoreError
-    from priority_families.web.publish import PublishError, publish_refresh
+    from priority_families.casedb.publish import PublishError, publish_refresh
+    from priority_families.core.engine import StoreError
 
     try:
         with progress() as bar:
@@ -90,8 +93,8 @@ def users_add(
         raise fail(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
     _setup(workspace_path)
-    from priority_families.web.models import Role
-    from priority_families.web.users import UserError, add_user
+    from priority_families.casedb.models import Role
+    from priority_families.casedb.users import UserError, add_user
 
     try:
         row = add_user(username, Role(role), password, by=_operator(), full_name=name, team=team, agency=agency,
@@ -105,7 +108,7 @@ def users_add(
 def users_list(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     """List users with their role, team, agency and whether they can sign in."""
     _setup(workspace_path)
-    from priority_families.web.users import list_users
+    from priority_families.casedb.users import list_users
 
     table = Table("username", "name", "role", "team", "agency", "active")
     for r in list_users():
@@ -120,10 +123,28 @@ def users_disable(
 ) -> None:
     """Stop a user signing in (accounts are never deleted: the logs keep naming them)."""
     _setup(workspace_path)
-    from priority_families.web.users import UserError, disable_user
+    from priority_families.casedb.users import UserError, disable_user
 
     try:
         disable_user(username, by=_operator())
     except UserError as exc:
         raise fail(str(exc)) from None
     console.print(f"disabled {username}")
+
+
+def figures(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
+    """The tracker's dashboard figures beside the same figures counted from the ledgers; exits 1 if they differ."""
+    _setup(workspace_path)
+    from priority_families.casedb.figures import WORKED_WITH, ledger_figures, programme_figures
+    from priority_families.casedb.models import Case
+
+    dashboard, _by_area, _by_agency = programme_figures(Case.objects.all())
+    ledger = ledger_figures()
+    table = Table("figure", "tracker dashboard", "ledger", "agree", title="Programme figures")
+    for key in ("identified", "triaged", "worked_with", "claimed"):
+        shown, counted = getattr(dashboard, key), getattr(ledger, key)
+        table.add_row(key.replace("_", " "), f"{shown:,}", f"{counted:,}", "yes" if shown == counted else "NO")
+    console.print(table)
+    console.print(f"worked with: {WORKED_WITH}")
+    if dashboard != ledger:
+        raise fail("the tracker's figures differ from the ledger's")

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from priority_families.engine import transpile
-from priority_families.identify.calendar import last_terms, shift_months, sql_date, years_before
+from priority_families.core.calendar import last_terms, shift_months, sql_date, years_before
+from priority_families.core.engine import transpile
 from priority_families.ingest.schema import FACT_KINDS
 from priority_families.plans.schema import (
     Aggregate,

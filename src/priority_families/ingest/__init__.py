@@ -6,7 +6,6 @@ from priority_families.ingest.refresh import (
     FileStatus,
     IngestReport,
     ingest_extracts,
-    ingest_to_workspace,
 )
 
-__all__ = ["FileReport", "FileStatus", "IngestError", "IngestReport", "ingest_extracts", "ingest_to_workspace"]
+__all__ = ["FileReport", "FileStatus", "IngestError", "IngestReport", "ingest_extracts"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from priority_families.core.sql import sql_str
 from priority_families.ingest.schema import FACT_KINDS, ColumnType, FactColumn
-from priority_families.ingest.standardise import date_value, sql_str, term_label
+from priority_families.ingest.standardise import date_value, term_label
 
 REQUIRED_VALUES: tuple[str, ...] = ("source", "record_id")  # person columns that may not be blank
 REQUIRED_HEADER: tuple[str, ...] = ("source", "record_id", "first_name", "last_name")

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from priority_families.core.sql import quote_ident, sql_str
 from priority_families.ingest.errors import IngestError
-from priority_families.ingest.standardise import sql_str
 
 # One CSV field: a quoted field ("" escapes a quote; may span lines), possibly followed by stray text
 # that makes DuckDB reject the row, or an unquoted field. A record is fields joined by commas up to a
@@ -51,10 +51,6 @@ class StagedFile:
     header: tuple[str, ...]  # normalised column names, in file order
     rows_read: int  # every non-blank record after the header, parsed or malformed
     rows_malformed: int
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:

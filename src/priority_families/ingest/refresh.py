@@ -1,7 +1,7 @@
 """A data refresh's first step: read a folder of partner extracts into `records`, `rejects` and friends.
 
-`ingest_extracts` works on an open connection so a full refresh can run it inside one
-`Workspace.publishing(fresh=True)`; `ingest_to_workspace` is that wrapper for `pf ingest`. Every row read
+`ingest_extracts` works on an open connection so a refresh (`priority_families.refresh`) runs it inside one
+`Workspace.publishing(fresh=True)`. Every row read
 ends up either in `records` (accepted) or in `rejects` (with file, line, column and reason), never
 nowhere; a file that cannot be read at all stops the whole refresh with an `IngestError`.
 """
@@ -19,7 +19,7 @@ import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from priority_families.engine import Workspace
+from priority_families.core.sql import quote_ident, sql_str
 from priority_families.ingest import standardise as std
 from priority_families.ingest.checks import (
     RejectReason,
@@ -36,7 +36,6 @@ from priority_families.ingest.reading import (
     StagedFile,
     check_alignment,
     drop_staging,
-    quote_ident,
     stage_file,
 )
 from priority_families.ingest.schema import (
@@ -142,13 +141,13 @@ def ingest_extracts(
     )
     csvs = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     known = [p for p in csvs if p.stem in FACT_KINDS]
+    if not known:
+        raise IngestError(folder, "holds no extract (no <fact>.csv file such as person.csv or offence.csv): "
+                                  "nothing to publish")
     present = {p.stem for p in known}
     with _one_transaction(con):
         _create_tables(con)
-        con.execute(
-            "INSERT INTO refresh VALUES (?, ?, ?, ?, ?)",
-            [report.refresh_id, report.as_of, report.authority, str(report.extracts), loaded_at],
-        )
+        record_refresh(con, report.refresh_id, report.as_of, report.authority, str(report.extracts), loaded_at)
         checked = []
         for index, path in enumerate(known):
             if on_file:
@@ -191,30 +190,19 @@ def _one_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-def ingest_to_workspace(
-    workspace: Workspace,
-    folder: Path,
-    as_of: date | None = None,
-    authority: str | None = None,
-    on_file: FileCallback | None = None,
-) -> IngestReport:
-    """A fresh store from `folder`, published atomically, then `rejects.csv` written beside it."""
-    with workspace.publishing(fresh=True) as con:
-        report = ingest_extracts(con, folder, as_of, authority, on_file)
-    report.store = workspace.store_path
-    report.rejects_csv = workspace.path / REJECTS_FILE
-    target = std.sql_str(str(report.rejects_csv))
-    with workspace.connect() as con:
-        con.execute(f'COPY (SELECT * FROM rejects ORDER BY file, line, "column") TO {target} (HEADER, DELIMITER \',\')')
-    return report
+def record_refresh(con: duckdb.DuckDBPyConnection, refresh_id: str, as_of: date, authority: str | None = None,
+                   extracts: str = "", loaded_at: datetime | None = None) -> None:
+    """The `refresh` table: the one row naming the refresh a store holds (read by `refresh.refresh_in_force`)."""
+    con.execute("CREATE OR REPLACE TABLE refresh (refresh_id VARCHAR, as_of DATE, authority VARCHAR, "
+                "extracts VARCHAR, loaded_at TIMESTAMP)")
+    con.execute("INSERT INTO refresh VALUES (?, ?, ?, ?, ?)",
+                [refresh_id, as_of, authority, extracts, loaded_at or datetime.now()])
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     record_columns = ", ".join(f"{quote_ident(n)} {t}" for n, t in RECORD_COLUMNS.items())
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE refresh (refresh_id VARCHAR, as_of DATE, authority VARCHAR, extracts VARCHAR,
-            loaded_at TIMESTAMP);
         CREATE OR REPLACE TABLE ingest_files (file VARCHAR, fact VARCHAR, rows_read BIGINT,
             rows_accepted BIGINT, rows_rejected BIGINT, status VARCHAR);
         CREATE OR REPLACE TABLE rejects (file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR,
@@ -405,7 +393,7 @@ def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, table: 
         typed["term"] = looked_up("tm", "label", typed["term"])
     extras = [n for n in header if n not in PERSON_COLUMNS and n not in kind.column_names]
     attributes = (
-        "json_object(" + ", ".join(f"{std.sql_str(n)}, t.{quote_ident(n)}" for n in extras) + ")"
+        "json_object(" + ", ".join(f"{sql_str(n)}, t.{quote_ident(n)}" for n in extras) + ")"
         if extras else "NULL"
     )
     fact_select = ", ".join(f"{typed[n]} AS {quote_ident(n)}" for n in FACT_COLUMN_TYPES)
@@ -414,7 +402,7 @@ def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, table: 
     term_end = looked_up("tm", "term_end", std.term_end(c["term"])) if has_term else "NULL"
     return f"""
         INSERT INTO records BY NAME
-        SELECT {offset} + t._pf_line AS record_key, {std.sql_str(fact)} AS fact,
+        SELECT {offset} + t._pf_line AS record_key, {sql_str(fact)} AS fact,
                trim({c['source']}) AS source, trim({c['record_id']}) AS record_id, t._pf_line AS line,
                {raw_person}, {fact_select},
                {looked_up('fn', 'name_std', std.name_std(c['first_name']))} AS first_name_std,

@@ -16,6 +16,7 @@ Decisions (documented in docs/store.md):
 
 from __future__ import annotations
 
+from priority_families.core.sql import sql_str
 from priority_families.ingest.identifiers import UPN_LETTERS, WHITESPACE_CLASS
 
 # Street and place words partners write in full or abbreviated; the abbreviation is the standard form.
@@ -49,11 +50,6 @@ POSTCODE_SHAPE = r"^((?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR))([0-9][A-Z]{2})$"
 NI_SHAPE = r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]"
 NI_BANNED_PREFIXES = ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")
 _UPN_SHAPE = f"[{UPN_LETTERS}][0-9]{{11}}[0-9{UPN_LETTERS}]"
-
-
-def sql_str(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def blank_to_null(expr: str) -> str:

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 import duckdb
 
-from priority_families.linkage.previous import has_table
+from priority_families.core.sql import has_table
 
 
 class IdKind(StrEnum):

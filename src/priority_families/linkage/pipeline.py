@@ -17,11 +17,12 @@ from typing import Protocol
 
 import duckdb
 
+from priority_families.core.sql import has_table
 from priority_families.linkage import guards, prepare, review
 from priority_families.linkage.clustering import cluster_descriptions, cluster_edges
 from priority_families.linkage.ids import IdKind, assign_ids, ensure_lineage
 from priority_families.linkage.model import score_descriptions
-from priority_families.linkage.previous import has_columns, has_table, previous_table
+from priority_families.linkage.previous import has_columns, previous_table
 from priority_families.linkage.settings import LinkageSettings
 
 Step = Callable[[str], None]

@@ -16,14 +16,6 @@ def previous_attached(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchall()[0][0])
 
 
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether this store (not the previous one) holds table `name`."""
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?",
-        [name],
-    ).fetchall()[0][0])
-
-
 def previous_table(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     """The qualified name of the previous refresh's `name`, or None when there is none."""
     database = "previous" if previous_attached(con) else con.execute("SELECT current_database()").fetchall()[0][0]

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from priority_families.linkage.previous import has_table, previous_table
+from priority_families.core.sql import has_table, load_rows, sql_str
+from priority_families.linkage.previous import previous_table
 
 DECISION_COLUMNS = ("source_l", "record_id_l", "source_r", "record_id_r", "decision", "reviewer", "decided_on")
 
@@ -95,23 +96,29 @@ def export_queue(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         COPY (
             SELECT *, NULL::VARCHAR AS decision, NULL::VARCHAR AS reviewer, NULL::VARCHAR AS decided_on
             FROM review_queue ORDER BY match_probability DESC, record_key_l, record_key_r
-        ) TO '{_quoted(path)}' (HEADER, DELIMITER ',')
+        ) TO {sql_str(path)} (HEADER, DELIMITER ',')
         """
     )
     return con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0]
 
 
-def import_decisions(con: duckdb.DuckDBPyConnection, path: Path) -> ImportSummary:
-    """Validate a decisions CSV and add it to `review_decisions`; nothing is stored if any row is bad."""
-    if not path.is_file():
+def import_decisions(con: duckdb.DuckDBPyConnection, decisions: Path | list[dict[str, str]]) -> ImportSummary:
+    """Validate decisions (a CSV file, or rows as a reviewer entered them) and add them to
+    `review_decisions`; nothing is stored if any row is bad."""
+    path = decisions if isinstance(decisions, Path) else Path("<decisions entered>")
+    if isinstance(decisions, list):
+        load_rows(con, "decisions_in", {"line": "BIGINT", **dict.fromkeys(DECISION_COLUMNS, "VARCHAR")},
+                  [(n, *(row.get(c) for c in DECISION_COLUMNS)) for n, row in enumerate(decisions, start=2)])
+    elif not path.is_file():
         raise ReviewImportError(path, [(0, "-", "file not found")])
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE decisions_in AS
-        SELECT row_number() OVER () + 1 AS line, *
-        FROM read_csv('{_quoted(path)}', header = true, all_varchar = true)
-        """
-    )
+    else:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE decisions_in AS
+            SELECT row_number() OVER () + 1 AS line, *
+            FROM read_csv({sql_str(path)}, header = true, all_varchar = true)
+            """
+        )
     have = {d[0] for d in con.execute("SELECT * FROM decisions_in LIMIT 0").description}
     missing = [c for c in DECISION_COLUMNS if c not in have]
     if missing:
@@ -149,5 +156,24 @@ def _row_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
     return [tuple(r) for r in con.execute(f"SELECT * FROM ({union}) ORDER BY line, col").fetchall()]
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
+QUEUE_PAGE = (
+    "SELECT q.*, d.decision AS decided FROM review_queue q LEFT JOIN (SELECT * FROM {decisions} "
+    "QUALIFY row_number() OVER (PARTITION BY source_l, record_id_l, source_r, record_id_r "
+    "ORDER BY decided_on DESC, imported_at DESC) = 1) d USING (source_l, record_id_l, source_r, record_id_r) "
+    "ORDER BY d.decision NULLS FIRST, q.match_probability DESC, q.record_key_l, q.record_key_r LIMIT ?"
+)
+
+
+def queue_page(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[dict], int]:
+    """The first `limit` pairs a reviewer should look at (undecided first, most likely first), and how many
+    pairs the queue holds; an empty queue when the refresh has none."""
+    if not has_table(con, "review_queue"):
+        return [], 0
+    decisions = "review_decisions" if has_table(con, "review_decisions") else (
+        "(SELECT NULL::VARCHAR AS source_l, NULL::VARCHAR AS record_id_l, NULL::VARCHAR AS source_r, "
+        "NULL::VARCHAR AS record_id_r, NULL::VARCHAR AS decision, NULL::DATE AS decided_on, "
+        "NULL::TIMESTAMP AS imported_at WHERE FALSE)")
+    cur = con.execute(QUEUE_PAGE.format(decisions=decisions), [limit])
+    names = [d[0] for d in cur.description]
+    pairs = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return pairs, con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0]

@@ -8,19 +8,15 @@ family, every baseline count with the records behind it. Nothing here changes af
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 from django.db import IntegrityError, transaction
 
-from priority_families.engine import Workspace
-from priority_families.identify.calendar import shift_months
-from priority_families.outcomes.baseline import FrozenBaseline, freeze_baselines
-from priority_families.outcomes.models import (
+from priority_families.casedb.casework import Actor, AttachedFamily, check_attachable, record_attachments
+from priority_families.casedb.models import (
     Attachment,
     AuditEvent,
     BaselineBenefit,
@@ -29,8 +25,11 @@ from priority_families.outcomes.models import (
     BaselineMember,
     BaselineRecord,
 )
-from priority_families.plans.loader import plan_from_text
-from priority_families.plans.schema import Plan
+from priority_families.core.calendar import shift_months
+from priority_families.core.engine import Workspace
+from priority_families.core.sql import load_rows
+from priority_families.outcomes.baseline import FrozenBaseline, freeze_baselines
+from priority_families.refresh import PublishedRefresh, RefreshError, refresh_in_force
 
 ATTACHMENT_COLUMNS = ("family_id", "attached_on", "lead_worker", "lead_agency")
 
@@ -63,32 +62,6 @@ class AttachError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-@dataclass(frozen=True)
-class PublishedRefresh:
-    """The refresh attachments are taken from: its id, as_of and the exact plan it identified with."""
-
-    refresh_id: str
-    as_of: date
-    plan: Plan
-    plan_text: str
-
-    @property
-    def plan_sha256(self) -> str:
-        return hashlib.sha256(self.plan_text.encode()).hexdigest()
-
-
-def published_refresh(con: duckdb.DuckDBPyConnection) -> PublishedRefresh:
-    """Read the refresh id and the identification's plan from the published store."""
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if "identify_run" not in tables:
-        raise AttachError([AttachProblem("store", 0, "identify_run", "no identification: run `pf identify` first")])
-    plan_id, as_of, text = con.execute("SELECT plan_id, as_of, plan_yaml FROM identify_run").fetchall()[0]
-    refresh_id = f"identify-{plan_id}-{as_of}"
-    if "refresh" in tables:
-        refresh_id = con.execute("SELECT refresh_id FROM refresh").fetchall()[0][0]
-    return PublishedRefresh(refresh_id, as_of, plan_from_text(text, "<identify_run>"), text)
-
-
 def read_attachments_csv(path: Path) -> list[AttachmentRequest]:
     """Parse ATTACHMENTS.csv; every bad row is reported with its line and column, and none is kept."""
     problems: list[AttachProblem] = []
@@ -119,13 +92,15 @@ def read_attachments_csv(path: Path) -> list[AttachmentRequest]:
 
 
 def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, refresh: PublishedRefresh,
-           file: str) -> list[AttachProblem]:
-    """Unknown or ineligible families, duplicates, dates after the refresh, families already attached."""
-    frame = pd.DataFrame({"family_id": [r.family_id for r in requests]})  # noqa: F841 - read by DuckDB
+           file: str, allocated_only: bool) -> list[AttachProblem]:
+    """Unknown or ineligible families, duplicates, dates after the refresh, families already attached, cases
+    that cannot be attached (closed; through the tracker, not yet allocated)."""
+    load_rows(con, "asked", {"family_id": "VARCHAR"}, [(r.family_id,) for r in requests])
     known = dict(con.execute(
-        "SELECT c.family_id, c.eligible FROM cohort c JOIN frame f ON f.family_id = c.family_id").fetchall())
+        "SELECT c.family_id, c.eligible FROM cohort c JOIN asked f ON f.family_id = c.family_id").fetchall())
     attached = set(Attachment.objects.filter(family_id__in=[r.family_id for r in requests])
                    .values_list("family_id", flat=True))
+    case_reasons = check_attachable([r.family_id for r in requests], allocated_only)
     problems, seen = [], set()
     for r in requests:
         where = (file, r.line)
@@ -135,6 +110,8 @@ def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, re
             problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} is not eligible"))
         if r.family_id in attached:
             problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} is already attached"))
+        elif r.family_id in case_reasons:
+            problems.append(AttachProblem(*where, "family_id", case_reasons[r.family_id]))
         if r.family_id in seen:
             problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} appears twice"))
         seen.add(r.family_id)
@@ -146,12 +123,15 @@ def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, re
 
 def _write(requests: list[AttachmentRequest], frozen: FrozenBaseline, refresh: PublishedRefresh,
            actor: str, areas: dict[str, str]) -> list[Attachment]:
-    """Create the attachments and their frozen rows in one transaction, with an audit row each."""
+    """Create the attachments, their frozen rows and the cases' status in one transaction, with an audit row each."""
     with transaction.atomic():
+        record_attachments([AttachedFamily(r.family_id, r.attached_on, r.lead_worker, r.lead_agency,
+                                           areas.get(r.family_id) or "", refresh.as_of) for r in requests],
+                           Actor(actor))
         made = {
             r.family_id: Attachment.objects.create(
                 family_id=r.family_id, attached_on=r.attached_on, lead_worker=r.lead_worker,
-                lead_agency=r.lead_agency, plan_id=refresh.plan.id, plan_sha256=refresh.plan_sha256,
+                lead_agency=r.lead_agency, plan_id=refresh.plan.id, plan_sha256=refresh.plan_sha256 or "",
                 plan_yaml=refresh.plan_text, refresh_id=refresh.refresh_id, refresh_as_of=refresh.as_of,
                 area=areas.get(r.family_id) or "")
             for r in requests
@@ -181,19 +161,21 @@ def _write(requests: list[AttachmentRequest], frozen: FrozenBaseline, refresh: P
 
 
 def attach_families(workspace: Workspace, requests: list[AttachmentRequest], actor: str,
-                    file: str = "<request>") -> list[Attachment]:
+                    file: str = "<request>", allocated_only: bool = False) -> list[Attachment]:
     """Attach every requested family and freeze its baseline, or attach none and raise `AttachError`."""
     if not requests:
         return []
     with workspace.connect() as con:
-        refresh = published_refresh(con)
-        problems = _check(requests, con, refresh, file)
+        try:
+            refresh = refresh_in_force(con)
+            refresh.plan  # noqa: B018 - an identification must be in force
+        except RefreshError as exc:
+            raise AttachError([AttachProblem("store", 0, "refresh", str(exc))]) from None
+        problems = _check(requests, con, refresh, file, allocated_only)
         if problems:
             raise AttachError(problems)
-        frame = pd.DataFrame({"family_id": [r.family_id for r in requests],  # noqa: F841 - read by DuckDB
-                              "attached_on": [r.attached_on for r in requests]})
-        con.execute("CREATE TEMP TABLE new_att AS SELECT family_id, CAST(attached_on AS DATE) AS attached_on "
-                    "FROM frame")
+        load_rows(con, "new_att", {"family_id": "VARCHAR", "attached_on": "DATE"},
+                  [(r.family_id, r.attached_on) for r in requests])
         frozen = freeze_baselines(con, refresh.plan)
         areas = dict(con.execute("SELECT c.family_id, c.area FROM cohort c JOIN new_att t "
                                  "ON t.family_id = c.family_id").fetchall())
@@ -203,11 +185,15 @@ def attach_families(workspace: Workspace, requests: list[AttachmentRequest], act
         raise AttachError([AttachProblem(file, 0, "family_id", f"already attached: {exc}")]) from exc
 
 
-def attach_family(workspace: Workspace, family_id: str, attached_on: date, lead_worker: str, lead_agency: str,
-                  actor: str) -> Attachment:
-    """Attach one family (the web tracker's entry point)."""
-    request = AttachmentRequest(family_id, attached_on, lead_worker, lead_agency)
-    return attach_families(workspace, [request], actor)[0]
+def attach_allocated(workspace: Workspace, family_id: str, attached_on: date, actor: str) -> Attachment:
+    """Attach one family allocated at triage, with its case's lead worker and agency (the tracker's door)."""
+    from priority_families.casedb.models import Case
+
+    case = Case.objects.select_related("lead_worker", "agency").filter(family_id=family_id).first()
+    worker = case.lead_worker.get_username() if case is not None and case.lead_worker is not None else ""
+    agency = case.agency.name if case is not None and case.agency is not None else ""
+    request = AttachmentRequest(family_id, attached_on, worker, agency)
+    return attach_families(workspace, [request], actor, allocated_only=True)[0]
 
 
 def attach_from_csv(workspace: Workspace, path: Path, actor: str) -> list[Attachment]:

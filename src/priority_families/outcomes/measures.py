@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from priority_families.identify.calendar import last_terms, shift_months, sql_date
+from priority_families.core.calendar import last_terms, shift_months, sql_date
+from priority_families.core.sql import in_list
+from priority_families.core.sql import sql_str as lit
 from priority_families.identify.compile import who_condition as who_at  # the compiler's age-group seam
 from priority_families.ingest.schema import FACT_KINDS
 from priority_families.plans.schema import (
@@ -74,14 +76,6 @@ def plan_tests(plan: Plan) -> list[TestRef]:
     return [
         TestRef(h, m, n, t) for h in plan.headlines for m in h.results for n, t in enumerate(m.tests)
     ]
-
-
-def lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def in_list(values: list[str] | tuple[str, ...]) -> str:
-    return "(" + ", ".join(lit(v) for v in values) + ")"
 
 
 def dated_column(fact: str) -> str:

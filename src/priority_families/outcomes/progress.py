@@ -17,27 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from itertools import groupby
 
 import duckdb
-import pandas as pd
 
-from priority_families.engine import Workspace
-from priority_families.identify.calendar import sql_date
-from priority_families.linkage.ids import IdKind, merged_successors
-from priority_families.outcomes.measures import (
-    continuous_employment_sql,
-    in_list,
-    lit,
-    plan_tests,
-    started_in_window_sql,
-    test_sql,
-)
-from priority_families.outcomes.models import (
+from priority_families.casedb.models import (
     Attachment,
     Attestation,
     BaselineBenefit,
@@ -45,8 +32,20 @@ from priority_families.outcomes.models import (
     BaselineLine,
     BaselineMember,
 )
+from priority_families.core.calendar import sql_date, term_ends_sql
+from priority_families.core.engine import Workspace
+from priority_families.core.sql import in_list, load_rows
+from priority_families.core.sql import sql_str as lit
+from priority_families.linkage.ids import IdKind, merged_successors
+from priority_families.outcomes.measures import (
+    continuous_employment_sql,
+    plan_tests,
+    started_in_window_sql,
+    test_sql,
+)
 from priority_families.plans.loader import plan_from_text
 from priority_families.plans.schema import MeasureKind, Plan
+from priority_families.refresh import in_force, refresh_in_force
 
 
 class Status(StrEnum):
@@ -56,23 +55,6 @@ class Status(StrEnum):
     AWAITING_ATTESTATION = "awaiting_attestation"
 
 
-class Route(StrEnum):
-    SIGNIFICANT_SUSTAINED = "significant_sustained"
-    CONTINUOUS_EMPLOYMENT = "continuous_employment"
-    TURNED_AROUND = "turned_around"
-    PROGRESS_TO_WORK = "progress_to_work"
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How long results must wait after attachment, where the plan data leaves it to the programme."""
-
-    wait_all_months: int | None = None  # every measure and route waits this long (national-2012: 6)
-    terms_after_attachment: bool = True  # a term-window measure needs its terms to end after attachment
-
-
-READINGS = {"national-2012": Reading(wait_all_months=6, terms_after_attachment=False)}
-TURNED_AROUND_HEADLINES = ("education", "crime_asb")
 FACTS_NEEDED = ("offence", "asb_incident", "school_attendance", "exclusion", "education_status", "social_care",
                 "missing_episode", "exploitation_risk", "benefit", "employment", "work_progress", "neet",
                 "housing", "domestic_abuse", "marac", "ae_attendance", "health", "asb_intervention", "justice")
@@ -88,15 +70,8 @@ def attachment_plan(attachment: Attachment) -> Plan:
     return _parse_plan(attachment.plan_yaml)
 
 
-def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns, dtype=object)
-
-
 def _load(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], columns: dict[str, str]) -> None:
-    """Create temp table `name` with typed columns from Python rows (small case-record tables only)."""
-    frame = _frame(rows, list(columns))  # noqa: F841 - read by DuckDB
-    cols = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols} FROM frame")
+    load_rows(con, name, columns, rows)
 
 
 ID_FILTER_LIMIT = 500  # above this many attachments, load whole tables and restrict them in DuckDB
@@ -170,7 +145,7 @@ def build_evaluation_records(con: duckdb.DuckDBPyConnection) -> None:
 
 def _waits_sql(plan: Plan) -> str:
     """(headline, measure, months, terms) rows: how long each measure waits after attachment."""
-    reading = READINGS.get(plan.id, Reading())
+    reading = plan.results_timing
     rows = []
     for h in plan.headlines:
         for m in h.results:
@@ -187,11 +162,8 @@ def _waits_sql(plan: Plan) -> str:
 
 
 def _terms_table(con: duckdb.DuckDBPyConnection) -> None:
-    """School term end dates (31 Mar, 31 Jul, 31 Dec) for the term-wait rule."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE term_ends AS SELECT MAKE_DATE(y, m, d) AS term_end "
-        "FROM range(1990, 2100) t(y), (VALUES (3, 31), (7, 31), (12, 31)) AS md(m, d)"
-    )
+    """School term end dates for the term-wait rule (the one school calendar, `core.calendar`)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE term_ends AS {term_ends_sql(1990, 2100)}")
 
 
 def _measure_status(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None:
@@ -233,7 +205,7 @@ def _measure_status(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None
 
 def _routes(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None:
     """Routes each family could be claimed by at e, in the plan's order of routes."""
-    reading = READINGS.get(plan.id, Reading())
+    reading = plan.results_timing
     waited = "TRUE"
     if reading.wait_all_months is not None:
         waited = f"{sql_date(e)} >= CAST(a.attached_on + TO_MONTHS({reading.wait_all_months}) AS DATE)"
@@ -243,13 +215,9 @@ def _routes(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None:
         families = "SELECT family_id FROM att"
         if route.id in measures:  # a route that is also a measure needs the measure to apply
             families = f"SELECT DISTINCT family_id FROM plan_measure_status WHERE measure = {lit(route.id)}"
-        if route.id == Route.SIGNIFICANT_SUSTAINED:
-            sql = ("SELECT family_id FROM plan_measure_status GROUP BY family_id "
-                   "HAVING BOOL_AND(status = 'met')")
-        elif route.id == Route.TURNED_AROUND:
-            sql = ("SELECT family_id FROM plan_measure_status "
-                   f"WHERE headline IN {in_list(TURNED_AROUND_HEADLINES)} GROUP BY family_id "
-                   "HAVING BOOL_AND(status = 'met')")
+        if route.measures_met is not None:  # the plan's results measures met: all, or those of some headlines
+            among = "" if route.measures_met == "all" else f"WHERE headline IN {in_list(route.measures_met)} "
+            sql = f"SELECT family_id FROM plan_measure_status {among}GROUP BY family_id HAVING BOOL_AND(status = 'met')"
         elif route.tests:
             parts = []
             for test in route.tests:
@@ -328,19 +296,34 @@ def evaluate_on(con: duckdb.DuckDBPyConnection, attachments: list[Attachment], e
 
 
 @contextmanager
-def evaluation(workspace: Workspace, e: date, family_ids: list[str] | None = None
-               ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the latest refresh with every attached family evaluated at e."""
-    query = Attachment.objects.all()
+def evaluation(workspace: Workspace, e: date, family_ids: list[str] | None = None, refresh_id: str | None = None,
+               attached_by: date | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the refresh in force (or the kept refresh `refresh_id`) with every family
+    attached by `attached_by` (default e) evaluated at e; refused when e is after that refresh's as_of."""
+    query = Attachment.objects.filter(attached_on__lte=attached_by or e)
     if family_ids is not None:
         query = query.filter(family_id__in=family_ids)
     attachments = list(query)
-    con = workspace.connect()
+    con = workspace.connect(refresh_id=refresh_id)
     try:
+        refresh_in_force(con).require_covers(e, "an evaluation")
         evaluate_on(con, attachments, e)
         yield con
     finally:
         con.close()
+
+
+def family_progress(workspace: Workspace, family_id: str) -> list[dict]:
+    """A family's lines true at attachment with their measures' states, on the refresh in force (none when the
+    family was attached after that refresh's as_of: nothing can be judged yet)."""
+    refresh = in_force(workspace)
+    attachment = Attachment.objects.filter(family_id=family_id, attached_on__lte=refresh.as_of).first()
+    if attachment is None:
+        return []
+    with evaluation(workspace, refresh.as_of, family_ids=[family_id]) as con:
+        cur = con.execute(PROGRESS_SQL)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 PROGRESS_SQL = (

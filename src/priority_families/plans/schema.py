@@ -8,12 +8,14 @@ claims), money, evidence sources and the unit costs/weights that make the priori
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from priority_families.core.calendar import shift_months
 from priority_families.ingest.schema import FACT_KINDS, ColumnType
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -286,9 +288,43 @@ class Priority(_Model):
 
 
 class ClaimRoute(_Model):
+    """A way a family's results may be claimed: its own tests, or the plan's results measures met.
+
+    `measures_met` is `all` (every results measure of every headline the family had at attachment) or a list
+    of headlines (every measure of those it had, at least one of them). `payment`, when given, is what a claim
+    by this route is paid, whatever the year of attachment; otherwise the plan's results payment applies.
+    """
+
     id: str = Field(pattern=ID_PATTERN)
     description: str
     tests: list[MeasureTest] = Field(default_factory=list)
+    measures_met: Literal["all"] | list[str] | None = None
+    payment: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_reading(self) -> Self:
+        if bool(self.tests) == (self.measures_met is not None):
+            raise ValueError(f"claim route {self.id}: give either tests or measures_met (one of them)")
+        return self
+
+
+class ResultsTiming(_Model):
+    """How long results wait after attachment, where the outcome rows leave it to the programme's rules."""
+
+    wait_all_months: int | None = Field(
+        default=None, ge=0, description="every measure and route waits this many months after attachment")
+    terms_after_attachment: bool = Field(
+        default=True, description="a measure read over school terms needs its terms to end after attachment")
+
+
+class Sustainability(_Model):
+    """When the lead worker checks that a claimed family's results have lasted: every N months for M months."""
+
+    every_months: int = Field(default=6, ge=1)
+    for_months: int = Field(default=24, ge=0)
+
+    def due_dates(self, claimed_on: date) -> list[date]:
+        return [shift_months(claimed_on, m) for m in range(self.every_months, self.for_months + 1, self.every_months)]
 
 
 class Plan(_Model):
@@ -301,6 +337,8 @@ class Plan(_Model):
     headlines: list[Headline] = Field(min_length=1)
     eligibility: Eligibility
     claim_routes: list[ClaimRoute] = Field(default_factory=list)
+    results_timing: ResultsTiming = Field(default_factory=ResultsTiming)
+    sustainability: Sustainability = Field(default_factory=Sustainability)
     money: Money
     priority: Priority = Field(default_factory=Priority)
 
@@ -319,6 +357,10 @@ class Plan(_Model):
             raise ValueError(f"eligibility at_least {rule.at_least} exceeds the {len(ids)} headlines")
         if rule.n is not None and rule.core is not None and rule.n > len(rule.core):
             raise ValueError("eligibility n exceeds the core headlines")
+        for route in self.claim_routes:
+            if isinstance(route.measures_met, list) and set(route.measures_met) - set(ids):
+                raise ValueError(f"claim route {route.id} names unknown headlines "
+                                 f"{sorted(set(route.measures_met) - set(ids))}")
         return self
 
     def headline(self, headline_id: str) -> Headline:

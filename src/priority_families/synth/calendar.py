@@ -7,21 +7,15 @@ arithmetic the rules use: subtracting N months clamps the day to the month's end
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from functools import lru_cache
+
+from priority_families.core.calendar import SEASONS, shift_months
 
 DAY = timedelta(days=1)
 
 
-def add_months(d: date, months: int) -> date:
-    """`d` moved by whole calendar months, the day clamped to the target month's last day."""
-    index = d.year * 12 + (d.month - 1) + months
-    year, month = divmod(index, 12)
-    day = d.day
-    if day > 28:
-        day = min(day, calendar.monthrange(year, month + 1)[1])
-    return date(year, month + 1, day)
+add_months = shift_months  # the product's month arithmetic: a calendar fact, not a reading of the rules
 
 
 def add_years(d: date, years: int) -> date:
@@ -39,11 +33,9 @@ def birthday_turning(age: int, on: date) -> date:
 
 
 # (season, start month, start day, end month, end day); autumn belongs to the calendar year it starts in.
-TERM_SEASONS: tuple[tuple[str, int, int, int, int], ...] = (
-    ("spring", 1, 1, 3, 31),
-    ("summer", 4, 1, 7, 31),
-    ("autumn", 9, 1, 12, 31),
-)
+# The school calendar is a fact shared with the product (`core.calendar.SEASONS`); the oracle's readings of the
+# rules over it stay its own.
+TERM_SEASONS: tuple[tuple[str, int, int, int, int], ...] = tuple((name, *days) for name, days in SEASONS.items())
 
 
 def term_dates(year: int, season: str) -> tuple[date, date]:

@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from priority_families.web.models import AccessAction, AccessLog, Case, Family, Role
+from priority_families.casedb.models import AccessAction, AccessLog, Case, Family, Role
 
 log = logging.getLogger("priority_families.web.access")
 

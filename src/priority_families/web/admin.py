@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from priority_families.casedb.models import AccessLog, Agency, Area, Profile, ProgrammeTarget, Role, Team
 from priority_families.web.access import deny, role_of
-from priority_families.web.models import AccessLog, Agency, Area, Profile, ProgrammeTarget, Role, Team
 
 
 class TrackerAdminSite(admin.AdminSite):

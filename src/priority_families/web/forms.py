@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from priority_families.web.models import Agency, CaseStatus, NotAllocatedReason, Role
+from priority_families.casedb.models import Agency, CaseStatus, NotAllocatedReason, Role
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
 MAX_EVIDENCE_BYTES = 20 * 2**20

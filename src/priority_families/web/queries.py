@@ -4,32 +4,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from priority_families.claims.models import Claim
-from priority_families.web.access import cases_for, families_for, role_of
-from priority_families.web.models import (
+from priority_families.casedb.figures import Figures, programme_figures
+from priority_families.casedb.models import (
     Case,
-    CaseStatus,
     Family,
     Member,
     NameWord,
     ProgrammeTarget,
-    PublishedRefresh,
     Role,
+    TrackerRefresh,
 )
+from priority_families.core.calendar import financial_year_start
+from priority_families.web.access import cases_for, families_for, role_of
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?( ?\d[A-Z]{0,2})?$")
-WORKED_WITH = (CaseStatus.ASSESSED, CaseStatus.PLAN_AGREED, CaseStatus.PROGRESS, CaseStatus.CLAIMED,
-               CaseStatus.CLOSED, CaseStatus.STEPPED_DOWN)
 
 
-def latest_refresh() -> PublishedRefresh | None:
-    return PublishedRefresh.objects.first()
+def latest_refresh() -> TrackerRefresh | None:
+    return TrackerRefresh.objects.first()
 
 
 def with_case(families: QuerySet[Family]) -> QuerySet[Family]:
@@ -136,37 +133,11 @@ def cohort(user: AbstractBaseUser, q: str = "", headline: str = "", area: str = 
     return search(rows, q, few=role_of(user) is not Role.ANALYST).order_by("-priority", "family_id")
 
 
-@dataclass(frozen=True)
-class Figures:
-    identified: int
-    triaged: int
-    attached: int
-    worked_with: int
-    claimed: int
-    target: int | None
-    year: int | None
-
-
-def programme_year(d: date) -> int:
-    return d.year if d.month >= 4 else d.year - 1
-
-
-def figures(user: AbstractBaseUser) -> tuple[Figures, list[dict], list[dict]]:
-    """The dashboard's headline figures, and the same by area and by lead agency."""
-    cases = cases_for(user)
-    claimed_ids = Claim.objects.filter(family_id__in=cases.values("family_id")).values("family_id")
+def figures(user: AbstractBaseUser) -> tuple[Figures, list[dict], list[dict], int | None, int | None]:
+    """The dashboard's headline figures for the cases a user may see (`casedb.figures`' definitions), the same
+    by area and by lead agency, and the programme year's target."""
     refresh = latest_refresh()
-    year = programme_year(refresh.as_of) if refresh else None
+    year = financial_year_start(refresh.as_of) if refresh else None
     target = ProgrammeTarget.objects.filter(year=year).values_list("families", flat=True).first()
-    counts = {
-        "identified": Count("id"),
-        "triaged": Count("id", filter=~Q(status=CaseStatus.IDENTIFIED)),
-        "attached": Count("id", filter=Q(attached_on__isnull=False)),
-        "worked_with": Count("id", filter=Q(status__in=WORKED_WITH)),
-        "claimed": Count("id", filter=Q(family_id__in=claimed_ids)),
-    }
-    # one pass over the cases gives every area's figures; the totals are their sums (a few dozen areas)
-    by_area = list(cases.values("area").annotate(**counts).order_by("area"))
-    totals = {key: sum(row[key] for row in by_area) for key in counts}
-    by_agency = list(cases.exclude(agency=None).values("agency__name").annotate(**counts).order_by("agency__name"))
-    return Figures(**totals, target=target, year=year), by_area, by_agency
+    totals, by_area, by_agency = programme_figures(cases_for(user))
+    return totals, by_area, by_agency, target, year

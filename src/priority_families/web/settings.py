@@ -1,32 +1,22 @@
-"""Django settings for the case record and the family tracker.
+"""Django settings for the family tracker: the case record's settings plus the web app, sessions and security.
 
-The case record (attachments, baselines, attestations, claims, allocations, notes) is what people enter and
-what auditors check, so it lives in a transactional database: SQLite in the workspace by default
-(`PF_WORKSPACE`, default `./workspace`), PostgreSQL in production when `DATABASE_URL` says so. Refresh results
-are computed in the DuckDB store and published into it, never edited by hand.
+`pf serve` and the tests use this module; the CLI uses `priority_families.casedb.settings` alone, so a command
+that only changes the case record never imports the tracker.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-import dj_database_url
-
-WORKSPACE = Path(os.environ.get("PF_WORKSPACE", "workspace")).resolve()
-DEBUG = os.environ.get("PF_DEBUG", "") == "1"
-SECRET_KEY = os.environ.get("PF_SECRET_KEY", "insecure-development-key-set-PF_SECRET_KEY-in-production")
-ALLOWED_HOSTS = [h for h in os.environ.get("PF_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+from priority_families.casedb.settings import *  # the case record is the base
+from priority_families.casedb.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [
     "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
+    *INSTALLED_APPS,
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "priority_families.outcomes",
-    "priority_families.claims",
     "priority_families.web",
 ]
 
@@ -41,28 +31,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{WORKSPACE / 'casework.sqlite3'}", conn_max_age=60
-    )
-}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a writer instead of failing at once when two commands run together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
-    # Readers never wait for the writer, and a commit (every request saves its session) is not an fsync.
-    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USE_TZ = True
-TIME_ZONE = "Europe/London"
-LANGUAGE_CODE = "en-gb"
-STATIC_URL = "/static/"
-MEDIA_ROOT = WORKSPACE / "evidence_files"
 
 # --- The family tracker (web) ------------------------------------------------------------------------
 ROOT_URLCONF = "priority_families.web.urls"

@@ -14,8 +14,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from priority_families.casedb.models import AccessAction, AccessLog
 from priority_families.web.access import record
-from priority_families.web.models import AccessAction, AccessLog
 
 
 def recent_failures(username: str) -> int:

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
+from priority_families.casedb.casework import Actor
+from priority_families.casedb.models import Role
 from priority_families.web.access import client_ip, role_of
-from priority_families.web.casework import Actor
-from priority_families.web.models import Role
 
 PAGE_SIZE = 25
 

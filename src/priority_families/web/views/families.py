@@ -13,12 +13,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from priority_families.claims.models import Claim
-from priority_families.engine import StoreError, Workspace
-from priority_families.outcomes.models import Attachment, Attestation
-from priority_families.web import casework, queries
+from priority_families.casedb import casework
+from priority_families.casedb.casework import MOVES, CaseworkError
+from priority_families.casedb.models import (
+    AccessAction,
+    Attachment,
+    Attestation,
+    Case,
+    CaseStatus,
+    Claim,
+    Family,
+    Role,
+)
+from priority_families.core.engine import StoreError, Workspace
+from priority_families.outcomes.attach import AttachError, attach_allocated
+from priority_families.outcomes.attest import AttestError
+from priority_families.outcomes.attest import attest as attest_line
+from priority_families.web import queries
 from priority_families.web.access import CASE_ROLES, family_or_404, record, role_of, roles_required
-from priority_families.web.casework import MOVES, CaseworkError
 from priority_families.web.export import cohort_workbook
 from priority_families.web.forms import (
     ActionForm,
@@ -28,7 +40,6 @@ from priority_families.web.forms import (
     MoveForm,
     NoteForm,
 )
-from priority_families.web.models import AccessAction, Case, CaseStatus, Family, Role
 from priority_families.web.views.common import actor, paginate
 
 
@@ -47,17 +58,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*CASE_ROLES)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    totals, by_area, by_agency = queries.figures(request.user)
+    totals, by_area, by_agency, target, year = queries.figures(request.user)
     top = max([r["identified"] for r in by_area + by_agency] + [1])
-    bars = [("Identified", totals.identified), ("Triaged", totals.triaged), ("Attached", totals.attached),
-            ("Worked with", totals.worked_with), ("Claimed", totals.claimed)]
-    scale = max([totals.target or 0] + [v for _, v in bars] + [1])
+    bars = [("Identified", totals.identified), ("Triaged", totals.triaged), ("Worked with", totals.worked_with),
+            ("Claimed", totals.claimed)]
+    scale = max([target or 0] + [v for _, v in bars] + [1])
     return render(request, "web/dashboard.html", {
         "totals": totals, "by_area": by_area, "by_agency": by_agency, "top": top,
         "bars": [{"label": label, "value": v, "width": round(300 * v / scale), "y": 24 * i + 4, "text_y": 24 * i + 17,
                   "value_x": round(300 * v / scale) + 116} for i, (label, v) in enumerate(bars)],
         "chart_height": 24 * len(bars) + 8,
-        "target_x": round(300 * (totals.target or 0) / scale) + 110,
+        "target_x": round(300 * (target or 0) / scale) + 110, "target": target, "year": year,
         "refresh": queries.latest_refresh(),
     })
 
@@ -116,25 +127,20 @@ def workspace() -> Workspace:
 
 
 def _progress(family: Family, attachment: Attachment | None) -> list[dict[str, Any]]:
-    """Each indicator line true at attachment with its measure's state, evaluated on the latest refresh."""
-    refresh = queries.latest_refresh()
-    if attachment is None or refresh is None:
+    """Each indicator line true at attachment with its measure's state, on the refresh in force."""
+    if attachment is None:
         return []
-    from priority_families.outcomes.progress import PROGRESS_SQL, evaluation
+    from priority_families.outcomes.progress import family_progress
 
     try:
-        on = max(refresh.as_of, attachment.attached_on)  # the latest data, never before attachment
-        with evaluation(workspace(), on, family_ids=[family.family_id]) as con:
-            cur = con.execute(PROGRESS_SQL)
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return family_progress(workspace(), family.family_id)
     except StoreError:
         return []
 
 
 def _lines(family: Family) -> list[tuple[str, str]]:
     """The lines an attestation may be about: those frozen in the baseline at attachment."""
-    from priority_families.outcomes.models import BaselineLine
+    from priority_families.casedb.models import BaselineLine
 
     pairs = BaselineLine.objects.filter(attachment__family_id=family.family_id).values_list("headline", "indicator")
     seen = dict.fromkeys(pairs.order_by("headline", "indicator"))
@@ -182,7 +188,9 @@ def _change(request: HttpRequest, family_id: str, form_name: str, form: Any, app
             apply(form.cleaned_data)
             messages.success(request, "Saved")
             return redirect("web:family", family_id=fam.family_id)
-        except CaseworkError as exc:
+        except AttachError as exc:
+            form.add_error(None, "; ".join(p.reason for p in exc.problems) or str(exc))
+        except (CaseworkError, AttestError) as exc:
             form.add_error(None, str(exc))
     return render(request, "web/family.html", _family_context(request, fam, **{form_name: form}), status=400)
 
@@ -226,7 +234,7 @@ def complete_action(request: HttpRequest, family_id: str, action_id: int) -> Htt
 @roles_required(*CASE_ROLES)
 def attach(request: HttpRequest, family_id: str) -> HttpResponse:
     return _change(request, family_id, "attach_form", AttachForm(request.POST),
-                   lambda d: casework.attach(workspace(), family_id, d["attached_on"], actor(request)))
+                   lambda d: attach_allocated(workspace(), family_id, d["attached_on"], request.user.get_username()))
 
 
 @require_POST
@@ -237,8 +245,11 @@ def attest(request: HttpRequest, family_id: str) -> HttpResponse:
 
     def apply(d: dict) -> None:
         headline, line = d["line"].split("|", 1)
-        casework.attest(family_id, headline, line, d["statement"], d["attested_on"], d["evidence"],
-                        actor(request), attested_by=request.user.get_full_name() or request.user.get_username())
+        evidence = d["evidence"]
+        attest_line(family_id, headline, line, request.user.get_full_name() or request.user.get_username(),
+                    d["statement"], evidence.name or "evidence", evidence.chunks(), request.user.get_username(),
+                    attested_on=d["attested_on"])
+        record(request, AccessAction.CHANGE, target=f"family {family_id}", detail=f"attestation {headline}/{line}")
     return _change(request, family_id, "attest_form", form, apply)
 
 
@@ -248,7 +259,7 @@ def record_check(request: HttpRequest, family_id: str, due_on: str) -> HttpRespo
     """A sustainability check's outcome: sustained or not, recorded once."""
     from datetime import date
 
-    from priority_families.web.models import SustainabilityCheck
+    from priority_families.casedb.models import SustainabilityCheck
 
     family_or_404(request, family_id)
     outcome = request.POST.get("outcome", "")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -15,11 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from priority_families.claims.models import Claim, SpotCheck
-from priority_families.engine import StoreError, Workspace
-from priority_families.outcomes.models import Attachment, Attestation
+from priority_families.casedb.models import (
+    AccessAction,
+    AccessLog,
+    Attachment,
+    Attestation,
+    Claim,
+    Role,
+    SpotCheck,
+    TrackerRefresh,
+)
+from priority_families.core.engine import StoreError, Workspace
 from priority_families.web.access import CLAIM_ROLES, deny, record, role_of, roles_required
-from priority_families.web.models import AccessAction, AccessLog, PublishedRefresh, Role
 from priority_families.web.views.common import paginate
 
 
@@ -115,7 +120,7 @@ def generated_pack(request: HttpRequest, family_id: str) -> HttpResponse:
 @roles_required(Role.ANALYST)
 def returns(request: HttpRequest) -> HttpResponse:
     """The quarterly return (the claims engineer's `quarterly_return`), for a chosen quarter."""
-    from priority_families.claims.returns import ReturnError, quarterly_return
+    from priority_families.reports.returns import ReturnError, quarterly_return
 
     quarter = request.GET.get("quarter", "").strip()
     result, error = None, ""
@@ -133,14 +138,14 @@ def returns(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.ANALYST)
 def refreshes(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/refreshes.html", {"rows": PublishedRefresh.objects.all()[:50]})
+    return render(request, "web/refreshes.html", {"rows": TrackerRefresh.objects.all()[:50]})
 
 
 @require_POST
 @roles_required(Role.ANALYST)
 def publish(request: HttpRequest) -> HttpResponse:
     """Publish the store's latest refresh into the tracker (what `pf web publish` does)."""
-    from priority_families.web.publish import PublishError, publish_refresh
+    from priority_families.casedb.publish import PublishError, publish_refresh
 
     try:
         done = publish_refresh(_workspace(), by=request.user.get_username())
@@ -155,30 +160,14 @@ def _workspace() -> Workspace:
     return Workspace(path=Path(settings.WORKSPACE))
 
 
-QUEUE = (
-    "SELECT q.*, d.decision AS decided FROM review_queue q LEFT JOIN (SELECT * FROM review_decisions "
-    "QUALIFY row_number() OVER (PARTITION BY source_l, record_id_l, source_r, record_id_r "
-    "ORDER BY decided_on DESC, imported_at DESC) = 1) d USING (source_l, record_id_l, source_r, record_id_r) "
-    "ORDER BY d.decision NULLS FIRST, q.match_probability DESC, q.record_key_l, q.record_key_r LIMIT 50"
-)
-
-
 @roles_required(Role.ANALYST)
 def review(request: HttpRequest) -> HttpResponse:
     """Uncertain person links, side by side, with the reviewer's match / not a match decision."""
+    from priority_families.linkage.review import queue_page
+
     try:
         with _workspace().connect() as con:
-            have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-            if "review_queue" not in have:
-                raise StoreError("no review queue in the store")
-            if "review_decisions" not in have:
-                con.execute("CREATE TEMP TABLE review_decisions (source_l VARCHAR, record_id_l VARCHAR, "
-                            "source_r VARCHAR, record_id_r VARCHAR, decision VARCHAR, decided_on DATE, "
-                            "imported_at TIMESTAMP)")
-            cur = con.execute(QUEUE)
-            names = [d[0] for d in cur.description]
-            pairs = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-            total = con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0]
+            pairs, total = queue_page(con)
     except StoreError:
         pairs, total = [], 0
     record(request, AccessAction.VIEW, target="review queue", detail=f"{len(pairs)} pairs shown")
@@ -198,23 +187,16 @@ class DecisionForm(forms.Form):
 @roles_required(Role.ANALYST)
 def review_decide(request: HttpRequest) -> HttpResponse:
     """Store one decision through the linkage module's own import (validated, atomic publish of the store)."""
-    from priority_families.linkage.review import import_decisions
+    from priority_families.refresh import import_review
 
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whether the two records are the same person")
         return redirect("web:review")
     d = form.cleaned_data
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "decision.csv"
-        with path.open("w", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(["source_l", "record_id_l", "source_r", "record_id_r", "decision", "reviewer",
-                             "decided_on"])
-            writer.writerow([d["source_l"], d["record_id_l"], d["source_r"], d["record_id_r"], d["decision"],
-                             request.user.get_username(), date.today().isoformat()])
-        with _workspace().publishing() as con:
-            import_decisions(con, path)
+    import_review(_workspace(), [{**{k: d[k] for k in ("source_l", "record_id_l", "source_r", "record_id_r",
+                                                       "decision")},
+                                  "reviewer": request.user.get_username(), "decided_on": date.today().isoformat()}])
     record(request, AccessAction.CHANGE, target="review decision",
            detail=f"{d['source_l']}:{d['record_id_l']} {d['source_r']}:{d['record_id_r']} {d['decision']}")
     messages.success(request, "Decision saved. It applies from the next refresh.")

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from priority_families.web import casework
+from priority_families.casedb import casework
+from priority_families.casedb.casework import CaseworkError
+from priority_families.casedb.models import AccessAction, Case, CaseStatus, Family, NotAllocatedReason, Role
 from priority_families.web.access import deny, record, role_of, roles_required
-from priority_families.web.casework import CaseworkError
 from priority_families.web.forms import AllocateForm
-from priority_families.web.models import AccessAction, Case, CaseStatus, Family, NotAllocatedReason, Role
 from priority_families.web.views.common import actor
 
 AWAITING = (CaseStatus.IDENTIFIED, CaseStatus.NOT_ALLOCATED, CaseStatus.TRIAGED)

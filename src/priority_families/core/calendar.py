@@ -32,9 +32,12 @@ class Term:
     end: date
 
 
+# The school terms of rules.md, each (start month, start day, end month, end day): the one school calendar.
+SEASONS = {"spring": (1, 1, 3, 31), "summer": (4, 1, 7, 31), "autumn": (9, 1, 12, 31)}
+
+
 def _term(year: int, season: str) -> Term:
-    starts = {"spring": (1, 1, 3, 31), "summer": (4, 1, 7, 31), "autumn": (9, 1, 12, 31)}
-    sm, sd, em, ed = starts[season]
+    sm, sd, em, ed = SEASONS[season]
     return Term(f"{year}-{season}", date(year, sm, sd), date(year, em, ed))
 
 
@@ -54,3 +57,27 @@ def last_terms(d: date, n: int) -> list[Term]:
 def sql_date(d: date) -> str:
     """A date literal every dialect sqlglot knows reads the same way."""
     return f"DATE '{d.isoformat()}'"
+
+
+def term_ends_sql(first_year: int, last_year: int) -> str:
+    """A query of every term end date (`term_end`) from first_year to last_year, for set-wise term rules."""
+    ends = ", ".join(f"({em}, {ed})" for _sm, _sd, em, ed in SEASONS.values())
+    return (f"SELECT MAKE_DATE(y, m, d) AS term_end FROM range({first_year}, {last_year}) t(y), "
+            f"(VALUES {ends}) AS md(m, d)")
+
+
+def financial_year_start(d: date) -> int:
+    """English local government (and programme) years run April to March: 2013-05-01 -> 2013."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def financial_year(d: date) -> str:
+    """The financial year a date falls in, as councils write it: 2013-05-01 -> '2013-14'."""
+    start = financial_year_start(d)
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def financial_year_sql(column: str) -> str:
+    """`financial_year` in SQL, for a date column or expression: '2013-14'."""
+    start = f"(CASE WHEN MONTH({column}) >= 4 THEN YEAR({column}) ELSE YEAR({column}) - 1 END)"
+    return f"(CAST({start} AS VARCHAR) || '-' || LPAD(CAST(({start} + 1) % 100 AS VARCHAR), 2, '0'))"

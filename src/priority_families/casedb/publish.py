@@ -2,8 +2,10 @@
 
 Computed results are published by the refresh, never edited by hand: each publish replaces the published
 tables whole, in one transaction, so a page never shows half of one refresh and half of another. It keeps
-eligible families and every family that already has a case (so a case never loses its family page), and
-opens a case (status `identified`) for each newly eligible family.
+eligible families and every family that already has a case, and opens a case (status `identified`) for each
+newly eligible family. A family ever attached keeps its page for the life of the programme: when the refresh
+in force no longer holds it (its members moved on, or it was re-formed), its page is published from its
+frozen baseline (headlines and members at attachment).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from datetime import date
 import duckdb
 from django.db import connection, models, transaction
 
-from priority_families.engine import Workspace
-from priority_families.web.casework import Actor, sync_claims
-from priority_families.web.models import (
+from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
     Area,
+    Attachment,
+    BaselineLine,
+    BaselineMember,
     Case,
     CaseStatus,
     EvidenceRow,
@@ -28,10 +31,13 @@ from priority_families.web.models import (
     Member,
     NameWord,
     PartnerRecord,
-    PublishedRefresh,
     StatusChange,
+    TrackerRefresh,
     WhyLine,
 )
+from priority_families.core.engine import Workspace
+from priority_families.core.sql import load_rows
+from priority_families.refresh import RefreshError, refresh_in_force
 
 BATCH = 5000
 Step = Callable[[str, int], None]
@@ -54,18 +60,27 @@ class PublishSummary:
     timeline: int
 
 
-KEPT = "CREATE TEMP TABLE kept AS SELECT * FROM cohort WHERE eligible OR family_id IN (SELECT unnest(?::VARCHAR[]))"
+KEPT = (  # eligible families, families with a case, and attached families the refresh no longer holds
+    "CREATE TEMP TABLE kept AS SELECT family_id, eligible, headlines, headline_count, priority, members, area "
+    "FROM cohort WHERE eligible OR family_id IN (SELECT family_id FROM has_case) "
+    "UNION ALL SELECT family_id, FALSE, headlines, headline_count, 0.0, members, area FROM frozen_families "
+    "WHERE family_id NOT IN (SELECT family_id FROM cohort)"
+)
+KEPT_MEMBERS = (
+    "CREATE TEMP TABLE kept_members AS SELECT fm.family_id, fm.person_id FROM family_members fm "
+    "JOIN kept k USING (family_id) UNION ALL SELECT f.family_id, f.person_id FROM frozen_members f "
+    "WHERE f.family_id NOT IN (SELECT family_id FROM cohort)"
+)
 MEMBERS = (
-    "SELECT fm.family_id, p.person_id, COALESCE(p.first_name, ''), COALESCE(p.last_name, ''), p.dob, "
+    "SELECT fm.family_id, fm.person_id, COALESCE(p.first_name, ''), COALESCE(p.last_name, ''), p.dob, "
     "COALESCE(p.sex, ''), COALESCE(p.postcode_std, ''), COALESCE(p.address_std, '') "
-    "FROM family_members fm JOIN kept k USING (family_id) JOIN persons p USING (person_id) "
-    "ORDER BY fm.family_id, p.person_id"
+    "FROM kept_members fm LEFT JOIN persons p USING (person_id) ORDER BY fm.family_id, fm.person_id"
 )
 NAME_WORDS = (  # queries.name_words in SQL: accents dropped, lower case, split at anything not a-z
     "SELECT family_id, person_id, word FROM (SELECT DISTINCT fm.family_id, p.person_id, "
     "unnest(regexp_split_to_array(lower(strip_accents(COALESCE(p.first_name, '') || ' ' || "
     "COALESCE(p.last_name, ''))), '[^a-z]+')) AS word "
-    "FROM family_members fm JOIN kept k USING (family_id) JOIN persons p USING (person_id)) "
+    "FROM kept_members fm JOIN persons p USING (person_id)) "
     "WHERE word <> '' ORDER BY family_id, person_id, word"
 )
 EVIDENCE = (
@@ -80,7 +95,7 @@ WHY = (
 )
 TIMELINE = (
     "SELECT fm.family_id, fm.person_id, r.fact, r.source, r.record_id, r.event_date, COALESCE(r.kind, '') "
-    "FROM family_members fm JOIN kept k USING (family_id) JOIN record_person rp USING (person_id) "
+    "FROM kept_members fm JOIN record_person rp USING (person_id) "
     "JOIN records r ON r.record_key = rp.record_key ORDER BY fm.family_id, r.event_date, r.source, r.record_id"
 )
 
@@ -91,14 +106,21 @@ def _batches(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple]]:
         yield rows
 
 
-def _run_facts(con: duckdb.DuckDBPyConnection) -> tuple[str, date, str, str]:
-    try:
-        plan_id, as_of = con.execute("SELECT plan_id, as_of FROM identify_run").fetchall()[0]
-    except duckdb.CatalogException as exc:
-        raise PublishError("the store has no identification run: run `pf identify` first") from exc
-    refresh = con.execute("SELECT refresh_id, authority FROM refresh").fetchall()
-    refresh_id, authority = refresh[0] if refresh else (f"identify-{as_of}", "")
-    return refresh_id, as_of, plan_id, authority or ""
+def _load_case_record(con: duckdb.DuckDBPyConnection) -> None:
+    """The families with a case, and every attached family's frozen headlines and members, beside the refresh."""
+    load_rows(con, "has_case", {"family_id": "VARCHAR"}, [(f,) for f in Case.objects.values_list("family_id", flat=True)])
+    headlines: dict[str, set[str]] = {}
+    for family_id, headline in BaselineLine.objects.values_list("attachment__family_id", "headline").distinct():
+        headlines.setdefault(family_id, set()).add(headline)
+    members = list(BaselineMember.objects.values_list("attachment__family_id", "person_id"))
+    sizes: dict[str, int] = {}
+    for family_id, _person in members:
+        sizes[family_id] = sizes.get(family_id, 0) + 1
+    load_rows(con, "frozen_families", {"family_id": "VARCHAR", "headlines": "VARCHAR", "headline_count": "INTEGER",
+                                       "members": "INTEGER", "area": "VARCHAR"},
+              [(f, ";".join(sorted(headlines.get(f, ()))), len(headlines.get(f, ())), sizes.get(f, 0), area)
+               for f, area in Attachment.objects.values_list("family_id", "area")])
+    load_rows(con, "frozen_members", {"family_id": "VARCHAR", "person_id": "VARCHAR"}, members)
 
 
 def _clear_published() -> None:
@@ -152,8 +174,15 @@ def publish_refresh(workspace: Workspace, by: str, step: Step | None = None) -> 
     """Copy the latest identification from `workspace`'s store into the tracker, replacing the last one."""
     step = step or (lambda _name, _n: None)
     with workspace.connect() as con:
-        refresh_id, as_of, plan_id, authority = _run_facts(con)
-        con.execute(KEPT, [list(Case.objects.values_list("family_id", flat=True))])
+        try:
+            refresh = refresh_in_force(con)
+            plan_id = refresh.plan.id
+        except RefreshError as exc:
+            raise PublishError(str(exc)) from None
+        refresh_id, as_of, authority = refresh.refresh_id, refresh.as_of, refresh.authority
+        _load_case_record(con)
+        con.execute(KEPT)
+        con.execute(KEPT_MEMBERS)
         with transaction.atomic():
             _clear_published()
             families = con.execute(
@@ -183,8 +212,7 @@ def publish_refresh(workspace: Workspace, by: str, step: Step | None = None) -> 
             step("timeline", timeline)
             eligible = sum(1 for r in families if r[1])
             new_cases = _open_cases(as_of, by)
-            sync_claims(Actor(by))
-            PublishedRefresh.objects.create(refresh_id=refresh_id, as_of=as_of, plan_id=plan_id,
+            TrackerRefresh.objects.create(refresh_id=refresh_id, as_of=as_of, plan_id=plan_id,
                                             authority=authority, families=len(families), eligible=eligible,
                                             published_by=by)
             AccessLog.objects.create(username=by, action=AccessAction.PUBLISH, target=refresh_id,

@@ -1,24 +1,20 @@
 """Case work: every state change of a case, each in one transaction with its history and access-log rows.
 
-Views call these functions and nothing else to change a case. Attachment and attestations belong to the
-case record (`priority_families.outcomes`): `attach` calls its `attach_family`, which freezes the baseline,
-and only then moves the case on, in the same transaction.
+Views and commands call these functions and nothing else to change a case. Attachment and claims are made by
+`priority_families.outcomes` and `.claims` (they freeze the baseline, write the ledger) and call
+`record_attachments` / `record_claim` inside their own transaction, so a case's status always follows the
+ledger: there is one case record, whichever door a change came through.
 """
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from priority_families.engine import Workspace
-from priority_families.identify.calendar import shift_months
-from priority_families.web.models import (
+from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
     Agency,
@@ -33,7 +29,8 @@ from priority_families.web.models import (
 )
 
 S = CaseStatus
-# Moves a person may make by hand. Attachment and claims have their own functions (`attach`, `mark_claimed`).
+# Moves a person may make by hand. Attachment and claims come through the case record's own doors
+# (`record_attachments`, `record_claim`), whichever way they were made (the tracker, `pf attach`, `pf claims`).
 MOVES: dict[CaseStatus, tuple[CaseStatus, ...]] = {
     S.IDENTIFIED: (),
     S.TRIAGED: (S.CLOSED,),
@@ -46,8 +43,6 @@ MOVES: dict[CaseStatus, tuple[CaseStatus, ...]] = {
     S.CLOSED: (),
     S.STEPPED_DOWN: (),
 }
-SUSTAIN_EVERY_MONTHS = 6
-SUSTAIN_FOR_MONTHS = 24
 
 
 class CaseworkError(ValueError):
@@ -122,69 +117,86 @@ def move(family_id: str, to: CaseStatus, actor: Actor, reason: str = "") -> Case
     return case
 
 
-def attach(workspace: Workspace, family_id: str, attached_on: date, actor: Actor) -> Case:
-    """Attach a triaged family: freeze its baseline through the case record, then move the case on."""
-    from priority_families.outcomes.attach import AttachError, attach_family
+ATTACHABLE = (S.IDENTIFIED, S.TRIAGED, S.NOT_ALLOCATED)
+CLAIMABLE = (S.ATTACHED, S.ASSESSED, S.PLAN_AGREED, S.PROGRESS)
 
+
+@dataclass(frozen=True)
+class AttachedFamily:
+    """One family attached, as the case record's attachment door passes it to the case."""
+
+    family_id: str
+    attached_on: date
+    lead_worker: str
+    lead_agency: str
+    area: str = ""
+    identified_on: date | None = None
+
+
+def check_attachable(family_ids: list[str], allocated_only: bool) -> dict[str, str]:
+    """Why each of these families' cases cannot be attached now (family id -> reason); empty when all can.
+
+    Through the tracker a case must first be allocated at triage (`allocated_only`); a bulk attachment file
+    may attach a family whose case is new, identified, triaged or set aside at triage.
+    """
+    reasons = {}
+    for case in Case.objects.filter(family_id__in=family_ids):
+        if allocated_only and (case.status != S.TRIAGED or case.lead_worker_id is None or case.agency_id is None):
+            reasons[case.family_id] = f"family {case.family_id} must be allocated at triage before it is attached"
+        elif case.status not in ATTACHABLE:
+            reasons[case.family_id] = (f"family {case.family_id} is {case.get_status_display().lower()}: "
+                                       "it cannot be attached")
+    if allocated_only:
+        have = set(Case.objects.filter(family_id__in=family_ids).values_list("family_id", flat=True))
+        reasons.update({f: f"family {f} has no case" for f in family_ids if f not in have})
+    return reasons
+
+
+def record_attachments(attached: list[AttachedFamily], actor: Actor) -> None:
+    """Move each family's case to attached, opening it first when the family came through a bulk file.
+
+    Called by the case record's attachment (`outcomes.attach`) inside its transaction, so the case status and
+    the frozen baseline are written together or not at all, whichever door the attachment came through.
+    """
+    for a in attached:  # a bulk file's rows, each a few queries: the file is a team's list, not a refresh
+        case = Case.objects.select_for_update().filter(family_id=a.family_id).first()
+        if case is None:
+            case = Case.objects.create(family_id=a.family_id, area=a.area, status=S.IDENTIFIED,
+                                       identified_on=a.identified_on or a.attached_on)
+            StatusChange.objects.create(case=case, to_status=S.IDENTIFIED, reason="opened by attachment",
+                                        by=actor.username)
+        if case.agency_id is None and a.lead_agency:
+            case.agency = Agency.objects.get_or_create(name=a.lead_agency)[0]
+        if case.lead_worker_id is None:
+            worker = _lead_worker(a.lead_worker)
+            case.lead_worker, case.team = worker, (worker.profile.team if worker is not None else None)
+        case.attached_on = a.attached_on
+        _move(case, S.ATTACHED, actor, f"attached on {a.attached_on.isoformat()}")
+
+
+def _lead_worker(username: str) -> AbstractBaseUser | None:
+    """The tracker user a bulk file names as lead worker, when there is one (the file may name anyone)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username, profile__role=Role.LEAD_WORKER).first()
+    return user
+
+
+def record_claim(family_id: str, claimed_on: date, checks_due: list[date], actor: Actor) -> None:
+    """The case side of a results claim, written in the claims ledger's transaction: an open case moves to
+    claimed (a closed or stepped-down one keeps its status and gets a history row), and the plan's
+    sustainability checks are scheduled."""
     with transaction.atomic():
         case = _locked(family_id)
-        if case.status != S.TRIAGED or case.lead_worker is None or case.agency is None:
-            raise CaseworkError(f"family {family_id} must be allocated at triage before it is attached")
-        try:
-            attach_family(workspace, family_id, attached_on, case.lead_worker.get_username(), case.agency.name,
-                          actor=actor.username)
-        except AttachError as exc:
-            raise CaseworkError("; ".join(p.reason for p in exc.problems) or str(exc)) from exc
-        case.attached_on = attached_on
-        _move(case, S.ATTACHED, actor, f"attached on {attached_on.isoformat()}")
-    return case
-
-
-def attest(family_id: str, headline: str, indicator: str, statement: str, attested_on: date,
-           evidence: UploadedFile, actor: Actor, attested_by: str) -> None:
-    """Record an attestation with its uploaded evidence file through the case record's `attest`."""
-    from priority_families.outcomes.attest import AttestError
-    from priority_families.outcomes.attest import attest as record_attestation
-
-    name = Path(evidence.name or "evidence").name.replace("/", "_") or "evidence"
-    with tempfile.TemporaryDirectory() as tmp, transaction.atomic():
-        case = _locked(family_id)
-        path = Path(tmp) / name
-        with path.open("wb") as out:
-            for chunk in evidence.chunks():
-                out.write(chunk)
-        try:
-            record_attestation(family_id, headline, indicator, attested_by, statement, path, actor=actor.username,
-                               attested_on=attested_on)
-        except AttestError as exc:
-            raise CaseworkError(str(exc)) from exc
-        _log(actor, case, f"attestation {headline}/{indicator}")
-
-
-def sync_claims(actor: Actor) -> int:
-    """Cases whose family has a results claim in the ledger move to claimed (with their checks scheduled)."""
-    from priority_families.claims.models import Claim
-
-    open_cases = Case.objects.filter(status__in=(S.ATTACHED, S.ASSESSED, S.PLAN_AGREED, S.PROGRESS))
-    claimed = list(Claim.objects.filter(family_id__in=open_cases.values("family_id"))
-                   .values_list("family_id", "claimed_on"))
-    for family_id, claimed_on in claimed:
-        mark_claimed(family_id, claimed_on, actor)
-    return len(claimed)
-
-
-def mark_claimed(family_id: str, claimed_on: date, actor: Actor) -> Case:
-    """Record that the family's results were claimed, and schedule its sustainability checks."""
-    with transaction.atomic():
-        case = _locked(family_id)
-        if case.status not in (S.ATTACHED, S.ASSESSED, S.PLAN_AGREED, S.PROGRESS):
-            raise CaseworkError(f"family {family_id} is {case.get_status_display().lower()}: it cannot be claimed")
-        _move(case, S.CLAIMED, actor, f"claimed on {claimed_on.isoformat()}")
-        SustainabilityCheck.objects.bulk_create([
-            SustainabilityCheck(case=case, due_on=shift_months(claimed_on, m))
-            for m in range(SUSTAIN_EVERY_MONTHS, SUSTAIN_FOR_MONTHS + 1, SUSTAIN_EVERY_MONTHS)
-        ])
-    return case
+        note = f"claimed on {claimed_on.isoformat()}"
+        if case.status in CLAIMABLE:
+            _move(case, S.CLAIMED, actor, note)
+        else:
+            StatusChange.objects.create(case=case, from_status=case.status, to_status=case.status, reason=note,
+                                        by=actor.username)
+            _log(actor, case, note)
+        SustainabilityCheck.objects.bulk_create([SustainabilityCheck(case=case, due_on=d) for d in checks_due],
+                                                ignore_conflicts=True)
 
 
 def record_check(family_id: str, due_on: date, outcome: SustainabilityCheck.Outcome, actor: Actor) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from priority_families.outcomes.models import AppendOnly
+from priority_families.casedb.models.base import AppendOnly
 
 
 class Claim(AppendOnly):
@@ -17,6 +17,7 @@ class Claim(AppendOnly):
     plan_id = models.CharField(max_length=100)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     pack_sha256 = models.CharField(max_length=64)
+    refresh_id = models.CharField(max_length=100, help_text="the refresh the claim was judged on")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,7 +4,9 @@ Domain code asks a `Workspace` for a connection and writes SQL in DuckDB's diale
 run on Spark generates SQL through `transpile`, so the dialect is chosen here and nowhere else.
 
 Publishing is atomic: a run works on a staging copy of the store and replaces the published file only
-when the whole run has succeeded, so readers never see a half-published refresh.
+when the whole run has succeeded, so readers never see a half-published refresh. Every published store is
+kept under `refreshes/REFRESH_ID.duckdb` (a hard link to the file just published, so keeping it costs no copy):
+a later publish replaces `store.duckdb` with a new file and never touches a kept one.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from pathlib import Path
 import duckdb
 import sqlglot
 
-from priority_families.config import Settings
+from priority_families.core.config import Settings
 
 STORE_FILE = "store.duckdb"
+ARCHIVE_DIR = "refreshes"
 
 
 def transpile(sql: str, dialect: str = "duckdb") -> str:
@@ -58,11 +61,35 @@ class Workspace:
         con.execute("SET preserve_insertion_order = true")
         return con
 
-    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-        """A connection to the published store."""
+    def connect(self, read_only: bool = True, refresh_id: str | None = None) -> duckdb.DuckDBPyConnection:
+        """A connection to the published store, or (read-only) to the kept store of an earlier refresh."""
+        if refresh_id is not None:
+            path = self.archive_path(refresh_id)
+            if not path.exists():
+                raise StoreError(f"no published refresh {refresh_id} in {self.path / ARCHIVE_DIR}")
+            return self._configure(duckdb.connect(str(path), read_only=True))
         if not self.exists():
             raise StoreError(f"no store in {self.path}: run `pf ingest` or `pf identify` first")
         return self._configure(duckdb.connect(str(self.store_path), read_only=read_only))
+
+    def archive_path(self, refresh_id: str) -> Path:
+        return self.path / ARCHIVE_DIR / f"{refresh_id}.duckdb"
+
+    def archived(self) -> list[str]:
+        """The ids of every refresh kept in this workspace."""
+        folder = self.path / ARCHIVE_DIR
+        return sorted(p.stem for p in folder.glob("*.duckdb")) if folder.is_dir() else []
+
+    def _archive(self, refresh_id: str | None) -> None:
+        """Keep the store just published under its refresh id (the same refresh re-linked replaces its copy)."""
+        if refresh_id is None:
+            return
+        target = self.archive_path(refresh_id)
+        target.parent.mkdir(exist_ok=True)
+        linked = target.with_suffix(".linking")
+        linked.unlink(missing_ok=True)
+        os.link(self.store_path, linked)
+        os.replace(linked, target)
 
     @contextmanager
     def publishing(self, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -88,14 +115,24 @@ class Workspace:
                 yield con
                 if carry:
                     _carry_over(con)
+                refresh_id = _refresh_id(con)
                 con.execute("CHECKPOINT")
                 con.close()
                 os.replace(staging, self.store_path)
+                self._archive(refresh_id)
             except BaseException:
                 con.close()
                 staging.unlink(missing_ok=True)
                 Path(str(staging) + ".wal").unlink(missing_ok=True)
                 raise
+
+
+def _refresh_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The id of the refresh a store holds (ingest writes it to `refresh`); None for a store without one."""
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                        "AND table_name = 'refresh'").fetchall()[0][0]
+    rows = con.execute("SELECT refresh_id FROM refresh").fetchall() if found else []
+    return rows[0][0] if rows else None
 
 
 def _carry_over(con: duckdb.DuckDBPyConnection) -> None:

@@ -12,7 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from priority_families.web.models import AccessAction, AccessLog, Agency, Area, Profile, Role, Team
+from priority_families.casedb.models import AccessAction, AccessLog, Agency, Area, Profile, Role, Team
 
 
 class UserError(ValueError):

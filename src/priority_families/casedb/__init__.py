@@ -1,0 +1,37 @@
+"""The case record (level 4): Django settings, models and migrations for cases, attachments, claims, users and
+the access log, and the named state changes that write their audit row in the same transaction.
+
+It imports nothing above `core`; the CLI opens it with `setup()` without importing the web tracker.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CASE_RECORD_SETTINGS = "priority_families.casedb.settings"
+TRACKER_SETTINGS = "priority_families.web.settings"
+_ready = False
+
+
+def setup(workspace: Path | str | None = None, migrate: bool = True, settings: str = CASE_RECORD_SETTINGS) -> None:
+    """Configure Django for this process and bring the case record's schema up to date.
+
+    Called once per process by CLI commands that read or write case data (`settings` is the tracker's for
+    `pf serve`); a process already configured (the tests, the web app) keeps its settings.
+    """
+    global _ready
+    if _ready:
+        return
+    if workspace is not None:
+        os.environ["PF_WORKSPACE"] = str(Path(workspace).resolve())
+    Path(os.environ.get("PF_WORKSPACE", "workspace")).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+    _ready = True

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CaseRecordConfig(AppConfig):
+    """The case record: cases, attachments and baselines, claims, users' roles and the access log."""
+
+    name = "priority_families.casedb"
+    label = "casedb"
+    verbose_name = "Case record"

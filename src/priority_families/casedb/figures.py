@@ -1,0 +1,66 @@
+"""The programme's headline figures, from the case record alone: what the dashboard, the return and every
+report count, under one written definition each.
+
+- **identified**: families with a case (opened when a refresh first found the family eligible, or when it was
+  attached through a bulk file);
+- **triaged**: cases a triage decision has been made on (no longer just identified);
+- **worked with**: a family is worked with from its attachment date, whatever happens to its case afterwards
+  (assessed, claimed, stepped down or closed): the count on a date D is the families attached on or before D.
+  This is what the government's returns and the councils' board papers call families "worked with";
+- **claimed**: families with a results claim in the ledger dated on or before D.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from priority_families.casedb.models import Attachment, Case, CaseStatus, Claim
+
+WORKED_WITH = "families attached on or before the date, whatever has happened to their case since"
+
+
+def worked_with(attachments: QuerySet[Attachment], on: date | None = None) -> QuerySet[Attachment]:
+    """The attachments that count as families worked with on `on` (all recorded, when `on` is None)."""
+    return attachments if on is None else attachments.filter(attached_on__lte=on)
+
+
+@dataclass(frozen=True)
+class Figures:
+    identified: int
+    triaged: int
+    worked_with: int
+    claimed: int
+
+
+def _counts(on: date | None) -> dict[str, Count]:
+    attached = worked_with(Attachment.objects.filter(family_id=OuterRef("family_id")), on)
+    claims = Claim.objects.filter(family_id=OuterRef("family_id"))
+    if on is not None:
+        claims = claims.filter(claimed_on__lte=on)
+    return {
+        "identified": Count("id"),
+        "triaged": Count("id", filter=~Q(status=CaseStatus.IDENTIFIED)),
+        "worked_with": Count("id", filter=Q(Exists(attached))),
+        "claimed": Count("id", filter=Q(Exists(claims))),
+    }
+
+
+def programme_figures(cases: QuerySet[Case], on: date | None = None) -> tuple[Figures, list[dict], list[dict]]:
+    """The figures for these cases, and the same by area and by lead agency (one pass over the cases each)."""
+    counts = _counts(on)
+    by_area = list(cases.values("area").annotate(**counts).order_by("area"))
+    totals = Figures(**{key: sum(row[key] for row in by_area) for key in counts})
+    by_agency = list(cases.exclude(agency=None).values("agency__name").annotate(**counts).order_by("agency__name"))
+    return totals, by_area, by_agency
+
+
+def ledger_figures(on: date | None = None) -> Figures:
+    """The same figures counted straight from the ledgers (attachments and claims), for checking the case
+    record against them: every attached or claimed family must have its case."""
+    attached = worked_with(Attachment.objects.all(), on)
+    claims = Claim.objects.all() if on is None else Claim.objects.filter(claimed_on__lte=on)
+    return Figures(identified=Case.objects.count(), triaged=Case.objects.exclude(status=CaseStatus.IDENTIFIED).count(),
+                   worked_with=attached.count(), claimed=claims.count())

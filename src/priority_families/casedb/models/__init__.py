@@ -1,0 +1,59 @@
+"""The case record's tables, one Django app (`casedb`): everything people enter and auditors check.
+
+- `people`: roles, areas, agencies, teams, targets and the access log;
+- `published`: the refresh in force as the tracker shows it (replaced whole by each publish);
+- `cases`: a family's case, its status history and case work;
+- `attachments`: attachment with its frozen baseline, attestations, the audit trail;
+- `claims`: the claims ledger and spot checks.
+"""
+
+from priority_families.casedb.models.attachments import (
+    Attachment,
+    Attestation,
+    AuditEvent,
+    BaselineBenefit,
+    BaselineCount,
+    BaselineLine,
+    BaselineMember,
+    BaselineRecord,
+)
+from priority_families.casedb.models.base import AppendOnly, AppendOnlyQuerySet, ImmutableRecordError
+from priority_families.casedb.models.cases import (
+    Case,
+    CaseNote,
+    CaseStatus,
+    NotAllocatedReason,
+    PlanAction,
+    StatusChange,
+    SustainabilityCheck,
+)
+from priority_families.casedb.models.claims import Claim, SpotCheck
+from priority_families.casedb.models.people import (
+    AccessAction,
+    AccessLog,
+    AccessLogError,
+    Agency,
+    Area,
+    Profile,
+    ProgrammeTarget,
+    Role,
+    Team,
+)
+from priority_families.casedb.models.published import (
+    EvidenceRow,
+    Family,
+    Member,
+    NameWord,
+    PartnerRecord,
+    TrackerRefresh,
+    WhyLine,
+)
+
+__all__ = [
+    "AccessAction", "AccessLog", "AccessLogError", "Agency", "AppendOnly", "AppendOnlyQuerySet", "Area",
+    "Attachment", "Attestation", "AuditEvent", "BaselineBenefit", "BaselineCount", "BaselineLine",
+    "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "EvidenceRow", "Family",
+    "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason", "PartnerRecord", "PlanAction",
+    "Profile", "ProgrammeTarget", "Role", "SpotCheck", "StatusChange", "SustainabilityCheck", "Team",
+    "TrackerRefresh", "WhyLine",
+]

@@ -1,0 +1,41 @@
+"""Append-only rows: the parts of the case record that are written once and never changed.
+
+A frozen baseline, a ledger row or an access-log row is what an auditor relies on, so an update or delete
+through an instance or a queryset raises instead of changing it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class ImmutableRecordError(RuntimeError):
+    """An attempt to change or delete a frozen part of the case record."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise self.model.frozen_error(f"{self.model.__name__} rows are frozen: no update")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise self.model.frozen_error(f"{self.model.__name__} rows are frozen: no delete")
+
+
+class AppendOnly(models.Model):
+    """A row written once and never changed (the error raised on an attempt is the model's `frozen_error`)."""
+
+    frozen_error: type[ImmutableRecordError] = ImmutableRecordError
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise self.frozen_error(f"{type(self).__name__} {self.pk} is frozen: no update")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise self.frozen_error(f"{type(self).__name__} {self.pk} is frozen: no delete")

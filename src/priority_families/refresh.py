@@ -1,0 +1,287 @@
+"""Level 3: a refresh composed from its stages, published once, and the one answer to "which refresh is in force".
+
+A refresh (ingest, linkage, households, identification) runs inside ONE `Workspace.publishing(fresh=True)`, so
+the published store changes only when the whole refresh has succeeded and passed its guards; the output files
+are written from the published store afterwards. Every published store is kept under `refreshes/` (engine), so a
+past quarter can be re-reported exactly as it stood.
+
+`PublishedRefresh` is what every command and page asks: id, as_of, plan and its hash, when it was published,
+records per source and any override recorded with it. Nothing evaluates past its `as_of`
+(`PublishedRefresh.require_covers`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+
+import duckdb
+
+from priority_families.core.engine import StoreError, Workspace
+from priority_families.core.sql import has_table, sql_str
+from priority_families.households import HouseholdSummary, build_households
+from priority_families.identify.outputs import OutputFiles, write_outputs
+from priority_families.identify.run import IdentifySummary, identify_families
+from priority_families.identify.workbook import write_workbook
+from priority_families.ingest.refresh import REJECTS_FILE, FileCallback, IngestReport, ingest_extracts
+from priority_families.linkage import Linker, LinkSummary, link_records, review
+from priority_families.linkage.pipeline import LinkageError, Step, TruthLinkage
+from priority_families.linkage.settings import LinkageSettings
+from priority_families.plans.loader import load_plan, load_plan_text, plan_from_text
+from priority_families.plans.schema import Plan
+
+STEPS = ("ingest", "guards", "linkage", "households", "identification", "outputs", "workbook")
+CHARTS_DIR = "linkage"
+DEFAULT_MAX_SHRINK = 0.5  # a truncated or half-sent extract; a rolling window legitimately loses less
+
+
+class RefreshError(StoreError):
+    """No refresh is in force, or a command asked about a date the refresh in force does not cover."""
+
+
+class GuardError(StoreError):
+    """A new refresh would lose data against the refresh in force; nothing was published."""
+
+
+# --- The refresh in force -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedRefresh:
+    """A published refresh: what the data describes (as_of), under which plan, from how many records per source."""
+
+    refresh_id: str
+    as_of: date
+    authority: str
+    published_at: datetime
+    plan_id: str | None
+    plan_text: str | None
+    records_by_source: dict[str, int] = field(default_factory=dict)
+    override: str | None = None
+
+    @property
+    def plan_sha256(self) -> str | None:
+        return hashlib.sha256(self.plan_text.encode()).hexdigest() if self.plan_text is not None else None
+
+    @cached_property
+    def plan(self) -> Plan:
+        if self.plan_text is None:
+            raise RefreshError(f"refresh {self.refresh_id} has no identification: run `pf identify` first")
+        return plan_from_text(self.plan_text, f"<refresh {self.refresh_id}>")
+
+    def require_covers(self, on: date, what: str) -> None:
+        """Refuse to judge anything after the data: `what` on `on` needs a refresh as of `on` or later."""
+        if on > self.as_of:
+            raise RefreshError(f"{what} on {on.isoformat()} is after the refresh in force ({self.refresh_id}, "
+                               f"as of {self.as_of.isoformat()}): no extract covers it yet")
+
+
+def refresh_in_force(con: duckdb.DuckDBPyConnection) -> PublishedRefresh:
+    """The refresh a store holds (the published store, or an archived one)."""
+    if not has_table(con, "refresh"):
+        raise RefreshError("the store holds no refresh: run `pf ingest` or `pf identify` first")
+    rows = con.execute("SELECT refresh_id, as_of, authority, loaded_at FROM refresh").fetchall()
+    if not rows:
+        raise RefreshError("the store's refresh table is empty: run `pf ingest` or `pf identify` first")
+    refresh_id, as_of, authority, loaded_at = rows[0]
+    plan_id = plan_text = None
+    if has_table(con, "identify_run"):  # an identification carried over from an earlier refresh is not this one's
+        run = con.execute("SELECT plan_id, plan_yaml FROM identify_run WHERE refresh_id = ?", [refresh_id]).fetchall()
+        plan_id, plan_text = run[0] if run else (None, None)
+    counts: dict[str, int] = {}
+    if has_table(con, "refresh_sources"):
+        counts = dict(con.execute("SELECT source, records FROM refresh_sources ORDER BY source").fetchall())
+    override = None
+    if has_table(con, "refresh_override"):
+        found = con.execute("SELECT reason || ' (' || detail || ')' FROM refresh_override").fetchall()
+        override = found[0][0] if found else None
+    return PublishedRefresh(refresh_id, as_of, authority or "", loaded_at, plan_id, plan_text, counts, override)
+
+
+def in_force(workspace: Workspace) -> PublishedRefresh:
+    """The refresh in force in a workspace."""
+    with workspace.connect() as con:
+        return refresh_in_force(con)
+
+
+def published_refreshes(workspace: Workspace) -> list[PublishedRefresh]:
+    """Every refresh ever published in the workspace (kept under `refreshes/`), oldest as_of first."""
+    found = []
+    for refresh_id in workspace.archived():
+        with workspace.connect(refresh_id=refresh_id) as con:
+            found.append(refresh_in_force(con))
+    return sorted(found, key=lambda r: (r.as_of, r.published_at))
+
+
+def refresh_standing_on(workspace: Workspace, on: date) -> PublishedRefresh:
+    """The refresh that described the programme on `on`: the latest published refresh as of `on` or before."""
+    standing = [r for r in published_refreshes(workspace) if r.as_of <= on]
+    if not standing:
+        raise RefreshError(f"no published refresh is as of {on.isoformat()} or earlier")
+    return standing[-1]
+
+
+# --- Guards on publishing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishGuard:
+    """How much a new refresh may lose against the refresh in force before it is stopped.
+
+    `max_shrink` is the share of a source's records it may lose (0.5: a source may lose up to half); a
+    source that disappears is always stopped. `override` is the reason a person gives for publishing anyway;
+    it is recorded with the refresh.
+    """
+
+    max_shrink: float = DEFAULT_MAX_SHRINK
+    override: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.max_shrink <= 1:
+            raise ValueError(f"the largest share a source may shrink by must be between 0 and 1, not {self.max_shrink}")
+        if self.override is not None and not self.override.strip():
+            raise ValueError("an override needs a reason")
+
+
+def _count_sources(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE OR REPLACE TABLE refresh_sources AS SELECT source, COUNT(*) AS records FROM records "
+                "GROUP BY source ORDER BY source")
+
+
+def check_sources(con: duckdb.DuckDBPyConnection, guard: PublishGuard) -> list[str]:
+    """Count this refresh's records per source and compare with the previous refresh; stop on a loss.
+
+    Runs inside `publishing(fresh=True)` after ingest, with the refresh in force attached as `previous`.
+    Returns the losses it let through under an override (recorded in `refresh_override`).
+    """
+    _count_sources(con)
+    losses = [] if not has_table(con, "records", database="previous") else [
+        f"{source}: {before:,} records before, {now or 0:,} now"
+        for source, before, now in con.execute(
+            "SELECT p.source, p.records, n.records FROM (SELECT source, COUNT(*) AS records FROM previous.records "
+            "GROUP BY source) p LEFT JOIN refresh_sources n USING (source) "
+            "WHERE COALESCE(n.records, 0) < p.records * (1 - ?) ORDER BY p.source", [guard.max_shrink]
+        ).fetchall()
+    ]
+    if losses and guard.override is None:
+        raise GuardError(f"nothing published: against the refresh in force this refresh loses {'; '.join(losses)} "
+                         f"(more than {guard.max_shrink:.0%} of a source); check the extracts, or publish anyway "
+                         "with --override REASON")
+    con.execute("CREATE OR REPLACE TABLE refresh_override (reason VARCHAR, detail VARCHAR)")
+    if guard.override is not None:
+        con.execute("INSERT INTO refresh_override VALUES (?, ?)",
+                    [guard.override.strip(), "; ".join(losses) or "no loss found"])
+    return losses
+
+
+# --- Composed refreshes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    ingest: IngestReport
+    linkage: LinkSummary
+    households: HouseholdSummary
+    identify: IdentifySummary
+    outputs: OutputFiles
+    workbook: Path
+    rejects_csv: Path
+
+
+def _write_rejects(workspace: Workspace, con: duckdb.DuckDBPyConnection) -> Path:
+    path = workspace.path / REJECTS_FILE
+    con.execute(f'COPY (SELECT * FROM rejects ORDER BY file, line, "column") TO {sql_str(path)} (HEADER, DELIMITER \',\')')
+    return path
+
+
+def ingest_refresh(workspace: Workspace, folder: Path, as_of: date | None = None, authority: str | None = None,
+                   on_file: FileCallback | None = None, guard: PublishGuard | None = None) -> IngestReport:
+    """`pf ingest`: a fresh store from `folder`, guarded and published atomically, then `rejects.csv` beside it."""
+    with workspace.publishing(fresh=True) as con:
+        report = ingest_extracts(con, folder, as_of, authority, on_file)
+        check_sources(con, guard or PublishGuard())
+    report.store = workspace.store_path
+    with workspace.connect() as con:
+        report.rejects_csv = _write_rejects(workspace, con)
+    return report
+
+
+def run_refresh(
+    workspace: Workspace,
+    extracts: Path,
+    plan_ref: str | Path,
+    out: Path,
+    as_of: date | None = None,
+    linker: Linker | None = None,
+    step: Callable[[str], None] | None = None,
+    guard: PublishGuard | None = None,
+) -> RefreshResult:
+    """Identify families from a folder of extracts under a plan, publish atomically, write OUT files."""
+    step = step or (lambda _name: None)
+    plan = load_plan(plan_ref)  # fail on a bad plan before touching anything
+    plan_text = load_plan_text(plan_ref)
+    with workspace.publishing(fresh=True) as con:
+        step("ingest")
+        report = ingest_extracts(con, Path(extracts), as_of)
+        step("guards")
+        check_sources(con, guard or PublishGuard())
+        step("linkage")
+        linked = link_records(con, report.as_of, linker=linker)
+        step("households")
+        households = build_households(con, report.as_of)
+        step("identification")
+        identified = identify_families(con, plan, report.as_of, plan_text=plan_text)
+    with workspace.connect() as con:
+        step("outputs")
+        rejects_csv = _write_rejects(workspace, con)
+        files = write_outputs(con, Path(out))
+        step("workbook")
+        book = write_workbook(con, Path(out) / "cohort.xlsx", plan.id, report.as_of.isoformat())
+    return RefreshResult(report, linked, households, identified, files, book, rejects_csv)
+
+
+@dataclass(frozen=True)
+class WorkspaceLinkage:
+    link: LinkSummary
+    households: HouseholdSummary
+    as_of: date
+    charts: Path | None
+
+
+def link_workspace(
+    ws: Workspace,
+    settings: LinkageSettings | None = None,
+    truth_dir: Path | None = None,
+    step: Step | None = None,
+) -> WorkspaceLinkage:
+    """`pf link`: link records and build households on the refresh in force, publishing atomically."""
+    charts = ws.path / CHARTS_DIR
+    settings = (settings or LinkageSettings()).model_copy(update={"charts_dir": str(charts)})
+    linker: Linker | None = TruthLinkage(truth_dir) if truth_dir else None
+    with ws.publishing(fresh=False) as con:
+        try:
+            as_of = refresh_in_force(con).as_of
+        except RefreshError as exc:
+            raise LinkageError(str(exc)) from None
+        summary = link_records(con, as_of, settings, linker, step)
+        if step:
+            step("building households and families")
+        households = build_households(con, as_of)
+    made = charts if (charts / "match_weights.html").exists() and summary.result.trained else None
+    return WorkspaceLinkage(summary, households, as_of, made)
+
+
+def export_review(ws: Workspace, path: Path) -> int:
+    """Write the review queue of the refresh in force to `path`; returns the number of pairs."""
+    with ws.connect() as con:
+        return review.export_queue(con, path)
+
+
+def import_review(ws: Workspace, rows_or_path: Path | list[dict[str, str]]) -> review.ImportSummary:
+    """Store reviewer decisions (applied by the next `pf link` and every later refresh)."""
+    with ws.publishing(fresh=False) as con:
+        return review.import_decisions(con, rows_or_path)

@@ -1,0 +1,107 @@
+"""The quarterly return (seed 001's shape): families identified, attached and worked with, claims by
+route, claims predicted for the next quarter, and attachments by area and by lead agency.
+
+A return is true to its quarter: it reads the refresh that stood at the quarter's end (the latest published
+refresh as of that day or earlier, kept under `refreshes/`) and the case record as it stood then (attachments
+and claims dated on or before the quarter's end), so re-running it later gives the same file. "Worked with" is
+`casedb.figures.WORKED_WITH`. Nothing is evaluated past the data: predicted claims are the families attached
+by the quarter's end, not yet claimed, whose results are met on that refresh's data (ready to claim next
+quarter), evaluated on its as_of.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from priority_families.casedb.figures import worked_with
+from priority_families.casedb.models import Attachment, Claim
+from priority_families.core.calendar import shift_months
+from priority_families.core.engine import Workspace
+from priority_families.core.sql import load_rows
+from priority_families.outcomes.progress import evaluation
+from priority_families.refresh import refresh_standing_on
+
+
+class ReturnError(ValueError):
+    """The quarter is not written YYYYQn."""
+
+
+def quarter_bounds(quarter: str) -> tuple[date, date]:
+    """'2015Q2' -> (2015-04-01, 2015-06-30): calendar quarters."""
+    match = re.fullmatch(r"(\d{4})Q([1-4])", quarter.strip().upper())
+    if not match:
+        raise ReturnError(f"quarter {quarter!r} is not YYYYQn, e.g. 2015Q2")
+    start = date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1)
+    end = shift_months(start, 3).replace(day=1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class QuarterlyReturn:
+    quarter: str
+    start: date
+    end: date
+    refresh_id: str
+    refresh_as_of: date
+    identified: int
+    attached_in_quarter: int
+    worked_with: int
+    claims_by_route: list[tuple]  # route, claims in quarter, claims to date
+    predicted_next_quarter: int
+    by_area: list[tuple]  # area, identified, attached
+    by_agency: list[tuple]  # lead agency, attached in quarter, worked with
+    area_by_agency: list[tuple]  # area, lead agency, worked with (seed 001's ward x agency allocation table)
+    # areas are postcode districts from the latest refresh, else as frozen at attachment
+
+    def tables(self) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
+        """Every table of the return by file stem: (header, rows)."""
+        return {
+            "return_summary": (("quarter", "start", "end", "refresh_id", "refresh_as_of", "identified",
+                                "attached_in_quarter", "worked_with", "predicted_claims_next_quarter"),
+                               [(self.quarter, self.start, self.end, self.refresh_id, self.refresh_as_of,
+                                 self.identified, self.attached_in_quarter, self.worked_with,
+                                 self.predicted_next_quarter)]),
+            "return_claims_by_route": (("route", "claims_in_quarter", "claims_to_date"), self.claims_by_route),
+            "return_by_area": (("area", "identified", "attached"), self.by_area),
+            "return_by_agency": (("lead_agency", "attached_in_quarter", "worked_with"), self.by_agency),
+            "return_area_by_agency": (("area", "lead_agency", "worked_with"), self.area_by_agency),
+        }
+
+
+def quarterly_return(workspace: Workspace, quarter: str) -> QuarterlyReturn:
+    """The return for `quarter`, from the refresh and the case record as they stood at its end."""
+    start, end = quarter_bounds(quarter)
+    refresh = refresh_standing_on(workspace, end)
+    attachments = worked_with(Attachment.objects.all(), end)
+    with evaluation(workspace, refresh.as_of, refresh_id=refresh.refresh_id, attached_by=end) as con:
+        load_rows(con, "q_att", {"family_id": "VARCHAR", "attached_on": "DATE", "lead_agency": "VARCHAR",
+                                 "area": "VARCHAR"},
+                  [(f, a, agency, area or None) for f, a, agency, area
+                   in attachments.values_list("family_id", "attached_on", "lead_agency", "area")])
+        load_rows(con, "q_claims", {"family_id": "VARCHAR", "route": "VARCHAR", "claimed_on": "DATE"},
+                  list(Claim.objects.filter(claimed_on__lte=end).values_list("family_id", "route", "claimed_on")))
+        identified = con.execute("SELECT COUNT(*) FROM cohort WHERE eligible").fetchall()[0][0]
+        attached_q, worked = con.execute(
+            "SELECT COUNT(*) FILTER (WHERE attached_on BETWEEN ? AND ?), COUNT(*) FROM q_att", [start, end]
+        ).fetchall()[0]
+        by_route = con.execute(
+            "SELECT route, COUNT(*) FILTER (WHERE claimed_on BETWEEN ? AND ?), COUNT(*) "
+            "FROM q_claims GROUP BY route ORDER BY route", [start, end]).fetchall()
+        predicted = con.execute(
+            "SELECT COUNT(DISTINCT r.family_id) FROM family_routes r JOIN q_att a ON a.family_id = r.family_id "
+            "WHERE r.family_id NOT IN (SELECT family_id FROM q_claims)").fetchall()[0][0]
+        by_area = con.execute(
+            "SELECT COALESCE(c.area, a.area, 'unknown') AS area, COUNT(*) FILTER (WHERE c.eligible), "
+            "COUNT(a.family_id) FROM cohort c "
+            "FULL JOIN q_att a ON a.family_id = c.family_id WHERE c.eligible OR a.family_id IS NOT NULL "
+            "GROUP BY ALL ORDER BY area").fetchall()
+        by_agency = con.execute(
+            "SELECT lead_agency, COUNT(*) FILTER (WHERE attached_on BETWEEN ? AND ?), COUNT(*) "
+            "FROM q_att GROUP BY lead_agency ORDER BY lead_agency", [start, end]).fetchall()
+        area_by_agency = con.execute(
+            "SELECT COALESCE(c.area, a.area, 'unknown'), a.lead_agency, COUNT(*) FROM q_att a "
+            "LEFT JOIN cohort c ON c.family_id = a.family_id GROUP BY ALL ORDER BY ALL").fetchall()
+    return QuarterlyReturn(quarter.upper(), start, end, refresh.refresh_id, refresh.as_of, int(identified),
+                           int(attached_q), int(worked), by_route, int(predicted), by_area, by_agency, area_by_agency)
