@@ -60,8 +60,16 @@ class PublishedRefresh:
     published_at: datetime
     plan_id: str | None
     plan_text: str | None
-    records_by_source: dict[str, int] = field(default_factory=dict)
+    records_by_extract: dict[tuple[str, str], int] = field(default_factory=dict)  # (source, fact) -> records
     override: str | None = None
+
+    @property
+    def records_by_source(self) -> dict[str, int]:
+        """Records per partner system (a source may send several extracts)."""
+        totals: dict[str, int] = {}
+        for (source, _fact), n in self.records_by_extract.items():
+            totals[source] = totals.get(source, 0) + n
+        return totals
 
     @property
     def plan_sha256(self) -> str | None:
@@ -92,9 +100,10 @@ def refresh_in_force(con: duckdb.DuckDBPyConnection) -> PublishedRefresh:
     if has_table(con, "identify_run"):  # an identification carried over from an earlier refresh is not this one's
         run = con.execute("SELECT plan_id, plan_yaml FROM identify_run WHERE refresh_id = ?", [refresh_id]).fetchall()
         plan_id, plan_text = run[0] if run else (None, None)
-    counts: dict[str, int] = {}
+    counts: dict[tuple[str, str], int] = {}
     if has_table(con, "refresh_sources"):
-        counts = dict(con.execute("SELECT source, records FROM refresh_sources ORDER BY source").fetchall())
+        counts = {(source, fact): n for source, fact, n in con.execute(
+            "SELECT source, fact, records FROM refresh_sources ORDER BY source, fact").fetchall()}
     override = None
     if has_table(con, "refresh_override"):
         found = con.execute("SELECT reason || ' (' || detail || ')' FROM refresh_override").fetchall()
@@ -148,23 +157,24 @@ class PublishGuard:
 
 
 def _count_sources(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE OR REPLACE TABLE refresh_sources AS SELECT source, COUNT(*) AS records FROM records "
-                "GROUP BY source ORDER BY source")
+    con.execute("CREATE OR REPLACE TABLE refresh_sources AS SELECT source, fact, COUNT(*) AS records FROM records "
+                "GROUP BY source, fact ORDER BY source, fact")
 
 
 def check_sources(con: duckdb.DuckDBPyConnection, guard: PublishGuard) -> list[str]:
-    """Count this refresh's records per source and compare with the previous refresh; stop on a loss.
+    """Count this refresh's records per source and extract (a partner system may send several) and compare with
+    the previous refresh; stop on a loss.
 
     Runs inside `publishing(fresh=True)` after ingest, with the refresh in force attached as `previous`.
     Returns the losses it let through under an override (recorded in `refresh_override`).
     """
     _count_sources(con)
     losses = [] if not has_table(con, "records", database="previous") else [
-        f"{source}: {before:,} records before, {now or 0:,} now"
-        for source, before, now in con.execute(
-            "SELECT p.source, p.records, n.records FROM (SELECT source, COUNT(*) AS records FROM previous.records "
-            "GROUP BY source) p LEFT JOIN refresh_sources n USING (source) "
-            "WHERE COALESCE(n.records, 0) < p.records * (1 - ?) ORDER BY p.source", [guard.max_shrink]
+        f"{source} {fact}: {before:,} records before, {now or 0:,} now"
+        for source, fact, before, now in con.execute(
+            "SELECT p.source, p.fact, p.records, n.records FROM (SELECT source, fact, COUNT(*) AS records "
+            "FROM previous.records GROUP BY source, fact) p LEFT JOIN refresh_sources n USING (source, fact) "
+            "WHERE COALESCE(n.records, 0) < p.records * (1 - ?) ORDER BY p.source, p.fact", [guard.max_shrink]
         ).fetchall()
     ]
     if losses and guard.override is None:
@@ -279,6 +289,15 @@ def export_review(ws: Workspace, path: Path) -> int:
     """Write the review queue of the refresh in force to `path`; returns the number of pairs."""
     with ws.connect() as con:
         return review.export_queue(con, path)
+
+
+def review_queue_page(ws: Workspace, limit: int = 50) -> tuple[list[dict], int]:
+    """The pairs a reviewer should look at first, and how many the refresh in force holds (none without one)."""
+    try:
+        with ws.connect() as con:
+            return review.queue_page(con, limit)
+    except StoreError:
+        return [], 0
 
 
 def import_review(ws: Workspace, rows_or_path: Path | list[dict[str, str]]) -> review.ImportSummary:

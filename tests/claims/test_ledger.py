@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,16 @@ def test_many_attachments_load_by_scan_with_the_same_result(tmp_path, monkeypatc
     by_id = statuses()
     monkeypatch.setattr(progress, "ID_FILTER_LIMIT", 0)
     assert statuses() == by_id and {r[0] for r in by_id[0]} == {"F0", "F1"}
+
+
+@pytest.mark.django_db
+def test_a_window_ending_after_the_refresh_in_force_is_refused_and_nothing_is_claimed(tmp_path):
+    """Claims once were judged on a window's last day whatever the data covered (results claimed on no data)."""
+    from priority_families.refresh import RefreshError
+
+    ws = claims_county(tmp_path, families=4)
+    attach_families(ws, [AttachmentRequest(f"F{k}", A, "Worker", "Agency") for k in range(4)], actor="t")
+    publish_later(ws, 4, as_of=date(2016, 6, 15))  # the window 2016-06 ends on the 30th
+    with pytest.raises(RefreshError, match=r"claim window 2016-06.*as of 2016-06-15"):
+        make_claims(ws, WINDOW, tmp_path / "out", actor="t")
+    assert Claim.objects.count() == 0 and not (tmp_path / "out" / "claims.csv").exists()

@@ -14,9 +14,10 @@ from priority_families.claims.savings import SavingsError, UnitCost, load_unit_c
 from priority_families.core.calendar import financial_year
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
 from priority_families.plans.loader import load_plan
+from priority_families.refresh import RefreshError
 from priority_families.reports.returns import ReturnError, quarter_bounds, quarterly_return
 
-from .county import WINDOW, A, claims_county, publish_later
+from .county import WINDOW, A, _county, claims_county, publish_later
 
 
 def test_financial_years_and_national_split():
@@ -117,3 +118,37 @@ def test_quarterly_return(tmp_path):
     assert q3.attached_in_quarter == 12 and q3.claims_by_route == []  # no claim existed at the end of 2015Q3
     with pytest.raises(ReturnError):
         quarter_bounds("2015Q5")
+
+
+@pytest.mark.django_db
+def test_no_forecast_lands_in_a_closed_financial_year(tmp_path):
+    """Income as of 2017-06-30 (2017-18) once put families' expected results into 2016-17, a year already closed."""
+    ws = claims_county(tmp_path, families=4)
+    attach_families(ws, [AttachmentRequest(f"F{k}", A, "W", "Agency") for k in range(4)], actor="t")
+    publish_later(ws, 4, as_of=date(2017, 6, 30))
+    report = income_report(ws, date(2017, 6, 30), success_rate=1.0)
+    forecast_years = {year for year, _fees, _results, forecast in report.by_year if forecast}
+    assert forecast_years == {"2017-18"}
+    assert sum(f for *_, f in report.by_year) == 800.0 * 4  # every unclaimed family, at 100%, once
+    with pytest.raises(RefreshError, match="income on 2017-07-31 is after the refresh in force"):
+        income_report(ws, date(2017, 7, 31), success_rate=0.5)
+
+
+@pytest.mark.django_db
+def test_a_return_is_the_same_file_when_run_again_after_a_later_refresh(tmp_path):
+    """`pf return` once took "identified" from the latest refresh, so a past quarter changed after every refresh."""
+    ws = claims_county(tmp_path)
+    attach_families(ws, [AttachmentRequest(f"F{k}", A, "W", "Agency") for k in range(6)], actor="t")
+    publish_later(ws, as_of=date(2016, 6, 30))
+    make_claims(ws, WINDOW, tmp_path / "out", actor="t")
+    first = quarterly_return(ws, "2016Q2")
+    assert first.refresh_as_of == date(2016, 6, 30) and first.worked_with == 6
+    people, facts = _county(12)
+    for gone in ("F10", "F11"):  # the next refresh no longer finds two families
+        ids = {p.person_id for p in people.pop(gone)}
+        facts = [f for f in facts if f.person_id not in ids]
+    republish(ws, "nottinghamshire-2015", people, facts, date(2016, 12, 31))
+    again = quarterly_return(ws, "2016Q2")
+    assert again.tables() == first.tables()
+    latest = quarterly_return(ws, "2016Q4")
+    assert latest.identified != first.identified and latest.refresh_as_of == date(2016, 12, 31)

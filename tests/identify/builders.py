@@ -77,7 +77,8 @@ def build_store(con: duckdb.DuckDBPyConnection, families: dict[str, list[Person]
     cols = ", ".join(f'"{c}" {t}' for c, t in RECORD_COLUMNS.items() if c != "postcode_std")
     con.execute(f"CREATE OR REPLACE TABLE records ({cols})")
     con.execute("CREATE OR REPLACE TABLE record_person (record_key BIGINT, person_id VARCHAR)")
-    con.execute("CREATE OR REPLACE TABLE persons (person_id VARCHAR, dob DATE, postcode_std VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE persons (person_id VARCHAR, dob DATE, postcode_std VARCHAR, "
+                "first_name VARCHAR, last_name VARCHAR, sex VARCHAR, address_std VARCHAR)")
     con.execute("CREATE OR REPLACE TABLE families (family_id VARCHAR, household_id VARCHAR, members INTEGER, "
                 "children INTEGER)")
     con.execute("CREATE OR REPLACE TABLE family_members (family_id VARCHAR, person_id VARCHAR)")
@@ -85,7 +86,7 @@ def build_store(con: duckdb.DuckDBPyConnection, families: dict[str, list[Person]
     for fid, people in families.items():
         fam_rows.append((fid, "H" + fid[1:], len(people), 0))
         for p in people:
-            person_rows.append((p.person_id, p.dob, p.postcode))
+            person_rows.append((p.person_id, p.dob, p.postcode, "TEST", p.person_id, None, None))
             member_rows.append((fid, p.person_id))
     names = [c for c in RECORD_COLUMNS if c != "postcode_std"]
     record_rows, link_rows = [], []
@@ -98,7 +99,8 @@ def build_store(con: duckdb.DuckDBPyConnection, families: dict[str, list[Person]
         record_rows.append(tuple(row.get(n) for n in names))
         link_rows.append((key, f.person_id))
     _bulk(con, "families", ["family_id", "household_id", "members", "children"], fam_rows)
-    _bulk(con, "persons", ["person_id", "dob", "postcode_std"], person_rows)
+    _bulk(con, "persons", ["person_id", "dob", "postcode_std", "first_name", "last_name", "sex", "address_std"],
+          person_rows)
     _bulk(con, "family_members", ["family_id", "person_id"], member_rows)
     _bulk(con, "records", names, record_rows)
     _bulk(con, "record_person", ["record_key", "person_id"], link_rows)

@@ -24,7 +24,7 @@ def make_workspace(path: Path, plan_id: str, families: dict[str, list[Person]], 
 def republish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], facts: list[Fact],
               as_of: date) -> None:
     """A later refresh: the store rebuilt from (possibly changed) extracts and identified at a later as_of."""
-    _publish(ws, plan_id, families, facts, as_of, "refresh-later")
+    _publish(ws, plan_id, families, facts, as_of, f"refresh-{as_of:%Y%m%d}")  # one id per refresh, as ingest gives
 
 
 def _publish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], facts: list[Fact], as_of: date,

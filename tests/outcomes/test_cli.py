@@ -66,6 +66,13 @@ def test_progress_table_and_csv(ws):
 
 
 @pytest.mark.django_db
+def test_progress_and_income_past_the_refresh_in_force_are_refused(ws):
+    for args in (("progress", "--as-of", "2017-01-31"), ("income", "--as-of", "2017-01-31")):
+        run = _pf(ws, *args, ok=False)
+        assert "after the refresh in force" in run.stderr and "as of 2016-12-31" in run.stderr
+
+
+@pytest.mark.django_db
 def test_attest_keeps_the_evidence_checksum(ws):
     evidence = ws.parent / "letter.txt"
     evidence.write_text("GP letter: attended 8 months")

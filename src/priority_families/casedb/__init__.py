@@ -1,7 +1,8 @@
 """The case record (level 4): Django settings, models and migrations for cases, attachments, claims, users and
 the access log, and the named state changes that write their audit row in the same transaction.
 
-It imports nothing above `core`; the CLI opens it with `setup()` without importing the web tracker.
+It imports `core` and `refresh` (levels 1 and 3), nothing above; the CLI opens it with `setup()` without
+importing the web tracker.
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ import os
 from pathlib import Path
 
 CASE_RECORD_SETTINGS = "priority_families.casedb.settings"
-TRACKER_SETTINGS = "priority_families.web.settings"
 _ready = False
 
 
 def setup(workspace: Path | str | None = None, migrate: bool = True, settings: str = CASE_RECORD_SETTINGS) -> None:
     """Configure Django for this process and bring the case record's schema up to date.
 
-    Called once per process by CLI commands that read or write case data (`settings` is the tracker's for
-    `pf serve`); a process already configured (the tests, the web app) keeps its settings.
+    Called once per process by CLI commands that read or write case data (`pf serve` passes the tracker's
+    settings module); a process already configured (the tests, the web app) keeps its settings.
     """
     global _ready
     if _ready:

@@ -19,6 +19,7 @@ from datetime import date
 
 import duckdb
 
+from priority_families.casedb.figures import worked_with
 from priority_families.casedb.models import Attachment, Claim
 from priority_families.claims.ledger import attachment_amount, results_amount
 from priority_families.core.calendar import financial_year, financial_year_sql, shift_months
@@ -51,7 +52,7 @@ def income_report(workspace: Workspace, as_of: date, success_rate: float) -> Inc
     refresh = in_force(workspace)
     refresh.require_covers(as_of, "income")
     rows = []
-    for a in Attachment.objects.filter(attached_on__lte=as_of).order_by("family_id"):
+    for a in worked_with(Attachment.objects.all(), as_of).order_by("family_id"):
         plan = attachment_plan(a)
         first_route = plan.claim_routes[0].id if plan.claim_routes else ""
         expected = shift_months(a.attached_on, _results_wait(plan))

@@ -15,6 +15,7 @@ from priority_families.core.config import DEFAULT_WORKSPACE
 
 web_app = typer.Typer(help="The family tracker's data: publish a refresh into it.", no_args_is_help=True)
 users_app = typer.Typer(help="The family tracker's users: add, list, disable.", no_args_is_help=True)
+TRACKER_SETTINGS = "priority_families.web.settings"  # the case record's settings plus the web app
 ROLES = ("lead_worker", "team_manager", "analyst", "auditor", "administrator")
 
 
@@ -45,8 +46,6 @@ def serve(
     """Run the family tracker with a production WSGI server (waitress); static files by whitenoise."""
     if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("PF_SECRET_KEY"):
         raise fail("set PF_SECRET_KEY (a long random secret) before serving beyond this machine")
-    from priority_families.casedb import TRACKER_SETTINGS
-
     _setup(workspace_path, TRACKER_SETTINGS)
     from waitress import serve as waitress_serve
 

@@ -163,13 +163,9 @@ def _workspace() -> Workspace:
 @roles_required(Role.ANALYST)
 def review(request: HttpRequest) -> HttpResponse:
     """Uncertain person links, side by side, with the reviewer's match / not a match decision."""
-    from priority_families.linkage.review import queue_page
+    from priority_families.refresh import review_queue_page
 
-    try:
-        with _workspace().connect() as con:
-            pairs, total = queue_page(con)
-    except StoreError:
-        pairs, total = [], 0
+    pairs, total = review_queue_page(_workspace())
     record(request, AccessAction.VIEW, target="review queue", detail=f"{len(pairs)} pairs shown")
     fields = ["first_name", "last_name", "dob", "sex", "address", "postcode"]
     return render(request, "web/review.html", {"pairs": pairs, "total": total, "fields": fields})
