@@ -27,7 +27,8 @@ setup: $(BIN)/pf
 # The demo starts from a clean demo/ folder: a synthetic county with two follow-ups 6 months apart; identify
 # at as_of; attach half the eligible families (the county's truth attachments, in our family ids); a year
 # later identify again in the same workspace (ids carried over), evaluate progress, claim with evidence
-# packs, forecast income, and check the claim decisions against the county's truth.
+# packs, forecast income, check the claim decisions against the county's truth, publish into the tracker and
+# print the tracker's dashboard figures beside the ledger's (they must be equal).
 demo: setup
 	rm -rf demo
 	$(PF_DEMO) synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1 --follow-ups 2
@@ -40,6 +41,8 @@ demo: setup
 	$(PF_DEMO) claims --window $(DEMO_WINDOW) -w demo/workspace --out demo/claims
 	$(PF_DEMO) income --as-of $(DEMO_LATER) -w demo/workspace
 	$(PF_DEMO) evaluate claims demo/extracts/follow-up-2 -w demo/workspace
+	$(PF_DEMO) web publish -w demo/workspace
+	$(PF_DEMO) figures -w demo/workspace
 	@echo "demo outputs: cohort demo/out/ (a year later: demo/out-year-later/), attachments demo/attachments.csv,"
 	@echo "  progress demo/progress/progress.csv + routes.csv, claim file demo/claims/claims.csv + workbook,"
 	@echo "  evidence packs demo/claims/packs/, workspace demo/workspace/ (case record casework.sqlite3)"

@@ -62,7 +62,7 @@ def progress_cmd(
     family: Annotated[str | None, typer.Option("--family", help="Only this family.")] = None,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
-    """Every attached family evaluated from the latest refresh: per headline, line and measure."""
+    """Every attached family evaluated on the refresh in force (never past its as_of): per headline, line, measure."""
     ws = _open(workspace_path)
     from priority_families.outcomes.progress import (
         PROGRESS_SQL,
@@ -249,12 +249,14 @@ def quarterly(
         r = quarterly_return(ws, quarter)
     except (ReturnError, StoreError) as exc:
         raise fail(str(exc)) from None
-    summary = Table(title=f"Return {r.quarter} ({r.start} to {r.end})")
+    summary = Table(title=f"Return {r.quarter} ({r.start} to {r.end}), from refresh {r.refresh_id} "
+                          f"as of {r.refresh_as_of}")
     summary.add_column("measure")
     summary.add_column("families", justify="right")
-    for label, value in (("identified (latest refresh)", r.identified), ("attached in quarter", r.attached_in_quarter),
-                         ("worked with (attached to date)", r.worked_with),
-                         ("claims predicted next quarter", r.predicted_next_quarter)):
+    for label, value in (("identified (eligible in that refresh)", r.identified),
+                         ("attached in quarter", r.attached_in_quarter),
+                         ("worked with (attached by the quarter's end)", r.worked_with),
+                         ("claims predicted next quarter (met, not yet claimed)", r.predicted_next_quarter)):
         summary.add_row(label, str(value))
     console.print(summary)
     for title, cols, rows in (("Claims by route", ("route", "in quarter", "to date"), r.claims_by_route),
