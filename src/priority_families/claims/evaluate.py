@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from priority_families.core.engine import Workspace
+from priority_families.core.sql import sql_str
 from priority_families.linkage.evaluate import TruthError, truth_file
 
 ATTACH_COLUMNS = ("family_id", "attached_on", "lead_worker", "lead_agency")
@@ -48,7 +49,7 @@ def _refresh_as_of(folder: Path) -> date:
 
 
 def _csv(path: Path) -> str:
-    return "read_csv('" + str(path).replace("'", "''") + "', header = true, all_varchar = true)"
+    return f"read_csv({sql_str(path)}, header = true, all_varchar = true)"
 
 
 def _published_as_of(con: duckdb.DuckDBPyConnection) -> tuple[str, date]:

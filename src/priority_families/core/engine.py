@@ -22,6 +22,7 @@ import duckdb
 import sqlglot
 
 from priority_families.core.config import Settings
+from priority_families.core.sql import has_table
 
 STORE_FILE = "store.duckdb"
 ARCHIVE_DIR = "refreshes"
@@ -129,9 +130,7 @@ class Workspace:
 
 def _refresh_id(con: duckdb.DuckDBPyConnection) -> str | None:
     """The id of the refresh a store holds (ingest writes it to `refresh`); None for a store without one."""
-    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                        "AND table_name = 'refresh'").fetchall()[0][0]
-    rows = con.execute("SELECT refresh_id FROM refresh").fetchall() if found else []
+    rows = con.execute("SELECT refresh_id FROM refresh").fetchall() if has_table(con, "refresh") else []
     return rows[0][0] if rows else None
 
 

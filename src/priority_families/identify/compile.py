@@ -21,6 +21,7 @@ from fractions import Fraction
 
 from priority_families.core.calendar import last_terms, shift_months, sql_date, years_before
 from priority_families.core.engine import transpile
+from priority_families.core.sql import sql_str
 from priority_families.ingest.schema import FACT_KINDS
 from priority_families.plans.schema import (
     Aggregate,
@@ -45,8 +46,7 @@ class Statement:
     sql: str
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+_lit = sql_str
 
 
 def _in_list(values: list[str]) -> str:

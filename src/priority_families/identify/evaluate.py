@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from priority_families.core.sql import sql_str
 from priority_families.linkage.evaluate import TruthError, truth_file
 
 
@@ -45,16 +46,12 @@ class IdentificationEvaluation:
         return self.same_headlines / self.compared_headlines if self.compared_headlines else 1.0
 
 
-def _path(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def evaluate_identification(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> IdentificationEvaluation:
     """Compare the published cohort with `truth/families.csv` under the plan the cohort was made with."""
     (plan_id,) = con.execute("SELECT plan_id FROM identify_run").fetchone()
     families_csv = truth_file(truth_dir, "families.csv")
     truth_columns = {r[0] for r in con.execute(
-        f"DESCRIBE SELECT * FROM read_csv('{_path(families_csv)}', header = true, all_varchar = true)"
+        f"DESCRIBE SELECT * FROM read_csv({sql_str(families_csv)}, header = true, all_varchar = true)"
     ).fetchall()}
     if f"{plan_id}_eligible" not in truth_columns:
         raise TruthError(f"the truth has no verdicts under {plan_id}")
@@ -62,12 +59,12 @@ def evaluate_identification(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> 
         f"""
         WITH truth_records AS (
             SELECT source, record_id, family_id AS truth_family
-            FROM read_csv('{_path(truth_file(truth_dir, "records.csv"))}', header = true, all_varchar = true)
+            FROM read_csv({sql_str(truth_file(truth_dir, "records.csv"))}, header = true, all_varchar = true)
             WHERE family_id IS NOT NULL AND family_id <> ''),
         truth AS (
             SELECT family_id AS truth_family, "{plan_id}_eligible" = 'true' AS eligible,
                    coalesce("{plan_id}_headlines", '') AS headlines
-            FROM read_csv('{_path(families_csv)}', header = true, all_varchar = true)),
+            FROM read_csv({sql_str(families_csv)}, header = true, all_varchar = true)),
         votes AS (
             SELECT fm.family_id, t.truth_family, count(*) AS n
             FROM family_members fm JOIN record_person rp USING (person_id)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from priority_families.core.sql import copy_to_csv
+
 COHORT_COLUMNS = ("family_id", "eligible", "headlines", "headline_count", "priority", "members", "area",
                   "estimated_cost")
 MEMBERS_COLUMNS = ("family_id", "person_id", "source", "record_id")
@@ -35,16 +37,11 @@ class OutputFiles:
     evidence: Path
 
 
-def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
-    target = str(path).replace("'", "''")
-    con.execute(f"COPY ({sql}) TO '{target}' (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")
-
-
 def write_outputs(con: duckdb.DuckDBPyConnection, out: Path) -> OutputFiles:
     """Write cohort.csv, members.csv and evidence.csv into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     files = OutputFiles(out / "cohort.csv", out / "members.csv", out / "evidence.csv")
-    _copy(con, COHORT_SQL, files.cohort)
-    _copy(con, MEMBERS_SQL, files.members)
-    _copy(con, EVIDENCE_SQL, files.evidence)
+    copy_to_csv(con, COHORT_SQL, files.cohort)
+    copy_to_csv(con, MEMBERS_SQL, files.members)
+    copy_to_csv(con, EVIDENCE_SQL, files.evidence)
     return files

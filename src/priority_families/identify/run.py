@@ -12,6 +12,7 @@ from datetime import date
 
 import duckdb
 
+from priority_families.core.sql import has_table
 from priority_families.identify.compile import compile_plan
 from priority_families.plans.schema import Plan
 
@@ -33,21 +34,14 @@ class IdentifySummary:
 
 def current_refresh(con: duckdb.DuckDBPyConnection) -> str | None:
     """The refresh the store's records come from (None when built without ingest, e.g. in tests)."""
-    found = con.execute(
-        "SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = 'refresh' "
-        "AND database_name IN (current_database(), 'temp')"
-    ).fetchall()[0][0]
-    if not found:
+    if not has_table(con, "refresh"):
         return None
     rows = con.execute("SELECT refresh_id FROM refresh").fetchall()
     return rows[0][0] if rows else None
 
 
 def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
-    have = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name IN (current_database(), 'temp')"
-    ).fetchall()}
-    missing = [t for t in REQUIRED_TABLES if t not in have]
+    missing = [t for t in REQUIRED_TABLES if not has_table(con, t)]
     if missing:
         raise IdentifyError(f"the store has no {', '.join(missing)} table(s): run ingest and linkage first")
 

@@ -13,15 +13,10 @@ from typing import Any
 import duckdb
 import xlsxwriter
 
+from priority_families.core.sql import has_table
 from priority_families.identify.outputs import COHORT_COLUMNS, EVIDENCE_COLUMNS, EVIDENCE_SQL
 
 EXCEL_MAX_ROWS = 1_048_575  # one header row
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute(
-        "SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = ?", [table]
-    ).fetchall()[0][0])
 
 
 def _table(ws: Any, row: int, title: str, header: list[str], rows: list[tuple], fmt: dict[str, Any]) -> int:
@@ -60,7 +55,7 @@ def _summary(con: duckdb.DuckDBPyConnection, ws: Any, fmt: dict[str, Any], plan_
     ).fetchall()
     row = _table(ws, row, "Families by area (postcode district)", ["area", "eligible", "all families"],
                  by_area, fmt)
-    if _has_table(con, "rejects"):
+    if has_table(con, "rejects"):
         rejected = con.execute(
             'SELECT file, "column", reason, COUNT(*) FROM rejects GROUP BY ALL ORDER BY 4 DESC, 1, 2, 3'
         ).fetchall()

@@ -18,6 +18,8 @@ from typing import Any
 
 import duckdb
 
+from priority_families.core.sql import sql_str
+
 
 class TruthError(ValueError):
     """The truth folder is missing a file or a column."""
@@ -46,12 +48,12 @@ def truth_file(truth_dir: Path, name: str) -> Path:
 
 
 def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
-    path = str(truth_file(truth_dir, "records.csv")).replace("'", "''")
+    path = sql_str(truth_file(truth_dir, "records.csv"))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE truth_records AS
         SELECT source, record_id, person_id AS true_person, household_id AS true_household
-        FROM read_csv('{path}', header = true, all_varchar = true)
+        FROM read_csv({path}, header = true, all_varchar = true)
         """
     )
 
@@ -127,14 +129,14 @@ def family_id_stability(
     before: duckdb.DuckDBPyConnection, before_truth: Path, after: duckdb.DuckDBPyConnection, after_truth: Path
 ) -> StabilityEvaluation:
     """Share of truly continuing families whose (majority) family id of ours is the same in both stores."""
-    lineage = str(truth_file(after_truth, "family_lineage.csv")).replace("'", "''")
+    lineage = sql_str(truth_file(after_truth, "family_lineage.csv"))
     ours: dict[str, Any] = {}
     for label, con, truth_dir in (("before", before, before_truth), ("after", after, after_truth)):
-        path = str(truth_file(truth_dir, "records.csv")).replace("'", "''")
+        path = sql_str(truth_file(truth_dir, "records.csv"))
         ours[label] = con.sql(
             f"""
             SELECT t.family_id AS true_family, mode(fm.family_id) AS family_id
-            FROM (SELECT DISTINCT source, record_id, family_id FROM read_csv('{path}', header = true,
+            FROM (SELECT DISTINCT source, record_id, family_id FROM read_csv({path}, header = true,
                   all_varchar = true) WHERE family_id IS NOT NULL) t
             JOIN record_person rp ON rp.source = t.source AND rp.record_id = t.record_id
             JOIN family_members fm ON fm.person_id = rp.person_id
@@ -147,7 +149,7 @@ def family_id_stability(
     row = work.execute(
         f"""
         SELECT count(*), count(*) FILTER (b.family_id = a.family_id)
-        FROM read_csv('{lineage}', header = true, all_varchar = true) l
+        FROM read_csv({lineage}, header = true, all_varchar = true) l
         JOIN ours_before b ON b.true_family = l.previous_family_id
         LEFT JOIN ours_after a ON a.true_family = l.family_id
         WHERE l.change IN ('unchanged', 'moved')

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import duckdb
 
-from priority_families.core.sql import has_table
+from priority_families.core.sql import has_table, sql_str
 from priority_families.linkage import guards, prepare, review
 from priority_families.linkage.clustering import cluster_descriptions, cluster_edges
 from priority_families.linkage.ids import IdKind, assign_ids, ensure_lineage
@@ -163,14 +163,14 @@ class TruthLinkage:
         if not self.truth_file.is_file():
             raise LinkageError(f"no truth records file at {self.truth_file}")
         step("reading truth")
-        path = str(self.truth_file).replace("'", "''")
+        path = sql_str(self.truth_file)
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE record_cluster AS
             SELECT r.record_key, coalesce(t.person_id, 'unmatched-' || r.record_key) AS cluster_key
             FROM records r LEFT JOIN (
                 SELECT DISTINCT source, record_id, person_id
-                FROM read_csv('{path}', header = true, all_varchar = true)
+                FROM read_csv({path}, header = true, all_varchar = true)
             ) t ON t.source = r.source AND t.record_id = r.record_id
             """
         )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
+from priority_families.core.sql import has_table
+
 
 def previous_attached(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(
@@ -19,12 +21,7 @@ def previous_attached(con: duckdb.DuckDBPyConnection) -> bool:
 def previous_table(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     """The qualified name of the previous refresh's `name`, or None when there is none."""
     database = "previous" if previous_attached(con) else con.execute("SELECT current_database()").fetchall()[0][0]
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "
-        "AND table_name = ?",
-        [database, name],
-    ).fetchall()[0][0]
-    return f'"{database}".main."{name}"' if found else None
+    return f'"{database}".main."{name}"' if has_table(con, name, database=database) else None
 
 
 def has_columns(con: duckdb.DuckDBPyConnection, qualified: str, columns: set[str]) -> bool:

@@ -34,7 +34,7 @@ from priority_families.casedb.models import (
 )
 from priority_families.core.calendar import sql_date, term_ends_sql
 from priority_families.core.engine import Workspace
-from priority_families.core.sql import in_list, load_rows
+from priority_families.core.sql import copy_to_csv, in_list, load_rows
 from priority_families.core.sql import sql_str as lit
 from priority_families.linkage.ids import IdKind, merged_successors
 from priority_families.outcomes.measures import (
@@ -342,11 +342,9 @@ ROUTES_SQL = (
 
 def write_progress_csv(con: duckdb.DuckDBPyConnection, out: str) -> None:
     """progress.csv: one row per family and indicator line true at attachment, with its measure's status."""
-    target = out.replace("'", "''")
-    con.execute(f"COPY ({PROGRESS_SQL}) TO '{target}' (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")
+    copy_to_csv(con, PROGRESS_SQL, out)
 
 
 def write_routes_csv(con: duckdb.DuckDBPyConnection, out: str) -> None:
     """routes.csv: one row per evaluated family with the claim routes open at e (`;`-separated, plan order)."""
-    target = out.replace("'", "''")
-    con.execute(f"COPY ({ROUTES_SQL}) TO '{target}' (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")
+    copy_to_csv(con, ROUTES_SQL, out)
