@@ -11,6 +11,7 @@ from priority_families.core.engine import Workspace
 from priority_families.identify.run import identify_families
 from priority_families.ingest.refresh import record_refresh
 from priority_families.plans.loader import load_plan, load_plan_text
+from priority_families.refresh import PublishGuard, check_sources
 
 
 def make_workspace(path: Path, plan_id: str, families: dict[str, list[Person]], facts: list[Fact],
@@ -32,4 +33,5 @@ def _publish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], fac
     with ws.publishing(fresh=True) as con:
         build_store(con, families, facts)
         record_refresh(con, refresh_id, as_of)
+        check_sources(con, PublishGuard(max_shrink=1.0))  # counted as a refresh does; these tests drop families
         identify_families(con, load_plan(plan_id), as_of, plan_text=load_plan_text(plan_id))

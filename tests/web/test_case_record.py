@@ -118,3 +118,16 @@ def test_the_tracker_offers_attachment_only_where_the_case_record_allows_it(ws, 
     assert case.status == CaseStatus.ATTACHED and Attachment.objects.get(family_id="F3").lead_worker == "worker"
     assert list(case.history.values_list("to_status", flat=True)) == [
         CaseStatus.IDENTIFIED, CaseStatus.TRIAGED, CaseStatus.ATTACHED]
+
+
+def test_the_refreshes_page_lists_every_kept_refresh_with_its_plan_and_sources(ws, people, signed_in):
+    from priority_families.refresh import published_refreshes
+
+    publish_later(ws, families=4)
+    kept = published_refreshes(ws)
+    assert [r.as_of for r in kept] == [A, LATER]
+    page = signed_in("analyst").get(reverse("web:refreshes")).content.decode()
+    listed = page[page.index('data-table="kept-refreshes"'):]
+    for r in kept:  # id, plan hash and records per source (the builders' one source is "test")
+        assert r.refresh_id in listed and r.plan_sha256[:12] in listed
+        assert f"test {r.records_by_source['test']}" in listed

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from priority_families.casedb.models import Attachment
 from priority_families.core.engine import Workspace
 from priority_families.outcomes.progress import build_evaluation_records, load_case_record
+from priority_families.refresh import refresh_in_force
 
 DEFAULT_UNIT_COSTS = "unit_costs.csv"
 
@@ -104,7 +105,7 @@ def savings_report(workspace: Workspace, costs: list[UnitCost], sample: str | No
     try:
         load_case_record(con, attachments)
         build_evaluation_records(con)
-        refresh_as_of = con.execute("SELECT MAX(as_of) FROM identify_run").fetchall()[0][0]
+        refresh_as_of = refresh_in_force(con).as_of
         sample_sql = _sample_sql(sample, seed)
         spell_days = ("GREATEST(0, DATE_DIFF('day', GREATEST(r.start_date, w.lo + 1), "
                       "LEAST(COALESCE(r.end_date, w.hi), w.hi)) + 1)")

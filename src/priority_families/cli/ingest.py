@@ -22,12 +22,19 @@ from priority_families.cli.common import (
 )
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.ingest import FileStatus, IngestError, IngestReport
-from priority_families.refresh import DEFAULT_MAX_SHRINK, GuardError, ingest_refresh
+from priority_families.refresh import (
+    DEFAULT_MAX_SHRINK,
+    GuardError,
+    in_force,
+    ingest_refresh,
+    published_refreshes,
+)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `pf` app."""
     app.command("ingest")(ingest)
+    app.command("refreshes")(refreshes)
 
 
 def ingest(
@@ -80,3 +87,16 @@ def _print_report(report: IngestReport) -> None:
         console.print(f"[yellow]warning:[/] {warning}")
     console.print(f"store: {report.store}")
     console.print(f"rejects: {report.rejects_csv} ({report.rows_rejected:,} rows rejected)")
+
+
+def refreshes(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
+    """Every refresh published in the workspace (kept as it was), and which one is in force."""
+    ws = workspace(workspace_path)
+    kept = published_refreshes(ws)
+    current = in_force(ws).refresh_id if ws.exists() else None
+    table = Table("refresh", "as of", "plan", "plan sha256", "records", "override", "in force",
+                  title="Published refreshes")
+    for r in kept:
+        table.add_row(r.refresh_id, f"{r.as_of:%Y-%m-%d}", r.plan_id or "-", (r.plan_sha256 or "")[:12],
+                      f"{sum(r.records_by_source.values()):,}", r.override or "", "yes" if r.refresh_id == current else "")
+    console.print(table)

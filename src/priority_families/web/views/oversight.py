@@ -138,7 +138,10 @@ def returns(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.ANALYST)
 def refreshes(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/refreshes.html", {"rows": TrackerRefresh.objects.all()[:50]})
+    from priority_families.refresh import published_refreshes
+
+    return render(request, "web/refreshes.html", {"rows": TrackerRefresh.objects.all()[:50],
+                                                  "kept": published_refreshes(_workspace())})
 
 
 @require_POST
