@@ -37,7 +37,6 @@ REQUIRED_PERSON_COLUMNS: tuple[str, ...] = ("source", "record_id", "first_name",
 SEXES: tuple[str, ...] = ("M", "F", "U")
 
 OUT_OF_WORK_BENEFITS: tuple[str, ...] = ("JSA", "ESA", "IB", "IS", "CA", "SDA", "UC_work_related")
-TERM_SEASONS: tuple[str, ...] = ("autumn", "spring", "summer")
 
 
 @dataclass(frozen=True)

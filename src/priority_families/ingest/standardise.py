@@ -16,6 +16,7 @@ Decisions (documented in docs/store.md):
 
 from __future__ import annotations
 
+from priority_families.core.calendar import SEASONS
 from priority_families.core.sql import sql_str
 from priority_families.ingest.identifiers import UPN_LETTERS, WHITESPACE_CLASS
 
@@ -210,7 +211,7 @@ def date_value(expr: str) -> str:
     )
 
 
-TERM_SHAPE = r"([0-9]{4})-(autumn|spring|summer)"
+TERM_SHAPE = r"([0-9]{4})-(" + "|".join(SEASONS) + ")"
 
 
 def term_label(expr: str) -> str:
@@ -220,13 +221,13 @@ def term_label(expr: str) -> str:
 
 
 def term_start(expr: str) -> str:
-    """First day of the term: autumn 1 Sep, spring 1 Jan, summer 1 Apr."""
-    return _term_date(expr, {"autumn": "09-01", "spring": "01-01", "summer": "04-01"})
+    """First day of the term (the one school calendar, `core.calendar.SEASONS`): autumn 1 Sep, spring 1 Jan..."""
+    return _term_date(expr, {season: f"{sm:02d}-{sd:02d}" for season, (sm, sd, _em, _ed) in SEASONS.items()})
 
 
 def term_end(expr: str) -> str:
     """Last day of the term: autumn 31 Dec, spring 31 Mar, summer 31 Jul."""
-    return _term_date(expr, {"autumn": "12-31", "spring": "03-31", "summer": "07-31"})
+    return _term_date(expr, {season: f"{em:02d}-{ed:02d}" for season, (_sm, _sd, em, ed) in SEASONS.items()})
 
 
 def _term_date(expr: str, month_day: dict[str, str]) -> str:
