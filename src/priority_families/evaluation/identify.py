@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from priority_families.core.sql import sql_str
-from priority_families.linkage.evaluate import TruthError, truth_file
+from priority_families.evaluation.linkage import TruthError, truth_file
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import duckdb
 
 from priority_families.core.engine import Workspace
 from priority_families.core.sql import sql_str
-from priority_families.linkage.evaluate import TruthError, truth_file
+from priority_families.evaluation.linkage import TruthError, truth_file
 
 ATTACH_COLUMNS = ("family_id", "attached_on", "lead_worker", "lead_agency")
 
