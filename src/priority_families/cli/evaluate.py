@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:  # the commands join `pf evaluate`, whic
 def identify(truth_dir: TruthDir, workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     """Eligible-family F1 and headline agreement of the published cohort against the truth."""
     from priority_families.evaluation.identify import evaluate_identification
-    from priority_families.evaluation.linkage import TruthError
+    from priority_families.evaluation.truth import TruthError
 
     try:
         with workspace(workspace_path).connect() as con:
@@ -57,7 +57,7 @@ def attachments(
 ) -> None:
     """Turn the truth's attachments into a `pf attach` CSV with this workspace's family ids."""
     from priority_families.evaluation.claims import truth_attachments
-    from priority_families.evaluation.linkage import TruthError
+    from priority_families.evaluation.truth import TruthError
 
     try:
         made = truth_attachments(workspace(workspace_path), truth_dir, out)
@@ -79,7 +79,7 @@ def claims(
 ) -> None:
     """Claim decisions of every attached family at the refresh's as_of against the truth's results."""
     from priority_families.evaluation.claims import evaluate_claims
-    from priority_families.evaluation.linkage import TruthError
+    from priority_families.evaluation.truth import TruthError
 
     ws = workspace(workspace_path)
     casedb.setup(ws.path)
