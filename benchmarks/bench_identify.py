@@ -30,8 +30,8 @@ from measure import timed
 
 from priority_families.core.config import Settings
 from priority_families.core.engine import Workspace
+from priority_families.evaluation.identify import evaluate_identification
 from priority_families.households import build_households
-from priority_families.identify.evaluate import evaluate_identification
 from priority_families.identify.outputs import write_outputs
 from priority_families.identify.run import identify_families
 from priority_families.identify.workbook import write_workbook

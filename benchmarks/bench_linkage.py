@@ -27,8 +27,8 @@ import duckdb
 from measure import peak_rss_mib, timed
 
 from priority_families.core.engine import Workspace
+from priority_families.evaluation.linkage import evaluate_linkage, family_id_stability
 from priority_families.linkage import LinkageSettings
-from priority_families.linkage.evaluate import evaluate_linkage, family_id_stability
 from priority_families.refresh import ingest_refresh, link_workspace
 from priority_families.synth.county import generate
 

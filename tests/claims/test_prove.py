@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from priority_families.claims.evaluate import evaluate_claims, truth_attachments
 from priority_families.core.config import Settings
 from priority_families.core.engine import Workspace
+from priority_families.evaluation.claims import evaluate_claims, truth_attachments
 from priority_families.linkage import TruthLinkage
 from priority_families.outcomes.attach import attach_from_csv
 from priority_families.refresh import run_refresh
@@ -66,7 +66,7 @@ def test_claim_decisions_match_the_truth_for_every_attached_family(county: Path,
 
 @pytest.mark.django_db(transaction=True)
 def test_claims_are_evaluated_on_the_refresh_the_workspace_holds(county: Path, tmp_path: Path):
-    from priority_families.linkage.evaluate import TruthError
+    from priority_families.evaluation.truth import TruthError
 
     ws = Workspace(Settings(workspace=tmp_path / "ws", threads=1))
     _refresh(ws, county, "nottinghamshire-2015", tmp_path / "out0")

@@ -196,7 +196,7 @@ def test_why_refuses_a_cohort_left_over_from_an_older_refresh(county, tmp_path):
 
 
 def test_evaluation_against_truth_counts_families_and_headlines(county):
-    from priority_families.identify.evaluate import evaluate_identification
+    from priority_families.evaluation.identify import evaluate_identification
 
     extracts, ws, out = county
     cohort = _read(out / "cohort.csv")

@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from priority_families.linkage.evaluate import TruthError, evaluate_linkage
+from priority_families.evaluation.linkage import evaluate_linkage
+from priority_families.evaluation.truth import TruthError
 
 
 def test_pairwise_and_bcubed_by_hand(tmp_path: Path) -> None:

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from priority_families.cli.app import app
 from priority_families.core.engine import Workspace
+from priority_families.evaluation.linkage import evaluate_linkage, family_id_stability
 from priority_families.households import build_households
 from priority_families.ingest import ingest_extracts
 from priority_families.linkage import TruthLinkage, link_records
-from priority_families.linkage.evaluate import evaluate_linkage, family_id_stability
 from priority_families.synth.county import generate
 
 AS_OF = date(2015, 8, 31)

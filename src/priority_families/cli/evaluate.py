@@ -1,4 +1,4 @@
-"""`pf evaluate attachments` and `pf evaluate claims`: thin adapters over `claims.evaluate`, beside
+"""`pf evaluate attachments` and `pf evaluate claims`: thin adapters over `evaluation.claims`, beside
 `pf evaluate linkage`."""
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def register(app: typer.Typer) -> None:  # the commands join `pf evaluate`, whic
 
 def identify(truth_dir: TruthDir, workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     """Eligible-family F1 and headline agreement of the published cohort against the truth."""
-    from priority_families.identify.evaluate import evaluate_identification
-    from priority_families.linkage.evaluate import TruthError
+    from priority_families.evaluation.identify import evaluate_identification
+    from priority_families.evaluation.truth import TruthError
 
     try:
         with workspace(workspace_path).connect() as con:
@@ -56,8 +56,8 @@ def attachments(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Turn the truth's attachments into a `pf attach` CSV with this workspace's family ids."""
-    from priority_families.claims.evaluate import truth_attachments
-    from priority_families.linkage.evaluate import TruthError
+    from priority_families.evaluation.claims import truth_attachments
+    from priority_families.evaluation.truth import TruthError
 
     try:
         made = truth_attachments(workspace(workspace_path), truth_dir, out)
@@ -78,8 +78,8 @@ def claims(
     show: Annotated[int, typer.Option("--show", help="List up to this many differing families.")] = 20,
 ) -> None:
     """Claim decisions of every attached family at the refresh's as_of against the truth's results."""
-    from priority_families.claims.evaluate import evaluate_claims
-    from priority_families.linkage.evaluate import TruthError
+    from priority_families.evaluation.claims import evaluate_claims
+    from priority_families.evaluation.truth import TruthError
 
     ws = workspace(workspace_path)
     casedb.setup(ws.path)

@@ -12,7 +12,8 @@ from rich.table import Table
 from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
-from priority_families.linkage.evaluate import TruthError, evaluate_linkage
+from priority_families.evaluation.linkage import evaluate_linkage
+from priority_families.evaluation.truth import TruthError
 from priority_families.linkage.pipeline import LinkageError
 from priority_families.linkage.review import ReviewImportError
 from priority_families.linkage.settings import LinkageSettings

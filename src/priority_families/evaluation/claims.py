@@ -1,11 +1,13 @@
 """Prove results against a synthetic county's ground truth.
 
-Two steps, both mapping families by the records behind them (families are named differently by the
-product and by the truth):
+Two steps, both mapping families by the records behind them through `evaluation.families` (families are
+named differently by the product and by the truth):
 
 - `truth_attachments`: the truth's `attachments.csv` (truth family ids) as a `pf attach` CSV with the
   product's family ids: each attached truth family becomes the product family holding most of its
-  records in the published refresh (majority rule). The synthetic stand-in for lead workers attaching.
+  records in the published refresh (majority rule, one to one from the truth's side: a product family
+  taken by two goes to the truth family with more records there). The synthetic stand-in for lead workers
+  attaching.
 - `evaluate_claims`: every attached product family evaluated at the refresh's as_of, mapped back to its
   truth family (the truth family, at attachment, of the people behind most of the records of its members
   frozen at attachment), and its claim decision (the route it would be claimed by, or none) and route set
@@ -24,7 +26,8 @@ import duckdb
 
 from priority_families.core.engine import Workspace
 from priority_families.core.sql import sql_str
-from priority_families.linkage.evaluate import TruthError, truth_file
+from priority_families.evaluation.families import best_sql, one_to_one_sql, truth_records_sql, votes_sql
+from priority_families.evaluation.truth import TruthError, truth_file
 
 ATTACH_COLUMNS = ("family_id", "attached_on", "lead_worker", "lead_agency")
 
@@ -98,21 +101,13 @@ def truth_attachments(workspace: Workspace, truth_dir: Path, out: Path) -> Truth
         )
         rows = con.execute(
             f"""
-            WITH votes AS (
-                SELECT t.family_id AS true_family, fm.family_id, count(*) AS n
-                FROM {_csv(truth_file(base, 'records.csv'))} t
-                JOIN truth_att a ON a.true_family = t.family_id AND a.under_plan
-                JOIN record_person rp ON rp.source = t.source AND rp.record_id = t.record_id
-                JOIN family_members fm ON fm.person_id = rp.person_id
-                GROUP BY ALL),
-            best AS (  -- each truth family's product family: the one holding most of its records
-                SELECT * FROM votes
-                QUALIFY row_number() OVER (PARTITION BY true_family ORDER BY n DESC, family_id) = 1),
-            owner AS (  -- a product family claimed twice goes to the truth family with more records there
-                SELECT *, row_number() OVER (PARTITION BY family_id ORDER BY n DESC, true_family) AS k FROM best)
+            WITH attached AS (  -- the records of truth families attached and eligible under the plan
+                SELECT t.* FROM {truth_records_sql(truth_file(base, 'records.csv'))} t
+                JOIN truth_att a ON a.true_family = t.true_family AND a.under_plan),
+            owner AS {one_to_one_sql(votes_sql("attached"), first="truth")}
             SELECT a.true_family, o.family_id, c.eligible, a.attached_on, a.lead_worker, a.lead_agency,
                    a.under_plan
-            FROM truth_att a LEFT JOIN owner o ON o.true_family = a.true_family AND o.k = 1
+            FROM truth_att a LEFT JOIN owner o ON o.true_family = a.true_family
             LEFT JOIN cohort c ON c.family_id = o.family_id
             ORDER BY o.family_id NULLS LAST, a.true_family
             """
@@ -180,17 +175,10 @@ def evaluate_claims(workspace: Workspace, truth_dir: Path) -> ClaimsEvaluation:
                 SELECT p.person_id AS true_person, p.family_id AS true_family
                 FROM {_csv(truth_file(base, 'people.csv'))} p
                 JOIN {_csv(base / 'truth' / 'attachments.csv')} a ON a.family_id = p.family_id),
-            votes AS (
-                SELECT m.family_id, b.true_family, count(*) AS n
-                FROM frozen_members m
-                JOIN record_person rp ON rp.person_id = m.person_id
-                JOIN {_csv(truth_file(folder, 'records.csv'))} t
-                  ON t.source = rp.source AND t.record_id = rp.record_id
-                JOIN base_people b ON b.true_person = t.person_id
-                GROUP BY ALL),
-            mapped AS (
-                SELECT family_id, true_family FROM votes
-                QUALIFY row_number() OVER (PARTITION BY family_id ORDER BY n DESC, true_family) = 1),
+            truth_records AS (  -- this refresh's records, in their people's truth family at attachment
+                SELECT t.source, t.record_id, b.true_family
+                FROM {_csv(truth_file(folder, 'records.csv'))} t JOIN base_people b ON b.true_person = t.person_id),
+            mapped AS {best_sql(votes_sql("truth_records", members="frozen_members"), per="ours")},
             ours AS (
                 SELECT v.family_id, v.plan_id,
                        COALESCE(arg_min(r.route, r.route_order), '') AS claim,

@@ -6,8 +6,8 @@
   the predicted person holding most of its records; per person precision/recall are the overlaps of
   its predicted and true household, averaged.
 - Family id stability between two refreshes: among true families the truth says continued
-  (`unchanged`/`moved` in `family_lineage.csv`), the share whose members carry the same family id of
-  ours in both refreshes.
+  (`unchanged`/`moved` in `family_lineage.csv`), the share mapped to the same family id of ours in both
+  refreshes (each true family to our family holding most of its records, `evaluation.families`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from typing import Any
 import duckdb
 
 from priority_families.core.sql import sql_str
-
-
-class TruthError(ValueError):
-    """The truth folder is missing a file or a column."""
+from priority_families.evaluation.families import best_sql, truth_records_sql, votes_sql
+from priority_families.evaluation.truth import truth_file
 
 
 @dataclass(frozen=True)
@@ -37,14 +35,6 @@ class LinkageEvaluation:
     household_precision: float
     household_recall: float
     household_f1: float
-
-
-def truth_file(truth_dir: Path, name: str) -> Path:
-    """`name` in `truth_dir`, or in `truth_dir/truth` (accepts the county folder or its truth folder)."""
-    for candidate in (Path(truth_dir) / name, Path(truth_dir) / "truth" / name):
-        if candidate.is_file():
-            return candidate
-    raise TruthError(f"no {name} in {truth_dir} or {Path(truth_dir) / 'truth'}")
 
 
 def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
@@ -128,21 +118,12 @@ class StabilityEvaluation:
 def family_id_stability(
     before: duckdb.DuckDBPyConnection, before_truth: Path, after: duckdb.DuckDBPyConnection, after_truth: Path
 ) -> StabilityEvaluation:
-    """Share of truly continuing families whose (majority) family id of ours is the same in both stores."""
+    """Share of truly continuing families mapped to the same family id of ours in both stores."""
     lineage = sql_str(truth_file(after_truth, "family_lineage.csv"))
     ours: dict[str, Any] = {}
     for label, con, truth_dir in (("before", before, before_truth), ("after", after, after_truth)):
-        path = sql_str(truth_file(truth_dir, "records.csv"))
-        ours[label] = con.sql(
-            f"""
-            SELECT t.family_id AS true_family, mode(fm.family_id) AS family_id
-            FROM (SELECT DISTINCT source, record_id, family_id FROM read_csv({path}, header = true,
-                  all_varchar = true) WHERE family_id IS NOT NULL) t
-            JOIN record_person rp ON rp.source = t.source AND rp.record_id = t.record_id
-            JOIN family_members fm ON fm.person_id = rp.person_id
-            GROUP BY t.family_id
-            """
-        ).to_arrow_table()
+        votes = votes_sql(truth_records_sql(truth_file(truth_dir, "records.csv")))
+        ours[label] = con.sql(f"SELECT true_family, family_id FROM {best_sql(votes, per='truth')}").to_arrow_table()
     work = duckdb.connect()
     work.register("ours_before", ours["before"])
     work.register("ours_after", ours["after"])

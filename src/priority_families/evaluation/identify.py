@@ -1,8 +1,8 @@
 """Identification against a synthetic county's ground truth: eligible-family F1 and headline agreement.
 
-Families are named differently by the product and by the truth, so each of our families is matched to the
-truth family that most of its members' records belong to (majority of records, the rule `pf evaluate claims`
-uses too). A truth family matched by several of ours counts once, through the one holding most of its records.
+Families are mapped by `evaluation.families`, one to one from our side: each of our families in the cohort
+is matched to the truth family that most of its members' records belong to; a truth family matched by several
+of ours counts once, through the one holding most of its records.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 from priority_families.core.sql import sql_str
-from priority_families.linkage.evaluate import TruthError, truth_file
+from priority_families.evaluation.families import one_to_one_sql, truth_records_sql, votes_sql
+from priority_families.evaluation.truth import TruthError, truth_file
 
 
 @dataclass(frozen=True)
@@ -57,30 +58,19 @@ def evaluate_identification(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> 
         raise TruthError(f"the truth has no verdicts under {plan_id}")
     row = con.execute(
         f"""
-        WITH truth_records AS (
-            SELECT source, record_id, family_id AS truth_family
-            FROM read_csv({sql_str(truth_file(truth_dir, "records.csv"))}, header = true, all_varchar = true)
-            WHERE family_id IS NOT NULL AND family_id <> ''),
-        truth AS (
-            SELECT family_id AS truth_family, "{plan_id}_eligible" = 'true' AS eligible,
+        WITH truth AS (
+            SELECT family_id AS true_family, "{plan_id}_eligible" = 'true' AS eligible,
                    coalesce("{plan_id}_headlines", '') AS headlines
             FROM read_csv({sql_str(families_csv)}, header = true, all_varchar = true)),
-        votes AS (
-            SELECT fm.family_id, t.truth_family, count(*) AS n
-            FROM family_members fm JOIN record_person rp USING (person_id)
-            JOIN truth_records t ON t.source = rp.source AND t.record_id = rp.record_id
-            GROUP BY ALL),
-        ours AS (
-            SELECT c.family_id, c.eligible, coalesce(c.headlines, '') AS headlines,
-                   arg_max(v.truth_family, v.n) AS truth_family, max(v.n) AS n
-            FROM cohort c LEFT JOIN votes v USING (family_id) GROUP BY ALL),
-        matched AS (  -- one of ours per truth family: the one holding most of its records
-            SELECT * FROM ours WHERE truth_family IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY truth_family ORDER BY n DESC, family_id) = 1),
+        members AS (  -- our families in the cohort
+            SELECT family_id, person_id FROM family_members WHERE family_id IN (SELECT family_id FROM cohort)),
+        matched AS {one_to_one_sql(votes_sql(truth_records_sql(truth_file(truth_dir, "records.csv")), "members"),
+                                   first="ours")},
         pairs AS (
-            SELECT t.truth_family, t.eligible AS truth_eligible, t.headlines AS truth_headlines,
-                   coalesce(m.eligible, false) AS our_eligible, m.headlines AS our_headlines, m.family_id
-            FROM truth t LEFT JOIN matched m USING (truth_family))
+            SELECT t.true_family, t.eligible AS truth_eligible, t.headlines AS truth_headlines,
+                   coalesce(c.eligible, false) AS our_eligible, coalesce(c.headlines, '') AS our_headlines,
+                   m.family_id
+            FROM truth t LEFT JOIN matched m USING (true_family) LEFT JOIN cohort c USING (family_id))
         SELECT
             (SELECT count(*) FROM cohort),
             (SELECT count(*) FROM truth),
