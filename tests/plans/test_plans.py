@@ -217,3 +217,42 @@ def test_results_measures_match_the_oracle_ids_and_lines(plan_id):
     plan = load_plan(plan_id)
     ours = {(h.id, m.id, frozenset(m.lines), m.sustained_months) for h in plan.headlines for m in h.results}
     assert ours == expected
+
+
+RESULTS = """\
+    results:
+      - id: offending_reduced
+        lines: [offence]
+        substantial_change: Offending reduced
+        baseline: Offences in the 12 months before attachment
+        significant_progress: A third fewer
+        sustained: 6 months
+        sustained_months: 6
+        source: Police
+        tests:
+          - kind: reduction
+            fact: offence
+            factor: 2/3
+            baseline_window: {relative_to: attachment, months: 12}
+            progress_window: {relative_to: evaluation, months: 6}
+"""
+
+
+def _with_results(text: str = RESULTS) -> str:
+    return MINIMAL.replace("        evidence: Police\n", "        evidence: Police\n" + text)
+
+
+def test_validate_checks_meaning_with_file_line_and_field(tmp_path):
+    assert load_plan_file(_write(tmp_path, _with_results())).headlines[0].results[0].id == "offending_reduced"
+    share = MINIMAL.replace("        fact: offence\n", "        fact: school_attendance\n").replace(
+        "        evidence: Police", "        aggregate: share_of_sessions\n        numerator: [unauthorised_absence]\n"
+        "        threshold: 15\n        evidence: Police")
+    (p,) = _problem(tmp_path, share)
+    assert "between 0 and 1" in p.reason and p.field == "headlines[crime].indicators[offence]" and p.line == 11
+    (p,) = _problem(tmp_path, _with_results(RESULTS.replace("months: 6}", "months: 9}")))
+    assert "looks back 9 months but is sustained for 6" in p.reason
+    assert p.field == "headlines[crime].results[offending_reduced]" and p.line == 18
+    (p,) = _problem(tmp_path, _with_results(RESULTS.replace("lines: [offence]", "lines: []")))
+    assert "no family could ever have it" in p.reason
+    result = CliRunner().invoke(app, ["plan", "validate", str(_write(tmp_path, share))])
+    assert result.exit_code == 1 and "plan.yaml:11: headlines[crime].indicators[offence]" in result.stdout

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from priority_families.cli.common import console, fail
@@ -63,7 +64,8 @@ def validate(file: Annotated[Path, typer.Argument(help="A plan YAML file.")]) ->
         plan = load_plan_file(file)
     except PlanError as exc:
         for problem in exc.problems:
-            console.print(f"[red]{problem}[/]", markup=True, highlight=False)
+            # one line per problem, with its field path intact ([crime] is not markup)
+            console.print(f"[red]{escape(str(problem))}[/]", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
     console.print(f"[green]valid[/]: {plan.id} ({len(plan.headlines)} headlines, "
                   f"{len(plan.indicators())} indicators)")

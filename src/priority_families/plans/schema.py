@@ -140,6 +140,8 @@ class Indicator(_Model):
         if agg is Aggregate.SHARE_OF_SESSIONS:
             if self.fact != "school_attendance" or not self.numerator:
                 raise ValueError("share_of_sessions needs fact school_attendance and `numerator` columns")
+            if not 0 <= self.threshold <= 1:
+                raise ValueError(f"a share of sessions is between 0 and 1 (15% is 0.15), not {self.threshold:g}")
             bad = [c for c in self.numerator if c not in columns]
             if bad:
                 raise ValueError(f"numerator columns {bad} are not columns of {self.fact}")
@@ -202,6 +204,9 @@ class MeasureTest(_Model):
             raise ValueError(f"unknown fact {self.fact!r}")
         if self.kind is MeasureKind.REDUCTION and self.factor is None:
             raise ValueError("reduction needs `factor`")
+        if (self.kind is MeasureKind.BELOW_THRESHOLD and self.fact == "school_attendance"
+                and self.threshold is not None and not 0 <= self.threshold <= 1):
+            raise ValueError(f"a share of sessions is between 0 and 1 (10% is 0.10), not {self.threshold:g}")
         return self
 
     def factor_fraction(self) -> Fraction | None:
@@ -228,6 +233,18 @@ class ResultMeasure(_Model):
     sustained_months: int | None = Field(default=None, ge=0)
     source: str
     tests: list[MeasureTest] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _meaningful(self) -> Self:
+        if not self.lines:
+            raise ValueError(f"results measure {self.id} names no indicator line, so no family could ever have it")
+        if self.sustained_months is not None:
+            for test in self.tests:
+                window = test.progress_window
+                if window is not None and window.months is not None and window.months > self.sustained_months:
+                    raise ValueError(f"results measure {self.id} looks back {window.months} months but is sustained "
+                                     f"for {self.sustained_months}: the window asks more than the plan says")
+        return self
 
 
 class Headline(_Model):
