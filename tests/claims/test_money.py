@@ -25,8 +25,10 @@ def test_financial_years_and_national_split():
     plan = load_plan("national-2012")
     for on, fee, results in ((date(2012, 6, 1), 3200, 800), (date(2013, 6, 1), 2400, 1600),
                              (date(2014, 6, 1), 1600, 2400)):
-        assert attachment_amount(plan, on) == fee and results_amount(plan, "turned_around", on) == results
-        assert results_amount(plan, "progress_to_work", on) == 800  # the route's own payment, every year
+        assert attachment_amount(plan, on) == fee and results_amount(plan, "continuous_employment", on) == results
+        # the Financial Framework's split of the results payment between routes: 700 / 100 of 800 in 2012-13
+        assert results_amount(plan, "turned_around", on) == results * 7 / 8
+        assert results_amount(plan, "progress_to_work", on) == results / 8
     notts = load_plan("nottinghamshire-2015")
     assert attachment_amount(notts, A) == 1000 and results_amount(notts, "significant_sustained", A) == 800
 

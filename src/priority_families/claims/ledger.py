@@ -72,12 +72,10 @@ def _pounds(value: float) -> Decimal:
 
 
 def results_amount(plan: Plan, route: str, attached_on: date) -> Decimal:
-    """What a claim by `route` is paid: the route's own payment where the plan gives one, else the results
-    payment times the year of attachment's results share."""
-    payment = next((r.payment for r in plan.claim_routes if r.id == route), None)
-    if payment is not None:
-        return _pounds(payment)
-    return _pounds(plan.money.results_payment * _year_share(plan.money, attached_on, "results"))
+    """What a claim by `route` is paid: the results payment, times the year of attachment's results share,
+    times the route's share of it (the plan says both)."""
+    route_share = next((r.results_share for r in plan.claim_routes if r.id == route), 1.0)
+    return _pounds(plan.money.results_payment * _year_share(plan.money, attached_on, "results") * route_share)
 
 
 def attachment_amount(plan: Plan, attached_on: date) -> Decimal:

@@ -92,18 +92,7 @@ def plan_sections(plan: Plan) -> list[Section]:
                          [[", ".join(m.lines), m.substantial_change, m.baseline, m.significant_progress,
                            m.sustained, m.source] for m in h.results])
         sections.append(Section(f"{n}. {h.title} ({h.id})", [], [indicators, outcomes] if h.results else [indicators]))
-    money = plan.money
-    paras = [(f"Attachment fee: {money.attachment_fee:,.0f} {money.currency} per family attached. "
-             f"Results payment: {money.results_payment:,.0f} {money.currency} per claim.")]
-    if money.note:
-        paras.append(money.note)
-    tables = []
-    if money.year_split:
-        tables.append(Table("Payment split by year", ["Year", "Share on attachment", "Share on results"],
-                            [[y.year, f"{y.attachment_share:.0%}", f"{y.results_share:.0%}"]
-                             for y in money.year_split]))
-    routes = Table("Claim routes", ["Route", "Description"], [[r.id, r.description] for r in plan.claim_routes])
-    sections.append(Section("Claims and money", paras, [routes, *tables]))
+    sections.append(_claims_and_money(plan))
     pr = plan.priority
     sections.append(Section("Priority score", [
         (f"priority = {pr.headline_points:g} x headlines met + the weights of the indicators met + estimated "
@@ -114,6 +103,48 @@ def plan_sections(plan: Plan) -> list[Section]:
     sections.append(Section("Sign-off", [("Approved by: ______________________  Role: ______________  "
                                          "Date: ____________")], []))
     return sections
+
+
+def _money_words(plan: Plan) -> str:
+    """The payments as the plan makes them: split by year of attachment, or a fee and a payment per claim."""
+    money, cur = plan.money, plan.money.currency
+    if money.year_split:
+        return (f"Attachment fee: {money.attachment_fee:,.0f} {cur} times the share paid on attachment in the "
+                f"financial year the family was attached (table below). Results payment: "
+                f"{money.results_payment:,.0f} {cur} times that year's share paid on results, times the route's "
+                "share (claim routes below).")
+    return (f"Attachment fee: {money.attachment_fee:,.0f} {cur} per family attached. Results payment: "
+            f"{money.results_payment:,.0f} {cur} per claim, times the route's share (claim routes below).")
+
+
+def _route_payment(plan: Plan, share: float) -> str:
+    """What a claim by a route is paid, in words and, where the plan splits by year, in each year's pounds."""
+    money = plan.money
+    words = "the results payment" if share == 1 else f"{share:.1%} of the results payment".replace(".0%", "%")
+    if not money.year_split:
+        return f"{words}: {money.results_payment * share:,.0f} {money.currency}"
+    years = "; ".join(f"{y.year}: {money.results_payment * y.results_share * share:,.0f}" for y in money.year_split)
+    return f"{words} ({years} {money.currency})"
+
+
+def _claims_and_money(plan: Plan) -> Section:
+    """Routes with what each is paid, when results may be judged, the sustainability checks and the money."""
+    timing, checks = plan.results_timing, plan.sustainability
+    paras = [_money_words(plan)]
+    if timing.wait_all_months is not None:
+        paras.append(f"No result is judged until {timing.wait_all_months} months after attachment.")
+    paras.append(f"After a claim the lead worker checks that the results have lasted every {checks.every_months} "
+                 f"months for {checks.for_months} months.")
+    if plan.money.note:
+        paras.append(plan.money.note)
+    routes = Table("Claim routes", ["Route", "Description", "Paid"],
+                   [[r.id, r.description, _route_payment(plan, r.results_share)] for r in plan.claim_routes])
+    tables = [routes]
+    if plan.money.year_split:
+        tables.append(Table("Payment split by year of attachment", ["Year", "Share on attachment", "Share on results"],
+                            [[y.year, f"{y.attachment_share:.0%}", f"{y.results_share:.0%}"]
+                             for y in plan.money.year_split]))
+    return Section("Claims and money", paras, tables)
 
 
 def _title(plan: Plan) -> list[str]:

@@ -308,15 +308,16 @@ class ClaimRoute(_Model):
     """A way a family's results may be claimed: its own tests, or the plan's results measures met.
 
     `measures_met` is `all` (every results measure of every headline the family had at attachment) or a list
-    of headlines (every measure of those it had, at least one of them). `payment`, when given, is what a claim
-    by this route is paid, whatever the year of attachment; otherwise the plan's results payment applies.
+    of headlines (every measure of those it had, at least one of them). `results_share` is the share of the
+    results payment (after the year's split) a claim by this route is paid: the 2012 Financial Framework paid
+    7/8 of it for the crime and education results and 1/8 for progress to work (700 and 100 GBP in 2012-13).
     """
 
     id: str = Field(pattern=ID_PATTERN)
     description: str
     tests: list[MeasureTest] = Field(default_factory=list)
     measures_met: Literal["all"] | list[str] | None = None
-    payment: float | None = Field(default=None, ge=0)
+    results_share: float = Field(default=1.0, ge=0, le=1)
 
     @model_validator(mode="after")
     def _one_reading(self) -> Self:
