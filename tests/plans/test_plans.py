@@ -256,3 +256,14 @@ def test_validate_checks_meaning_with_file_line_and_field(tmp_path):
     assert "no family could ever have it" in p.reason
     result = CliRunner().invoke(app, ["plan", "validate", str(_write(tmp_path, share))])
     assert result.exit_code == 1 and "plan.yaml:11: headlines[crime].indicators[offence]" in result.stdout
+
+
+def test_explain_writes_a_pdf_and_states_each_routes_money_once(tmp_path):
+    out = tmp_path / "plan.pdf"
+    result = CliRunner().invoke(app, ["plan", "explain", "national-2012", "--format", "pdf", "--out", str(out)])
+    assert result.exit_code == 0 and out.read_bytes().startswith(b"%PDF")
+    assert CliRunner().invoke(app, ["plan", "explain", "national-2012", "--format", "pdf"]).exit_code == 1
+    text = render_markdown(load_plan("national-2012"))
+    assert text.count("priority = ") == 1
+    assert "12.5% of the results payment (2012-13: 100; 2013-14: 200; 2014-15: 300 GBP)" in text
+    assert "the results payment (2012-13: 800; 2013-14: 1,600; 2014-15: 2,400 GBP)" in text

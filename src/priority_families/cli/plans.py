@@ -12,7 +12,7 @@ from rich.table import Table
 
 from priority_families.cli.common import console, fail
 from priority_families.plans.loader import PlanError, library_ids, load_plan, load_plan_file, load_plan_text
-from priority_families.plans.render import render_html, render_markdown
+from priority_families.plans.render import render_html, render_markdown, render_pdf
 
 plan_app = typer.Typer(help="Outcomes Plans: list, show, validate and explain them.", no_args_is_help=True)
 
@@ -20,6 +20,7 @@ plan_app = typer.Typer(help="Outcomes Plans: list, show, validate and explain th
 class Format(StrEnum):
     MD = "md"
     HTML = "html"
+    PDF = "pdf"
 
 
 def register(app: typer.Typer) -> None:
@@ -74,11 +75,18 @@ def validate(file: Annotated[Path, typer.Argument(help="A plan YAML file.")]) ->
 @plan_app.command("explain")
 def explain(
     plan: Annotated[str, typer.Argument(help="A shipped plan id or a plan file.")],
-    format: Annotated[Format, typer.Option("--format", help="md or html.")] = Format.MD,
+    format: Annotated[Format, typer.Option("--format", help="md, html or pdf (pdf needs --out).")] = Format.MD,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of the screen.")] = None,
 ) -> None:
     """Render the plan as the document an auditor signs off."""
     loaded = _load(plan)
+    if format is Format.PDF:
+        if out is None:
+            raise fail("a PDF needs --out FILE")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(render_pdf(loaded))
+        console.print(f"wrote {out}")
+        return
     text = render_html(loaded) if format is Format.HTML else render_markdown(loaded)
     if out is None:
         console.print(text, markup=False, highlight=False, soft_wrap=True)

@@ -191,3 +191,11 @@ def render_html(plan: Plan) -> str:
              "text-align:left;padding:.3em 0}")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(title)}</title>"
             f"<style>{style}</style></head><body>" + "\n".join(body) + "</body></html>\n")
+
+
+def render_pdf(plan: Plan) -> bytes:
+    """The sign-off document as PDF (A4 landscape: the outcomes tables are six columns wide)."""
+    import weasyprint  # imported here: it loads the pango libraries, only needed for PDFs
+
+    page = "<style>@page{size:A4 landscape;margin:1.5cm}body{max-width:none;margin:0;font-size:10pt}</style>"
+    return weasyprint.HTML(string=render_html(plan).replace("</head>", page + "</head>", 1)).write_pdf()
