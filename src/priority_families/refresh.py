@@ -22,7 +22,8 @@ from pathlib import Path
 import duckdb
 
 from priority_families.core.engine import StoreError, Workspace
-from priority_families.core.sql import has_table, sql_str
+from priority_families.core.export import copy_to_csv
+from priority_families.core.sql import has_table
 from priority_families.households import HouseholdSummary, build_households
 from priority_families.identify.outputs import OutputFiles, write_outputs
 from priority_families.identify.run import IdentifySummary, identify_families
@@ -204,7 +205,7 @@ class RefreshResult:
 
 def _write_rejects(workspace: Workspace, con: duckdb.DuckDBPyConnection) -> Path:
     path = workspace.path / REJECTS_FILE
-    con.execute(f'COPY (SELECT * FROM rejects ORDER BY file, line, "column") TO {sql_str(path)} (HEADER, DELIMITER \',\')')
+    copy_to_csv(con, 'SELECT * FROM rejects ORDER BY file, line, "column"', path)
     return path
 
 
