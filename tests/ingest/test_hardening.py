@@ -74,9 +74,9 @@ def test_impossible_future_and_ancient_dates_of_birth_are_warned_about(tmp_path)
     con, file = ingest(tmp_path, ("\n".join(lines) + "\n").encode())
     assert con.execute("SELECT line, \"column\", warning, record_id, detail FROM ingest_warnings ORDER BY line"
                        ).fetchall() == [
-        (2, "dob", WarningReason.DOB_NOT_REAL.value, "a", "given as 2000-02-30"),
-        (3, "dob", WarningReason.DOB_FUTURE.value, "b", "given as 2090-01-01"),
-        (4, "dob", WarningReason.DOB_TOO_OLD.value, "c", "given as 1850-06-01")]
+        (2, "dob", WarningReason.DOB_NOT_REAL.value, "a", None),
+        (3, "dob", WarningReason.DOB_FUTURE.value, "b", None),
+        (4, "dob", WarningReason.DOB_TOO_OLD.value, "c", None)]
     assert file.rows_accepted == 4  # kept: the person is still there to link by name and identifiers
 
 

@@ -338,7 +338,7 @@ def _warn_dates_of_birth(con: duckdb.DuckDBPyConnection, file: str, fact: str, a
         INSERT INTO ingest_warnings
         SELECT $file, line, 'dob', CASE WHEN dob IS NULL THEN $not_real WHEN dob > $as_of THEN $future
                                         ELSE $too_old END,
-               source, record_id, 'given as ' || trim(dob_raw)
+               source, record_id, NULL  -- never the value: the line and record_id find it
         FROM records
         WHERE fact = $fact AND nullif(trim(dob_raw), '') IS NOT NULL
           AND (dob IS NULL OR dob > $as_of OR dob < DATE '1900-01-01')
