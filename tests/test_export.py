@@ -78,3 +78,11 @@ def test_the_trackers_cohort_export_neutralises_usernames_and_agencies():
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
     assert "<f>" not in xml and "<hyperlink" not in xml
     assert "'=HYPERLINK" in xml and "'@agency" in xml
+
+
+def test_a_file_of_ours_read_back_is_restored():
+    from priority_families.core.export import restore_sql
+
+    values = [*ATTACKS, "Jane", "-1"]
+    got = duckdb.execute(f"SELECT {restore_sql(neutralise_sql('v'))} FROM unnest(?) t(v)", [values]).fetchall()
+    assert [g for (g,) in got] == values
