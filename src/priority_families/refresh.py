@@ -22,12 +22,19 @@ from pathlib import Path
 import duckdb
 
 from priority_families.core.engine import StoreError, Workspace
-from priority_families.core.sql import has_table, sql_str
+from priority_families.core.export import copy_to_csv
+from priority_families.core.sql import has_table
 from priority_families.households import HouseholdSummary, build_households
 from priority_families.identify.outputs import OutputFiles, write_outputs
 from priority_families.identify.run import IdentifySummary, identify_families
 from priority_families.identify.workbook import write_workbook
-from priority_families.ingest.refresh import REJECTS_FILE, FileCallback, IngestReport, ingest_extracts
+from priority_families.ingest.refresh import (
+    REJECTS_FILE,
+    WARNINGS_FILE,
+    FileCallback,
+    IngestReport,
+    ingest_extracts,
+)
 from priority_families.linkage import Linker, LinkSummary, link_records, review
 from priority_families.linkage.pipeline import LinkageError, Step, TruthLinkage
 from priority_families.linkage.settings import LinkageSettings
@@ -200,11 +207,16 @@ class RefreshResult:
     outputs: OutputFiles
     workbook: Path
     rejects_csv: Path
+    warnings_csv: Path | None = None
 
 
 def _write_rejects(workspace: Workspace, con: duckdb.DuckDBPyConnection) -> Path:
+    """rejects.csv, and warnings.csv (lines that are no row, dates of birth kept blank or implausible)."""
     path = workspace.path / REJECTS_FILE
-    con.execute(f'COPY (SELECT * FROM rejects ORDER BY file, line, "column") TO {sql_str(path)} (HEADER, DELIMITER \',\')')
+    copy_to_csv(con, 'SELECT * FROM rejects ORDER BY file, line, "column"', path)
+    if has_table(con, "ingest_warnings"):
+        copy_to_csv(con, 'SELECT * FROM ingest_warnings ORDER BY file, line, "column"',
+                    workspace.path / WARNINGS_FILE)
     return path
 
 
@@ -217,6 +229,7 @@ def ingest_refresh(workspace: Workspace, folder: Path, as_of: date | None = None
     report.store = workspace.store_path
     with workspace.connect() as con:
         report.rejects_csv = _write_rejects(workspace, con)
+        report.warnings_csv = workspace.path / WARNINGS_FILE
     return report
 
 
@@ -251,7 +264,8 @@ def run_refresh(
         files = write_outputs(con, Path(out))
         step("workbook")
         book = write_workbook(con, Path(out) / "cohort.xlsx", plan.id, report.as_of.isoformat())
-    return RefreshResult(report, linked, households, identified, files, book, rejects_csv)
+    return RefreshResult(report, linked, households, identified, files, book, rejects_csv,
+                         workspace.path / WARNINGS_FILE)
 
 
 @dataclass(frozen=True)

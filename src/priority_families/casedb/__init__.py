@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from priority_families.core.files import make_private, owner_only, private_dir
+
 CASE_RECORD_SETTINGS = "priority_families.casedb.settings"
 _ready = False
 
@@ -25,7 +27,7 @@ def setup(workspace: Path | str | None = None, migrate: bool = True, settings: s
         return
     if workspace is not None:
         os.environ["PF_WORKSPACE"] = str(Path(workspace).resolve())
-    Path(os.environ.get("PF_WORKSPACE", "workspace")).mkdir(parents=True, exist_ok=True)
+    private_dir(os.environ.get("PF_WORKSPACE", "workspace"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
     import django
 
@@ -33,5 +35,17 @@ def setup(workspace: Path | str | None = None, migrate: bool = True, settings: s
     if migrate:
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0, interactive=False)
+        with owner_only():
+            call_command("migrate", verbosity=0, interactive=False)
+    _restrict_case_database()
     _ready = True
+
+
+def _restrict_case_database() -> None:
+    """A SQLite case database (and its WAL) is owner-only, also one created before this rule."""
+    from django.conf import settings as django_settings
+
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) != ":memory:":
+        for suffix in ("", "-wal", "-shm"):
+            make_private(f"{database['NAME']}{suffix}")

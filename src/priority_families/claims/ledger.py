@@ -9,7 +9,6 @@ in one transaction.
 from __future__ import annotations
 
 import calendar
-import csv
 import math
 import random
 import re
@@ -27,6 +26,8 @@ from priority_families.claims.pack import Pack, progress_records, render_pack
 from priority_families.claims.workbook import write_claims_workbook
 from priority_families.core.calendar import financial_year
 from priority_families.core.engine import Workspace
+from priority_families.core.export import write_csv
+from priority_families.core.files import private_dir, write_private
 from priority_families.outcomes.progress import attachment_plan, evaluation
 from priority_families.plans.schema import Money, Plan
 from priority_families.refresh import in_force, refresh_in_force
@@ -102,7 +103,8 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
     in_force(workspace).require_covers(e, f"claim window {window}, judged")
     out = Path(out)
     packs_dir = out / "packs"
-    packs_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
+    private_dir(packs_dir)
     made: list[Claim] = []
     skipped = 0
     with evaluation(workspace, e) as con:
@@ -132,14 +134,11 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
                 continue
             made.append(claim)
     for claim in made:
-        (packs_dir / f"{claim.family_id}.html").write_bytes(packs[claim.family_id].html)
+        write_private(packs_dir / f"{claim.family_id}.html", packs[claim.family_id].html)
         if pdf:
-            (packs_dir / f"{claim.family_id}.pdf").write_bytes(packs[claim.family_id].pdf())
+            write_private(packs_dir / f"{claim.family_id}.pdf", packs[claim.family_id].pdf())
     claims_csv = out / "claims.csv"
-    with open(claims_csv, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CLAIM_COLUMNS)
-        writer.writerows((c.family_id, c.route, c.claimed_on.isoformat()) for c in made)
+    write_csv(claims_csv, CLAIM_COLUMNS, ((c.family_id, c.route, c.claimed_on.isoformat()) for c in made))
     workbook = write_claims_workbook(out / "claims.xlsx", made, packs)
     return ClaimRun(window, e, made, skipped, claims_csv, packs_dir, workbook)
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from priority_families.casedb.models import Attachment, Claim
 from priority_families.claims.pack import Pack
+from priority_families.core.export import workbook
 
 CLAIM_HEADER = ("family_id", "route", "claimed_on", "window", "amount", "plan_id", "plan_sha256",
                 "attached_on", "lead_agency", "evidence_checksum", "pack_sha256")
@@ -17,7 +16,7 @@ EVIDENCE_HEADER = ("family_id", "section", "c1", "c2", "c3", "c4", "c5", "c6", "
 def write_claims_workbook(path: Path, claims: list[Claim], packs: dict[str, Pack]) -> Path:
     """claims.xlsx: a `claims` sheet and an `evidence` sheet (section rows with their column names)."""
     attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[c.family_id for c in claims])}
-    book = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
+    book = workbook(path, {"remove_timezone": True})
     try:
         bold = book.add_format({"bold": True})
         sheet = book.add_worksheet("claims")

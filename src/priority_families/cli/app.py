@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from priority_families.cli import evaluate, identify, ingest, link, outcomes, plans, synth, web
+from priority_families.core.files import owner_only_process
 
 app = typer.Typer(
     name="pf",
@@ -18,4 +19,5 @@ for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes):
 
 
 def main() -> None:
+    owner_only_process()  # every file a command writes names families: owner-only, whatever the umask
     app()

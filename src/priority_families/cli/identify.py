@@ -80,7 +80,7 @@ def _print_refresh(r: RefreshResult) -> None:
     table.add_row("eligible families", f"{r.identify.eligible:,}")
     table.add_row("evidence records", f"{r.identify.indicator_hits:,}")
     console.print(table)
-    for path in (r.outputs.cohort, r.outputs.members, r.outputs.evidence, r.workbook, r.rejects_csv):
+    for path in (r.outputs.cohort, r.outputs.members, r.outputs.evidence, r.workbook, r.rejects_csv, r.warnings_csv):
         console.print(f"wrote {path}")
 
 

@@ -87,6 +87,7 @@ def _print_report(report: IngestReport) -> None:
         console.print(f"[yellow]warning:[/] {warning}")
     console.print(f"store: {report.store}")
     console.print(f"rejects: {report.rejects_csv} ({report.rows_rejected:,} rows rejected)")
+    console.print(f"warnings: {report.warnings_csv} (blank lines, values over several lines, dates of birth)")
 
 
 def refreshes(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:

@@ -15,6 +15,8 @@ from priority_families import casedb
 from priority_families.cli.common import WorkspaceOption, console, fail, workspace
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError, Workspace
+from priority_families.core.export import write_csv
+from priority_families.core.files import private_dir
 
 DateOption = Annotated[datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluation date e.")]
 
@@ -78,7 +80,7 @@ def progress_cmd(
             rows = con.execute(PROGRESS_SQL).fetchall()
             routes = con.execute(ROUTES_SQL).fetchall()
             if out is not None:
-                out.mkdir(parents=True, exist_ok=True)
+                private_dir(out)
                 write_progress_csv(con, str(out / "progress.csv"))
                 write_routes_csv(con, str(out / "routes.csv"))
     except StoreError as exc:
@@ -211,8 +213,6 @@ def savings(
 ) -> None:
     """Cost of each attached family's recorded events 12 months before and after attachment; savings."""
     ws = _open(workspace_path)
-    import csv
-
     from priority_families.claims.savings import SavingsError, load_unit_costs, savings_report
 
     try:
@@ -220,11 +220,9 @@ def savings(
     except (SavingsError, StoreError, OSError) as exc:
         raise fail(str(exc)) from None
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        with open(out / "savings.csv", "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(("family_id", "attached_on", "complete", "cost_before", "cost_after", "saving"))
-            writer.writerows(report.families)
+        private_dir(out)
+        write_csv(out / "savings.csv", ("family_id", "attached_on", "complete", "cost_before", "cost_after", "saving"),
+                  report.families)
     n, before, after, saving = report.cohort
     table = Table(title="Cost savings (families with 12 months after attachment)")
     for col in ("families", "cost before", "cost after", "saving", "per family"):
@@ -278,12 +276,7 @@ def quarterly(
         cross.add_row(area, *(str(v) for v in values), str(sum(values)))
     console.print(cross)
     if out is not None:
-        import csv
-
-        out.mkdir(parents=True, exist_ok=True)
+        private_dir(out)
         for stem, (header, rows) in r.tables().items():
-            with open(out / f"{stem}.csv", "w", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(rows)
+            write_csv(out / f"{stem}.csv", header, rows)
         console.print(f"return tables written to {out}")

@@ -7,6 +7,10 @@ Publishing is atomic: a run works on a staging copy of the store and replaces th
 when the whole run has succeeded, so readers never see a half-published refresh. Every published store is
 kept under `refreshes/REFRESH_ID.duckdb` (a hard link to the file just published, so keeping it costs no copy):
 a later publish replaces `store.duckdb` with a new file and never touches a kept one.
+
+Every file here holds personal data, so the workspace folder and what is created in it are owner-only
+(`core.files`). A run killed mid-publish leaves its staging copy behind; the next publish removes every
+stale one under the publish lock (no other run can be using it then).
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ import duckdb
 import sqlglot
 
 from priority_families.core.config import Settings
+from priority_families.core.files import make_private, owner_only, private_dir
 from priority_families.core.sql import has_table
 
 STORE_FILE = "store.duckdb"
 ARCHIVE_DIR = "refreshes"
+STAGING_PREFIX = ".staging-"
 
 
 def transpile(sql: str, dialect: str = "duckdb") -> str:
@@ -45,7 +51,7 @@ class Workspace:
     def __init__(self, settings: Settings | None = None, path: Path | str | None = None) -> None:
         self.settings = settings or Settings()
         self.path = Path(path) if path is not None else self.settings.workspace
-        self.path.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path)
 
     @property
     def store_path(self) -> Path:
@@ -86,11 +92,16 @@ class Workspace:
         if refresh_id is None:
             return
         target = self.archive_path(refresh_id)
-        target.parent.mkdir(exist_ok=True)
+        private_dir(target.parent)
         linked = target.with_suffix(".linking")
         linked.unlink(missing_ok=True)
         os.link(self.store_path, linked)
         os.replace(linked, target)
+
+    def _remove_stale_staging(self) -> None:
+        """Delete staging copies (and their WAL) left by killed runs; called holding the publish lock."""
+        for stale in self.path.glob(f"{STAGING_PREFIX}*.duckdb*"):
+            stale.unlink(missing_ok=True)
 
     @contextmanager
     def publishing(self, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -102,12 +113,14 @@ class Workspace:
         On any exception the staging copy is deleted and the published store is untouched.
         """
         lock_path = self.path / ".publish.lock"
-        staging = self.path / f".staging-{os.getpid()}.duckdb"
-        with open(lock_path, "w") as lock:
+        staging = self.path / f"{STAGING_PREFIX}{os.getpid()}.duckdb"
+        with open(lock_path, "w") as lock, owner_only():
             fcntl.flock(lock, fcntl.LOCK_EX)
-            staging.unlink(missing_ok=True)
+            self._remove_stale_staging()
+            make_private(self.store_path)  # a store published before files were owner-only
             if self.exists() and not fresh:
                 shutil.copyfile(self.store_path, staging)
+                make_private(staging)
             con = self._configure(duckdb.connect(str(staging)))
             carry = fresh and self.exists()
             try:

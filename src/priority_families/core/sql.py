@@ -56,7 +56,3 @@ def _plain(value: object) -> object:
 
     return str(value) if isinstance(value, Decimal) else value
 
-
-def copy_to_csv(con: duckdb.DuckDBPyConnection, query: str, path: Path | str) -> None:
-    """Write a query's rows to a CSV file with a header and ISO dates (every CSV the product writes)."""
-    con.execute(f"COPY ({query}) TO {sql_str(path)} (HEADER, DELIMITER ',', DATEFORMAT '%Y-%m-%d')")

@@ -16,7 +16,6 @@ named differently by the product and by the truth):
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from priority_families.core.engine import Workspace
+from priority_families.core.export import write_csv
 from priority_families.core.sql import sql_str
 from priority_families.evaluation.families import best_sql, one_to_one_sql, truth_records_sql, votes_sql
 from priority_families.evaluation.truth import TruthError, truth_file
@@ -114,10 +114,7 @@ def truth_attachments(workspace: Workspace, truth_dir: Path, out: Path) -> Truth
         ).fetchall()
     made = [(fid, on, worker, agency) for _t, fid, ok, on, worker, agency, under in rows if under and fid and ok]
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ATTACH_COLUMNS)
-        writer.writerows(made)
+    write_csv(out, ATTACH_COLUMNS, made)
     return TruthAttachments(
         plan_id, made,
         not_eligible=sum(1 for _t, fid, ok, *_r, under in rows if under and fid and not ok),

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from priority_families.core.sql import copy_to_csv
+from priority_families.core.export import copy_to_csv
+from priority_families.core.files import private_dir
 
 COHORT_COLUMNS = ("family_id", "eligible", "headlines", "headline_count", "priority", "members", "area",
                   "estimated_cost")
@@ -39,7 +40,7 @@ class OutputFiles:
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out: Path) -> OutputFiles:
     """Write cohort.csv, members.csv and evidence.csv into `out`."""
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
     files = OutputFiles(out / "cohort.csv", out / "members.csv", out / "evidence.csv")
     copy_to_csv(con, COHORT_SQL, files.cohort)
     copy_to_csv(con, MEMBERS_SQL, files.members)

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import xlsxwriter
 
+from priority_families.core.export import workbook
+from priority_families.core.files import private_dir
 from priority_families.core.sql import has_table
 from priority_families.identify.outputs import COHORT_COLUMNS, EVIDENCE_COLUMNS, EVIDENCE_SQL
 
@@ -83,8 +84,8 @@ def _sheet_from_query(con: duckdb.DuckDBPyConnection, ws: Any, sql: str, header:
 
 def write_workbook(con: duckdb.DuckDBPyConnection, path: Path, plan_id: str, as_of: str) -> Path:
     """Write the cohort workbook from the cohort, indicator_values and indicator_hits tables."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    private_dir(path.parent)
+    book = workbook(path, {"constant_memory": True})
     fmt = {"title": book.add_format({"bold": True, "font_size": 12}),
            "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})}
     try:

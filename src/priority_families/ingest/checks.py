@@ -32,6 +32,20 @@ class RejectReason(StrEnum):
     ABSENCE_ABOVE_POSSIBLE = "absences above possible sessions"
     BAD_TERM = "term does not parse (e.g. 2014-autumn)"
     UNKNOWN_KIND = "value not in the closed vocabulary"
+    NUL = "NUL character in a value"
+
+
+class WarningReason(StrEnum):
+    """What ingest noticed about a line without rejecting it: a closed vocabulary, like `RejectReason`."""
+
+    BLANK_LINE = "blank line, no row"
+    CONTINUED = "further line of the value of the row above"
+    DOB_NOT_REAL = "date of birth is not a real date (kept blank)"
+    DOB_FUTURE = "date of birth after the refresh's as_of date"
+    DOB_TOO_OLD = "date of birth before 1900"
+
+
+LINE_WARNINGS: tuple[WarningReason, ...] = (WarningReason.BLANK_LINE, WarningReason.CONTINUED)
 
 
 def col(header: tuple[str, ...], name: str) -> str:
@@ -116,6 +130,14 @@ def _absence_problem(header: tuple[str, ...]) -> Check:
     return _problem(over, "possible_sessions", RejectReason.ABSENCE_ABOVE_POSSIBLE)
 
 
+def _nul_problem(header: tuple[str, ...]) -> Check:
+    """A NUL byte is no text a partner meant to send (and PostgreSQL refuses it): the row is rejected,
+    naming the first column that holds one."""
+    found = " OR ".join(f"contains({col(header, n)}, chr(0))" for n in header)
+    first = " ".join(f"WHEN contains({_qualified(header, n)}, chr(0)) THEN {sql_str('in column ' + n)}" for n in header)
+    return _problem(f"({found})", "(row)", RejectReason.NUL, f"CASE {first} END")
+
+
 def checks_for(fact: str, header: tuple[str, ...]) -> list[Check]:
     """Every check a staged row of `fact` must pass, given the columns its file has."""
     kind = FACT_KINDS[fact]
@@ -139,6 +161,7 @@ def checks_for(fact: str, header: tuple[str, ...]) -> list[Check]:
         items.extend(_value_problems(header, column))
     if fact == "school_attendance":
         items.append(_absence_problem(header))
+    items.append(_nul_problem(header))
     if len(items) > 62:
         raise ValueError(f"{fact}: {len(items)} checks do not fit a 63-bit problem mask")
     return items

@@ -14,12 +14,23 @@ and the k-th accepted row is on line k + 1 plus the rejected lines before it, so
 One streaming pass over the bytes (which also proves the file is UTF-8) counts lines and looks for blank
 lines and stray CRs; DuckDB's parse must then account for every line with no value holding a line break,
 or the exact split runs.
+
+Every physical line is accounted for: each line of a malformed record is a reject of its own (an unclosed
+quote that swallows the rows below it names each of them), and the lines that are no record of their own
+(blank lines, the further lines of a value holding a line break) are noted in `_ingest_line_notes` for the
+warnings. A file that mixes CRLF and LF line endings (an LF row appended to a CRLF export), which DuckDB's
+strict parser cannot read, is read from an owner-only copy with CRLF turned into LF.
+
+No DuckDB error is ever caught to try another way: inside ingest's one transaction a DuckDB error aborts the
+transaction, so every decision between the ways of reading is made before DuckDB parses the file.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +47,7 @@ RECORD_PATTERN = _FIELD + "(?:," + _FIELD + r")*(?:\n|$)"
 
 STAGED = "_ingest_parsed"  # a view: _pf_line, the header's columns (all VARCHAR), _pf_misaligned
 STRUCTURAL = "_ingest_malformed"  # columns: line, column, detail
+LINE_NOTES = "_ingest_line_notes"  # columns: line, first_line (NULL for a blank line)
 _LINES = "_ingest_lines"
 _EXPECTED = "_ingest_expected"
 _ROWS = "_ingest_rows"
@@ -49,8 +61,10 @@ class StagedFile:
 
     path: Path
     header: tuple[str, ...]  # normalised column names, in file order
-    rows_read: int  # every non-blank record after the header, parsed or malformed
+    rows_read: int  # every non-blank record after the header, and every further line of a malformed one
     rows_malformed: int
+    lines_read: int = 0  # physical lines after the header
+    lines_reported: int = 0  # lines that are no row: blank, or a further line of a parsed row's value
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
@@ -61,6 +75,19 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     then `drop_staging`.
     """
     shape = _scan_bytes(path)
+    if not shape.mixed_endings:
+        return _stage(con, path, shape)
+    with tempfile.TemporaryDirectory(prefix="pf-ingest-") as folder:  # owner-only, removed at once
+        copy = _lf_copy(path, Path(folder) / path.name)
+        try:
+            staged = _stage(con, copy, _scan_bytes(copy))
+        except IngestError as exc:
+            raise IngestError(path, exc.reason) from exc
+    return dataclasses.replace(staged, path=path)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape) -> StagedFile:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {LINE_NOTES} (line INTEGER, first_line INTEGER)")
     if shape.one_line_candidate:
         staged = _stage_by_lines(con, path, shape)
         if staged is not None:
@@ -78,12 +105,44 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
             raise
         _split_records(con, path)  # the shortcut's assumption failed: split by the CSV grammar instead
         _match_lines(con, path, header)
+    further = _account_for_lines(con, shape.lines)
     rows_read = con.execute(
         f"SELECT count(*) FROM {_LINES} WHERE ordinal > 1 AND NOT blank"
-    ).fetchall()[0][0]
+    ).fetchall()[0][0] + further
     malformed = con.execute(f"SELECT count(*) FROM {STRUCTURAL}").fetchall()[0][0]
+    reported = con.execute(f"SELECT count(*) FROM {LINE_NOTES}").fetchall()[0][0]
     con.execute(f"DROP TABLE {_LINES}")
-    return StagedFile(path, header, rows_read, malformed)
+    return StagedFile(path, header, rows_read, malformed, max(shape.lines - 1, 0), reported)
+
+
+def _account_for_lines(con: duckdb.DuckDBPyConnection, lines: int) -> int:
+    """Give every physical line a place: each further line of a malformed record becomes a malformed row of
+    its own (so rows an unclosed quote swallowed are named); blank lines and the further lines of a parsed
+    record go to `_ingest_line_notes`. Returns the number of malformed lines added."""
+    malformed = f"(SELECT ordinal FROM {STRUCTURAL} WHERE ordinal IS NOT NULL)"
+    con.execute(
+        f"""
+        INSERT INTO {STRUCTURAL}
+        SELECT line, NULL, 'inside the malformed row that starts on line ' || first_line, NULL
+        FROM (SELECT l.line + unnest(range(1, l.inner_newlines + 1)) AS line, l.line AS first_line
+              FROM {_LINES} l WHERE l.inner_newlines > 0 AND l.ordinal IN {malformed})
+        WHERE line <= $lines
+        """,
+        {"lines": lines},
+    )
+    con.execute(
+        f"""
+        INSERT INTO {LINE_NOTES}
+        SELECT line, NULL FROM {_LINES} WHERE ordinal > 1 AND blank AND line <= $lines
+        UNION ALL
+        SELECT line, first_line
+        FROM (SELECT line + unnest(range(1, inner_newlines + 1)) AS line, line AS first_line
+              FROM {_LINES} WHERE inner_newlines > 0 AND NOT blank AND ordinal NOT IN {malformed})
+        WHERE line <= $lines
+        """,
+        {"lines": lines},
+    )
+    return con.execute(f"SELECT count(*) FROM {STRUCTURAL} WHERE ordinal IS NULL").fetchall()[0][0]
 
 
 @dataclass(frozen=True)
@@ -94,6 +153,14 @@ class TextShape:
     lines: int  # physical lines, the last one counted even without a final newline
     quoted: bool  # some quote character: a quoted value might run over lines
     one_line_candidate: bool  # no blank line and no CR except in CRLF: lines may be the records
+    crlf: int = 0  # lines ending CRLF
+
+    @property
+    def mixed_endings(self) -> bool:
+        """Some lines end CRLF and others LF: DuckDB's strict parser refuses the file."""
+        return 0 < self.crlf < self.lines - (0 if self.ends_with_newline else 1)
+
+    ends_with_newline: bool = True
 
 
 _CHUNK = 16 * 2**20
@@ -103,7 +170,7 @@ def _scan_bytes(path: Path) -> TextShape:
     """Stream the file once in large chunks (never per record): UTF-8 check, newline count, and whether
     any quote, blank line or carriage return outside a CRLF occurs."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    newlines = lone_cr = 0
+    newlines = lone_cr = crlf = 0
     quoted = blank = False
     previous, head = b"", b""
     try:
@@ -116,8 +183,9 @@ def _scan_bytes(path: Path) -> TextShape:
                 newlines += chunk.count(b"\n")
                 quoted = quoted or b'"' in chunk
                 blank = blank or b"\n\n" in joined or b"\n\r\n" in joined
-                lone_cr += chunk.count(b"\r") - chunk.count(b"\r\n")
-                lone_cr -= previous.endswith(b"\r") and chunk.startswith(b"\n")
+                pairs = chunk.count(b"\r\n") + (previous.endswith(b"\r") and chunk.startswith(b"\n"))
+                crlf += pairs
+                lone_cr += chunk.count(b"\r") - pairs
                 previous = chunk
             decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
@@ -127,7 +195,21 @@ def _scan_bytes(path: Path) -> TextShape:
     lines = newlines + (1 if previous and not previous.endswith(b"\n") else 0)
     head = head.removesuffix(b"\r")
     candidate = bool(head) and not blank and lone_cr == 0
-    return TextShape(head.decode("utf-8"), lines, quoted, candidate)
+    ends = not previous or previous.endswith(b"\n")
+    return TextShape(head.decode("utf-8"), lines, quoted, candidate, crlf, ends)
+
+
+def _lf_copy(path: Path, copy: Path) -> Path:
+    """`path` with every CRLF turned into LF, streamed in large chunks (a CR before the chunk's end is held
+    back until the next chunk shows whether an LF follows)."""
+    held = b""
+    with path.open("rb") as source, copy.open("wb") as target:
+        while chunk := source.read(_CHUNK):
+            chunk = held + chunk
+            held = b"\r" if chunk.endswith(b"\r") else b""
+            target.write(chunk[: len(chunk) - len(held)].replace(b"\r\n", b"\n"))
+        target.write(held)
+    return copy
 
 
 def _stage_by_lines(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape) -> StagedFile | None:
@@ -142,9 +224,9 @@ def _stage_by_lines(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape
     """
     try:
         header = _header_from_text(path, shape.first_line)
-        _parse_values(con, path, header)
     except IngestError:
         return None
+    _parse_values(con, path, header)  # a DuckDB error aborts the transaction: it is final, never a fallback
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {STRUCTURAL} AS
@@ -185,7 +267,7 @@ def _stage_by_lines(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape
         FROM {_ROWS} r {shifts}
         """
     )
-    return StagedFile(path, header, rows_read, malformed)
+    return StagedFile(path, header, rows_read, malformed, rows_read, 0)
 
 
 def _split_lines(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
@@ -367,5 +449,5 @@ def check_alignment(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> N
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     """Drop what `stage_file` left behind once the file's rows have been checked and loaded."""
     con.execute(f"DROP VIEW IF EXISTS {STAGED}")
-    for table in (_ROWS, _EXPECTED, STRUCTURAL, _REJECT_ERRORS, _REJECT_SCANS):
+    for table in (_ROWS, _EXPECTED, STRUCTURAL, LINE_NOTES, _REJECT_ERRORS, _REJECT_SCANS):
         con.execute(f"DROP TABLE IF EXISTS {table}")

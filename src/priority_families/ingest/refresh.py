@@ -4,10 +4,18 @@
 `Workspace.publishing(fresh=True)`. Every row read
 ends up either in `records` (accepted) or in `rejects` (with file, line, column and reason), never
 nowhere; a file that cannot be read at all stops the whole refresh with an `IngestError`.
+
+Every physical line is accounted for: `lines_read = rows_accepted + rows_rejected + lines_reported`, where
+the reported lines (blank lines, further lines of a value holding a line break) are in `ingest_warnings`
+beside what ingest noticed without rejecting (impossible, future or pre-1900 dates of birth). A `*.csv` that
+is not a regular file (a folder, a symlink loop, a pipe) or is larger than `max_file_mb` is refused by name
+before anything is read, so memory stays bounded whatever arrives.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,12 +25,14 @@ from pathlib import Path
 
 import duckdb
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from priority_families.core.sql import quote_ident, sql_str
 from priority_families.ingest import standardise as std
 from priority_families.ingest.checks import (
+    LINE_WARNINGS,
     RejectReason,
+    WarningReason,
     checks_for,
     col,
     first_seen_join,
@@ -31,6 +41,7 @@ from priority_families.ingest.checks import (
 )
 from priority_families.ingest.errors import IngestError
 from priority_families.ingest.reading import (
+    LINE_NOTES,
     STAGED,
     STRUCTURAL,
     StagedFile,
@@ -48,6 +59,8 @@ from priority_families.ingest.schema import (
 
 REFRESH_FILE = "refresh.yaml"
 REJECTS_FILE = "rejects.csv"
+WARNINGS_FILE = "warnings.csv"
+DEFAULT_MAX_FILE_MB = 1024  # the largest county's largest extract is a few hundred MB
 
 
 class FileStatus(StrEnum):
@@ -64,6 +77,7 @@ class RefreshSettings(BaseModel):
 
     as_of: date | None = None
     authority: str | None = None
+    max_file_mb: int = Field(default=DEFAULT_MAX_FILE_MB, gt=0)  # a larger extract is refused before reading
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,8 @@ class FileReport:
     rows_rejected: int
     status: FileStatus
     top_reasons: tuple[tuple[str, int], ...] = ()
+    lines_read: int = 0  # physical lines after the header
+    lines_reported: int = 0  # lines that are no row (blank, further lines of a value), in `ingest_warnings`
 
 
 @dataclass
@@ -85,6 +101,7 @@ class IngestReport:
     extracts: Path
     files: list[FileReport] = field(default_factory=list)
     rejects_csv: Path | None = None
+    warnings_csv: Path | None = None
     store: Path | None = None
 
     @property
@@ -116,7 +133,8 @@ def load_refresh_settings(folder: Path, as_of: date | None, authority: str | Non
             from_file = RefreshSettings.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
         except (yaml.YAMLError, ValidationError, UnicodeDecodeError, ValueError) as exc:
             raise IngestError(path, f"is not a valid refresh file: {str(exc).splitlines()[0]}") from exc
-    chosen = RefreshSettings(as_of=as_of or from_file.as_of, authority=authority or from_file.authority)
+    chosen = RefreshSettings(as_of=as_of or from_file.as_of, authority=authority or from_file.authority,
+                             max_file_mb=from_file.max_file_mb)
     if chosen.as_of is None:
         raise IngestError(folder, f"no as_of date: give --as-of or put `as_of: YYYY-MM-DD` in {REFRESH_FILE}")
     return chosen
@@ -139,7 +157,9 @@ def ingest_extracts(
         refresh_id=f"refresh-{settings.as_of:%Y%m%d}-{loaded_at:%Y%m%dT%H%M%S%f}",
         as_of=settings.as_of, authority=settings.authority, extracts=folder.resolve(),
     )
-    csvs = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    csvs = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
+    for path in csvs:
+        _refuse_unreadable(path, settings.max_file_mb)
     known = [p for p in csvs if p.stem in FACT_KINDS]
     if not known:
         raise IngestError(folder, "holds no extract (no <fact>.csv file such as person.csv or offence.csv): "
@@ -154,17 +174,33 @@ def ingest_extracts(
                 on_file(path.name, index, len(known))
             checked.append(_check_file(con, path, path.stem, index))
         _build_lookups(con, checked)
-        report.files += [_load_file(con, f) for f in checked]
+        report.files += [_load_file(con, f, report.as_of) for f in checked]
         _drop_lookups(con)  # on failure the rollback removes them and the checked files
         report.files += [FileReport(p.name, None, 0, 0, 0, FileStatus.UNKNOWN)
                          for p in csvs if p.stem not in FACT_KINDS]
         report.files += [FileReport(f"{k}.csv", k, 0, 0, 0, FileStatus.ABSENT)
                          for k in FACT_KINDS if k not in present]
         con.executemany(
-            "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?)",
-            [[f.file, f.fact, f.rows_read, f.rows_accepted, f.rows_rejected, f.status.value] for f in report.files],
+            "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [[f.file, f.fact, f.rows_read, f.rows_accepted, f.rows_rejected, f.status.value, f.lines_read,
+              f.lines_reported] for f in report.files],
         )
     return report
+
+
+def _refuse_unreadable(path: Path, max_file_mb: int) -> None:
+    """Refuse, by name and before anything is read, a `*.csv` that is not a regular file (a folder, a
+    symlink loop or a dangling link, a pipe that would block) or that is larger than `max_file_mb`."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise IngestError(path, f"cannot be read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise IngestError(path, f"is {kind}, not a CSV extract")
+    if info.st_size > max_file_mb * 2**20:
+        raise IngestError(path, f"is {info.st_size / 2**20:,.0f} MB, more than the {max_file_mb:,} MB allowed "
+                                f"(max_file_mb in {REFRESH_FILE})")
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
@@ -204,8 +240,10 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE ingest_files (file VARCHAR, fact VARCHAR, rows_read BIGINT,
-            rows_accepted BIGINT, rows_rejected BIGINT, status VARCHAR);
+            rows_accepted BIGINT, rows_rejected BIGINT, status VARCHAR, lines_read BIGINT, lines_reported BIGINT);
         CREATE OR REPLACE TABLE rejects (file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR,
+            source VARCHAR, record_id VARCHAR, detail VARCHAR);
+        CREATE OR REPLACE TABLE ingest_warnings (file VARCHAR, line INTEGER, "column" VARCHAR, warning VARCHAR,
             source VARCHAR, record_id VARCHAR, detail VARCHAR);
         CREATE OR REPLACE TABLE records ({record_columns});
         """
@@ -272,16 +310,42 @@ def _check_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str, index: in
         [path.name, RejectReason.MALFORMED.value],
     )
     con.execute(f"INSERT INTO rejects SELECT ?, * FROM ({rejects_sql(checks, table, header)})", [path.name])
+    con.execute(
+        f"""INSERT INTO ingest_warnings
+            SELECT $file, line, NULL, CASE WHEN first_line IS NULL THEN $blank ELSE $continued END, NULL, NULL,
+                   CASE WHEN first_line IS NOT NULL THEN 'the row on line ' || first_line END
+            FROM {LINE_NOTES}""",
+        {"file": path.name, "blank": WarningReason.BLANK_LINE.value, "continued": WarningReason.CONTINUED.value},
+    )
     drop_staging(con)
     return _CheckedFile(staged, fact, table)
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, checked: _CheckedFile) -> FileReport:
+def _load_file(con: duckdb.DuckDBPyConnection, checked: _CheckedFile, as_of: date) -> FileReport:
     """Insert a checked file's accepted rows into `records`, standardised from the lookups."""
     offset = con.execute("SELECT coalesce(max(record_key), 0) FROM records").fetchall()[0][0]
     con.execute(_insert_records_sql(checked.fact, checked.staged.header, offset, checked.table))
     con.execute(f"DROP TABLE IF EXISTS {checked.table}")
+    _warn_dates_of_birth(con, checked.staged.path.name, checked.fact, as_of)
     return _file_report(con, checked.staged, checked.fact)
+
+
+def _warn_dates_of_birth(con: duckdb.DuckDBPyConnection, file: str, fact: str, as_of: date) -> None:
+    """A date of birth that is no real date (`2000-02-30`), after as_of or before 1900 keeps its row (the
+    person is still there to link by name and identifiers) but is never silent: one warning per row."""
+    con.execute(
+        """
+        INSERT INTO ingest_warnings
+        SELECT $file, line, 'dob', CASE WHEN dob IS NULL THEN $not_real WHEN dob > $as_of THEN $future
+                                        ELSE $too_old END,
+               source, record_id, NULL  -- never the value: the line and record_id find it
+        FROM records
+        WHERE fact = $fact AND nullif(trim(dob_raw), '') IS NOT NULL
+          AND (dob IS NULL OR dob > $as_of OR dob < DATE '1900-01-01')
+        """,
+        {"file": file, "fact": fact, "as_of": as_of, "not_real": WarningReason.DOB_NOT_REAL.value,
+         "future": WarningReason.DOB_FUTURE.value, "too_old": WarningReason.DOB_TOO_OLD.value},
+    )
 
 
 def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) -> FileReport:
@@ -295,11 +359,16 @@ def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) 
            GROUP BY ALL ORDER BY n DESC, 1 LIMIT 3""",
         [name],
     ).fetchall()
-    if accepted + rejected != staged.rows_read:
-        raise IngestError(staged.path, f"internal error: read {staged.rows_read} rows but accounted for "
-                          f"{accepted} accepted + {rejected} rejected")
+    reported = con.execute(
+        "SELECT count(DISTINCT line) FROM ingest_warnings WHERE file = ? AND warning IN ?",
+        [name, [w.value for w in LINE_WARNINGS]],
+    ).fetchall()[0][0]
+    if accepted + rejected != staged.rows_read or staged.rows_read + reported != staged.lines_read:
+        raise IngestError(staged.path, f"internal error: read {staged.lines_read} lines but accounted for "
+                          f"{accepted} accepted + {rejected} rejected + {reported} reported")
     status = FileStatus.LOADED_WITH_REJECTS if rejected else FileStatus.LOADED
-    return FileReport(name, fact, staged.rows_read, accepted, rejected, status, tuple(reasons))
+    return FileReport(name, fact, staged.rows_read, accepted, rejected, status, tuple(reasons), staged.lines_read,
+                      reported)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from priority_families.core.sql import has_table, load_rows, sql_str
+from priority_families.core.export import copy_to_csv, restore_sql
+from priority_families.core.files import private_dir
+from priority_families.core.sql import has_table, load_rows, quote_ident, sql_str
 from priority_families.linkage.previous import previous_table
 
 DECISION_COLUMNS = ("source_l", "record_id_l", "source_r", "record_id_r", "decision", "reviewer", "decided_on")
@@ -90,15 +92,10 @@ def review_edges(con: duckdb.DuckDBPyConnection) -> int:
 
 def export_queue(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """Write `review_queue` as CSV with blank decision, reviewer and decided_on columns to fill in."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        f"""
-        COPY (
-            SELECT *, NULL::VARCHAR AS decision, NULL::VARCHAR AS reviewer, NULL::VARCHAR AS decided_on
-            FROM review_queue ORDER BY match_probability DESC, record_key_l, record_key_r
-        ) TO {sql_str(path)} (HEADER, DELIMITER ',')
-        """
-    )
+    private_dir(path.parent)
+    copy_to_csv(con, """
+        SELECT *, NULL::VARCHAR AS decision, NULL::VARCHAR AS reviewer, NULL::VARCHAR AS decided_on
+        FROM review_queue ORDER BY match_probability DESC, record_key_l, record_key_r""", path)
     return con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0]
 
 
@@ -123,6 +120,10 @@ def import_decisions(con: duckdb.DuckDBPyConnection, decisions: Path | list[dict
     missing = [c for c in DECISION_COLUMNS if c not in have]
     if missing:
         raise ReviewImportError(path, [(1, c, "required column missing") for c in missing])
+    if not isinstance(decisions, list):  # the queue file as we wrote it: keys read back as the partner sent them
+        keys = ("source_l", "record_id_l", "source_r", "record_id_r")
+        con.execute("UPDATE decisions_in SET " + ", ".join(f"{quote_ident(k)} = {restore_sql(quote_ident(k))}"
+                                                           for k in keys))
     problems = _row_problems(con)
     if problems:
         raise ReviewImportError(path, problems)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from priority_families.casedb.models import Attachment, Attestation, AuditEvent, BaselineLine
+from priority_families.core.files import private_dir
 
 
 class AttestError(ValueError):
@@ -27,7 +28,7 @@ class AttestError(ValueError):
 def _store(chunks: Iterable[bytes], suffix: str) -> tuple[str, Path]:
     """Write the evidence into the content-addressed store while hashing it; (sha256, where it is kept)."""
     root = Path(settings.MEDIA_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
+    private_dir(root)
     digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(dir=root, delete=False, suffix=".part") as out:
         try:
@@ -39,7 +40,7 @@ def _store(chunks: Iterable[bytes], suffix: str) -> tuple[str, Path]:
             raise
     sha = digest.hexdigest()
     store = root / sha[:2] / f"{sha}{suffix}"
-    store.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(store.parent)
     if store.exists():
         Path(out.name).unlink()
     else:

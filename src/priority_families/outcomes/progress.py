@@ -34,7 +34,8 @@ from priority_families.casedb.models import (
 )
 from priority_families.core.calendar import sql_date, term_ends_sql
 from priority_families.core.engine import Workspace
-from priority_families.core.sql import copy_to_csv, in_list, load_rows
+from priority_families.core.export import copy_to_csv
+from priority_families.core.sql import in_list, load_rows
 from priority_families.core.sql import sql_str as lit
 from priority_families.linkage.ids import IdKind, merged_successors
 from priority_families.outcomes.measures import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-import xlsxwriter
+from priority_families.core.export import workbook
 
 COLUMNS = ("family_id", "area", "status", "headlines", "headline_count", "priority", "members",
            "lead_worker", "agency")
@@ -14,7 +14,7 @@ COLUMNS = ("family_id", "area", "status", "headlines", "headline_count", "priori
 def cohort_workbook(rows: Iterable[tuple], as_of: str) -> bytes:
     """Bytes of an .xlsx with one row per family, a header row, filters and frozen panes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer, {"in_memory": True})
     book.set_properties({"title": f"Priority families cohort as of {as_of}"})
     sheet = book.add_worksheet("cohort")
     bold = book.add_format({"bold": True})

@@ -8,4 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "priority_families.web.settings"
 
 from django.core.wsgi import get_wsgi_application
 
+from priority_families.core.files import owner_only_process
+
+owner_only_process()  # the case database, evidence files and exports are owner-only under any WSGI server
+
 application = get_wsgi_application()
