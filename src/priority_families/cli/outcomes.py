@@ -259,7 +259,8 @@ def quarterly(
                          ("claims predicted next quarter (met, not yet claimed)", r.predicted_next_quarter)):
         summary.add_row(label, str(value))
     console.print(summary)
-    for title, cols, rows in (("Claims by route", ("route", "in quarter", "to date"), r.claims_by_route),
+    for title, cols, rows in (("Claims by route", ("route", "submitted in quarter", "standing", "withdrawn in quarter"),
+                               r.claims_by_route),
                               ("By area", ("area", "identified", "attached"), r.by_area),
                               ("By lead agency", ("lead agency", "attached in quarter", "worked with"), r.by_agency)):
         table = Table(title=title)
