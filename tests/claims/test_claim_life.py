@@ -47,7 +47,7 @@ def _ledger_rows() -> dict[str, list[tuple]]:
     with connection.cursor() as cursor:
         out = {}
         for table in LEDGER_TABLES:
-            cursor.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608 - fixed table names
+            cursor.execute(f"SELECT * FROM {table} ORDER BY id")
             out[table] = [tuple(str(v) for v in row) for row in cursor.fetchall()]
         return out
 
@@ -103,7 +103,7 @@ def test_the_whole_cycle_drops_income_return_and_figures_by_exactly_the_withdraw
 
     spot = draw_sample(SampleKind.SPOT_CHECK, WINDOW, 0.5, seed=11, actor="t")
     assert set(spot) <= set(sent.families)
-    outside = sorted(set(sent.families) - set(spot))[0]
+    outside = min(set(sent.families) - set(spot))
     with pytest.raises(ClaimsError, match="not in the spot check sample"):
         record_verdict(SampleKind.SPOT_CHECK, WINDOW, outside, Verdict.INVALID, "no evidence", by="Auditor",
                        actor="t", on=WITHDRAWN_ON)
