@@ -147,7 +147,9 @@ def _sample_step(kind: SampleKind, window: str, share: float | None, seed: int, 
     try:
         if family is None:
             drawn = draw_sample(kind, window, 0.1 if share is None else share, seed, _actor())
-            console.print(f"{kind.label.lower()} {window}: {len(drawn)} families: {', '.join(drawn)}")
+            console.print(f"{kind.label.lower()} {window}: {len(drawn)} families drawn:")
+            for family_id in drawn:  # one a line, so a script can read them (rich would wrap a long line)
+                console.print(f"  - {family_id}", soft_wrap=True)
             if kind.value == "internal_audit":
                 console.print(f"{len(unaudited(window))} still without a verdict")
             return
