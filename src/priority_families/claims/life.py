@@ -146,10 +146,10 @@ def record_verdict(kind: SampleKind, window: str, family_id: str, verdict: Verdi
     by = _named(by)
     if verdict == Verdict.INVALID and not reason.strip():
         raise ClaimsError("give the reason the claim is invalid (--reason)")
-    sampled = SpotCheck.objects.filter(kind=kind, window=window, family_id=family_id).select_related("claim").first()
-    if sampled is None:
+    found = states(Claim.objects.filter(family_id=family_id, window=window).order_by("-id")[:1])
+    if not SpotCheck.objects.filter(kind=kind, window=window, family_id=family_id).exists() or not found:
         raise ClaimsError(f"family {family_id} is not in the {kind.label.lower()} sample of window {window}")
-    state = states(Claim.objects.filter(pk=sampled.claim_id))[0]
+    state = found[0]
     if not state.live:
         raise ClaimsError(f"family {family_id}'s claim for window {window} is already {state.status}")
     step_kind = StepKind.SPOT_CHECKED if kind == SampleKind.SPOT_CHECK else StepKind.AUDITED

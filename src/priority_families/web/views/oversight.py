@@ -73,7 +73,8 @@ class SpotCheckForm(forms.Form):
 @roles_required(Role.ANALYST)
 def spot_check(request: HttpRequest) -> HttpResponse:
     """Draw a reproducible spot-check sample of a window's claims (the ledger's `draw_spot_check`)."""
-    from priority_families.claims.ledger import ClaimsError, draw_spot_check
+    from priority_families.claims.life import draw_spot_check
+    from priority_families.claims.steps import ClaimsError
 
     form = SpotCheckForm(request.POST)
     if not form.is_valid():
@@ -112,7 +113,7 @@ def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     attachment = Attachment.objects.filter(family_id=family_id).first()
     record(request, AccessAction.VIEW, target=f"evidence pack {family_id}",
            detail=f"claim {claim.window}: {_evidence_viewed(family_id)}")
-    sampled = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK, family_id=family_id, claim=claim).exists()
+    sampled = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK, family_id=family_id, window=claim.window).exists()
     may_record = (sampled and state.live and state.step(StepKind.SPOT_CHECKED) is None
                   and role_of(request.user) is Role.AUDITOR)
     return render(request, "web/evidence_pack.html", {
