@@ -211,15 +211,15 @@ def history_cmd(
     _open(workspace_path)
     from priority_families.claims.steps import history
 
-    table = Table(title=f"Claims of {family_id}")
-    for col in ("window", "route", "amount", "step", "verdict", "by", "on", "reason", "to repay", "recorded"):
-        table.add_column(col)
     for claim, steps in history(family_id):
+        table = Table(title=f"Claim of {family_id}, window {claim.window}: {claim.route}, GBP {claim.amount:,.2f}")
+        for col in ("step", "verdict", "by", "on", "reason", "to repay", "recorded"):
+            table.add_column(col)
         for s in steps:
-            table.add_row(claim.window, claim.route, f"{claim.amount:,.2f}", s.step, s.verdict, s.by, str(s.on),
-                          s.reason, "" if s.amount_to_repay is None else f"{s.amount_to_repay:,.2f}",
-                          f"{s.recorded_at:%Y-%m-%d %H:%M} by {s.recorded_by}")
-    console.print(table)
+            table.add_row(s.step, s.verdict, s.by, str(s.on), s.reason,
+                          "" if s.amount_to_repay is None else f"{s.amount_to_repay:,.2f}",
+                          f"{s.recorded_at:%Y-%m-%d} {s.recorded_by}")
+        console.print(table)
 
 
 @spotcheck_app.callback()

@@ -153,6 +153,12 @@ def income(
     for year, fees, results, forecast in report.by_year:
         years.add_row(year, _money(fees), _money(results), _money(forecast), _money(fees + results + forecast))
     console.print(years)
+    months = Table(title="Results by month: submitted in, withdrawn out (GBP)")
+    for col in ("month", "submitted", "withdrawn", "net"):
+        months.add_column(col, justify="left" if col == "month" else "right")
+    for month, submitted, withdrawn, net in report.by_month:
+        months.add_row(month, _money(submitted), _money(withdrawn), _money(net))
+    console.print(months)
 
 
 def savings(
