@@ -26,9 +26,10 @@ setup: $(BIN)/pf
 
 # The demo starts from a clean demo/ folder: a synthetic county with two follow-ups 6 months apart; identify
 # at as_of; attach half the eligible families (the county's truth attachments, in our family ids); a year
-# later identify again in the same workspace (ids carried over), evaluate progress, claim with evidence
-# packs, forecast income, check the claim decisions against the county's truth, publish into the tracker and
-# print the tracker's dashboard figures beside the ledger's (they must be equal).
+# later identify again in the same workspace (ids carried over), evaluate progress, propose claims with
+# evidence packs, check them, draw the internal audit sample and record its verdicts, submit the batch with its
+# declaration, forecast income, check the claim decisions against the county's truth, publish into the tracker
+# and print the tracker's dashboard figures beside the ledger's (they must be equal).
 demo: setup
 	rm -rf demo
 	$(PF_DEMO) synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1 --follow-ups 2
@@ -39,12 +40,21 @@ demo: setup
 	$(PF_DEMO) progress --as-of $(DEMO_LATER) -w demo/workspace --out demo/progress > demo/progress.txt
 	sed -n '/Claim routes open/,$$p' demo/progress.txt
 	$(PF_DEMO) claims --window $(DEMO_WINDOW) -w demo/workspace --out demo/claims
+	$(PF_DEMO) claims check --window $(DEMO_WINDOW) --all --by "Demo claims officer" --on $(DEMO_LATER) -w demo/workspace
+	$(PF_DEMO) claims audit --window $(DEMO_WINDOW) --share 0.05 --seed 1 -w demo/workspace
+	for f in $$($(PF_DEMO) claims audit --window $(DEMO_WINDOW) --share 0.05 --seed 1 -w demo/workspace \
+	    | sed -n 's/^  - //p'); do \
+	  $(PF_DEMO) claims audit --window $(DEMO_WINDOW) --family $$f --verdict valid --by "Demo internal audit" \
+	    --on $(DEMO_LATER) -w demo/workspace || exit 1; done
+	$(PF_DEMO) claims submit --window $(DEMO_WINDOW) --signed-by "Demo head of service" --on $(DEMO_LATER) \
+	  -w demo/workspace --out demo/claims
 	$(PF_DEMO) income --as-of $(DEMO_LATER) -w demo/workspace
 	$(PF_DEMO) evaluate claims demo/extracts/follow-up-2 -w demo/workspace
 	$(PF_DEMO) web publish -w demo/workspace
 	$(PF_DEMO) figures -w demo/workspace
 	@echo "demo outputs: cohort demo/out/ (a year later: demo/out-year-later/), attachments demo/attachments.csv,"
 	@echo "  progress demo/progress/progress.csv + routes.csv, claim file demo/claims/claims.csv + workbook,"
+	@echo "  the submitted batch and its declaration demo/claims/batch-$(DEMO_WINDOW)-1.csv, declaration-*.txt,"
 	@echo "  evidence packs demo/claims/packs/, workspace demo/workspace/ (case record casework.sqlite3)"
 
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.

@@ -41,3 +41,12 @@ def _county(families: int) -> tuple[dict[str, list[Person]], list]:
             facts += [spell("benefit", adult, date(2014, 1, 1), date(2015, 9, 1), kind="ESA"),
                       spell("employment", adult, date(2015, 9, 2))]
     return people, facts
+
+
+def check_and_submit(out: Path, window: str = WINDOW, on: date = date(2016, 7, 5)) -> list[str]:
+    """Confirm every proposed claim of the window and submit them in one batch (a checker and a signatory),
+    as a team does before a claim counts in income and the figures."""
+    from priority_families.claims.life import check_claims, submit_batch
+
+    check_claims(window, None, by="Checker", actor="t", on=on)
+    return submit_batch(window, "Signatory", on, out, actor="t").families

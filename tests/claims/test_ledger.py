@@ -16,15 +16,15 @@ import pytest
 from priority_families.casedb.models import Claim, ImmutableRecordError
 from priority_families.claims.ledger import (
     ClaimsError,
-    draw_spot_check,
     make_claims,
     regenerate_pack,
     window_end,
 )
+from priority_families.claims.life import draw_spot_check
 from priority_families.core.engine import Workspace
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
 
-from .county import WINDOW, A, claims_county, publish_later
+from .county import WINDOW, A, check_and_submit, claims_county, publish_later
 
 PF = str(Path(sys.executable).parent / "pf")
 
@@ -94,6 +94,8 @@ def test_spot_check_is_reproducible_and_recorded(tmp_path):
     ws = claims_county(tmp_path)
     _attach_all(ws)
     run = make_claims(ws, WINDOW, tmp_path / "out", actor="t")
+    assert draw_spot_check(WINDOW, 0.5, seed=7, actor="t") == []  # proposed claims have not gone to government
+    check_and_submit(tmp_path / "batch")
     first = draw_spot_check(WINDOW, 0.5, seed=7, actor="t")
     assert len(first) == -(-len(run.claims) // 2)
     assert draw_spot_check(WINDOW, 0.5, seed=7, actor="t") == first

@@ -17,7 +17,7 @@ from priority_families.plans.loader import load_plan
 from priority_families.refresh import RefreshError
 from priority_families.reports.returns import ReturnError, quarter_bounds, quarterly_return
 
-from .county import WINDOW, A, _county, claims_county, publish_later
+from .county import WINDOW, A, _county, check_and_submit, claims_county, publish_later
 
 
 def test_financial_years_and_national_split():
@@ -39,6 +39,9 @@ def test_income_actual_and_forecast(tmp_path):
     attach_families(ws, [AttachmentRequest(f"F{k}", A, "W", "Agency") for k in range(12)], actor="t")
     publish_later(ws)
     claimed = len(make_claims(ws, WINDOW, tmp_path / "out", actor="t").claims)
+    proposed = income_report(ws, date(2016, 6, 30), success_rate=0.5)
+    assert proposed.by_plan[0][2:5] == (0, 12000.0, 0.0)  # a proposed claim brings nothing in
+    check_and_submit(tmp_path / "batch", on=date(2016, 6, 30))
     report = income_report(ws, date(2016, 6, 30), success_rate=0.5)
     assert report.by_plan == [("nottinghamshire-2015", 12, claimed, 12000.0, 800.0 * claimed,
                                800.0 * (12 - claimed) * 0.5)]
@@ -106,10 +109,12 @@ def test_quarterly_return(tmp_path):
                          for k in range(12)], actor="t")
     publish_later(ws)
     claimed = make_claims(ws, WINDOW, tmp_path / "out", actor="t").claims
+    assert quarterly_return(ws, "2016Q2").claims_by_route == []  # proposed, not yet claimed
+    check_and_submit(tmp_path / "batch", on=date(2016, 6, 30))
     r = quarterly_return(ws, "2016Q2")
     assert (r.start, r.end) == (date(2016, 4, 1), date(2016, 6, 30))
     assert r.identified == 12 and r.attached_in_quarter == 0 and r.worked_with == 12
-    assert sum(n for _route, n, _to_date in r.claims_by_route) == len(claimed)
+    assert sum(n for _route, n, _to_date, _withdrawn in r.claims_by_route) == len(claimed)
     # the re-offending families' last offence (2016-05-01) leaves the window on 2016-11-01: not next quarter
     assert r.predicted_next_quarter == 0
     assert r.by_agency == [("Police", 0, 6), ("Social care", 0, 6)]
@@ -143,6 +148,7 @@ def test_a_return_is_the_same_file_when_run_again_after_a_later_refresh(tmp_path
     attach_families(ws, [AttachmentRequest(f"F{k}", A, "W", "Agency") for k in range(6)], actor="t")
     publish_later(ws, as_of=date(2016, 6, 30))
     make_claims(ws, WINDOW, tmp_path / "out", actor="t")
+    check_and_submit(tmp_path / "batch", on=date(2016, 6, 30))
     first = quarterly_return(ws, "2016Q2")
     assert first.refresh_as_of == date(2016, 6, 30) and first.worked_with == 6
     people, facts = _county(12)

@@ -88,10 +88,12 @@ def test_attest_keeps_the_evidence_checksum(ws):
 def test_claims_spotcheck_income_savings_and_return(ws):
     out = ws.parent / "claims"
     run = _pf(ws, "claims", "--window", "2016-06", "--out", str(out))
-    assert "claimed" in run.stdout and (out / "claims.xlsx").exists()
+    assert "proposed" in run.stdout and (out / "claims.xlsx").exists()
     with open(out / "claims.csv", newline="") as handle:
         claimed = [r["family_id"] for r in csv.DictReader(handle)]
     assert claimed and all((out / "packs" / f"{f}.html").exists() for f in claimed)
+    _pf(ws, "claims", "check", "--window", "2016-06", "--all", "--by", "Checker", "--on", "2016-07-04")
+    _pf(ws, "claims", "submit", "--window", "2016-06", "--signed-by", "Head", "--out", str(out), "--on", "2016-07-04")
     assert _pf(ws, "spotcheck", "--window", "2016-06", "--share", "0.5", "--seed", "1").stdout.count("F") >= 1
     assert "Budget by financial year" in _pf(ws, "income", "--as-of", "2016-06-30").stdout
     savings = _pf(ws, "savings", "--sample", "50%", "--out", str(ws.parent / "savings"))
@@ -103,3 +105,52 @@ def test_claims_spotcheck_income_savings_and_return(ws):
             ("Early Help", "3"), ("Police", "3")]
     assert "not YYYYQn" in _pf(ws, "return", "--quarter", "2016-2", ok=False).stderr
     assert "not YYYY-MM" in _pf(ws, "claims", "--window", "June", "--out", str(out), ok=False).stderr
+
+
+@pytest.mark.django_db
+def test_a_claims_life_through_the_commands(ws):
+    out = ws.parent / "claims"
+    _pf(ws, "claims", "--window", "2016-06", "--out", str(out))
+    with open(out / "claims.csv", newline="") as handle:
+        families = sorted(r["family_id"] for r in csv.DictReader(handle))
+    rejected, *rest = families
+    _pf(ws, "claims", "check", "--window", "2016-06", "--family", rejected, "--by", "Checker",
+        "--reject", "not working with the whole family", "--on", "2016-07-04")
+    both = _pf(ws, "claims", "check", "--window", "2016-06", "--all", "--family", rest[0], "--by", "C", ok=False)
+    assert "not both" in both.stderr
+    assert f"{len(rest)} claims checked" in _pf(ws, "claims", "check", "--window", "2016-06", "--all",
+                                                "--by", "Checker", "--on", "2016-07-04").stdout
+    drawn = _pf(ws, "claims", "audit", "--window", "2016-06", "--share", "1", "--seed", "2").stdout
+    assert f"{len(rest)} still without a verdict" in drawn
+    refused = _pf(ws, "claims", "submit", "--window", "2016-06", "--signed-by", "Head", "--out", str(out),
+                  "--on", "2016-07-04", ok=False)
+    assert "nothing submitted" in refused.stderr and "without a verdict" in refused.stderr
+    for family in rest:
+        _pf(ws, "claims", "audit", "--window", "2016-06", "--family", family, "--verdict", "valid", "--by", "IA",
+            "--on", "2016-07-04")
+    sent = _pf(ws, "claims", "submit", "--window", "2016-06", "--signed-by", "Head", "--out", str(out),
+               "--on", "2016-07-04").stdout
+    assert f"{len(rest)} claims" in sent and (out / "batch-2016-06-1.csv").exists()
+    _pf(ws, "spotcheck", "--window", "2016-06", "--share", "1", "--seed", "5")
+    not_sampled = _pf(ws, "spotcheck", "record", "--window", "2016-06", "--family", rejected, "--verdict", "valid",
+                      ok=False)
+    assert "not in the spot check sample" in not_sampled.stderr
+    _pf(ws, "spotcheck", "record", "--window", "2016-06", "--family", rest[0], "--verdict", "invalid",
+        "--reason", "school record is another child's", "--by", "Auditor", "--on", "2016-08-02")
+    report = _pf(ws, "spotcheck", "report", "--window", "2016-06", "--out", str(out)).stdout
+    assert "amount to repay" in report
+    html = (out / "spotcheck-2016-06.html").read_text()
+    assert "school record is another child&#x27;s" in html and (out / "spotcheck-2016-06.xlsx").exists()
+    gone = _pf(ws, "claims", "withdraw", rest[1], "--reason", "found on a case review", "--on", "2016-08-03").stdout
+    assert "withdrawn on 2016-08-03" in gone
+    twice = _pf(ws, "claims", "withdraw", rest[1], "--reason", "again", "--on", "2016-08-03", ok=False)
+    assert "nothing withdrawn" in twice.stderr and "already withdrawn" in twice.stderr
+    assert "has no claim" in _pf(ws, "claims", "withdraw", "F99", "--reason", "x", ok=False).stderr
+    history = _pf(ws, "claims", "history", rest[0]).stdout
+    assert all(step in history for step in ("proposed", "checked", "audited", "submitted", "spot_checked",
+                                            "withdrawn"))
+    sustained = _pf(ws, "sustainability", "--as-of", "2016-12-31", "--out", str(out)).stdout
+    assert "Sustainability checks by claim window" in sustained
+    with open(out / "sustainability.csv", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    assert row["window"] == "2016-06" and int(row["cancelled"]) == 2 * 4  # two withdrawn, four checks each

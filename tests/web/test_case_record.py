@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from typer.testing import CliRunner
 
-from claims.county import LATER, WINDOW, A, _county, claims_county, publish_later
+from claims.county import LATER, WINDOW, A, _county, check_and_submit, claims_county, publish_later
 from outcomes.case_store import republish
 from priority_families.casedb.figures import ledger_figures, programme_figures
 from priority_families.casedb.models import (
@@ -63,6 +63,9 @@ def test_bulk_attachment_and_claims_move_the_case_and_the_dashboard_equals_the_l
     publish_later(ws, families=4)
     made = make_claims(ws, WINDOW, ws.path.parent / "claims", actor="t").claims
     assert made, "the county has families whose results are met by the window"
+    assert Case.objects.get(family_id=made[0].family_id).status == CaseStatus.ATTACHED  # proposed, not claimed
+    assert _dashboard(signed_in("analyst"))["claimed"] == 0
+    check_and_submit(ws.path.parent / "batch")
     schedule = load_plan(PLAN).sustainability.due_dates(made[0].claimed_on)
     for claim in made:
         case = Case.objects.get(family_id=claim.family_id)

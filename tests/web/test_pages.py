@@ -164,10 +164,14 @@ def test_analyst_publishes_the_latest_refresh_from_the_refreshes_page(signed_in,
 
 
 def test_analyst_draws_a_reproducible_spot_check_sample(signed_in, published):
+    from priority_families.casedb.models import ClaimStep, StepKind
+
     for family in Family.objects.all()[:4]:
-        Claim.objects.create(family_id=family.family_id, route="significant_sustained", window="2016-03",
-                             claimed_on=date(2016, 3, 31), plan_id="nottinghamshire-2015", amount=Decimal(800),
-                             pack_sha256="0" * 64)
+        claim = Claim.objects.create(family_id=family.family_id, route="significant_sustained", window="2016-03",
+                                     claimed_on=date(2016, 3, 31), plan_id="nottinghamshire-2015",
+                                     amount=Decimal(800), pack_sha256="0" * 64)
+        ClaimStep.objects.create(claim=claim, step=StepKind.SUBMITTED, by="Signatory", on=date(2016, 4, 5),
+                                 recorded_by="t")  # a spot check draws from submitted claims
     client = signed_in("analyst")
     assert "Draw a spot-check sample" in client.get(reverse("web:claims")).content.decode()
     assert "Draw a spot-check sample" not in signed_in("auditor").get(reverse("web:claims")).content.decode()

@@ -2,7 +2,7 @@
 
 Views and commands call these functions and nothing else to change a case. Attachment and claims are made by
 `priority_families.outcomes` and `.claims` (they freeze the baseline, write the ledger) and call
-`record_attachments` / `record_claim` inside their own transaction, so a case's status always follows the
+`record_attachments` / `record_claim` / `record_claim_step` / `record_withdrawal` inside their own transaction, so a case's status always follows the
 ledger: there is one case record, whichever door a change came through.
 """
 
@@ -182,21 +182,46 @@ def _lead_worker(username: str) -> AbstractBaseUser | None:
     return user
 
 
-def record_claim(family_id: str, claimed_on: date, checks_due: list[date], actor: Actor) -> None:
-    """The case side of a results claim, written in the claims ledger's transaction: an open case moves to
-    claimed (a closed or stepped-down one keeps its status and gets a history row), and the plan's
-    sustainability checks are scheduled."""
+def record_claim(family_id: str, claimed_on: date, checks_due: list[date], actor: Actor, note: str = "") -> None:
+    """The case side of a results claim going to government (its batch submitted), written in the claims
+    ledger's transaction: an open case moves to claimed (a closed or stepped-down one keeps its status and gets
+    a history row), and the plan's sustainability checks are scheduled from the claim date."""
     with transaction.atomic():
         case = _locked(family_id)
-        note = f"claimed on {claimed_on.isoformat()}"
+        note = note or f"claimed on {claimed_on.isoformat()}"
         if case.status in CLAIMABLE:
             _move(case, S.CLAIMED, actor, note)
         else:
-            StatusChange.objects.create(case=case, from_status=case.status, to_status=case.status, reason=note,
-                                        by=actor.username)
-            _log(actor, case, note)
+            _note(case, note, actor)
         SustainabilityCheck.objects.bulk_create([SustainabilityCheck(case=case, due_on=d) for d in checks_due],
                                                 ignore_conflicts=True)
+
+
+def record_claim_step(family_id: str, note: str, actor: Actor) -> None:
+    """A step of a claim that does not move the case (proposed, checked, audited): a history row, so the
+    case's history shows the claim before it goes to government."""
+    with transaction.atomic():
+        _note(_locked(family_id), note, actor)
+
+
+def record_withdrawal(family_id: str, note: str, actor: Actor) -> None:
+    """The case side of a claim withdrawn after submission: a claimed case goes back to making progress (the
+    work may go on; whether the family may be claimed again is the plan's to say), any other keeps its status
+    with a history row, and the sustainability checks still due are cancelled."""
+    with transaction.atomic():
+        case = _locked(family_id)
+        if case.status == S.CLAIMED:
+            _move(case, S.PROGRESS, actor, note)
+        else:
+            _note(case, note, actor)
+        case.checks.filter(outcome=SustainabilityCheck.Outcome.DUE).update(
+            outcome=SustainabilityCheck.Outcome.CANCELLED, by=actor.username)
+
+
+def _note(case: Case, note: str, actor: Actor) -> None:
+    StatusChange.objects.create(case=case, from_status=case.status, to_status=case.status, reason=note[:500],
+                                by=actor.username)
+    _log(actor, case, note)
 
 
 def record_check(family_id: str, due_on: date, outcome: SustainabilityCheck.Outcome, actor: Actor) -> None:

@@ -7,7 +7,9 @@ report count, under one written definition each.
 - **worked with**: a family is worked with from its attachment date, whatever happens to its case afterwards
   (assessed, claimed, stepped down or closed): the count on a date D is the families attached on or before D.
   This is what the government's returns and the councils' board papers call families "worked with";
-- **claimed**: families with a results claim in the ledger dated on or before D.
+- **claimed**: families with a results claim submitted to government on or before D and not withdrawn on or
+  before D (`claims_standing`). A proposed or checked claim has not been claimed; a withdrawal takes the family
+  out from the withdrawal's date, never before it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from priority_families.casedb.models import Attachment, Case, CaseStatus, Claim
+from priority_families.casedb.models import Attachment, Case, CaseStatus, Claim, ClaimStep, StepKind
 
 WORKED_WITH = "families attached on or before the date, whatever has happened to their case since"
 
@@ -25,6 +27,19 @@ WORKED_WITH = "families attached on or before the date, whatever has happened to
 def worked_with(attachments: QuerySet[Attachment], on: date | None = None) -> QuerySet[Attachment]:
     """The attachments that count as families worked with on `on` (all recorded, when `on` is None)."""
     return attachments if on is None else attachments.filter(attached_on__lte=on)
+
+
+CLAIMED = "results claims submitted on or before the date and not withdrawn on or before it"
+
+
+def claims_standing(on: date | None = None) -> QuerySet[Claim]:
+    """The claims that count on `on` (all recorded, when None): submitted by then and not withdrawn by then.
+    Income, the return and every figure count claims through this."""
+    submitted = ClaimStep.objects.filter(claim=OuterRef("pk"), step=StepKind.SUBMITTED)
+    withdrawn = ClaimStep.objects.filter(claim=OuterRef("pk"), step=StepKind.WITHDRAWN)
+    if on is not None:
+        submitted, withdrawn = submitted.filter(on__lte=on), withdrawn.filter(on__lte=on)
+    return Claim.objects.filter(Exists(submitted)).exclude(Exists(withdrawn))
 
 
 @dataclass(frozen=True)
@@ -37,9 +52,7 @@ class Figures:
 
 def _counts(on: date | None) -> dict[str, Count]:
     attached = worked_with(Attachment.objects.filter(family_id=OuterRef("family_id")), on)
-    claims = Claim.objects.filter(family_id=OuterRef("family_id"))
-    if on is not None:
-        claims = claims.filter(claimed_on__lte=on)
+    claims = claims_standing(on).filter(family_id=OuterRef("family_id"))
     return {
         "identified": Count("id"),
         "triaged": Count("id", filter=~Q(status=CaseStatus.IDENTIFIED)),
@@ -61,6 +74,5 @@ def ledger_figures(on: date | None = None) -> Figures:
     """The same figures counted straight from the ledgers (attachments and claims), for checking the case
     record against them: every attached or claimed family must have its case."""
     attached = worked_with(Attachment.objects.all(), on)
-    claims = Claim.objects.all() if on is None else Claim.objects.filter(claimed_on__lte=on)
     return Figures(identified=Case.objects.count(), triaged=Case.objects.exclude(status=CaseStatus.IDENTIFIED).count(),
-                   worked_with=attached.count(), claimed=claims.count())
+                   worked_with=attached.count(), claimed=claims_standing(on).count())

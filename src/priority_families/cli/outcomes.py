@@ -1,5 +1,5 @@
-"""`pf attach`, `progress`, `attest`, `claims`, `spotcheck`, `income`, `savings`, `return`: thin adapters
-over `priority_families.outcomes` and `priority_families.claims`."""
+"""`pf attach`, `progress`, `attest`, `income`, `savings`, `return`: thin adapters over
+`priority_families.outcomes` and `priority_families.claims` (a claim's life is in `cli/claims.py`)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,6 @@ def register(app: typer.Typer) -> None:
     app.command("attach")(attach)
     app.command("progress")(progress_cmd)
     app.command("attest")(attest_cmd)
-    app.command("claims")(claims)
-    app.command("spotcheck")(spotcheck)
     app.command("income")(income)
     app.command("savings")(savings)
     app.command("return")(quarterly)
@@ -127,50 +125,6 @@ def attest_cmd(
     console.print(f"attested {family_id} {headline}/{line}; evidence sha256 {made.evidence_sha256}")
 
 
-def claims(
-    window: Annotated[str, typer.Option("--window", help="Claim window YYYY-MM (evaluated on its last day).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for claims.csv and packs/.")],
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also write each evidence pack as PDF.")] = False,
-    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
-) -> None:
-    """Claim every family whose results are met and never claimed; evidence pack per claim."""
-    ws = _open(workspace_path)
-    from priority_families.claims.ledger import ClaimsError, make_claims
-
-    try:
-        run = make_claims(ws, window, out, _actor(), pdf=pdf)
-    except (ClaimsError, StoreError) as exc:
-        raise fail(str(exc)) from None
-    table = Table(title=f"Claims for {run.window} (evaluated {run.claimed_on})")
-    table.add_column("route")
-    table.add_column("claims", justify="right")
-    by_route: dict[str, int] = {}
-    for c in run.claims:
-        by_route[c.route] = by_route.get(c.route, 0) + 1
-    for route, n in sorted(by_route.items()):
-        table.add_row(route, str(n))
-    console.print(table)
-    console.print(f"{len(run.claims)} claimed -> {run.claims_csv}, {run.workbook}; packs in {run.packs}"
-                  + (f"; {run.already_claimed} already claimed by another run" if run.already_claimed else ""))
-
-
-def spotcheck(
-    window: Annotated[str, typer.Option("--window")],
-    share: Annotated[float, typer.Option("--share", help="Share of the window's claims to draw.")] = 0.1,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
-    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
-) -> None:
-    """Draw and record a reproducible sample of a window's claims for audit."""
-    _open(workspace_path)
-    from priority_families.claims.ledger import ClaimsError, draw_spot_check
-
-    try:
-        sample = draw_spot_check(window, share, seed, _actor())
-    except ClaimsError as exc:
-        raise fail(str(exc)) from None
-    console.print(f"spot check {window}: {len(sample)} families: {', '.join(sample)}")
-
-
 def _money(value: float | None) -> str:
     return f"{0 if value is None else value:,.0f}"
 
@@ -201,6 +155,12 @@ def income(
     for year, fees, results, forecast in report.by_year:
         years.add_row(year, _money(fees), _money(results), _money(forecast), _money(fees + results + forecast))
     console.print(years)
+    months = Table(title="Results by month: submitted in, withdrawn out (GBP)")
+    for col in ("month", "submitted", "withdrawn", "net"):
+        months.add_column(col, justify="left" if col == "month" else "right")
+    for month, submitted, withdrawn, net in report.by_month:
+        months.add_row(month, _money(submitted), _money(withdrawn), _money(net))
+    console.print(months)
 
 
 def savings(
@@ -257,7 +217,8 @@ def quarterly(
                          ("claims predicted next quarter (met, not yet claimed)", r.predicted_next_quarter)):
         summary.add_row(label, str(value))
     console.print(summary)
-    for title, cols, rows in (("Claims by route", ("route", "in quarter", "to date"), r.claims_by_route),
+    for title, cols, rows in (("Claims by route", ("route", "submitted in quarter", "standing", "withdrawn in quarter"),
+                               r.claims_by_route),
                               ("By area", ("area", "identified", "attached"), r.by_area),
                               ("By lead agency", ("lead agency", "attached in quarter", "worked with"), r.by_agency)):
         table = Table(title=title)

@@ -345,6 +345,13 @@ class Sustainability(_Model):
         return [shift_months(claimed_on, m) for m in range(self.every_months, self.for_months + 1, self.every_months)]
 
 
+class ClaimRules(_Model):
+    """What the plan says about a claim's life after it has gone to government."""
+
+    reclaim_after_withdrawal: bool = Field(
+        default=False, description="a family whose submitted claim was withdrawn may be claimed again later")
+
+
 class Plan(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
@@ -357,6 +364,7 @@ class Plan(_Model):
     claim_routes: list[ClaimRoute] = Field(default_factory=list)
     results_timing: ResultsTiming = Field(default_factory=ResultsTiming)
     sustainability: Sustainability = Field(default_factory=Sustainability)
+    claims: ClaimRules = Field(default_factory=ClaimRules)
     money: Money
     priority: Priority = Field(default_factory=Priority)
 

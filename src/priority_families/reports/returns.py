@@ -3,7 +3,8 @@ route, claims predicted for the next quarter, and attachments by area and by lea
 
 A return is true to its quarter: it reads the refresh that stood at the quarter's end (the latest published
 refresh as of that day or earlier, kept under `refreshes/`) and the case record as it stood then (attachments
-and claims dated on or before the quarter's end), so re-running it later gives the same file. "Worked with" is
+and claims standing at the quarter's end: submitted on or before it and not withdrawn by then,
+`casedb.figures.CLAIMED`), so re-running it later gives the same file. "Worked with" is
 `casedb.figures.WORKED_WITH`. Nothing is evaluated past the data: predicted claims are the families attached
 by the quarter's end, not yet claimed, whose results are met on that refresh's data (ready to claim next
 quarter), evaluated on its as_of.
@@ -15,8 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from priority_families.casedb.figures import worked_with
-from priority_families.casedb.models import Attachment, Claim
+from priority_families.casedb.figures import claims_standing, worked_with
+from priority_families.casedb.models import Attachment, ClaimStep, StepKind
 from priority_families.core.calendar import shift_months
 from priority_families.core.engine import Workspace
 from priority_families.core.sql import load_rows
@@ -48,7 +49,7 @@ class QuarterlyReturn:
     identified: int
     attached_in_quarter: int
     worked_with: int
-    claims_by_route: list[tuple]  # route, claims in quarter, claims to date
+    claims_by_route: list[tuple]  # route, submitted in quarter, standing at its end, withdrawn in quarter
     predicted_next_quarter: int
     by_area: list[tuple]  # area, identified, attached
     by_agency: list[tuple]  # lead agency, attached in quarter, worked with
@@ -63,7 +64,8 @@ class QuarterlyReturn:
                                [(self.quarter, self.start, self.end, self.refresh_id, self.refresh_as_of,
                                  self.identified, self.attached_in_quarter, self.worked_with,
                                  self.predicted_next_quarter)]),
-            "return_claims_by_route": (("route", "claims_in_quarter", "claims_to_date"), self.claims_by_route),
+            "return_claims_by_route": (("route", "claims_in_quarter", "claims_to_date", "withdrawn_in_quarter"),
+                                       self.claims_by_route),
             "return_by_area": (("area", "identified", "attached"), self.by_area),
             "return_by_agency": (("lead_agency", "attached_in_quarter", "worked_with"), self.by_agency),
             "return_area_by_agency": (("area", "lead_agency", "worked_with"), self.area_by_agency),
@@ -81,14 +83,20 @@ def quarterly_return(workspace: Workspace, quarter: str) -> QuarterlyReturn:
                   [(f, a, agency, area or None) for f, a, agency, area
                    in attachments.values_list("family_id", "attached_on", "lead_agency", "area")])
         load_rows(con, "q_claims", {"family_id": "VARCHAR", "route": "VARCHAR", "claimed_on": "DATE"},
-                  list(Claim.objects.filter(claimed_on__lte=end).values_list("family_id", "route", "claimed_on")))
+                  list(ClaimStep.objects.filter(step=StepKind.SUBMITTED, claim__in=claims_standing(end)).values_list(
+                      "claim__family_id", "claim__route", "on")))
+        load_rows(con, "q_withdrawn", {"route": "VARCHAR", "withdrawn_on": "DATE"},
+                  list(ClaimStep.objects.filter(step=StepKind.WITHDRAWN, on__range=(start, end),
+                                                claim__steps__step=StepKind.SUBMITTED).values_list("claim__route", "on")))
         identified = con.execute("SELECT COUNT(*) FROM cohort WHERE eligible").fetchall()[0][0]
         attached_q, worked = con.execute(
             "SELECT COUNT(*) FILTER (WHERE attached_on BETWEEN ? AND ?), COUNT(*) FROM q_att", [start, end]
         ).fetchall()[0]
         by_route = con.execute(
-            "SELECT route, COUNT(*) FILTER (WHERE claimed_on BETWEEN ? AND ?), COUNT(*) "
-            "FROM q_claims GROUP BY route ORDER BY route", [start, end]).fetchall()
+            "SELECT route, COUNT(*) FILTER (WHERE claimed_on BETWEEN ? AND ?), COUNT(claimed_on), "
+            "COUNT(withdrawn_on) FROM (SELECT route, claimed_on, NULL::DATE AS withdrawn_on FROM q_claims "
+            "UNION ALL SELECT route, NULL, withdrawn_on FROM q_withdrawn) GROUP BY route ORDER BY route",
+            [start, end]).fetchall()
         predicted = con.execute(
             "SELECT COUNT(DISTINCT r.family_id) FROM family_routes r JOIN q_att a ON a.family_id = r.family_id "
             "WHERE r.family_id NOT IN (SELECT family_id FROM q_claims)").fetchall()[0][0]

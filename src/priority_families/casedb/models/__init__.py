@@ -4,7 +4,7 @@
 - `published`: the refresh in force as the tracker shows it (replaced whole by each publish);
 - `cases`: a family's case, its status history and case work;
 - `attachments`: attachment with its frozen baseline, attestations, the audit trail;
-- `claims`: the claims ledger and spot checks.
+- `claims`: the claims ledger (a claim's steps, batches) and audit samples.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -27,7 +27,15 @@ from priority_families.casedb.models.cases import (
     StatusChange,
     SustainabilityCheck,
 )
-from priority_families.casedb.models.claims import Claim, SpotCheck
+from priority_families.casedb.models.claims import (
+    Claim,
+    ClaimBatch,
+    ClaimStep,
+    SampleKind,
+    SpotCheck,
+    StepKind,
+    Verdict,
+)
 from priority_families.casedb.models.people import (
     AccessAction,
     AccessLog,
@@ -52,8 +60,8 @@ from priority_families.casedb.models.published import (
 __all__ = [
     "AccessAction", "AccessLog", "AccessLogError", "Agency", "AppendOnly", "AppendOnlyQuerySet", "Area",
     "Attachment", "Attestation", "AuditEvent", "BaselineBenefit", "BaselineCount", "BaselineLine",
-    "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "EvidenceRow", "Family",
+    "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "ClaimBatch", "ClaimStep", "EvidenceRow", "Family",
     "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason", "PartnerRecord", "PlanAction",
-    "Profile", "ProgrammeTarget", "Role", "SpotCheck", "StatusChange", "SustainabilityCheck", "Team",
-    "TrackerRefresh", "WhyLine",
+    "Profile", "ProgrammeTarget", "Role", "SampleKind", "SpotCheck", "StatusChange", "StepKind",
+    "SustainabilityCheck", "Team", "TrackerRefresh", "Verdict", "WhyLine",
 ]

@@ -99,6 +99,7 @@ class SustainabilityCheck(models.Model):
         DUE = "due", "Due"
         SUSTAINED = "sustained", "Sustained"
         NOT_SUSTAINED = "not_sustained", "Not sustained"
+        CANCELLED = "cancelled", "Cancelled (claim withdrawn)"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="checks")
     due_on = models.DateField()

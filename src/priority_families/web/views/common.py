@@ -19,6 +19,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Dashboard", "web:dashboard", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
     ("Families", "web:cohort", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
     ("Triage", "web:triage", (Role.TEAM_MANAGER, Role.ANALYST)),
+    ("Sustainability checks", "web:sustainability", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
     ("Review queue", "web:review", (Role.ANALYST,)),
     ("Claims", "web:claims", (Role.ANALYST, Role.AUDITOR)),
     ("Returns", "web:returns", (Role.ANALYST,)),

@@ -1,8 +1,9 @@
-"""Claims and evidence packs (analysts, auditors), refreshes and the review queue (analysts), access log (admins)."""
+"""Claims and evidence packs (analysts, auditors), spot-check verdicts (auditors), sustainability checks to do
+(lead workers, managers, analysts), refreshes and the review queue (analysts), access log (admins)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from django import forms
@@ -20,11 +21,22 @@ from priority_families.casedb.models import (
     Attestation,
     Claim,
     Role,
+    SampleKind,
     SpotCheck,
+    StepKind,
     TrackerRefresh,
+    Verdict,
 )
 from priority_families.core.engine import StoreError, Workspace
-from priority_families.web.access import CLAIM_ROLES, deny, record, role_of, roles_required
+from priority_families.web.access import (
+    CASE_ROLES,
+    CLAIM_ROLES,
+    cases_for,
+    deny,
+    record,
+    role_of,
+    roles_required,
+)
 from priority_families.web.views.common import paginate
 
 
@@ -35,11 +47,14 @@ def claims(request: HttpRequest) -> HttpResponse:
     if window:
         rows = rows.filter(window=window)
     page, pages = paginate(request, rows)
-    sampled = set(SpotCheck.objects.values_list("window", "family_id"))
+    from priority_families.claims.steps import states
+
+    page.object_list = states(Claim.objects.filter(pk__in=[c.pk for c in page.object_list]))
+    sampled = set(SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK).values_list("window", "family_id"))
     windows = Claim.objects.order_by("window").values_list("window", flat=True).distinct()
     return render(request, "web/claims.html", {
         "page": page, "pages": pages, "window": window, "windows": windows, "sampled": sampled,
-        "spot_checks": SpotCheck.objects.all().order_by("window", "family_id"),
+        "spot_checks": SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK).order_by("window", "family_id"),
         "spot_form": SpotCheckForm() if role_of(request.user) is Role.ANALYST else None,
     })
 
@@ -58,7 +73,8 @@ class SpotCheckForm(forms.Form):
 @roles_required(Role.ANALYST)
 def spot_check(request: HttpRequest) -> HttpResponse:
     """Draw a reproducible spot-check sample of a window's claims (the ledger's `draw_spot_check`)."""
-    from priority_families.claims.ledger import ClaimsError, draw_spot_check
+    from priority_families.claims.life import draw_spot_check
+    from priority_families.claims.steps import ClaimsError
 
     form = SpotCheckForm(request.POST)
     if not form.is_valid():
@@ -75,22 +91,106 @@ def spot_check(request: HttpRequest) -> HttpResponse:
     return redirect("web:claims")
 
 
+def _evidence_viewed(family_id: str) -> str:
+    """What the evidence pack page shows, in counts (the access log holds no personal data)."""
+    attachment = Attachment.objects.filter(family_id=family_id).first()
+    lines = attachment.lines.count() if attachment else 0
+    records = attachment.records.count() if attachment else 0
+    attestations = Attestation.objects.filter(family_id=family_id).count()
+    return f"{lines} baseline lines, {records} baseline records, {attestations} attestations"
+
+
 @roles_required(*CLAIM_ROLES)
 def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
-    """A claim's evidence: the claim, the frozen baseline and its source records, and the attestations."""
-    claim = Claim.objects.filter(family_id=family_id).first()
-    if claim is None:
+    """A claim's evidence (the claim, the frozen baseline and its source records, the attestations), the
+    claim's history step by step, and for an auditor the spot-check verdict form when the claim is sampled."""
+    from priority_families.claims.steps import history, latest_state
+
+    state = latest_state(family_id)
+    if state is None:
         raise deny(request, target=f"claim {family_id}")
+    claim = state.claim
     attachment = Attachment.objects.filter(family_id=family_id).first()
-    record(request, AccessAction.VIEW, target=f"evidence pack {family_id}")
+    record(request, AccessAction.VIEW, target=f"evidence pack {family_id}",
+           detail=f"claim {claim.window}: {_evidence_viewed(family_id)}")
+    sampled = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK, family_id=family_id, window=claim.window).exists()
+    may_record = (sampled and state.live and state.step(StepKind.SPOT_CHECKED) is None
+                  and role_of(request.user) is Role.AUDITOR)
     return render(request, "web/evidence_pack.html", {
-        "claim": claim, "attachment": attachment,
+        "claim": claim, "attachment": attachment, "status": state.status, "history": history(family_id),
         "lines": attachment.lines.all() if attachment else [],
         "counts": attachment.counts.all() if attachment else [],
         "records": attachment.records.all() if attachment else [],
         "attestations": Attestation.objects.filter(family_id=family_id),
-        "spot_checked": SpotCheck.objects.filter(family_id=family_id, window=claim.window).exists(),
+        "spot_checked": sampled,
+        "verdict_form": VerdictForm() if may_record else None,
     })
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect, label="What did the check find?",
+                                error_messages={"required": "Choose whether the claim is valid or invalid"})
+    reason = forms.CharField(max_length=500, required=False, label="Reason",
+                             help_text="Required when the claim is invalid: it is withdrawn and repaid")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("verdict") == Verdict.INVALID and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter the reason the claim is invalid")
+        return data
+
+
+@require_POST
+@roles_required(Role.AUDITOR)
+def spot_check_verdict(request: HttpRequest, family_id: str) -> HttpResponse:
+    """An auditor records a spot check's verdict on a sampled claim, after viewing its evidence pack (the view
+    is in the access log; the verdict's log row names the evidence viewed). Invalid withdraws the claim."""
+    from priority_families.claims.life import record_verdict
+    from priority_families.claims.steps import ClaimsError, latest_state
+
+    state = latest_state(family_id)
+    if state is None:
+        raise deny(request, target=f"claim {family_id}")
+    viewed = AccessLog.objects.filter(username=request.user.get_username(), action=AccessAction.VIEW,
+                                      target=f"evidence pack {family_id}").exists()
+    form = VerdictForm(request.POST)
+    if not viewed:
+        messages.error(request, "Open the claim's evidence before recording a verdict")
+    elif not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        d = form.cleaned_data
+        try:
+            record_verdict(SampleKind.SPOT_CHECK, state.claim.window, family_id, Verdict(d["verdict"]), d["reason"],
+                           by=request.user.get_username(), actor=request.user.get_username(), on=date.today())
+        except ClaimsError as exc:
+            messages.error(request, str(exc))
+        else:
+            record(request, AccessAction.CHANGE, target=f"spot check {state.claim.window} {family_id}",
+                   detail=f"verdict {d['verdict']} after viewing the evidence pack: {_evidence_viewed(family_id)}")
+            messages.success(request, f"Spot check recorded: {Verdict(d['verdict']).label.lower()}"
+                             + (". The claim is withdrawn." if d["verdict"] == Verdict.INVALID else ""))
+    return redirect("web:evidence-pack", family_id=family_id)
+
+
+@roles_required(*CASE_ROLES)
+def sustainability(request: HttpRequest) -> HttpResponse:
+    """Sustainability checks overdue and due within a month, per lead worker, for the cases the user may see."""
+    from priority_families.claims.sustainability import DUE_WITHIN_DAYS, checks_to_do
+
+    try:
+        on = datetime.strptime(request.GET.get("on", ""), "%Y-%m-%d").date() if request.GET.get("on") else date.today()
+    except ValueError:
+        messages.error(request, "Enter the date as year-month-day, like 2016-09-30")
+        on = date.today()
+    todo = checks_to_do(cases_for(request.user), on)
+    workers: dict[str, dict] = {}
+    for check in todo:
+        row = workers.setdefault(check.worker, {"worker": check.worker, "overdue": [], "due": []})
+        row["overdue" if check.overdue else "due"].append(check)
+    record(request, AccessAction.VIEW, target="sustainability checks", detail=f"{len(todo)} checks to do")
+    return render(request, "web/sustainability.html", {"on": on, "workers": list(workers.values()),
+                                                       "within": DUE_WITHIN_DAYS})
 
 
 PACK_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
@@ -100,10 +200,12 @@ PACK_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-
 def generated_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     """The claims ledger's own evidence pack, rebuilt from the frozen baseline and the latest refresh."""
     from priority_families.claims.ledger import ClaimsError, regenerate_pack
+    from priority_families.claims.steps import latest_state
 
-    claim = Claim.objects.filter(family_id=family_id).first()
-    if claim is None:
+    state = latest_state(family_id)
+    if state is None:
         raise deny(request, target=f"claim {family_id}")
+    claim = state.claim
     try:
         pack = regenerate_pack(_workspace(), family_id)
     except (ClaimsError, StoreError) as exc:
