@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from priority_families.cli import evaluate, identify, ingest, link, outcomes, plans, synth, web
+from priority_families.cli import evaluate, identify, ingest, link, money, outcomes, plans, synth, web
 
 app = typer.Typer(
     name="pf",
@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes):
+for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, money):
     module.register(app)
 
 
