@@ -253,11 +253,11 @@ running AS (
       attached + scenario_attached AS scenario_families
     FROM counted WINDOW w AS (ORDER BY month))
 SELECT month, {FY} AS financial_year, CASE WHEN month <= $as_of THEN 'actual' ELSE 'forecast' END,
-  ROUND(families, 1), ROUND(worked_with, 1), ROUND(fees, 2), ROUND(results, 2), ROUND(grants, 2),
+  ROUND(families, 2), ROUND(worked_with, 2), ROUND(fees, 2), ROUND(results, 2), ROUND(grants, 2),
   ROUND(contributions, 2), ROUND(income, 2), ROUND(budget, 2), ROUND(spend, 2), ROUND(spend - budget, 2),
   ROUND(income - spend, 2), ROUND($reserve + net_to_date, 2),
   CASE WHEN worked_with > 0 THEN ROUND(spend_to_date / worked_with, 2) END,
-  ROUND(scenario_families, 1), ROUND(scenario_income, 2), ROUND(scenario_income - spend, 2),
+  ROUND(scenario_families, 2), ROUND(scenario_income, 2), ROUND(scenario_income - spend, 2),
   ROUND($reserve + scenario_net_to_date, 2)
 FROM running ORDER BY month
 """

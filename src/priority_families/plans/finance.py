@@ -20,7 +20,15 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from priority_families.core.calendar import financial_year
-from priority_families.plans.loader import LIBRARY_PACKAGE, PlanError, PlanProblem, parse_yaml, validate_model
+from priority_families.plans.loader import (
+    LIBRARY_PACKAGE,
+    PlanError,
+    PlanProblem,
+    _field_name,
+    _line_for,
+    parse_yaml,
+    validate_model,
+)
 from priority_families.plans.schema import ID_PATTERN
 
 FINANCE_FOLDER = "finance"
@@ -125,18 +133,6 @@ class FinancialPlan(_Model):
         if self.end <= self.start:
             raise ValueError(f"end {self.end} is not after start {self.start}")
         _check_years(self.targets, "targets")
-        years = set(self.years)
-        for what, by_year in (("targets", self.targets), *((f"grant {g.id}", g.by_year) for g in self.grants),
-                              *((f"contribution {c.id}", c.by_year) for c in self.contributions),
-                              *((f"budget line {b.id}", b.by_year) for b in self.budget)):
-            outside = sorted(set(by_year) - years)
-            if outside:
-                raise ValueError(f"{what}: {outside} outside the programme {self.start} to {self.end}")
-        for kind, ids in (("stream", [g.id for g in (*self.grants, *self.contributions)]),
-                          ("budget line", [b.id for b in self.budget]), ("phase", [p.id for p in self.phases])):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"duplicate {kind} ids {dupes}")
         return self
 
     @property
@@ -152,6 +148,25 @@ class FinancialPlan(_Model):
     def phase_of_plans(self) -> dict[str, str]:
         """Outcomes Plan id -> phase id."""
         return {plan: p.id for p in self.phases for plan in p.plans}
+
+
+def _inconsistencies(plan: FinancialPlan) -> list[tuple[tuple[str | int, ...], str]]:
+    """(path, reason) for years outside the programme and duplicate ids: checked after the schema, so each
+    problem names the field it is in (a whole-plan validator would only name the plan)."""
+    years, found = set(plan.years), []
+    groups: list[tuple[str, list]] = [("grants", plan.grants), ("contributions", plan.contributions),
+                                      ("budget", plan.budget)]
+    for year in sorted(set(plan.targets) - years):
+        found.append((("targets", year), f"{year} is outside the programme {plan.start} to {plan.end}"))
+    for name, items in groups:
+        for i, item in enumerate(items):
+            for year in sorted(set(item.by_year) - years):
+                found.append(((name, i, "by_year", year), f"{year} is outside the programme {plan.start} to "
+                              f"{plan.end}"))
+    for name, items in (*groups, ("phases", plan.phases)):
+        ids = [x.id for x in items]
+        found += [((name, i), f"duplicate id {x}") for i, x in enumerate(ids) if x in ids[:i]]
+    return found
 
 
 def shipped_financial_plans() -> dict[str, Path]:
@@ -170,4 +185,9 @@ def load_financial_plan(plan: str | Path) -> FinancialPlan:
         raise PlanError([PlanProblem(str(plan), 1, "(file)", f"cannot read financial plan: {exc}; "
                                      f"shipped: {', '.join(sorted(shipped))}")]) from exc
     data, lines = parse_yaml(text, str(path))
-    return validate_model(FinancialPlan, data, lines, str(path))
+    plan = validate_model(FinancialPlan, data, lines, str(path))
+    problems = [PlanProblem(str(path), _line_for(loc, lines), _field_name(loc, data), reason)
+                for loc, reason in _inconsistencies(plan)]
+    if problems:
+        raise PlanError(problems)
+    return plan
