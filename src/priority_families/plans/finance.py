@@ -158,11 +158,10 @@ def _inconsistencies(plan: FinancialPlan) -> list[tuple[tuple[str | int, ...], s
                                       ("budget", plan.budget)]
     for year in sorted(set(plan.targets) - years):
         found.append((("targets", year), f"{year} is outside the programme {plan.start} to {plan.end}"))
+    outside = f"is outside the programme {plan.start} to {plan.end}"
     for name, items in groups:
         for i, item in enumerate(items):
-            for year in sorted(set(item.by_year) - years):
-                found.append(((name, i, "by_year", year), f"{year} is outside the programme {plan.start} to "
-                              f"{plan.end}"))
+            found += [((name, i, "by_year", year), f"{year} {outside}") for year in sorted(set(item.by_year) - years)]
     for name, items in (*groups, ("phases", plan.phases)):
         ids = [x.id for x in items]
         found += [((name, i), f"duplicate id {x}") for i, x in enumerate(ids) if x in ids[:i]]
