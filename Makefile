@@ -27,7 +27,8 @@ setup: $(BIN)/pf
 # The demo starts from a clean demo/ folder: a synthetic county with two follow-ups 6 months apart; identify
 # at as_of; attach half the eligible families (the county's truth attachments, in our family ids); a year
 # later identify again in the same workspace (ids carried over), evaluate progress, claim with evidence
-# packs, forecast income, check the claim decisions against the county's truth, publish into the tracker and
+# packs, forecast income, write the programme's cash flow (financial plan demo-county-2015 with the example
+# spend files in examples/finance/), check the claim decisions against the county's truth, publish into the tracker and
 # print the tracker's dashboard figures beside the ledger's (they must be equal).
 demo: setup
 	rm -rf demo
@@ -40,12 +41,15 @@ demo: setup
 	sed -n '/Claim routes open/,$$p' demo/progress.txt
 	$(PF_DEMO) claims --window $(DEMO_WINDOW) -w demo/workspace --out demo/claims
 	$(PF_DEMO) income --as-of $(DEMO_LATER) -w demo/workspace
+	$(PF_DEMO) finance --as-of $(DEMO_LATER) -w demo/workspace --out demo/finance \
+		--ledger examples/finance/ledger.csv --returns examples/finance/returns
 	$(PF_DEMO) evaluate claims demo/extracts/follow-up-2 -w demo/workspace
 	$(PF_DEMO) web publish -w demo/workspace
 	$(PF_DEMO) figures -w demo/workspace
 	@echo "demo outputs: cohort demo/out/ (a year later: demo/out-year-later/), attachments demo/attachments.csv,"
 	@echo "  progress demo/progress/progress.csv + routes.csv, claim file demo/claims/claims.csv + workbook,"
-	@echo "  evidence packs demo/claims/packs/, workspace demo/workspace/ (case record casework.sqlite3)"
+	@echo "  evidence packs demo/claims/packs/, cash flow demo/finance/ (cashflow.csv, finance.xlsx, finance.html/pdf),"
+	@echo "  workspace demo/workspace/ (case record casework.sqlite3)"
 
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
 PG_DIR ?= /tmp/pf-test-postgres
