@@ -85,8 +85,8 @@ def write_workbook(path: Path, flow: CashFlow) -> Path:
 def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
     head = "".join(f"<th>{escape(h.replace('_', ' '))}</th>" for h in header)
     body = "".join("<tr>" + "".join(
-        f"<td>{escape('' if v is None else f'{v:,.2f}' if isinstance(v, float) else str(v))}</td>" for v in row)
-        + "</tr>" for row in rows)
+        f"<td class=\"n\">{v:,.2f}</td>" if isinstance(v, float) else f"<td>{escape('' if v is None else str(v))}</td>"
+        for v in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
 
 
@@ -105,7 +105,7 @@ def render_html(flow: CashFlow) -> str:
         f"<title>Cash flow {escape(flow.plan.id)} as of {flow.as_of}</title><style>"
         "@page{size:A4 landscape;margin:1cm}body{font-family:Arial,sans-serif;font-size:9pt}"
         "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #999;padding:1px 4px;"
-        "text-align:right}td:first-child,th{text-align:left}.warn{color:#b2182b;font-weight:bold}</style>"
+        "text-align:left}td.n{text-align:right}.warn{color:#b2182b;font-weight:bold}</style>"
         f"</head><body>\n<h1>{escape(flow.plan.name)}: cash flow</h1>\n{warning}"
         f"<h2>Made from</h2>\n{_table(('field', 'value'), flow.metadata())}"
         f"<h2>Income by year and stream</h2>\n{_table(YEAR_COLUMNS, income)}"
