@@ -28,8 +28,9 @@ setup: $(BIN)/pf
 # at as_of; attach half the eligible families (the county's truth attachments, in our family ids); a year
 # later identify again in the same workspace (ids carried over), evaluate progress, propose claims with
 # evidence packs, check them, draw the internal audit sample and record its verdicts, submit the batch with its
-# declaration, forecast income, check the claim decisions against the county's truth, publish into the tracker
-# and print the tracker's dashboard figures beside the ledger's (they must be equal).
+# declaration, forecast income, write the programme's cash flow (financial plan demo-county-2015 with the example
+# spend files in examples/finance/), check the claim decisions against the county's truth, publish into the
+# tracker and print the tracker's dashboard figures beside the ledger's (they must be equal).
 demo: setup
 	rm -rf demo
 	$(PF_DEMO) synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1 --follow-ups 2
@@ -49,13 +50,16 @@ demo: setup
 	$(PF_DEMO) claims submit --window $(DEMO_WINDOW) --signed-by "Demo head of service" --on $(DEMO_LATER) \
 	  -w demo/workspace --out demo/claims
 	$(PF_DEMO) income --as-of $(DEMO_LATER) -w demo/workspace
+	$(PF_DEMO) finance --as-of $(DEMO_LATER) -w demo/workspace --out demo/finance \
+		--ledger examples/finance/ledger.csv --returns examples/finance/returns
 	$(PF_DEMO) evaluate claims demo/extracts/follow-up-2 -w demo/workspace
 	$(PF_DEMO) web publish -w demo/workspace
 	$(PF_DEMO) figures -w demo/workspace
 	@echo "demo outputs: cohort demo/out/ (a year later: demo/out-year-later/), attachments demo/attachments.csv,"
 	@echo "  progress demo/progress/progress.csv + routes.csv, claim file demo/claims/claims.csv + workbook,"
 	@echo "  the submitted batch and its declaration demo/claims/batch-$(DEMO_WINDOW)-1.csv, declaration-*.txt,"
-	@echo "  evidence packs demo/claims/packs/, workspace demo/workspace/ (case record casework.sqlite3)"
+	@echo "  evidence packs demo/claims/packs/, cash flow demo/finance/ (cashflow.csv, finance.xlsx, finance.html/pdf),"
+	@echo "  workspace demo/workspace/ (case record casework.sqlite3)"
 
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
 PG_DIR ?= /tmp/pf-test-postgres

@@ -69,7 +69,7 @@ def income_report(workspace: Workspace, as_of: date, success_rate: float) -> Inc
         load_rows(con, "att", {"family_id": "VARCHAR", "plan_id": "VARCHAR", "attached_on": "DATE",
                                "fee": "DOUBLE", "payment": "DOUBLE", "expected_year": "VARCHAR"}, rows)
         load_rows(con, "money_steps", {"family_id": "VARCHAR", "step": "VARCHAR", "moved_on": "DATE", "amount": "DOUBLE"},
-                  _money_steps(as_of))
+                  money_steps(as_of))
         load_rows(con, "standing", {"family_id": "VARCHAR"},
                   [(f,) for f in claims_standing(as_of).values_list("family_id", flat=True)])
         con.execute("CREATE TEMP TABLE family_money AS SELECT a.*, "
@@ -101,7 +101,7 @@ def income_report(workspace: Workspace, as_of: date, success_rate: float) -> Inc
     return IncomeReport(by_plan, by_year, by_month, success_rate, as_of, refresh.refresh_id)
 
 
-def _money_steps(as_of: date) -> list[tuple]:
+def money_steps(as_of: date) -> list[tuple]:
     """Every money step of the ledger dated on or before `as_of`: a submission brings the claim's amount in, a
     withdrawal takes the amount to repay out (nothing for a claim withdrawn before it was submitted)."""
     rows = ClaimStep.objects.filter(step__in=(StepKind.SUBMITTED, StepKind.WITHDRAWN), on__lte=as_of).values_list(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from priority_families.cli import claims, evaluate, identify, ingest, link, outcomes, plans, synth, web
+from priority_families.cli import claims, evaluate, identify, ingest, link, money, outcomes, plans, synth, web
 from priority_families.core.files import owner_only_process
 
 app = typer.Typer(
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims):
+for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money):
     module.register(app)
 
 

@@ -1,5 +1,5 @@
-"""`pf attach`, `progress`, `attest`, `income`, `savings`, `return`: thin adapters over
-`priority_families.outcomes` and `priority_families.claims` (a claim's life is in `cli/claims.py`)."""
+"""`pf attach`, `progress`, `attest`, `income`, `return`: thin adapters over `priority_families.outcomes` and
+`priority_families.claims` (a claim's life: cli/claims.py; `pf finance` and `pf savings`: cli/money.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ def register(app: typer.Typer) -> None:
     app.command("progress")(progress_cmd)
     app.command("attest")(attest_cmd)
     app.command("income")(income)
-    app.command("savings")(savings)
     app.command("return")(quarterly)
 
 
@@ -161,37 +160,6 @@ def income(
     for month, submitted, withdrawn, net in report.by_month:
         months.add_row(month, _money(submitted), _money(withdrawn), _money(net))
     console.print(months)
-
-
-def savings(
-    unit_costs: Annotated[Path | None, typer.Option("--unit-costs", help="CSV of unit costs (default: the "
-                                                    "illustrative starter set).")] = None,
-    sample: Annotated[str | None, typer.Option("--sample", help="Number of families (80) or share (25%).")] = None,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
-    out: Annotated[Path | None, typer.Option("--out", help="Write savings.csv here.")] = None,
-    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
-) -> None:
-    """Cost of each attached family's recorded events 12 months before and after attachment; savings."""
-    ws = _open(workspace_path)
-    from priority_families.claims.savings import SavingsError, load_unit_costs, savings_report
-
-    try:
-        report = savings_report(ws, load_unit_costs(unit_costs), sample, seed)
-    except (SavingsError, StoreError, OSError) as exc:
-        raise fail(str(exc)) from None
-    if out is not None:
-        private_dir(out)
-        write_csv(out / "savings.csv", ("family_id", "attached_on", "complete", "cost_before", "cost_after", "saving"),
-                  report.families)
-    n, before, after, saving = report.cohort
-    table = Table(title="Cost savings (families with 12 months after attachment)")
-    for col in ("families", "cost before", "cost after", "saving", "per family"):
-        table.add_column(col, justify="right")
-    table.add_row(str(n), _money(before), _money(after), _money(saving), _money(saving / n if n else 0))
-    console.print(table)
-    console.print(f"{len(report.families)} families costed ({n} with a full year after attachment)")
-    if report.illustrative:
-        console.print("[yellow]unit costs are ILLUSTRATIVE starter values: use your own verified figures[/]")
 
 
 def quarterly(

@@ -10,16 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from priority_families.plans.schema import Plan
 
 LIBRARY_PACKAGE = "priority_families.plans.library"
 
 Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,14 @@ def _field_name(loc: Loc, data: dict[str, Any]) -> str:
 
 def validate_data(data: dict[str, Any], lines: dict[Loc, int], file: str) -> Plan:
     """Validate parsed plan data, turning pydantic's errors into file/line/field problems."""
+    return validate_model(Plan, data, lines, file)
+
+
+def validate_model(model: type[M], data: dict[str, Any], lines: dict[Loc, int], file: str) -> M:
+    """Validate parsed YAML against any schema kept beside the plans (the Outcomes Plan, the financial plan),
+    with every error as a file/line/field problem."""
     try:
-        return Plan.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
