@@ -38,7 +38,12 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def record(request: HttpRequest | None, action: AccessAction, target: str = "", detail: str = "",
            username: str | None = None) -> AccessLog:
-    """Append one access-log row. `detail` must never hold personal data (ids and vocabularies only)."""
+    """Append one access-log row, and one application-log line naming the action, the user and the target.
+
+    `target` is an id or a page, never personal data: it goes to the application log too. `detail` stays in
+    the access log only (an append-only table only administrators read), so it may say what someone searched
+    for, names included: who looked for whom is exactly what an audit must be able to answer.
+    """
     name = username if username is not None else (
         request.user.get_username() if request is not None and request.user.is_authenticated else "anonymous"
     )

@@ -28,6 +28,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "priority_families.web.middleware.acting_user",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -77,8 +78,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PF_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-# Repeated failed sign-ins: after this many failures for one username in the window, refuse for the window.
+# Sign-in throttling (`casedb.signin`): failures per normalised account per window from addresses it has never
+# signed in from, and tries per client address per window (each window an address uses up doubles the next).
 PF_SIGN_IN_FAILURES = 5
+PF_SIGN_IN_ADDRESS_ATTEMPTS = 20
 PF_SIGN_IN_WINDOW_MINUTES = 15
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -37,11 +37,14 @@ from priority_families.casedb.models.people import (
     Profile,
     ProgrammeTarget,
     Role,
+    SignInThrottle,
     Team,
+    TrustedAddress,
 )
 from priority_families.casedb.models.published import (
     EvidenceRow,
     Family,
+    FamilyProgress,
     Member,
     NameWord,
     PartnerRecord,

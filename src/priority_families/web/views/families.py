@@ -96,12 +96,17 @@ def _filtered(request: HttpRequest) -> tuple[CohortFilter, Any]:
     return form, rows
 
 
+def _search_detail(request: HttpRequest, found: int) -> str:
+    """What the cohort was filtered and searched by, and how many families it showed (for the access log)."""
+    asked = " ".join(f"{k}={v!r}" for k, v in sorted(request.GET.items()) if v and k != "page")
+    return f"{found} families; {asked or 'no filter'}; page {request.GET.get('page', '1')}"
+
+
 @roles_required(*CASE_ROLES)
 def cohort(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
     page, pages = paginate(request, rows)
-    if request.GET.get("q"):
-        record(request, AccessAction.VIEW, target="cohort search", detail=f"{page.paginator.count} families")
+    record(request, AccessAction.VIEW, target="cohort", detail=_search_detail(request, page.paginator.count))
     return render(request, "web/cohort.html", {
         "form": form, "page": page, "pages": pages, "total": page.paginator.count,
         "export_query": request.GET.urlencode(), "refresh": queries.latest_refresh(),
@@ -116,7 +121,7 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
     values = rows.values_list("family_id", "area", "status", "headlines", "headline_count", "priority",
                               "members", "lead_worker", "agency")
     body = cohort_workbook(values.iterator(), as_of)
-    record(request, AccessAction.EXPORT, target="cohort workbook", detail=f"{rows.count()} families")
+    record(request, AccessAction.EXPORT, target="cohort workbook", detail=_search_detail(request, rows.count()))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="cohort-{as_of}.xlsx"'
     return response
@@ -192,6 +197,7 @@ def _change(request: HttpRequest, family_id: str, form_name: str, form: Any, app
             form.add_error(None, "; ".join(p.reason for p in exc.problems) or str(exc))
         except (CaseworkError, AttestError) as exc:
             form.add_error(None, str(exc))
+    record(request, AccessAction.VIEW, target=f"family {fam.family_id}", detail=f"shown again: {form_name} refused")
     return render(request, "web/family.html", _family_context(request, fam, **{form_name: form}), status=400)
 
 

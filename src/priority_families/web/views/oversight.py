@@ -37,6 +37,7 @@ def claims(request: HttpRequest) -> HttpResponse:
     page, pages = paginate(request, rows)
     sampled = set(SpotCheck.objects.values_list("window", "family_id"))
     windows = Claim.objects.order_by("window").values_list("window", flat=True).distinct()
+    record(request, AccessAction.VIEW, target="claims", detail=f"window {window or 'all'}; page {page.number}")
     return render(request, "web/claims.html", {
         "page": page, "pages": pages, "window": window, "windows": windows, "sampled": sampled,
         "spot_checks": SpotCheck.objects.all().order_by("window", "family_id"),
@@ -222,6 +223,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, "Enter dates as year-month-day, like 2015-09-01")
     page, pages = paginate(request, rows, size=50)
+    record(request, AccessAction.VIEW, target="access log",
+           detail=f"who={who!r} action={action!r} target={target!r} from={start!r} to={end!r} page {page.number}")
     return render(request, "web/access_log.html", {
         "page": page, "pages": pages, "actions": AccessAction.choices,
         "q": {"who": who, "action": action, "target": target, "from": start, "to": end},
