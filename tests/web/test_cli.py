@@ -64,6 +64,7 @@ def test_pf_serve_answers_with_the_sign_in_page_and_static_files(workspace):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PF_WORKSPACE")}
+    environment["PF_LOCAL_DEMO"] = "1"
     server = subprocess.Popen([PF, "serve", "-w", str(workspace), "--port", str(port)], env=environment,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -82,3 +83,12 @@ def test_pf_serve_answers_with_the_sign_in_page_and_static_files(workspace):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_pf_serve_refuses_the_public_demo_key_unless_told_it_is_a_local_demo(workspace):
+    environment = {"PF_SECRET_KEY": "", "PF_LOCAL_DEMO": ""}
+    refused = _pf("serve", "-w", str(workspace), "--port", "1", env=environment)
+    assert refused.returncode == 1 and "PF_SECRET_KEY" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    public = _pf("serve", "-w", str(workspace), "--host", "0.0.0.0", env={"PF_LOCAL_DEMO": "1"})
+    assert public.returncode == 1 and "this machine only" in public.stderr

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
@@ -33,7 +34,13 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address: the connection's, or behind our reverse proxy (PF_BEHIND_PROXY) the address the
+    proxy appended last to X-Forwarded-For (earlier entries are whatever the client claimed)."""
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.PF_BEHIND_PROXY else ""
+    last = forwarded.rsplit(",", 1)[-1].strip()
+    return last or request.META.get("REMOTE_ADDR")
 
 
 def record(request: HttpRequest | None, action: AccessAction, target: str = "", detail: str = "",
