@@ -12,8 +12,6 @@ from django.test import Client, RequestFactory
 from priority_families import web
 
 
-
-
 def _settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict:
     for key in ("PF_LOCAL_DEMO", "PF_BEHIND_PROXY", "PF_HSTS_SECONDS"):
         monkeypatch.delenv(key, raising=False)

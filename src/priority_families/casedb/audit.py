@@ -27,7 +27,8 @@ class Acting:
     ip: str | None = None
 
 
-_acting: ContextVar[Acting] = ContextVar("pf_acting", default=Acting("system"))
+SYSTEM = Acting("system")
+_acting: ContextVar[Acting] = ContextVar("pf_acting", default=SYSTEM)
 _logged_here: ContextVar[bool] = ContextVar("pf_logged_here", default=False)
 
 

@@ -15,7 +15,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from priority_families.casedb.audit import logged_here
-
 from priority_families.casedb.models import (
     AccessAction,
     AccessLog,

@@ -16,7 +16,16 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from priority_families.casedb.audit import logged_here
-from priority_families.casedb.models import AccessAction, AccessLog, Agency, Area, Profile, ProgrammeTarget, Role, Team
+from priority_families.casedb.models import (
+    AccessAction,
+    AccessLog,
+    Agency,
+    Area,
+    Profile,
+    ProgrammeTarget,
+    Role,
+    Team,
+)
 from priority_families.web.access import deny, record, role_of
 
 

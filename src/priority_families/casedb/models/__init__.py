@@ -56,7 +56,7 @@ __all__ = [
     "AccessAction", "AccessLog", "AccessLogError", "Agency", "AppendOnly", "AppendOnlyQuerySet", "Area",
     "Attachment", "Attestation", "AuditEvent", "BaselineBenefit", "BaselineCount", "BaselineLine",
     "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "EvidenceRow", "Family",
-    "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason", "PartnerRecord", "PlanAction",
-    "Profile", "ProgrammeTarget", "Role", "SpotCheck", "StatusChange", "SustainabilityCheck", "Team",
-    "TrackerRefresh", "WhyLine",
+    "FamilyProgress",    "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason", "PartnerRecord", "PlanAction",
+    "Profile", "ProgrammeTarget", "Role", "SignInThrottle", "SpotCheck", "StatusChange", "SustainabilityCheck", "Team",
+    "TrackerRefresh", "TrustedAddress", "WhyLine",
 ]
