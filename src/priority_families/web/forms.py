@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from priority_families.casedb.models import Agency, CaseStatus, NotAllocatedReason, Role
+from priority_families.casedb.models import Agency, CaseStatus, NotAllocatedReason, Role, Team
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
 MAX_EVIDENCE_BYTES = 20 * 2**20
@@ -36,10 +36,12 @@ class AllocateForm(forms.Form):
     reason = forms.ChoiceField(required=False, label="Reason not to allocate",
                                choices=[("", "Choose a reason"), *NotAllocatedReason.choices])
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, team: Team | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = get_user_model().objects.filter(
-            is_active=True, profile__role=Role.LEAD_WORKER).order_by("username")
+        workers = get_user_model().objects.filter(is_active=True, profile__role=Role.LEAD_WORKER)
+        if team is not None:  # a manager allocates to their own team only
+            workers = workers.filter(profile__team=team)
+        self.fields["worker"].queryset = workers.order_by("username")
         self.fields["worker"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
     def clean(self) -> dict[str, object]:

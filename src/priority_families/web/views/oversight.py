@@ -129,8 +129,8 @@ def returns(request: HttpRequest) -> HttpResponse:
         try:
             result = quarterly_return(_workspace(), quarter)
             record(request, AccessAction.VIEW, target=f"quarterly return {result.quarter}")
-        except ReturnError:
-            error = "Enter the quarter as a year and quarter number, like 2015Q2"
+        except ReturnError as exc:
+            error = f"Enter the quarter as a year and quarter number, like 2015Q2 ({exc})"
         except StoreError as exc:
             error = str(exc)
     return render(request, "web/returns.html", {"quarter": quarter, "result": result, "error": error},
@@ -187,6 +187,7 @@ class DecisionForm(forms.Form):
 @roles_required(Role.ANALYST)
 def review_decide(request: HttpRequest) -> HttpResponse:
     """Store one decision through the linkage module's own import (validated, atomic publish of the store)."""
+    from priority_families.linkage.review import ReviewImportError
     from priority_families.refresh import import_review
 
     form = DecisionForm(request.POST)
@@ -194,9 +195,14 @@ def review_decide(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose whether the two records are the same person")
         return redirect("web:review")
     d = form.cleaned_data
-    import_review(_workspace(), [{**{k: d[k] for k in ("source_l", "record_id_l", "source_r", "record_id_r",
-                                                       "decision")},
-                                  "reviewer": request.user.get_username(), "decided_on": date.today().isoformat()}])
+    try:
+        import_review(_workspace(), [{**{k: d[k] for k in ("source_l", "record_id_l", "source_r", "record_id_r",
+                                                           "decision")}, "reviewer": request.user.get_username(),
+                                      "decided_on": date.today().isoformat()}], queued_only=True)
+    except (ReviewImportError, StoreError):
+        record(request, AccessAction.DENIED, target="review decision", detail="pair not in the review queue")
+        messages.error(request, "Those two records are not in the review queue")
+        return redirect("web:review")
     record(request, AccessAction.CHANGE, target="review decision",
            detail=f"{d['source_l']}:{d['record_id_l']} {d['source_r']}:{d['record_id_r']} {d['decision']}")
     messages.success(request, "Decision saved. It applies from the next refresh.")
