@@ -78,9 +78,12 @@ def publish(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
                                                                       advance=1))
     except (PublishError, StoreError) as exc:
         raise fail(f"{exc} (the tracker is unchanged)") from None
+    from priority_families.outcomes.progress import publish_progress
+
+    judged = publish_progress(workspace(workspace_path))
     console.print(f"published {summary.refresh_id} as of {summary.as_of} ({summary.plan_id}): "
                   f"{summary.families:,} families ({summary.eligible:,} eligible), {summary.new_cases:,} new cases, "
-                  f"{summary.members:,} members, {summary.evidence:,} evidence rows")
+                  f"{summary.members:,} members, {summary.evidence:,} evidence rows, {judged:,} progress lines")
 
 
 @users_app.command("add")

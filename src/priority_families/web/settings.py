@@ -96,7 +96,12 @@ PF_SIGN_IN_FAILURES = 5
 PF_SIGN_IN_ADDRESS_ATTEMPTS = 20
 PF_SIGN_IN_WINDOW_MINUTES = 15
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "priority_families.web.uploads.EvidenceSizeLimit",  # the size limit, while the upload streams
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Application logs name users and record ids, never personal data (names, dates of birth, addresses).
 LOGGING = {
     "version": 1,

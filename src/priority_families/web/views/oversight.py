@@ -150,9 +150,11 @@ def refreshes(request: HttpRequest) -> HttpResponse:
 def publish(request: HttpRequest) -> HttpResponse:
     """Publish the store's latest refresh into the tracker (what `pf web publish` does)."""
     from priority_families.casedb.publish import PublishError, publish_refresh
+    from priority_families.outcomes.progress import publish_progress
 
     try:
         done = publish_refresh(_workspace(), by=request.user.get_username())
+        publish_progress(_workspace())
         messages.success(request, f"Published the refresh as of {done.as_of:%d %B %Y}: {done.eligible:,} eligible "
                                   f"families, {done.new_cases:,} new")
     except (PublishError, StoreError) as exc:
