@@ -179,7 +179,7 @@ def run(base: str, draw: dict, requests: int, seconds: float, seed: int) -> dict
 
 def percentile(times: list[float], share: float) -> float:
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else 0.0
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def report(results: dict[str, list[tuple[int, float]]], wall: float) -> int:
