@@ -84,23 +84,6 @@ def test_concurrent_tries_are_counted_exactly(people, settings):
     assert sum(a.refused is None for a in admitted) == settings.PF_SIGN_IN_FAILURES
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_tries_in_threads_are_counted_exactly(people, settings):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
-    def attempt(i: int) -> bool:
-        try:
-            return signin.admit("analyst", f"10.8.0.{i}").refused is None
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(10) as pool:
-        admitted = list(pool.map(attempt, range(20)))
-    assert sum(admitted) == settings.PF_SIGN_IN_FAILURES
-
-
 def test_the_username_as_typed_is_never_logged(people, caplog):
     caplog.set_level(logging.DEBUG)
     secret = "My-Password-Typed-In-The-Wrong-Box"
