@@ -71,25 +71,3 @@ def test_transpile_to_spark():
     assert transpile("SELECT 1", "duckdb") == "SELECT 1"
     assert "SELECT" in transpile("SELECT list_value(1, 2)", "spark")
 
-
-def test_request_threads_each_with_a_connection_hand_rows_over_at_once(ws):
-    """The tracker's request threads each open their own connection to one store and load case-record rows
-    beside it (`load_rows`); DuckDB's Python scan is shared by the process, so this once failed at random."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from priority_families.core.sql import load_rows
-
-    with ws.publishing() as con:
-        con.execute("CREATE TABLE t AS SELECT range AS i FROM range(100)")
-
-    def request(n: int) -> int:
-        found = 0
-        for _ in range(25):
-            with ws.connect() as con:
-                load_rows(con, "mine", {"a": "INTEGER"}, [(i,) for i in range(n, n + 50)])
-                found += con.execute("SELECT count(*) FROM mine JOIN t ON a = i").fetchall()[0][0]
-        return found
-
-    with ThreadPoolExecutor(16) as pool:
-        totals = list(pool.map(request, range(16)))
-    assert totals == [25 * min(50, 100 - n) for n in range(16)]
