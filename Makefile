@@ -88,10 +88,11 @@ clean:
 
 # Open the family tracker on the demo's data: http://127.0.0.1:8000, user demo-analyst, password
 # synthetic-demo-only (a local demo of synthetic data only; real deployments add users with `pf users add`).
+# PF_LOCAL_DEMO=1 allows the public demo secret key and plain-http cookies, on loopback only (docs/security.md).
 DEMO_WS := demo/workspace
 tracker: setup
 	@[ -f $(DEMO_WS)/store.duckdb ] || $(MAKE) demo
 	$(BIN)/pf web publish -w $(DEMO_WS)
 	@$(BIN)/pf users list -w $(DEMO_WS) | grep -q demo-analyst || printf 'synthetic-demo-only\n' | \
 		$(BIN)/pf users add demo-analyst --role analyst --name "Demo Analyst" --password-stdin -w $(DEMO_WS)
-	$(BIN)/pf serve -w $(DEMO_WS) --host 127.0.0.1 --port 8000
+	PF_LOCAL_DEMO=1 $(BIN)/pf serve -w $(DEMO_WS) --host 127.0.0.1 --port 8000

@@ -70,3 +70,4 @@ def test_fresh_run_without_previous_store(ws):
 def test_transpile_to_spark():
     assert transpile("SELECT 1", "duckdb") == "SELECT 1"
     assert "SELECT" in transpile("SELECT list_value(1, 2)", "spark")
+

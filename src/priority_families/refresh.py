@@ -314,7 +314,9 @@ def review_queue_page(ws: Workspace, limit: int = 50) -> tuple[list[dict], int]:
         return [], 0
 
 
-def import_review(ws: Workspace, rows_or_path: Path | list[dict[str, str]]) -> review.ImportSummary:
-    """Store reviewer decisions (applied by the next `pf link` and every later refresh)."""
+def import_review(ws: Workspace, rows_or_path: Path | list[dict[str, str]],
+                  queued_only: bool = False) -> review.ImportSummary:
+    """Store reviewer decisions (applied by the next `pf link` and every later refresh); `queued_only`
+    refuses pairs not in the review queue (the tracker's reviewers decide only what they are shown)."""
     with ws.publishing(fresh=False) as con:
-        return review.import_decisions(con, rows_or_path)
+        return review.import_decisions(con, rows_or_path, queued_only=queued_only)

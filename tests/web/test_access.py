@@ -147,3 +147,41 @@ def test_changes_by_roles_without_the_case_are_refused_and_change_nothing(signed
         assert AccessLog.objects.filter(action=AccessAction.DENIED, username=username).count() == before + 1
     case = Case.objects.get(family_id=fid)
     assert case.status == "triaged" and not case.notes.exists() and not case.actions.exists()
+
+
+def test_a_manager_allocates_only_to_their_own_teams_workers(signed_in, scene):
+    client = signed_in("manager")
+    fid = scene["unallocated"]
+    area = Case.objects.get(family_id=fid).area
+    outsider = Case.objects.get(family_id=scene["theirs"]).lead_worker
+    agency = Agency.objects.get(name="Family Support")
+    response = client.post(reverse("web:triage-decide", args=[area, fid]),
+                           {f"{fid}-decision": "allocate", f"{fid}-agency": agency.pk, f"{fid}-worker": outsider.pk})
+    assert response.status_code == 400
+    assert Case.objects.get(family_id=fid).lead_worker is None
+
+
+def test_a_manager_cannot_reallocate_another_teams_family(signed_in, scene, django_user_model):
+    client = signed_in("manager")
+    fid = scene["theirs"]
+    area = Case.objects.get(family_id=fid).area
+    worker = django_user_model.objects.get(username="worker")
+    agency = Agency.objects.get(name="Family Support")
+    response = client.post(reverse("web:triage-decide", args=[area, fid]),
+                           {f"{fid}-decision": "allocate", f"{fid}-agency": agency.pk, f"{fid}-worker": worker.pk})
+    assert response.status_code == 404
+    assert Case.objects.get(family_id=fid).lead_worker.username == "outsider"
+    meeting = client.get(reverse("web:triage-area", args=[area])).content.decode()
+    assert fid not in meeting
+
+
+def test_casework_refuses_a_managers_allocation_outside_their_team(scene, django_user_model):
+    from priority_families.casedb.casework import CaseworkError
+
+    north = Team.objects.get(name="North")
+    agency = Agency.objects.get(name="Family Support")
+    with pytest.raises(CaseworkError, match="not in your team"):
+        allocate(scene["unallocated"], agency, django_user_model.objects.get(username="outsider"), Actor("m"),
+                 team=north)
+    with pytest.raises(CaseworkError, match="another team"):
+        allocate(scene["theirs"], agency, django_user_model.objects.get(username="worker"), Actor("m"), team=north)

@@ -64,6 +64,7 @@ def test_pf_serve_answers_with_the_sign_in_page_and_static_files(workspace):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PF_WORKSPACE")}
+    environment["PF_LOCAL_DEMO"] = "1"
     server = subprocess.Popen([PF, "serve", "-w", str(workspace), "--port", str(port)], env=environment,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -82,3 +83,30 @@ def test_pf_serve_answers_with_the_sign_in_page_and_static_files(workspace):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_pf_serve_refuses_the_public_demo_key_unless_told_it_is_a_local_demo(workspace):
+    environment = {"PF_SECRET_KEY": "", "PF_LOCAL_DEMO": ""}
+    refused = _pf("serve", "-w", str(workspace), "--port", "1", env=environment)
+    assert refused.returncode == 1 and "PF_SECRET_KEY" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    public = _pf("serve", "-w", str(workspace), "--host", "0.0.0.0", env={"PF_LOCAL_DEMO": "1"})
+    assert public.returncode == 1 and "this machine only" in public.stderr
+
+
+def test_commands_started_together_on_a_new_workspace_both_set_it_up(tmp_path):
+    fresh = tmp_path / "new"
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PF_WORKSPACE")}
+    runs = [subprocess.Popen([PF, "users", "list", "-w", str(fresh)], env=environment, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    for run in runs:
+        _out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+
+
+def test_a_write_failure_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    failed = _pf("synth", str(blocker / "extracts"), "--people", "20")
+    assert failed.returncode == 1
+    assert failed.stderr.strip().splitlines() == [f"error: Not a directory {blocker / 'extracts' / 'truth'}"]

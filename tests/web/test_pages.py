@@ -180,3 +180,40 @@ def test_analyst_draws_a_reproducible_spot_check_sample(signed_in, published):
     assert len(drawn) == 2
     client.post(reverse("web:spot-check"), {"window": "2016-03", "share": "0.5", "seed": "7"})
     assert set(SpotCheck.objects.filter(window="2016-03").values_list("family_id", flat=True)) == drawn
+
+
+def test_a_quarter_beyond_the_calendar_is_a_clear_400(signed_in, published, people):
+    client = signed_in("analyst")
+    for quarter in ("9999Q4", "0000Q1"):
+        response = client.get(reverse("web:returns"), {"quarter": quarter})
+        assert response.status_code == 400 and "like 2015Q2" in response.content.decode()
+
+
+def test_review_decisions_are_accepted_only_for_pairs_in_the_queue(signed_in, published, people, settings, tmp_path):
+    import shutil
+
+    import duckdb
+
+    from priority_families.core.engine import Workspace
+    from priority_families.refresh import review_queue_page
+
+    ws = tmp_path / "ws"
+    shutil.copytree(settings.WORKSPACE, ws)
+    settings.WORKSPACE = ws
+    client = signed_in("analyst")
+    bogus = {"source_l": "police", "record_id_l": "NOT-QUEUED-1", "source_r": "education",
+             "record_id_r": "NOT-QUEUED-2", "decision": "match"}
+    client.post(reverse("web:review-decide"), bogus)
+
+    def decided() -> int:
+        with duckdb.connect(str(ws / "store.duckdb"), read_only=True) as con:
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            return con.execute("SELECT count(*) FROM review_decisions").fetchall()[0][0] \
+                if "review_decisions" in tables else 0
+
+    assert decided() == 0
+    pairs, _total = review_queue_page(Workspace(path=ws))
+    assert pairs, "the test county should queue at least one pair for review"
+    pair = {k: pairs[0][k] for k in ("source_l", "record_id_l", "source_r", "record_id_r")}
+    client.post(reverse("web:review-decide"), {**pair, "decision": "not_a_match"})
+    assert decided() == 1

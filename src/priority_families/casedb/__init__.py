@@ -33,12 +33,21 @@ def setup(workspace: Path | str | None = None, migrate: bool = True, settings: s
 
     django.setup()
     if migrate:
-        from django.core.management import call_command
-
-        with owner_only():
-            call_command("migrate", verbosity=0, interactive=False)
+        _migrate(Path(os.environ.get("PF_WORKSPACE", "workspace")))
     _restrict_case_database()
     _ready = True
+
+
+def _migrate(workspace: Path) -> None:
+    """Bring the schema up to date, one process at a time: two commands started together on a new workspace
+    would otherwise both try to create the tables, and one would fail half-way."""
+    import fcntl
+
+    from django.core.management import call_command
+
+    with open(workspace / ".casedb-migrate.lock", "w") as lock, owner_only():
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        call_command("migrate", verbosity=0, interactive=False)
 
 
 def _restrict_case_database() -> None:

@@ -7,3 +7,8 @@ class CaseRecordConfig(AppConfig):
     name = "priority_families.casedb"
     label = "casedb"
     verbose_name = "Case record"
+
+    def ready(self) -> None:
+        from priority_families.casedb import audit
+
+        audit.connect()

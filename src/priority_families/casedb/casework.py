@@ -14,6 +14,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from priority_families.casedb.audit import logged_here
 from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
@@ -26,6 +27,7 @@ from priority_families.casedb.models import (
     Role,
     StatusChange,
     SustainabilityCheck,
+    Team,
 )
 
 S = CaseStatus
@@ -73,17 +75,26 @@ def _move(case: Case, to: CaseStatus, actor: Actor, reason: str = "") -> None:
     StatusChange.objects.create(case=case, from_status=case.status, to_status=to, reason=reason[:500],
                                 by=actor.username)
     case.status = to
-    case.save()
+    with logged_here():  # the one row for this change (allocation included) is written just below
+        case.save()
     _log(actor, case, f"status {to.value}")
 
 
-def allocate(family_id: str, agency: Agency, worker: AbstractBaseUser, actor: Actor) -> Case:
-    """Triage: allocate the family to a lead agency and lead worker (the worker's team takes the case)."""
+def allocate(family_id: str, agency: Agency, worker: AbstractBaseUser, actor: Actor,
+             team: Team | None = None) -> Case:
+    """Triage: allocate the family to a lead agency and lead worker (the worker's team takes the case).
+
+    A team manager allocates for `team`: only to that team's workers, and only families no other team leads.
+    """
     profile = getattr(worker, "profile", None)
     if profile is None or profile.role != Role.LEAD_WORKER or not worker.is_active:
         raise CaseworkError(f"{worker.get_username()} is not an active lead worker")
+    if team is not None and profile.team_id != team.pk:
+        raise CaseworkError(f"{worker.get_username()} is not in your team ({team.name})")
     with transaction.atomic():
         case = _locked(family_id)
+        if team is not None and case.team_id not in (None, team.pk):
+            raise CaseworkError(f"family {family_id} is led by another team")
         if case.status not in (S.IDENTIFIED, S.NOT_ALLOCATED, S.TRIAGED):
             raise CaseworkError(f"family {family_id} is {case.get_status_display().lower()}: "
                                 "only identified or triaged families can be allocated")
@@ -93,10 +104,13 @@ def allocate(family_id: str, agency: Agency, worker: AbstractBaseUser, actor: Ac
     return case
 
 
-def not_allocate(family_id: str, reason: NotAllocatedReason, actor: Actor) -> Case:
-    """Triage: decide the family is not to be allocated, with one of the agreed reasons."""
+def not_allocate(family_id: str, reason: NotAllocatedReason, actor: Actor, team: Team | None = None) -> Case:
+    """Triage: decide the family is not to be allocated, with one of the agreed reasons (for `team`, as
+    `allocate`: only a family no other team leads)."""
     with transaction.atomic():
         case = _locked(family_id)
+        if team is not None and case.team_id not in (None, team.pk):
+            raise CaseworkError(f"family {family_id} is led by another team")
         if case.status not in (S.IDENTIFIED, S.TRIAGED, S.NOT_ALLOCATED):
             raise CaseworkError(f"family {family_id} is {case.get_status_display().lower()}: "
                                 "only identified or triaged families can be set aside at triage")

@@ -15,7 +15,9 @@ import dj_database_url
 
 WORKSPACE = Path(os.environ.get("PF_WORKSPACE", "workspace")).resolve()
 DEBUG = os.environ.get("PF_DEBUG", "") == "1"
-SECRET_KEY = os.environ.get("PF_SECRET_KEY", "insecure-development-key-set-PF_SECRET_KEY-in-production")
+# Public, so worthless as a secret: the tracker refuses to serve with it unless PF_LOCAL_DEMO=1 (`web.wsgi`).
+DEMO_SECRET_KEY = "insecure-development-key-set-PF_SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("PF_SECRET_KEY") or DEMO_SECRET_KEY
 ALLOWED_HOSTS = [h for h in os.environ.get("PF_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 
 INSTALLED_APPS = [

@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from priority_families.casedb.audit import logged_here
 from priority_families.casedb.models import AccessAction, AccessLog, Agency, Area, Profile, Role, Team
 
 
@@ -44,7 +45,7 @@ def add_user(username: str, role: Role, password: str, by: str, full_name: str =
     except ValidationError as exc:
         raise UserError("; ".join(exc.messages)) from None
     first, _, last = full_name.partition(" ")
-    with transaction.atomic():
+    with transaction.atomic(), logged_here():
         agency_row = Agency.objects.get_or_create(name=agency)[0] if agency else None
         team_row = Team.objects.get_or_create(name=team, defaults={"agency": agency_row})[0] if team else None
         if areas and team_row is None:
@@ -76,7 +77,7 @@ def list_users() -> list[UserRow]:
 def disable_user(username: str, by: str) -> UserRow:
     """Stop an account signing in; its sessions end at the next request."""
     User = get_user_model()
-    with transaction.atomic():
+    with transaction.atomic(), logged_here():
         user = User.objects.select_for_update().filter(username=username).first()
         if user is None:
             raise UserError(f"no user {username!r}")

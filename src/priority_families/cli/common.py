@@ -47,7 +47,7 @@ def progress() -> Progress:
 
 def fail(message: str) -> typer.Exit:
     """Print one clear line to stderr and return the exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}")
+    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)  # one line, however long
     return typer.Exit(code=1)
 
 

@@ -114,11 +114,12 @@ def attest_cmd(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Record a lead professional's attestation with an evidence file."""
-    _open(workspace_path)
+    ws = _open(workspace_path)
     from priority_families.outcomes.attest import AttestError, attest, file_chunks
 
     try:
-        made = attest(family_id, headline, line, by, statement, evidence.name, file_chunks(evidence), _actor())
+        made = attest(family_id, headline, line, by, statement, evidence.name, file_chunks(evidence), _actor(),
+                      workspace=ws)
     except AttestError as exc:
         raise fail(str(exc)) from None
     console.print(f"attested {family_id} {headline}/{line}; evidence sha256 {made.evidence_sha256}")

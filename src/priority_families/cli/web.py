@@ -43,13 +43,20 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     threads: Annotated[int, typer.Option(help="Worker threads.", min=1)] = 4,
 ) -> None:
-    """Run the family tracker with a production WSGI server (waitress); static files by whitenoise."""
-    if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("PF_SECRET_KEY"):
-        raise fail("set PF_SECRET_KEY (a long random secret) before serving beyond this machine")
+    """Run the family tracker with a production WSGI server (waitress); static files by whitenoise.
+
+    Needs PF_SECRET_KEY, or PF_LOCAL_DEMO=1 for a local demo of synthetic data on this machine only.
+    """
+    if os.environ.get("PF_LOCAL_DEMO") == "1" and host not in ("127.0.0.1", "localhost", "::1"):
+        raise fail("PF_LOCAL_DEMO=1 serves on this machine only: use --host 127.0.0.1, or set PF_SECRET_KEY")
     _setup(workspace_path, TRACKER_SETTINGS)
+    from django.core.exceptions import ImproperlyConfigured
     from waitress import serve as waitress_serve
 
-    from priority_families.web.wsgi import application
+    try:
+        from priority_families.web.wsgi import application
+    except ImproperlyConfigured as exc:
+        raise fail(str(exc)) from None
 
     os.environ.setdefault("PF_ALLOWED_HOSTS", host)
     console.print(f"Priority Families tracker on http://{host}:{port}/ (workspace {workspace_path})")
@@ -71,9 +78,12 @@ def publish(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
                                                                       advance=1))
     except (PublishError, StoreError) as exc:
         raise fail(f"{exc} (the tracker is unchanged)") from None
+    from priority_families.outcomes.progress import publish_progress
+
+    judged = publish_progress(workspace(workspace_path))
     console.print(f"published {summary.refresh_id} as of {summary.as_of} ({summary.plan_id}): "
                   f"{summary.families:,} families ({summary.eligible:,} eligible), {summary.new_cases:,} new cases, "
-                  f"{summary.members:,} members, {summary.evidence:,} evidence rows")
+                  f"{summary.members:,} members, {summary.evidence:,} evidence rows, {judged:,} progress lines")
 
 
 @users_app.command("add")

@@ -5,6 +5,8 @@ Everything here is dialect-neutral text or a DuckDB catalogue question; nothing 
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -40,14 +42,26 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = 
     ).fetchall()[0][0])
 
 
+_ARROW_HANDOVER = threading.Lock()
+
+
 def load_rows(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: Sequence[Sequence]) -> None:
     """Create temp table `name` with these typed columns from rows held in Python (case-record rows beside a
     refresh): one columnar hand-over to the engine, no row-by-row inserts."""
     names = list(columns)
     arrays = {c: pa.array([_plain(r[i]) for r in rows]) for i, c in enumerate(names)}
-    frame = pa.table(arrays) if names else pa.table({})  # noqa: F841 - read by DuckDB by name
+    frame = pa.table(arrays) if names else pa.table({})
     cols = ", ".join(f"CAST({quote_ident(c)} AS {t}) AS {quote_ident(c)}" for c, t in columns.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT {cols} FROM frame")
+    # DuckDB registers its Python arrow scan on the database, which every connection to one file in this
+    # process shares: two threads handing over rows at once can fail ("python_arrow_scan does not exist"), so
+    # the hand-over (not the queries after it) is one thread at a time, on each thread's own connection.
+    view = f"_rows_{uuid.uuid4().hex}"
+    with _ARROW_HANDOVER:
+        con.register(view, frame)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT {cols} FROM {view}")
+        finally:
+            con.unregister(view)
 
 
 def _plain(value: object) -> object:

@@ -99,9 +99,11 @@ def export_queue(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     return con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0]
 
 
-def import_decisions(con: duckdb.DuckDBPyConnection, decisions: Path | list[dict[str, str]]) -> ImportSummary:
+def import_decisions(con: duckdb.DuckDBPyConnection, decisions: Path | list[dict[str, str]],
+                     queued_only: bool = False) -> ImportSummary:
     """Validate decisions (a CSV file, or rows as a reviewer entered them) and add them to
-    `review_decisions`; nothing is stored if any row is bad."""
+    `review_decisions`; nothing is stored if any row is bad. `queued_only` refuses a pair the refresh in
+    force did not put in the review queue (what a reviewer sees is all a reviewer may decide)."""
     path = decisions if isinstance(decisions, Path) else Path("<decisions entered>")
     if isinstance(decisions, list):
         load_rows(con, "decisions_in", {"line": "BIGINT", **dict.fromkeys(DECISION_COLUMNS, "VARCHAR")},
@@ -124,7 +126,7 @@ def import_decisions(con: duckdb.DuckDBPyConnection, decisions: Path | list[dict
         keys = ("source_l", "record_id_l", "source_r", "record_id_r")
         con.execute("UPDATE decisions_in SET " + ", ".join(f"{quote_ident(k)} = {restore_sql(quote_ident(k))}"
                                                            for k in keys))
-    problems = _row_problems(con)
+    problems = _row_problems(con) + (_not_queued(con) if queued_only else [])
     if problems:
         raise ReviewImportError(path, problems)
     ensure_decisions_table(con)
@@ -155,6 +157,16 @@ def _row_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
         f"SELECT line, '{col}' AS col, '{why}' AS why FROM decisions_in WHERE {cond}" for col, cond, why in checks
     )
     return [tuple(r) for r in con.execute(f"SELECT * FROM ({union}) ORDER BY line, col").fetchall()]
+
+
+def _not_queued(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
+    """Lines whose pair is not in the review queue."""
+    queue = "review_queue" if has_table(con, "review_queue") else (
+        "(SELECT NULL AS source_l, NULL AS record_id_l, NULL AS source_r, NULL AS record_id_r WHERE FALSE)")
+    return [tuple(r) for r in con.execute(
+        f"SELECT line, 'record_id_l', 'pair not in the review queue' FROM decisions_in d WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {queue} q WHERE q.source_l = trim(d.source_l) AND q.record_id_l = trim(d.record_id_l) "
+        "AND q.source_r = trim(d.source_r) AND q.record_id_r = trim(d.record_id_r)) ORDER BY line").fetchall()]
 
 
 QUEUE_PAGE = (

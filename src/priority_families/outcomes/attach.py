@@ -180,9 +180,13 @@ def attach_families(workspace: Workspace, requests: list[AttachmentRequest], act
         areas = dict(con.execute("SELECT c.family_id, c.area FROM cohort c JOIN new_att t "
                                  "ON t.family_id = c.family_id").fetchall())
     try:
-        return _write(requests, frozen, refresh, actor, areas)
+        made = _write(requests, frozen, refresh, actor, areas)
     except IntegrityError as exc:  # another process attached one of them meanwhile
         raise AttachError([AttachProblem(file, 0, "family_id", f"already attached: {exc}")]) from exc
+    from priority_families.outcomes.progress import progress_changed
+
+    progress_changed(workspace, [r.family_id for r in requests])
+    return made
 
 
 def attach_allocated(workspace: Workspace, family_id: str, attached_on: date, actor: str) -> Attachment:

@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import groupby
 
 import duckdb
+from django.db import transaction
 
 from priority_families.casedb.models import (
     Attachment,
@@ -31,9 +32,11 @@ from priority_families.casedb.models import (
     BaselineCount,
     BaselineLine,
     BaselineMember,
+    FamilyProgress,
+    TrackerRefresh,
 )
 from priority_families.core.calendar import sql_date, term_ends_sql
-from priority_families.core.engine import Workspace
+from priority_families.core.engine import StoreError, Workspace
 from priority_families.core.export import copy_to_csv
 from priority_families.core.sql import in_list, load_rows
 from priority_families.core.sql import sql_str as lit
@@ -325,6 +328,40 @@ def family_progress(workspace: Workspace, family_id: str) -> list[dict]:
         cur = con.execute(PROGRESS_SQL)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+PROGRESS_FIELDS = ("family_id", "headline", "measure", "indicator", "line_status", "headline_status", "earliest",
+                   "detail")
+
+
+def publish_progress(workspace: Workspace, family_ids: list[str] | None = None) -> int:
+    """Judge the progress of every attached family (or of `family_ids`) once, on the refresh in force, and keep
+    the rows in the tracker's `FamilyProgress` table, replacing the families' earlier rows.
+
+    Called when a refresh is published into the tracker (`pf web publish`) and when an attachment or an
+    attestation changes a family, so the family page reads a few rows instead of evaluating the plan per
+    view. Returns the rows kept; with no refresh in force the families' rows are removed.
+    """
+    try:
+        refresh = in_force(workspace)
+        with evaluation(workspace, refresh.as_of, family_ids=family_ids) as con:
+            rows = con.execute(PROGRESS_SQL).fetchall()
+    except StoreError:
+        refresh, rows = None, []
+    with transaction.atomic():
+        stale = FamilyProgress.objects.all() if family_ids is None else FamilyProgress.objects.filter(
+            family_id__in=family_ids)
+        stale._raw_delete(stale.db)
+        FamilyProgress.objects.bulk_create(
+            [FamilyProgress(refresh_id=refresh.refresh_id, **dict(zip(PROGRESS_FIELDS, row, strict=True)))
+             for row in rows], batch_size=2000)
+    return len(rows)
+
+
+def progress_changed(workspace: Workspace, family_ids: list[str]) -> None:
+    """An attachment or attestation changed these families: judge them again if the tracker is in use."""
+    if TrackerRefresh.objects.exists():
+        publish_progress(workspace, family_ids)
 
 
 PROGRESS_SQL = (

@@ -34,7 +34,10 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
     match = re.fullmatch(r"(\d{4})Q([1-4])", quarter.strip().upper())
     if not match:
         raise ReturnError(f"quarter {quarter!r} is not YYYYQn, e.g. 2015Q2")
-    start = date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1)
+    year = int(match.group(1))
+    if not 1 <= year < date.max.year:  # year 0 is no date; 9999Q4 would end in year 10000
+        raise ReturnError(f"quarter {quarter!r} is outside the years a return can cover")
+    start = date(year, 3 * int(match.group(2)) - 2, 1)
     end = shift_months(start, 3).replace(day=1)
     return start, date.fromordinal(end.toordinal() - 1)
 

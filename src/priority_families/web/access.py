@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
@@ -33,12 +34,23 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address: the connection's, or behind our reverse proxy (PF_BEHIND_PROXY) the address the
+    proxy appended last to X-Forwarded-For (earlier entries are whatever the client claimed)."""
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.PF_BEHIND_PROXY else ""
+    last = forwarded.rsplit(",", 1)[-1].strip()
+    return last or request.META.get("REMOTE_ADDR")
 
 
 def record(request: HttpRequest | None, action: AccessAction, target: str = "", detail: str = "",
            username: str | None = None) -> AccessLog:
-    """Append one access-log row. `detail` must never hold personal data (ids and vocabularies only)."""
+    """Append one access-log row, and one application-log line naming the action, the user and the target.
+
+    `target` is an id or a page, never personal data: it goes to the application log too. `detail` stays in
+    the access log only (an append-only table only administrators read), so it may say what someone searched
+    for, names included: who looked for whom is exactly what an audit must be able to answer.
+    """
     name = username if username is not None else (
         request.user.get_username() if request is not None and request.user.is_authenticated else "anonymous"
     )

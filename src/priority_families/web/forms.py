@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from priority_families.casedb.models import Agency, CaseStatus, NotAllocatedReason, Role
+from priority_families.casedb.models import Agency, CaseStatus, NotAllocatedReason, Role, Team
+from priority_families.outcomes.attest import MAX_EVIDENCE_BYTES
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
-MAX_EVIDENCE_BYTES = 20 * 2**20
 
 
 class CohortFilter(forms.Form):
@@ -36,10 +36,12 @@ class AllocateForm(forms.Form):
     reason = forms.ChoiceField(required=False, label="Reason not to allocate",
                                choices=[("", "Choose a reason"), *NotAllocatedReason.choices])
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, team: Team | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = get_user_model().objects.filter(
-            is_active=True, profile__role=Role.LEAD_WORKER).order_by("username")
+        workers = get_user_model().objects.filter(is_active=True, profile__role=Role.LEAD_WORKER)
+        if team is not None:  # a manager allocates to their own team only
+            workers = workers.filter(profile__team=team)
+        self.fields["worker"].queryset = workers.order_by("username")
         self.fields["worker"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
     def clean(self) -> dict[str, object]:
@@ -91,14 +93,23 @@ class AttestationForm(forms.Form):
     evidence = forms.FileField(label="Evidence file", error_messages={"required": "Choose the evidence file",
                                                                       "empty": "The selected file is empty"})
 
-    def __init__(self, *args: object, lines: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: object, lines: list[tuple[str, str]], too_large: bool = False,
+                 **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["line"].choices = [("", "Choose a line"), *lines]
+        self.too_large = too_large
 
     def clean_evidence(self) -> object:
-        evidence = self.cleaned_data["evidence"]
-        if evidence.size == 0:
-            raise forms.ValidationError("The selected file is empty")
-        if evidence.size > MAX_EVIDENCE_BYTES:
+        """The size is also enforced while the upload streams (`web.uploads`); the type and quota by `attest`."""
+        evidence = self.cleaned_data.get("evidence")
+        if evidence is not None and evidence.size > MAX_EVIDENCE_BYTES:
             raise forms.ValidationError(f"The selected file must be smaller than {MAX_EVIDENCE_BYTES // 2**20} MB")
+        if evidence is not None and evidence.size == 0:
+            raise forms.ValidationError("The selected file is empty")
         return evidence
+
+    def clean(self) -> dict[str, object]:
+        if self.too_large:  # the upload handler dropped the file as it went over the limit
+            self.errors.pop("evidence", None)
+            self.add_error("evidence", f"The selected file must be smaller than {MAX_EVIDENCE_BYTES // 2**20} MB")
+        return super().clean()

@@ -29,3 +29,18 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
         return response
 
     return middleware
+
+
+def acting_user(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """Changes a request makes to users, teams or allocations are logged as the signed-in user's, from their address
+    (`casedb.audit`), whichever code path makes them."""
+    from priority_families.casedb.audit import acting_as
+    from priority_families.web.access import client_ip
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        name = user.get_username() if user is not None and user.is_authenticated else "anonymous"
+        with acting_as(name, client_ip(request)):
+            return get_response(request)
+
+    return middleware

@@ -28,6 +28,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "priority_families.web.middleware.acting_user",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -69,19 +70,38 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-_SECURE = os.environ.get("PF_SECURE_COOKIES", "") == "1"  # behind HTTPS in production
-SESSION_COOKIE_SECURE = _SECURE
-CSRF_COOKIE_SECURE = _SECURE
+# Secure by default (docs/security.md, "Deployment"): the tracker is served over HTTPS, usually behind a reverse
+# proxy. PF_LOCAL_DEMO=1 is for a local demo of synthetic data over plain http on loopback (`make tracker`) only:
+# it allows the public demo secret key, cookies without `Secure`, and no HSTS.
+PF_LOCAL_DEMO = os.environ.get("PF_LOCAL_DEMO", "") == "1"
+SESSION_COOKIE_SECURE = not PF_LOCAL_DEMO
+CSRF_COOKIE_SECURE = not PF_LOCAL_DEMO
+SECURE_HSTS_SECONDS = 0 if PF_LOCAL_DEMO else int(os.environ.get("PF_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("PF_HSTS_SUBDOMAINS", "") == "1"
+# Behind a reverse proxy that terminates TLS (opt-in): trust its X-Forwarded-Proto for "is this HTTPS", redirect
+# plain http to https, and take the client address (for the access log and the sign-in throttle) from the last
+# X-Forwarded-For entry, the one our proxy appended. Never set it when clients can reach the server directly.
+PF_BEHIND_PROXY = os.environ.get("PF_BEHIND_PROXY", "") == "1"
+if PF_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PF_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-# Repeated failed sign-ins: after this many failures for one username in the window, refuse for the window.
+# Sign-in throttling (`casedb.signin`): failures per normalised account per window from addresses it has never
+# signed in from, and tries per client address per window (each window an address uses up doubles the next).
 PF_SIGN_IN_FAILURES = 5
+PF_SIGN_IN_ADDRESS_ATTEMPTS = 20
 PF_SIGN_IN_WINDOW_MINUTES = 15
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "priority_families.web.uploads.EvidenceSizeLimit",  # the size limit, while the upload streams
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Application logs name users and record ids, never personal data (names, dates of birth, addresses).
 LOGGING = {
     "version": 1,

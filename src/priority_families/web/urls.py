@@ -23,6 +23,7 @@ pages = [
     path("families/<str:family_id>/actions/<int:action_id>/done", families.complete_action, name="family-action-done"),
     path("families/<str:family_id>/attach", families.attach, name="family-attach"),
     path("families/<str:family_id>/attest", families.attest, name="family-attest"),
+    path("families/<str:family_id>/evidence/<int:attestation_id>", families.evidence_file, name="evidence-file"),
     path("families/<str:family_id>/checks/<str:due_on>", families.record_check, name="family-check"),
     path("triage/", triage.areas, name="triage"),
     path("triage/<str:area>/", triage.meeting, name="triage-area"),

@@ -45,11 +45,14 @@ from priority_families.casedb.models.people import (
     Profile,
     ProgrammeTarget,
     Role,
+    SignInThrottle,
     Team,
+    TrustedAddress,
 )
 from priority_families.casedb.models.published import (
     EvidenceRow,
     Family,
+    FamilyProgress,
     Member,
     NameWord,
     PartnerRecord,
@@ -60,8 +63,9 @@ from priority_families.casedb.models.published import (
 __all__ = [
     "AccessAction", "AccessLog", "AccessLogError", "Agency", "AppendOnly", "AppendOnlyQuerySet", "Area",
     "Attachment", "Attestation", "AuditEvent", "BaselineBenefit", "BaselineCount", "BaselineLine",
-    "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "ClaimBatch", "ClaimStep", "EvidenceRow", "Family",
-    "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason", "PartnerRecord", "PlanAction",
-    "Profile", "ProgrammeTarget", "Role", "SampleKind", "SpotCheck", "StatusChange", "StepKind",
-    "SustainabilityCheck", "Team", "TrackerRefresh", "Verdict", "WhyLine",
+    "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "ClaimBatch", "ClaimStep",
+    "EvidenceRow", "Family", "FamilyProgress", "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason",
+    "PartnerRecord", "PlanAction", "Profile", "ProgrammeTarget", "Role", "SampleKind", "SignInThrottle", "SpotCheck",
+    "StatusChange", "StepKind", "SustainabilityCheck", "Team", "TrackerRefresh", "TrustedAddress", "Verdict",
+    "WhyLine",
 ]

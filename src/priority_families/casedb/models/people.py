@@ -111,3 +111,28 @@ class AccessLog(AppendOnly):
 
     class Meta:
         ordering = ("-at", "-id")
+
+
+class SignInThrottle(models.Model):
+    """Sign-in attempts counted against one normalised account or one client address, window by window.
+
+    `key` is `account:` and the sha256 of the normalised username (never the name as typed: a password
+    typed into the username box must not be stored), or `address:` and the client address. Attempts are
+    reserved with one conditional UPDATE before a password is checked, so concurrent tries are counted exactly.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()
+    level = models.PositiveSmallIntegerField(default=0, help_text="windows in a row used up (address back-off)")
+
+
+class TrustedAddress(models.Model):
+    """An address a user has signed in from: a lock on their account does not stop them signing in from it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trusted_addresses")
+    ip = models.GenericIPAddressField()
+    last_success = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "ip"], name="trusted_address_once")]  # noqa: RUF012

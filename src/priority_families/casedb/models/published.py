@@ -131,3 +131,25 @@ class PartnerRecord(models.Model):
 
     class Meta:
         ordering = ("-event_date", "fact", "record_id")
+
+
+class FamilyProgress(models.Model):
+    """Each attached family's lines true at attachment with their measures' states on the refresh in force.
+
+    Computed for every attached family at once by `outcomes.progress.publish_progress` when a refresh is
+    published and when an attachment or attestation changes it, so the family page reads rows instead of
+    evaluating the plan on every view. `refresh_id` says which refresh the rows were judged on.
+    """
+
+    family_id = models.CharField(max_length=64, db_index=True)
+    refresh_id = models.CharField(max_length=100)
+    headline = models.CharField(max_length=64)
+    indicator = models.CharField(max_length=64)
+    measure = models.CharField(max_length=64, blank=True, default="")
+    line_status = models.CharField(max_length=30)
+    headline_status = models.CharField(max_length=30)
+    earliest = models.DateField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ("family_id", "headline", "indicator", "id")

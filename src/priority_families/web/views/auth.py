@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any, ClassVar
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.utils import timezone
 
-from priority_families.casedb.models import AccessAction, AccessLog
-from priority_families.web.access import record
-
-
-def recent_failures(username: str) -> int:
-    since = timezone.now() - timedelta(minutes=settings.PF_SIGN_IN_WINDOW_MINUTES)
-    return AccessLog.objects.filter(username=username[:150], action=AccessAction.SIGN_IN_FAILED, at__gte=since).count()
+from priority_families.casedb import signin
+from priority_families.casedb.models import AccessAction
+from priority_families.web.access import client_ip, record
 
 
 class SignInForm(AuthenticationForm):
-    """Refuses a username after too many recent failures, even with the right password."""
+    """Checks a password only when the throttle admits the try (`casedb.signin`); logs the account, never the
+    text typed in the username box."""
 
     error_messages: ClassVar[dict[str, str]] = {
         "invalid_login": "Enter a correct username and password",
@@ -39,15 +33,24 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
     def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "").strip()
-        if username and recent_failures(username) >= settings.PF_SIGN_IN_FAILURES:
-            record(self.request, AccessAction.SIGN_IN_FAILED, detail="throttled", username=username)
+        typed = self.data.get("username") or ""
+        if not typed.strip() or not self.data.get("password"):
+            return super().clean()
+        account = signin.account_named(typed)
+        who = account.get_username() if account is not None else "unknown account"
+        ip = client_ip(self.request)
+        attempt = signin.admit(typed, ip)
+        if attempt.refused is not None:
+            record(self.request, AccessAction.SIGN_IN_FAILED, detail=f"throttled ({attempt.refused} limit)",
+                   username=who)
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError:
-            record(self.request, AccessAction.SIGN_IN_FAILED, username=username)
+            record(self.request, AccessAction.SIGN_IN_FAILED, detail="wrong username or password", username=who)
             raise
+        signin.succeeded(attempt, self.get_user(), ip)
+        return cleaned
 
 
 class SignInView(auth_views.LoginView):

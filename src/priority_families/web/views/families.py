@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,14 +24,23 @@ from priority_families.casedb.models import (
     CaseStatus,
     Claim,
     Family,
+    FamilyProgress,
     Role,
 )
-from priority_families.core.engine import StoreError, Workspace
+from priority_families.core.engine import Workspace
 from priority_families.outcomes.attach import AttachError, attach_allocated
 from priority_families.outcomes.attest import AttestError
 from priority_families.outcomes.attest import attest as attest_line
 from priority_families.web import queries
-from priority_families.web.access import CASE_ROLES, family_or_404, record, role_of, roles_required
+from priority_families.web.access import (
+    CASE_ROLES,
+    CLAIM_ROLES,
+    deny,
+    family_or_404,
+    record,
+    role_of,
+    roles_required,
+)
 from priority_families.web.export import cohort_workbook
 from priority_families.web.forms import (
     ActionForm,
@@ -96,12 +106,17 @@ def _filtered(request: HttpRequest) -> tuple[CohortFilter, Any]:
     return form, rows
 
 
+def _search_detail(request: HttpRequest, found: int) -> str:
+    """What the cohort was filtered and searched by, and how many families it showed (for the access log)."""
+    asked = " ".join(f"{k}={v!r}" for k, v in sorted(request.GET.items()) if v and k != "page")
+    return f"{found} families; {asked or 'no filter'}; page {request.GET.get('page', '1')}"
+
+
 @roles_required(*CASE_ROLES)
 def cohort(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
     page, pages = paginate(request, rows)
-    if request.GET.get("q"):
-        record(request, AccessAction.VIEW, target="cohort search", detail=f"{page.paginator.count} families")
+    record(request, AccessAction.VIEW, target="cohort", detail=_search_detail(request, page.paginator.count))
     return render(request, "web/cohort.html", {
         "form": form, "page": page, "pages": pages, "total": page.paginator.count,
         "export_query": request.GET.urlencode(), "refresh": queries.latest_refresh(),
@@ -116,7 +131,7 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
     values = rows.values_list("family_id", "area", "status", "headlines", "headline_count", "priority",
                               "members", "lead_worker", "agency")
     body = cohort_workbook(values.iterator(), as_of)
-    record(request, AccessAction.EXPORT, target="cohort workbook", detail=f"{rows.count()} families")
+    record(request, AccessAction.EXPORT, target="cohort workbook", detail=_search_detail(request, rows.count()))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="cohort-{as_of}.xlsx"'
     return response
@@ -126,16 +141,11 @@ def workspace() -> Workspace:
     return Workspace(path=Path(settings.WORKSPACE))
 
 
-def _progress(family: Family, attachment: Attachment | None) -> list[dict[str, Any]]:
-    """Each indicator line true at attachment with its measure's state, on the refresh in force."""
+def _progress(family: Family, attachment: Attachment | None) -> list[FamilyProgress]:
+    """The family's progress as judged at the last publish or change (`outcomes.progress.publish_progress`)."""
     if attachment is None:
         return []
-    from priority_families.outcomes.progress import family_progress
-
-    try:
-        return family_progress(workspace(), family.family_id)
-    except StoreError:
-        return []
+    return list(FamilyProgress.objects.filter(family_id=family.family_id))
 
 
 def _lines(family: Family) -> list[tuple[str, str]]:
@@ -192,6 +202,7 @@ def _change(request: HttpRequest, family_id: str, form_name: str, form: Any, app
             form.add_error(None, "; ".join(p.reason for p in exc.problems) or str(exc))
         except (CaseworkError, AttestError) as exc:
             form.add_error(None, str(exc))
+    record(request, AccessAction.VIEW, target=f"family {fam.family_id}", detail=f"shown again: {form_name} refused")
     return render(request, "web/family.html", _family_context(request, fam, **{form_name: form}), status=400)
 
 
@@ -241,14 +252,15 @@ def attach(request: HttpRequest, family_id: str) -> HttpResponse:
 @roles_required(*CASE_ROLES)
 def attest(request: HttpRequest, family_id: str) -> HttpResponse:
     fam = family_or_404(request, family_id)
-    form = AttestationForm(request.POST, request.FILES, lines=_lines(fam))
+    form = AttestationForm(request.POST, request.FILES, lines=_lines(fam),
+                           too_large=getattr(request, "evidence_too_large", False))
 
     def apply(d: dict) -> None:
         headline, line = d["line"].split("|", 1)
         evidence = d["evidence"]
         attest_line(family_id, headline, line, request.user.get_full_name() or request.user.get_username(),
                     d["statement"], evidence.name or "evidence", evidence.chunks(), request.user.get_username(),
-                    attested_on=d["attested_on"])
+                    attested_on=d["attested_on"], workspace=workspace())
         record(request, AccessAction.CHANGE, target=f"family {family_id}", detail=f"attestation {headline}/{line}")
     return _change(request, family_id, "attest_form", form, apply)
 
@@ -272,3 +284,32 @@ def record_check(request: HttpRequest, family_id: str, due_on: str) -> HttpRespo
     except (CaseworkError, ValueError) as exc:
         messages.error(request, str(exc))
     return redirect("web:family", family_id=family_id)
+
+
+def evidence_file(request: HttpRequest, family_id: str, attestation_id: int) -> HttpResponse:
+    """An attestation's evidence file, for anyone who may see the family (or, for auditors and analysts, its
+    claim's evidence pack); each download is logged."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    role = role_of(request.user)
+    claimed = role in CLAIM_ROLES and Claim.objects.filter(family_id=family_id).exists()
+    if not claimed:
+        if role not in CASE_ROLES:
+            raise deny(request, target=f"evidence {family_id}")
+        family_or_404(request, family_id)
+    attestation = Attestation.objects.filter(family_id=family_id, pk=attestation_id).first()
+    if attestation is None or not Path(attestation.evidence_path).is_file():
+        raise deny(request, target=f"evidence {family_id}/{attestation_id}")
+    record(request, AccessAction.EXPORT, target=f"family {family_id}",
+           detail=f"evidence file of attestation {attestation.pk}, sha256 {attestation.evidence_sha256}")
+    suffix = Path(attestation.evidence_path).suffix
+    response = FileResponse(open(attestation.evidence_path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by Django
+                            filename=f"evidence-{family_id}-{attestation.pk}{suffix}",
+                            content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream"))
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+EVIDENCE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".txt": "text/plain",
+                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -52,6 +52,7 @@ def claims(request: HttpRequest) -> HttpResponse:
     page.object_list = states(Claim.objects.filter(pk__in=[c.pk for c in page.object_list]))
     sampled = set(SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK).values_list("window", "family_id"))
     windows = Claim.objects.order_by("window").values_list("window", flat=True).distinct()
+    record(request, AccessAction.VIEW, target="claims", detail=f"window {window or 'all'}; page {page.number}")
     return render(request, "web/claims.html", {
         "page": page, "pages": pages, "window": window, "windows": windows, "sampled": sampled,
         "spot_checks": SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK).order_by("window", "family_id"),
@@ -230,8 +231,8 @@ def returns(request: HttpRequest) -> HttpResponse:
         try:
             result = quarterly_return(_workspace(), quarter)
             record(request, AccessAction.VIEW, target=f"quarterly return {result.quarter}")
-        except ReturnError:
-            error = "Enter the quarter as a year and quarter number, like 2015Q2"
+        except ReturnError as exc:
+            error = f"Enter the quarter as a year and quarter number, like 2015Q2 ({exc})"
         except StoreError as exc:
             error = str(exc)
     return render(request, "web/returns.html", {"quarter": quarter, "result": result, "error": error},
@@ -251,9 +252,11 @@ def refreshes(request: HttpRequest) -> HttpResponse:
 def publish(request: HttpRequest) -> HttpResponse:
     """Publish the store's latest refresh into the tracker (what `pf web publish` does)."""
     from priority_families.casedb.publish import PublishError, publish_refresh
+    from priority_families.outcomes.progress import publish_progress
 
     try:
         done = publish_refresh(_workspace(), by=request.user.get_username())
+        publish_progress(_workspace())
         messages.success(request, f"Published the refresh as of {done.as_of:%d %B %Y}: {done.eligible:,} eligible "
                                   f"families, {done.new_cases:,} new")
     except (PublishError, StoreError) as exc:
@@ -288,6 +291,7 @@ class DecisionForm(forms.Form):
 @roles_required(Role.ANALYST)
 def review_decide(request: HttpRequest) -> HttpResponse:
     """Store one decision through the linkage module's own import (validated, atomic publish of the store)."""
+    from priority_families.linkage.review import ReviewImportError
     from priority_families.refresh import import_review
 
     form = DecisionForm(request.POST)
@@ -295,9 +299,14 @@ def review_decide(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose whether the two records are the same person")
         return redirect("web:review")
     d = form.cleaned_data
-    import_review(_workspace(), [{**{k: d[k] for k in ("source_l", "record_id_l", "source_r", "record_id_r",
-                                                       "decision")},
-                                  "reviewer": request.user.get_username(), "decided_on": date.today().isoformat()}])
+    try:
+        import_review(_workspace(), [{**{k: d[k] for k in ("source_l", "record_id_l", "source_r", "record_id_r",
+                                                           "decision")}, "reviewer": request.user.get_username(),
+                                      "decided_on": date.today().isoformat()}], queued_only=True)
+    except (ReviewImportError, StoreError):
+        record(request, AccessAction.DENIED, target="review decision", detail="pair not in the review queue")
+        messages.error(request, "Those two records are not in the review queue")
+        return redirect("web:review")
     record(request, AccessAction.CHANGE, target="review decision",
            detail=f"{d['source_l']}:{d['record_id_l']} {d['source_r']}:{d['record_id_r']} {d['decision']}")
     messages.success(request, "Decision saved. It applies from the next refresh.")
@@ -324,6 +333,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, "Enter dates as year-month-day, like 2015-09-01")
     page, pages = paginate(request, rows, size=50)
+    record(request, AccessAction.VIEW, target="access log",
+           detail=f"who={who!r} action={action!r} target={target!r} from={start!r} to={end!r} page {page.number}")
     return render(request, "web/access_log.html", {
         "page": page, "pages": pages, "actions": AccessAction.choices,
         "q": {"who": who, "action": action, "target": target, "from": start, "to": end},

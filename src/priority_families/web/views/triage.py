@@ -10,7 +10,15 @@ from django.views.decorators.http import require_POST
 
 from priority_families.casedb import casework
 from priority_families.casedb.casework import CaseworkError
-from priority_families.casedb.models import AccessAction, Case, CaseStatus, Family, NotAllocatedReason, Role
+from priority_families.casedb.models import (
+    AccessAction,
+    Case,
+    CaseStatus,
+    Family,
+    NotAllocatedReason,
+    Role,
+    Team,
+)
 from priority_families.web.access import deny, record, role_of, roles_required
 from priority_families.web.forms import AllocateForm
 from priority_families.web.views.common import actor
@@ -18,14 +26,25 @@ from priority_families.web.views.common import actor
 AWAITING = (CaseStatus.IDENTIFIED, CaseStatus.NOT_ALLOCATED, CaseStatus.TRIAGED)
 
 
+def _team(request: HttpRequest) -> Team | None:
+    """The team a manager triages for (None for analysts, who triage for every team)."""
+    return request.user.profile.team if role_of(request.user) is Role.TEAM_MANAGER else None
+
+
 def _areas_for(request: HttpRequest) -> QuerySet[Case]:
-    """Cases a user may triage: every area for analysts, their team's areas for managers."""
+    """Cases a user may triage: every area for analysts; for managers, their team's areas, less any family
+    another team already leads."""
     cases = Case.objects.all()
     if role_of(request.user) is Role.TEAM_MANAGER:
-        team = request.user.profile.team
+        team = _team(request)
         codes = list(team.areas.values_list("code", flat=True)) if team else []
-        cases = cases.filter(area__in=codes)
+        cases = cases.filter(area__in=codes).filter(Q(team__isnull=True) | Q(team=team))
     return cases
+
+
+def _form(request: HttpRequest, family_id: str, data: object = None) -> AllocateForm:
+    """The allocation form; a manager chooses among their own team's workers only."""
+    return AllocateForm(data, prefix=family_id, team=_team(request))
 
 
 @roles_required(Role.TEAM_MANAGER, Role.ANALYST)
@@ -44,7 +63,7 @@ def _meeting(request: HttpRequest, area: str, forms: dict[str, AllocateForm] | N
     families = {f.family_id: f for f in Family.objects.filter(family_id__in=cases.values("family_id"))}
     forms = forms or {}
     rows = [{"case": c, "family": families.get(c.family_id),
-             "form": forms.get(c.family_id) or AllocateForm(prefix=c.family_id)} for c in cases]
+             "form": forms.get(c.family_id) or _form(request, c.family_id)} for c in cases]
     rows.sort(key=lambda r: (-(r["family"].priority if r["family"] else 0), r["case"].family_id))
     errors = [(r["case"].family_id, r["form"]) for r in rows if r["form"].errors]
     record(request, AccessAction.VIEW, target=f"triage {area}", detail=f"{len(rows)} families")
@@ -64,15 +83,16 @@ def meeting(request: HttpRequest, area: str) -> HttpResponse:
 def decide(request: HttpRequest, area: str, family_id: str) -> HttpResponse:
     if not _areas_for(request).filter(area=area, family_id=family_id).exists():
         raise deny(request, target=f"family {family_id}")
-    form = AllocateForm(request.POST, prefix=family_id)
+    form = _form(request, family_id, request.POST)
     if form.is_valid():
         d = form.cleaned_data
         try:
             if d["decision"] == "allocate":
-                casework.allocate(family_id, d["agency"], d["worker"], actor(request))
+                casework.allocate(family_id, d["agency"], d["worker"], actor(request), team=_team(request))
                 messages.success(request, f"Family {family_id} allocated to {d['agency'].name}")
             else:
-                casework.not_allocate(family_id, NotAllocatedReason(d["reason"]), actor(request))
+                casework.not_allocate(family_id, NotAllocatedReason(d["reason"]), actor(request),
+                                      team=_team(request))
                 messages.success(request, f"Family {family_id} not to be allocated: "
                                           f"{NotAllocatedReason(d['reason']).label.lower()}")
             return redirect("web:triage-area", area=area)
