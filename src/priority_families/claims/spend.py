@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from priority_families.core.problems import RowProblem, RowsRefused
 from priority_families.plans.finance import FinancialPlan
 
 LEDGER_COLUMNS = ("posted_on", "budget_line", "amount", "reference")
@@ -27,23 +28,11 @@ RETURN_COLUMNS = ("provider", "quarter", "budget_line", "spend", "families_suppo
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 
-@dataclass(frozen=True)
-class SpendProblem:
-    file: str
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.reason}"
+SpendProblem = RowProblem
 
 
-class SpendError(ValueError):
+class SpendError(RowsRefused):
     """Spend files were refused; nothing was counted. Carries every problem with file, line and column."""
-
-    def __init__(self, problems: list[SpendProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)

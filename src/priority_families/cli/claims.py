@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,10 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from priority_families import casedb
-from priority_families.cli.common import WorkspaceOption, console, fail, workspace
+from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
 from priority_families.core.config import DEFAULT_WORKSPACE
-from priority_families.core.engine import StoreError, Workspace
+from priority_families.core.engine import StoreError
 
 if TYPE_CHECKING:  # the models load only once the case record is set up
     from priority_families.casedb.models import SampleKind
@@ -35,16 +33,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(claims_app, name="claims")
     app.add_typer(spotcheck_app, name="spotcheck")
     app.command("sustainability")(sustainability)
-
-
-def _open(path: Path) -> Workspace:
-    ws = workspace(path)
-    casedb.setup(ws.path)
-    return ws
-
-
-def _actor() -> str:
-    return getpass.getuser()
 
 
 def _day(on: datetime | None) -> date:
@@ -72,11 +60,11 @@ def claims(
         return
     if window is None or out is None:
         raise fail("give --window and --out to propose claims (or a subcommand: pf claims --help)")
-    ws = _open(workspace_path)
+    ws = case_workspace(workspace_path)
     from priority_families.claims.ledger import make_claims
 
     try:
-        run = make_claims(ws, window, out, _actor(), pdf=pdf)
+        run = make_claims(ws, window, out, actor(), pdf=pdf)
     except _errors() as exc:
         raise fail(str(exc)) from None
     table = Table(title=f"Claims proposed for {run.window} (evaluated {run.claimed_on})")
@@ -107,11 +95,11 @@ def check(
     """Confirm proposed claims against their packs' evidence, or reject them with a reason (all or none)."""
     if bool(family) == all_proposed:
         raise fail("give --family (one or more) or --all, not both")
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.claims.life import check_claims
 
     try:
-        done = check_claims(window, None if all_proposed else list(family or []), by, _actor(), _day(on), reject)
+        done = check_claims(window, None if all_proposed else list(family or []), by, actor(), _day(on), reject)
     except _errors() as exc:
         raise fail(f"nothing checked: {exc}") from None
     console.print(f"{len(done)} claims {'rejected' if reject else 'checked'} for window {window} by {by}")
@@ -133,7 +121,7 @@ def audit(
 ) -> None:
     """Internal audit before submission: draw a sample (--share, --seed), or record a verdict (--family,
     --verdict, --reason, --by); an invalid verdict withdraws the claim."""
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.casedb.models import SampleKind as Kind
 
     _sample_step(Kind.INTERNAL_AUDIT, window, share, seed, family, verdict, reason, by, on)
@@ -146,7 +134,7 @@ def _sample_step(kind: SampleKind, window: str, share: float | None, seed: int, 
 
     try:
         if family is None:
-            drawn = draw_sample(kind, window, 0.1 if share is None else share, seed, _actor())
+            drawn = draw_sample(kind, window, 0.1 if share is None else share, seed, actor())
             console.print(f"{kind.label.lower()} {window}: {len(drawn)} families drawn:")
             for family_id in drawn:  # one a line, so a script can read them (rich would wrap a long line)
                 console.print(f"  - {family_id}", soft_wrap=True)
@@ -155,7 +143,7 @@ def _sample_step(kind: SampleKind, window: str, share: float | None, seed: int, 
             return
         if verdict not in Verdict.values:
             raise fail("give --verdict valid or --verdict invalid")
-        record_verdict(kind, window, family, Verdict(verdict), reason, by, _actor(), _day(on))
+        record_verdict(kind, window, family, Verdict(verdict), reason, by, actor(), _day(on))
     except _errors() as exc:
         raise fail(f"nothing recorded: {exc}") from None
     console.print(f"{kind.label.lower()} {window}: {family} {verdict}"
@@ -171,11 +159,11 @@ def submit(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Submit the window's checked claims to government as one batch with a signed declaration."""
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.claims.life import submit_batch
 
     try:
-        sent = submit_batch(window, signed_by, _day(on), out, _actor())
+        sent = submit_batch(window, signed_by, _day(on), out, actor())
     except _errors() as exc:
         raise fail(f"nothing submitted: {exc}") from None
     console.print(f"batch {sent.batch.pk}: {len(sent.families)} claims, GBP {sent.batch.amount:,.2f}, signed by "
@@ -191,11 +179,11 @@ def withdraw_cmd(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Withdraw a family's claim found invalid outside a spot check; income is reversed in the month of --on."""
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.claims.life import withdraw
 
     try:
-        step = withdraw(family_id, reason, by or _actor(), _actor(), _day(on))
+        step = withdraw(family_id, reason, by or actor(), actor(), _day(on))
     except _errors() as exc:
         raise fail(f"nothing withdrawn: {exc}") from None
     console.print(f"{family_id}: claim for window {step.claim.window} withdrawn on {step.on}; "
@@ -208,7 +196,7 @@ def history_cmd(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Every claim a family has had, with every step: who, on what date, the verdict and reason."""
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.claims.steps import history
 
     for claim, steps in history(family_id):
@@ -235,7 +223,7 @@ def spotcheck(
         return
     if window is None:
         raise fail("give --window to draw a spot check (or a subcommand: pf spotcheck --help)")
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.casedb.models import SampleKind as Kind
 
     _sample_step(Kind.SPOT_CHECK, window, share, seed, None, None, "", "", None)
@@ -252,10 +240,10 @@ def spotcheck_record(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Record a spot check's verdict on a sampled claim; an invalid verdict withdraws the claim."""
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.casedb.models import SampleKind as Kind
 
-    _sample_step(Kind.SPOT_CHECK, window, None, 0, family, verdict, reason, by or _actor(), on)
+    _sample_step(Kind.SPOT_CHECK, window, None, 0, family, verdict, reason, by or actor(), on)
 
 
 @spotcheck_app.command("report")
@@ -266,7 +254,7 @@ def spotcheck_report(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """The spot-check report for a window: sampled, valid, invalid by reason, amount to repay."""
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.claims.spotcheck_report import spot_check_report, write_spot_check_report
 
     try:
@@ -289,7 +277,7 @@ def sustainability(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Sustainability checks by claim window (sustained, not sustained, due, overdue) and what is to do now."""
-    _open(workspace_path)
+    case_workspace(workspace_path)
     from priority_families.casedb.models import Case
     from priority_families.claims.sustainability import (
         REPORT_HEADER,

@@ -64,3 +64,19 @@ def publish_guard(max_shrink: float, override: str | None) -> PublishGuard:
         return PublishGuard(max_shrink=max_shrink, override=override)
     except ValueError as exc:
         raise fail(str(exc)) from None
+
+
+def case_workspace(path: Path) -> Workspace:
+    """The workspace, with the case record opened for this process (commands that read or write cases)."""
+    from priority_families import casedb
+
+    ws = workspace(path)
+    casedb.setup(ws.path)
+    return ws
+
+
+def actor() -> str:
+    """Who runs this command, as the ledgers and the audit rows record them."""
+    import getpass
+
+    return getpass.getuser()

@@ -10,10 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from priority_families import casedb
-from priority_families.cli.common import WorkspaceOption, console, fail, workspace
+from priority_families.cli.common import WorkspaceOption, case_workspace, console, fail
 from priority_families.core.config import DEFAULT_WORKSPACE
-from priority_families.core.engine import StoreError, Workspace
+from priority_families.core.engine import StoreError
 from priority_families.core.export import write_csv
 from priority_families.core.files import private_dir
 
@@ -26,12 +25,6 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to the `pf` app."""
     app.command("finance")(finance)
     app.command("savings")(savings)
-
-
-def _open(path: Path) -> Workspace:
-    ws = workspace(path)
-    casedb.setup(ws.path)
-    return ws
 
 
 def _money(value: float | None) -> str:
@@ -51,7 +44,7 @@ def finance(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """The programme's cash flow month by month to its end: income by stream, spend against budget, reserve."""
-    ws = _open(workspace_path)
+    ws = case_workspace(workspace_path)
     from priority_families.claims.finance import cash_flow
     from priority_families.claims.finance_report import write_finance
     from priority_families.claims.spend import SpendError, read_spend, return_files
@@ -110,7 +103,7 @@ def savings(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Cost of each selected family's recorded events 12 months before and after attachment; gross and net savings."""
-    ws = _open(workspace_path)
+    ws = case_workspace(workspace_path)
     from priority_families.claims.savings import (
         SavingsError,
         load_deflators,

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -11,10 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from priority_families import casedb
-from priority_families.cli.common import WorkspaceOption, console, fail, workspace
+from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
 from priority_families.core.config import DEFAULT_WORKSPACE
-from priority_families.core.engine import StoreError, Workspace
+from priority_families.core.engine import StoreError
 from priority_families.core.export import write_csv
 from priority_families.core.files import private_dir
 
@@ -30,26 +28,16 @@ def register(app: typer.Typer) -> None:
     app.command("return")(quarterly)
 
 
-def _open(path: Path) -> Workspace:
-    ws = workspace(path)
-    casedb.setup(ws.path)
-    return ws
-
-
-def _actor() -> str:
-    return getpass.getuser()
-
-
 def attach(
     attachments: Annotated[Path, typer.Argument(help="CSV: family_id, attached_on, lead_worker, lead_agency.")],
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Attach families to lead workers and freeze their baselines (every row or none)."""
-    ws = _open(workspace_path)
+    ws = case_workspace(workspace_path)
     from priority_families.outcomes.attach import AttachError, attach_from_csv
 
     try:
-        made = attach_from_csv(ws, attachments, _actor())
+        made = attach_from_csv(ws, attachments, actor())
     except (AttachError, StoreError, OSError) as exc:
         raise fail(f"nothing attached:\n{exc}") from None
     console.print(f"attached {len(made)} families; baselines frozen")
@@ -62,7 +50,7 @@ def progress_cmd(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Every attached family evaluated on the refresh in force (never past its as_of): per headline, line, measure."""
-    ws = _open(workspace_path)
+    ws = case_workspace(workspace_path)
     from priority_families.outcomes.progress import (
         PROGRESS_SQL,
         ROUTES_SQL,
@@ -114,11 +102,11 @@ def attest_cmd(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Record a lead professional's attestation with an evidence file."""
-    ws = _open(workspace_path)
+    ws = case_workspace(workspace_path)
     from priority_families.outcomes.attest import AttestError, attest, file_chunks
 
     try:
-        made = attest(family_id, headline, line, by, statement, evidence.name, file_chunks(evidence), _actor(),
+        made = attest(family_id, headline, line, by, statement, evidence.name, file_chunks(evidence), actor(),
                       workspace=ws)
     except AttestError as exc:
         raise fail(str(exc)) from None
@@ -136,7 +124,7 @@ def income(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Payment-by-Results income per plan: actual to date, forecast, and a yearly budget view."""
-    ws = _open(workspace_path)
+    ws = case_workspace(workspace_path)
     from priority_families.claims.income import income_report
 
     try:
@@ -169,7 +157,7 @@ def quarterly(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """The quarterly return: identified, attached, worked with, claims by route, predicted, by area/agency."""
-    ws = _open(workspace_path)
+    ws = case_workspace(workspace_path)
     from priority_families.reports.returns import ReturnError, quarterly_return
 
     try:

@@ -27,6 +27,7 @@ from priority_families.casedb.models import (
 )
 from priority_families.core.calendar import shift_months
 from priority_families.core.engine import Workspace
+from priority_families.core.problems import RowProblem, RowsRefused
 from priority_families.core.sql import load_rows
 from priority_families.outcomes.baseline import FrozenBaseline, freeze_baselines
 from priority_families.refresh import PublishedRefresh, RefreshError, refresh_in_force
@@ -43,23 +44,11 @@ class AttachmentRequest:
     line: int = 0  # line in the CSV file it came from (0 when not from a file)
 
 
-@dataclass(frozen=True)
-class AttachProblem:
-    file: str
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.reason}"
+AttachProblem = RowProblem
 
 
-class AttachError(ValueError):
+class AttachError(RowsRefused):
     """Some attachments were refused; none were made. Carries every problem with its file/line/column."""
-
-    def __init__(self, problems: list[AttachProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def read_attachments_csv(path: Path) -> list[AttachmentRequest]:
