@@ -130,6 +130,7 @@ def test_the_refreshes_page_lists_every_kept_refresh_with_its_plan_and_sources(w
     kept = published_refreshes(ws)
     assert [r.as_of for r in kept] == [A, LATER]
     page = signed_in("analyst").get(reverse("web:refreshes")).content.decode()
+    assert "<title>Refreshes – " in page and page.count('data-table="kept-refreshes"') == 1
     listed = page[page.index('data-table="kept-refreshes"'):]
     for r in kept:  # id, plan hash and records per source (the builders' one source is "test")
         assert r.refresh_id in listed and r.plan_sha256[:12] in listed
