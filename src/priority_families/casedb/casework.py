@@ -2,8 +2,8 @@
 
 Views and commands call these functions and nothing else to change a case. Attachment and claims are made by
 `priority_families.outcomes` and `.claims` (they freeze the baseline, write the ledger) and call
-`record_attachments` / `record_claim` / `record_claim_step` / `record_withdrawal` inside their own transaction, so a case's status always follows the
-ledger: there is one case record, whichever door a change came through.
+`record_attachments` / `record_claim` / `record_claim_step` / `record_withdrawal` inside their own transaction,
+so a case's status always follows the ledger: there is one case record, whichever door a change came through.
 """
 
 from __future__ import annotations
