@@ -57,6 +57,8 @@ def test_a_lost_source_stops_the_refresh_and_nothing_is_published(tmp_path):
     before = ws.store_path.read_bytes()
     with pytest.raises(GuardError, match=f"{row('marac')['source']} marac: 10 records before, 0 now"):
         ingest_refresh(ws, _extracts(tmp_path / "b", "2015-10-31", maracs=0))
+    with pytest.raises(GuardError, match="marac: 10 records before, 0 now"):  # whatever share a source may lose
+        ingest_refresh(ws, _extracts(tmp_path / "b", "2015-10-31", maracs=0), guard=PublishGuard(max_shrink=1.0))
     assert ws.store_path.read_bytes() == before and in_force(ws).refresh_id == first.refresh_id
 
 

@@ -181,7 +181,7 @@ def check_sources(con: duckdb.DuckDBPyConnection, guard: PublishGuard) -> list[s
         for source, fact, before, now in con.execute(
             "SELECT p.source, p.fact, p.records, n.records FROM (SELECT source, fact, COUNT(*) AS records "
             "FROM previous.records GROUP BY source, fact) p LEFT JOIN refresh_sources n USING (source, fact) "
-            "WHERE COALESCE(n.records, 0) < p.records * (1 - ?) ORDER BY p.source, p.fact", [guard.max_shrink]
+            "WHERE n.records IS NULL OR n.records < p.records * (1 - ?) ORDER BY p.source, p.fact", [guard.max_shrink]
         ).fetchall()
     ]
     if losses and guard.override is None:

@@ -162,7 +162,7 @@ def ingest_extracts(
         _refuse_unreadable(path, settings.max_file_mb)
     known = [p for p in csvs if p.stem in FACT_KINDS]
     if not known:
-        raise IngestError(folder, "holds no extract (no <fact>.csv file such as person.csv or offence.csv): "
+        raise IngestError(folder, "holds no extract (no <fact>.csv file such as offence.csv or school_attendance.csv): "
                                   "nothing to publish")
     present = {p.stem for p in known}
     with _one_transaction(con):

@@ -38,7 +38,7 @@ from priority_families.core.calendar import last_terms, shift_months, sql_date
 from priority_families.core.sql import in_list
 from priority_families.core.sql import sql_str as lit
 from priority_families.identify.compile import who_condition as who_at  # the compiler's age-group seam
-from priority_families.ingest.schema import FACT_KINDS
+from priority_families.ingest.schema import FACT_KINDS, OUT_OF_WORK_BENEFITS
 from priority_families.plans.schema import (
     Aggregate,
     Comparison,
@@ -51,7 +51,6 @@ from priority_families.plans.schema import (
     Who,
 )
 
-OUT_OF_WORK_BENEFITS = ("JSA", "ESA", "IB", "IS", "CA", "SDA", "UC_work_related")
 CONTINUOUS_EMPLOYMENT_BASELINE_MONTHS = 6
 WHO_PLURAL = {Who.CHILD: "children", Who.SCHOOL_AGE_CHILD: "school-age children", Who.ADULT: "adults",
               Who.YOUNG_PERSON: "young people", Who.ANY_MEMBER: "members"}
