@@ -107,20 +107,23 @@ def _batches(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple]]:
 
 
 def _load_case_record(con: duckdb.DuckDBPyConnection) -> None:
-    """The families with a case, and every attached family's frozen headlines and members, beside the refresh."""
+    """The families with a case, and every attached family's frozen headlines and members, beside the refresh;
+    the frozen families' rows are made set-wise in DuckDB."""
     load_rows(con, "has_case", {"family_id": "VARCHAR"}, [(f,) for f in Case.objects.values_list("family_id", flat=True)])
-    headlines: dict[str, set[str]] = {}
-    for family_id, headline in BaselineLine.objects.values_list("attachment__family_id", "headline").distinct():
-        headlines.setdefault(family_id, set()).add(headline)
-    members = list(BaselineMember.objects.values_list("attachment__family_id", "person_id"))
-    sizes: dict[str, int] = {}
-    for family_id, _person in members:
-        sizes[family_id] = sizes.get(family_id, 0) + 1
-    load_rows(con, "frozen_families", {"family_id": "VARCHAR", "headlines": "VARCHAR", "headline_count": "INTEGER",
-                                       "members": "INTEGER", "area": "VARCHAR"},
-              [(f, ";".join(sorted(headlines.get(f, ()))), len(headlines.get(f, ())), sizes.get(f, 0), area)
-               for f, area in Attachment.objects.values_list("family_id", "area")])
-    load_rows(con, "frozen_members", {"family_id": "VARCHAR", "person_id": "VARCHAR"}, members)
+    load_rows(con, "frozen_members", {"family_id": "VARCHAR", "person_id": "VARCHAR"},
+              list(BaselineMember.objects.values_list("attachment__family_id", "person_id")))
+    load_rows(con, "frozen_lines", {"family_id": "VARCHAR", "headline": "VARCHAR"},
+              list(BaselineLine.objects.values_list("attachment__family_id", "headline").distinct()))
+    load_rows(con, "frozen_attachments", {"family_id": "VARCHAR", "area": "VARCHAR"},
+              list(Attachment.objects.values_list("family_id", "area")))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE frozen_families AS SELECT a.family_id, "
+        "COALESCE(h.headlines, '') AS headlines, COALESCE(h.n, 0) AS headline_count, "
+        "COALESCE(m.n, 0) AS members, a.area FROM frozen_attachments a "
+        "LEFT JOIN (SELECT family_id, STRING_AGG(DISTINCT headline, ';' ORDER BY headline) AS headlines, "
+        "COUNT(DISTINCT headline) AS n FROM frozen_lines GROUP BY family_id) h USING (family_id) "
+        "LEFT JOIN (SELECT family_id, COUNT(*) AS n FROM frozen_members GROUP BY family_id) m USING (family_id)"
+    )
 
 
 def _clear_published() -> None:
