@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from priority_families.claims.finance import CASHFLOW_COLUMNS, cash_flow
 from priority_families.claims.finance_report import write_finance
-from priority_families.claims.income import _results_wait
+from priority_families.claims.income import results_wait
 from priority_families.claims.ledger import make_claims
 from priority_families.claims.life import check_claims, submit_batch
 from priority_families.claims.spend import SpendError, read_spend
@@ -137,7 +137,7 @@ def test_a_months_figures_are_reproduced_from_the_inputs(tmp_path):
     jul = months[date(2016, 7, 1)]  # the ledger is actual to as_of, the provider only to its last quarter
     assert (jul["basis"], jul["spend"]) == ("actual", 3000)
     assert flow.claim_rate == claimed / 12  # every family's results wait ended by as_of
-    wait = _results_wait(load_plan("nottinghamshire-2015"))
+    wait = results_wait(load_plan("nottinghamshire-2015"))
     aug16 = months[date(2016, 8, 1)]  # forecast: 20 to attach in 2016-17, none yet, 8 months left
     assert (aug16["basis"], aug16["families_attached"], aug16["income_attachment_fees"]) == ("forecast", 2.5, 2500)
     assert aug16["scenario_families_attached"] == 1.25 and aug16["spend"] == 3000 + 200

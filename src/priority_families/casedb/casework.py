@@ -192,8 +192,7 @@ def _lead_worker(username: str) -> AbstractBaseUser | None:
     """The tracker user a bulk file names as lead worker, when there is one (the file may name anyone)."""
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(username=username, profile__role=Role.LEAD_WORKER).first()
-    return user
+    return get_user_model().objects.filter(username=username, profile__role=Role.LEAD_WORKER).first()
 
 
 def record_claim(family_id: str, claimed_on: date, checks_due: list[date], actor: Actor, note: str = "") -> None:

@@ -11,7 +11,7 @@ and each month's figures are SQL aggregates.
   claim was dated. Nothing after `as_of` counts as actual; postings and returns dated later are left out.
 - **Forecast** months follow. Attachments: the year's target (times the scenario's share) less the families
   already attached that year, spread evenly over its remaining months. Results: the observed claim rate (claimed
-  families among those attached long enough for their results to have been sustained, `_results_wait`; the
+  families among those attached long enough for their results to have been sustained, `results_wait`; the
   plan's `assumed_claim_rate` until one has), paid the Outcomes Plan's first route's payment in the month the
   wait ends. A family whose wait ended unclaimed is not forecast again.
 - **Grants and contributions** are paid as scheduled, in equal monthly instalments of each year's amount.
@@ -30,15 +30,12 @@ from datetime import date, datetime
 
 import duckdb
 
-from priority_families.casedb.figures import worked_with
-from priority_families.casedb.models import Attachment
-from priority_families.claims.income import _results_wait, money_steps
+from priority_families.claims.income import attachment_money, money_steps, results_wait
 from priority_families.claims.ledger import attachment_amount, results_amount
 from priority_families.claims.spend import Posting
 from priority_families.core.calendar import financial_year, financial_year_sql, shift_months
 from priority_families.core.engine import Workspace
 from priority_families.core.sql import load_rows
-from priority_families.outcomes.progress import attachment_plan
 from priority_families.plans.finance import FinancialPlan
 from priority_families.plans.loader import load_plan
 from priority_families.refresh import in_force
@@ -104,12 +101,8 @@ def _case_record(as_of: date) -> tuple[list[tuple], list[tuple]]:
     """(attachments, money steps of the claims ledger) to `as_of`: each attachment at its own plan's rates, as
     the ledger pays them; a submitted claim's amount in on its submission date, a withdrawal's repayment out on
     its own date (`income.money_steps`, the one reading of the ledger's money)."""
-    attachments = []
-    for a in worked_with(Attachment.objects.all(), as_of):
-        plan = attachment_plan(a)
-        route = plan.claim_routes[0].id if plan.claim_routes else ""
-        attachments.append((a.family_id, a.attached_on, attachment_amount(plan, a.attached_on),
-                            results_amount(plan, route, a.attached_on) if route else 0, _results_wait(plan)))
+    attachments = [(f, attached_on, fee, payment, wait)
+                   for f, _plan, attached_on, fee, payment, wait in attachment_money(as_of)]
     return attachments, [(f, on, amount) for f, _step, on, amount in money_steps(as_of)]
 
 
@@ -131,7 +124,7 @@ def _rates(plan: FinancialPlan, months: list[date]) -> tuple[list[tuple], int]:
     outcomes = load_plan(plan.outcomes_plan)
     route = outcomes.claim_routes[0].id if outcomes.claim_routes else ""
     rows = [(m, attachment_amount(outcomes, m), results_amount(outcomes, route, m) if route else 0) for m in months]
-    return rows, _results_wait(outcomes)
+    return rows, results_wait(outcomes)
 
 
 def _load(con: duckdb.DuckDBPyConnection, plan: FinancialPlan, as_of: date, postings: list[Posting],

@@ -44,10 +44,23 @@ class IncomeReport:
     refresh_id: str
 
 
-def _results_wait(plan: Plan) -> int:
+def results_wait(plan: Plan) -> int:
     """Months after attachment by which every results measure can have been sustained (at least 6)."""
     return max([m.sustained_months or 0 for h in plan.headlines for m in h.results]
                + [plan.results_timing.wait_all_months or 0, 6])
+
+
+def attachment_money(as_of: date) -> list[tuple]:
+    """(family_id, plan_id, attached_on, fee, expected results payment, results wait in months) of every family
+    worked with on `as_of`, each at its own plan's rates as the ledger pays them (the plan's first claim route):
+    the one reading of what an attachment is worth, for income and the cash flow."""
+    rows = []
+    for a in worked_with(Attachment.objects.all(), as_of).order_by("family_id"):
+        plan = attachment_plan(a)
+        first_route = plan.claim_routes[0].id if plan.claim_routes else ""
+        rows.append((a.family_id, a.plan_id, a.attached_on, attachment_amount(plan, a.attached_on),
+                     results_amount(plan, first_route, a.attached_on) if first_route else 0, results_wait(plan)))
+    return rows
 
 
 def income_report(workspace: Workspace, as_of: date, success_rate: float) -> IncomeReport:
@@ -56,14 +69,9 @@ def income_report(workspace: Workspace, as_of: date, success_rate: float) -> Inc
         raise ValueError(f"success rate {success_rate} must be between 0 and 1")
     refresh = in_force(workspace)
     refresh.require_covers(as_of, "income")
-    rows = []
-    for a in worked_with(Attachment.objects.all(), as_of).order_by("family_id"):
-        plan = attachment_plan(a)
-        first_route = plan.claim_routes[0].id if plan.claim_routes else ""
-        expected = shift_months(a.attached_on, _results_wait(plan))
-        rows.append((a.family_id, a.plan_id, a.attached_on, attachment_amount(plan, a.attached_on),
-                     results_amount(plan, first_route, a.attached_on) if first_route else 0,
-                     max(financial_year(expected), financial_year(as_of))))
+    rows = [(f, plan_id, attached_on, fee, payment,
+             max(financial_year(shift_months(attached_on, wait)), financial_year(as_of)))
+            for f, plan_id, attached_on, fee, payment, wait in attachment_money(as_of)]
     con = duckdb.connect()
     try:
         load_rows(con, "att", {"family_id": "VARCHAR", "plan_id": "VARCHAR", "attached_on": "DATE",
