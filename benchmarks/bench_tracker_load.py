@@ -91,11 +91,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(ws: Path, port: int, threads: int) -> subprocess.Popen:
+def serve(ws: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "PF_LOCAL_DEMO": "1", "PF_WORKSPACE": str(ws)}
+    errors = open(Path(tempfile.gettempdir()) / "bench-tracker-load-server.log", "w")  # noqa: SIM115
+    print(f"server errors: {errors.name}")
     server = subprocess.Popen([PF, "serve", "-w", str(ws), "--host", HOST, "--port", str(port),
-                               "--threads", str(threads)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+                               "--workers", str(workers), "--threads", str(threads)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=errors)
     for _ in range(240):
         try:
             urllib.request.urlopen(f"http://{HOST}:{port}/sign-in/", timeout=5)
@@ -149,7 +151,8 @@ def next_request(rng: random.Random, user: str, draw: dict) -> tuple[str, str]:
     return kind, f"/families/{family}/"
 
 
-def run(base: str, draw: dict, requests: int, seconds: float, seed: int) -> dict[str, list[tuple[int, float]]]:
+def run(base: str, draw: dict, requests: int, seconds: float, seed: int,
+        think: float) -> dict[str, list[tuple[int, float]]]:
     results: dict[str, list[tuple[int, float]]] = {"cohort": [], "search": [], "family": []}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -168,6 +171,8 @@ def run(base: str, draw: dict, requests: int, seconds: float, seed: int) -> dict
             outcome = person.get(path)
             with lock:
                 results[kind].append(outcome)
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
     threads = [threading.Thread(target=browse, args=(i, name)) for i, name in enumerate(users)]
     for t in threads:
@@ -205,7 +210,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=30, help="requests per user at most")
     parser.add_argument("--seconds", type=float, default=120, help="stop asking after this long")
-    parser.add_argument("--threads", type=int, default=4, help="pf serve's worker threads")
+    parser.add_argument("--workers", type=int, default=0, help="pf serve's processes (0: one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="pf serve's threads per process")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a user pauses between pages, drawn from 0.5x-1.5x this (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
@@ -223,10 +231,10 @@ def main() -> None:
     fresh_tracker = not (ws / "casework.sqlite3").exists() and "DATABASE_URL" not in os.environ
     draw = prepare(ws, args.users, new_county or fresh_tracker, args.families)
     port = free_port()
-    server = serve(ws, port, args.threads)
+    server = serve(ws, port, args.workers, args.threads)
     try:
         started = time.perf_counter()
-        results = run(f"http://{HOST}:{port}", draw, args.requests, args.seconds, args.seed)
+        results = run(f"http://{HOST}:{port}", draw, args.requests, args.seconds, args.seed, args.think)
         errors = report(results, time.perf_counter() - started)
     finally:
         server.terminate()

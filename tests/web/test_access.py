@@ -37,6 +37,7 @@ def pages(scene: dict) -> dict[str, tuple[str, set[str]]]:
         "cohort": (reverse("web:cohort"), CASE),
         "export": (reverse("web:cohort-export"), CASE),
         "family": (reverse("web:family", args=[scene["mine"]]), CASE),
+        "family records": (reverse("web:family-records", args=[scene["mine"]]), CASE),
         "triage": (reverse("web:triage"), {"manager", "analyst"}),
         "triage area": (reverse("web:triage-area", args=[scene["area"]]), {"manager", "analyst"}),
         "review": (reverse("web:review"), {"analyst"}),

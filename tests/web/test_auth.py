@@ -60,8 +60,30 @@ def test_weak_passwords_and_missing_teams_are_refused(db):
 def test_sessions_expire_after_inactivity(settings):
     from priority_families.web import settings as ours
 
-    assert ours.SESSION_COOKIE_AGE == 30 * 60 and ours.SESSION_SAVE_EVERY_REQUEST
+    assert ours.SESSION_COOKIE_AGE == 30 * 60 and "priority_families.web.middleware.session_renewal" in ours.MIDDLEWARE
     assert ours.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_a_session_in_use_is_renewed_once_a_minute_not_on_every_request(people):
+    """The idle timeout restarts when a minute has passed since the last renewal; requests in between write
+    nothing (the session row is not saved on every page view)."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    _sign_in(client, "analyst", PASSWORD)
+    client.get(reverse("web:cohort"))
+    row = Session.objects.get()
+    soon = timezone.now() + timezone.timedelta(minutes=5)
+    Session.objects.update(expire_date=soon)  # as if the last renewal was 25 minutes ago
+    client.get(reverse("web:cohort"))
+    assert Session.objects.get().expire_date == soon  # within the minute: not written again
+    session = client.session
+    session["_pf_renewed"] -= 61
+    session.save()
+    Session.objects.update(expire_date=soon)
+    client.get(reverse("web:cohort"))
+    assert Session.objects.get(pk=row.pk).expire_date > timezone.now() + timezone.timedelta(minutes=29)
 
 
 def test_an_expired_session_must_sign_in_again(people, settings):

@@ -37,6 +37,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
     # Readers never wait for the writer, and a commit (every request saves its session) is not an fsync.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # A transaction takes the write lock when it begins, so it waits its turn (the timeout above): a deferred one
+    # that reads and then writes while another process commits fails at once with "database is locked", which
+    # the busy timeout cannot help (`pf serve` runs a process per core, and the CLI may write at the same time).
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -41,9 +41,11 @@ def serve(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
-    threads: Annotated[int, typer.Option(help="Worker threads.", min=1)] = 4,
+    workers: Annotated[int, typer.Option(help="Server processes (0: one per CPU core).", min=0)] = 0,
+    threads: Annotated[int, typer.Option(help="Threads in each process.", min=1)] = 4,
 ) -> None:
-    """Run the family tracker with a production WSGI server (waitress); static files by whitenoise.
+    """Run the family tracker with a production WSGI server (gunicorn, a process per core); static files by
+    whitenoise.
 
     Needs PF_SECRET_KEY, or PF_LOCAL_DEMO=1 for a local demo of synthetic data on this machine only.
     """
@@ -51,16 +53,18 @@ def serve(
         raise fail("PF_LOCAL_DEMO=1 serves on this machine only: use --host 127.0.0.1, or set PF_SECRET_KEY")
     _setup(workspace_path, TRACKER_SETTINGS)
     from django.core.exceptions import ImproperlyConfigured
-    from waitress import serve as waitress_serve
 
     try:
         from priority_families.web.wsgi import application
     except ImproperlyConfigured as exc:
         raise fail(str(exc)) from None
+    from priority_families.web.server import run
 
     os.environ.setdefault("PF_ALLOWED_HOSTS", host)
-    console.print(f"Priority Families tracker on http://{host}:{port}/ (workspace {workspace_path})")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="priority-families")
+    processes = workers or os.cpu_count() or 1
+    console.print(f"Priority Families tracker on http://{host}:{port}/ (workspace {workspace_path}, "
+                  f"{processes} processes x {threads} threads)")
+    run(application, host=host, port=port, workers=processes, threads=threads)
 
 
 @web_app.command("publish")

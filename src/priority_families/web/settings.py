@@ -29,6 +29,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "priority_families.web.middleware.acting_user",
+    "priority_families.web.middleware.session_renewal",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -65,7 +66,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("PF_SESSION_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # renewed once a minute instead (`web.middleware.session_renewal`)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

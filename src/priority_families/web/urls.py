@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from priority_families.web.admin import site
-from priority_families.web.views import auth, families, oversight, triage
+from priority_families.web.views import auth, families, oversight, records, triage
 
 app_name = "web"
 
@@ -17,6 +17,7 @@ pages = [
     path("families/", families.cohort, name="cohort"),
     path("families/export.xlsx", families.cohort_export, name="cohort-export"),
     path("families/<str:family_id>/", families.family, name="family"),
+    path("families/<str:family_id>/records/", records.family_records, name="family-records"),
     path("families/<str:family_id>/move", families.move, name="family-move"),
     path("families/<str:family_id>/notes", families.add_note, name="family-note"),
     path("families/<str:family_id>/actions", families.add_action, name="family-action"),

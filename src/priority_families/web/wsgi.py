@@ -1,4 +1,4 @@
-"""The WSGI application `pf serve` runs (waitress), with static files served by whitenoise.
+"""The WSGI application `pf serve` runs (gunicorn, `web.server`), with static files served by whitenoise.
 
 It refuses to start with the public demo secret key unless PF_LOCAL_DEMO=1 says this is a local demo.
 """

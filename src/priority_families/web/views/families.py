@@ -141,6 +141,9 @@ def workspace() -> Workspace:
     return Workspace(path=Path(settings.WORKSPACE))
 
 
+TIMELINE_ON_PAGE = 10  # the newest partner records; the rest page by page on the family's records page
+
+
 def _progress(family: Family, attachment: Attachment | None) -> list[FamilyProgress]:
     """The family's progress as judged at the last publish or change (`outcomes.progress.publish_progress`)."""
     if attachment is None:
@@ -166,7 +169,8 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
     attachment = Attachment.objects.filter(family_id=family.family_id).first()
     return {
         "family": family, "case": case, "members": family.people.all(), "evidence": evidence,
-        "timeline": family.timeline.all()[:200], "why": family.why.all(),
+        "timeline": family.timeline.all()[:TIMELINE_ON_PAGE],
+        "timeline_total": family.timeline.count(), "why": family.why.all(),
         "history": case.history.all() if case else [], "notes": case.notes.all() if case else [],
         "actions": case.actions.all() if case else [], "checks": case.checks.all() if case else [],
         "attachment": attachment, "progress": _progress(family, attachment),
