@@ -64,3 +64,13 @@ def test_the_wsgi_application_refuses_the_demo_key(settings):
         refuse_insecure_defaults()
     settings.PF_LOCAL_DEMO = True
     refuse_insecure_defaults()
+
+
+def test_the_server_runs_a_process_per_core_without_request_lines_in_its_log():
+    """Search terms (names) travel in query strings: the server's own access log stays off."""
+    from priority_families.web.wsgi import options
+
+    chosen = options("127.0.0.1", 8000, workers=2, threads=4)
+    assert chosen["bind"] == "127.0.0.1:8000" and chosen["workers"] == 2 and chosen["threads"] == 4
+    assert chosen["accesslog"] is None and chosen["preload_app"] is True
+    assert options("::1", 8000, 1, 1)["bind"] == "[::1]:8000"

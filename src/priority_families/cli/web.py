@@ -55,10 +55,9 @@ def serve(
     from django.core.exceptions import ImproperlyConfigured
 
     try:
-        from priority_families.web.wsgi import application
+        from priority_families.web.wsgi import application, run
     except ImproperlyConfigured as exc:
         raise fail(str(exc)) from None
-    from priority_families.web.server import run
 
     os.environ.setdefault("PF_ALLOWED_HOSTS", host)
     processes = workers or os.cpu_count() or 1
