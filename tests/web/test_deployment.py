@@ -66,8 +66,9 @@ def test_the_wsgi_application_refuses_the_demo_key(settings):
     refuse_insecure_defaults()
 
 
-def test_the_server_runs_a_process_per_core_without_request_lines_in_its_log():
+def test_the_server_runs_a_process_per_core_without_request_lines_in_its_log(settings):
     """Search terms (names) travel in query strings: the server's own access log stays off."""
+    settings.PF_LOCAL_DEMO = True  # importing the WSGI module refuses the demo secret key otherwise
     from priority_families.web.wsgi import options
 
     chosen = options("127.0.0.1", 8000, workers=2, threads=4)
