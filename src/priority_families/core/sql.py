@@ -5,13 +5,13 @@ Everything here is dialect-neutral text or a DuckDB catalogue question; nothing 
 
 from __future__ import annotations
 
-import threading
-import uuid
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 
 def quote_ident(name: str) -> str:
@@ -42,26 +42,23 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = 
     ).fetchall()[0][0])
 
 
-_ARROW_HANDOVER = threading.Lock()
-
-
 def load_rows(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: Sequence[Sequence]) -> None:
     """Create temp table `name` with these typed columns from rows held in Python (case-record rows beside a
-    refresh): one columnar hand-over to the engine, no row-by-row inserts."""
+    refresh): one columnar hand-over to the engine, no row-by-row inserts.
+
+    The rows go through a Parquet file of this call's own (owner-only, removed at once), not a registered
+    Python object: DuckDB registers Python scans on the database that every connection to one file in this
+    process shares, so two request threads handing over rows at once could fail ("pandas_scan does not
+    exist"). A file has no such shared state, whatever the threads or processes.
+    """
     names = list(columns)
-    arrays = {c: pa.array([_plain(r[i]) for r in rows]) for i, c in enumerate(names)}
-    frame = pa.table(arrays) if names else pa.table({})
+    frame = pa.table({c: pa.array([_plain(r[i]) for r in rows]) for i, c in enumerate(names)})
     cols = ", ".join(f"CAST({quote_ident(c)} AS {t}) AS {quote_ident(c)}" for c, t in columns.items())
-    # DuckDB registers its Python arrow scan on the database, which every connection to one file in this
-    # process shares: two threads handing over rows at once can fail ("python_arrow_scan does not exist"), so
-    # the hand-over (not the queries after it) is one thread at a time, on each thread's own connection.
-    view = f"_rows_{uuid.uuid4().hex}"
-    with _ARROW_HANDOVER:
-        con.register(view, frame)
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT {cols} FROM {view}")
-        finally:
-            con.unregister(view)
+    with tempfile.TemporaryDirectory(prefix="pf-rows-") as folder:  # created 0700
+        path = Path(folder) / "rows.parquet"
+        pq.write_table(frame, path)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT {cols} "
+                    f"FROM read_parquet({sql_str(path)})")
 
 
 def _plain(value: object) -> object:
