@@ -61,6 +61,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:claims")
     if role is Role.ADMINISTRATOR:
         return redirect("web:access-log")
+    if role is Role.PARTNER:
+        return redirect("web:my-teams")
     if role is None:
         return render(request, "web/no_role.html", status=403)
     return dashboard(request)
