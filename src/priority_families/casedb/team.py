@@ -334,7 +334,7 @@ def accept_referral(referral_id: int, note: str, actor: Actor, area: str = "") -
             LevelChange.objects.create(case=case, level=support_levels().starting_level, step=LevelChange.Step.SET,
                                        on=timezone.localdate(), reason=f"referral {referral.pk}", by=actor.username)
         elif case.status in (CaseStatus.CLOSED, CaseStatus.STEPPED_DOWN):
-            reopen(case.family_id, f"re-referred by {referral.referrer_agency} (referral {referral.pk})", actor)
+            case = reopen(case.family_id, f"re-referred by {referral.referrer_agency} (referral {referral.pk})", actor)
         else:
             StatusChange.objects.create(case=case, from_status=case.status, to_status=case.status,
                                         reason=f"referral {referral.pk} from {referral.referrer_agency} joined",
