@@ -55,11 +55,13 @@ demo: setup
 	$(PF_DEMO) evaluate claims demo/extracts/follow-up-2 -w demo/workspace
 	$(PF_DEMO) web publish -w demo/workspace
 	$(PF_DEMO) figures -w demo/workspace
+	$(PF_DEMO) team demo -w demo/workspace
 	@echo "demo outputs: cohort demo/out/ (a year later: demo/out-year-later/), attachments demo/attachments.csv,"
 	@echo "  progress demo/progress/progress.csv + routes.csv, claim file demo/claims/claims.csv + workbook,"
 	@echo "  the submitted batch and its declaration demo/claims/batch-$(DEMO_WINDOW)-1.csv, declaration-*.txt,"
 	@echo "  evidence packs demo/claims/packs/, cash flow demo/finance/ (cashflow.csv, finance.xlsx, finance.html/pdf),"
 	@echo "  workspace demo/workspace/ (case record casework.sqlite3)"
+	@echo "  team around the family: make tracker, then sign in as demo-manager, demo-worker, demo-school, demo-hv"
 
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
 PG_DIR ?= /tmp/pf-test-postgres
