@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.web.test_browser import PASSWORD, check, sign_in, sign_out
 
 from priority_families.casedb import team
 from priority_families.casedb.casework import Actor, allocate
@@ -28,7 +29,6 @@ from priority_families.casedb.models import (
     Team,
 )
 from priority_families.casedb.users import add_user
-from tests.web.test_browser import PASSWORD, check, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
     allocate(fid, Agency.objects.get(name="Family Support"), django_user_model.objects.get(username="worker"),
              Actor("manager"))
     other = Case.objects.filter(status=CaseStatus.IDENTIFIED).exclude(family_id=fid).order_by("family_id").first()
-    headline_id, headline_title = team.plan_headlines()[0]
+    headline_title = team.plan_headlines()[0][1]
 
     # a school practitioner refers a family; a referral without what it needs is refused first
     sign_in(page, base, "school")
