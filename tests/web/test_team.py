@@ -197,3 +197,24 @@ def test_a_levels_file_with_an_unknown_starting_level_names_the_file_and_key(tmp
     with pytest.raises(LevelsError, match=r"levels\.0\.weight"):
         parse_levels(text.replace("weight: 1", "weight: -1").replace("gold", "universal"), bad)
     assert parse_levels(text.replace("gold", "universal"), bad).rank("universal") == 0
+
+
+def test_reopening_an_attached_case_leaves_its_attachment_and_frozen_baseline_alone(case, county):
+    from priority_families.casedb.models import Attachment, BaselineLine, BaselineMember
+    from priority_families.core.engine import Workspace
+    from priority_families.outcomes.attach import attach_allocated
+
+    attach_allocated(Workspace(path=county), case.family_id, date(2015, 8, 31), "worker")
+
+    def frozen() -> tuple:
+        return (list(Attachment.objects.filter(family_id=case.family_id).values_list("pk", "attached_on")),
+                list(BaselineLine.objects.filter(attachment__family_id=case.family_id).values_list("pk", flat=True)),
+                list(BaselineMember.objects.filter(attachment__family_id=case.family_id)
+                     .values_list("pk", flat=True)))
+
+    before = frozen()
+    assert before[0] and before[1]
+    move(case.family_id, CaseStatus.CLOSED, ME, "done")
+    reopened = reopen(case.family_id, "re-referred", ME)
+    assert reopened.status == CaseStatus.ATTACHED and reopened.attached_on == date(2015, 8, 31)
+    assert frozen() == before
