@@ -33,13 +33,15 @@ from priority_families.casedb.users import add_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def refer(page: Page, base: str, m: Member, headline_title: str) -> None:
+def refer(page: Page, base: str, m: Member, headline_title: str, criterion_label: str) -> None:
     page.goto(f"{base}/referrals/new")
     page.get_by_label("Person 1: first name").fill(m.first_name)
     page.get_by_label("Person 1: last name").fill(m.last_name)
     page.get_by_label("Person 1: date of birth").fill(m.dob.isoformat())
     page.get_by_label("Person 1: postcode").fill(m.postcode)
     page.get_by_label(headline_title, exact=True).check()
+    page.get_by_text("Which of the plan's criteria do you know the family meets?").click()
+    page.get_by_label(criterion_label, exact=True).check()
     page.get_by_label("What are you worried about?").fill("Attendance has fallen to 80% this term.")
     page.get_by_label("What does the family know about this referral?").fill("Mum knows and wants help.")
     page.get_by_label("Yes", exact=True).check()
@@ -63,7 +65,8 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
     allocate(fid, Agency.objects.get(name="Family Support"), django_user_model.objects.get(username="worker"),
              Actor("manager"))
     other = Case.objects.filter(status=CaseStatus.IDENTIFIED).exclude(family_id=fid).order_by("family_id").first()
-    headline_title = team.plan_headlines()[0][1]
+    _, headline_title, lines = team.plan_criteria()[0]
+    criterion_label = lines[0][1]
 
     # a school practitioner refers a family; a referral without what it needs is refused first
     sign_in(page, base, "school")
@@ -72,7 +75,7 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
     page.get_by_role("button", name="Send referral").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Describe the worries")
     check(page, "team-01-referral-refused")
-    refer(page, base, m, headline_title)
+    refer(page, base, m, headline_title, criterion_label)
     check(page, "team-02-referral-form")
     page.get_by_role("button", name="Send referral").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("sent to the programme team")
@@ -87,6 +90,7 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
     check(page, "team-03-referral-queue")
     page.get_by_role("link", name=f"Referral {referral.pk}").click()
     expect(page.locator("#match")).to_contain_text(fid)
+    expect(page.get_by_text(criterion_label)).to_be_visible()
     page.get_by_label("Accept").check()
     page.get_by_label("Note to the referrer").fill("Joined to the family's case")
     check(page, "team-04-referral-decision")
@@ -180,7 +184,7 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
     page.get_by_role("button", name="Move case").click()
     sign_out(page)
     sign_in(page, base, "school")
-    refer(page, base, m, headline_title)
+    refer(page, base, m, headline_title, criterion_label)
     page.get_by_role("button", name="Send referral").click()
     sign_out(page)
     sign_in(page, base, "manager")

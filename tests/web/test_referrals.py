@@ -46,6 +46,17 @@ def form(*people: team.PersonReferred, **changes: object) -> team.ReferralForm:
     return team.ReferralForm(**{**base, **changes})
 
 
+def _criterion(group: int) -> str:
+    """The first criterion of the plan's `group`-th headline."""
+    return team.plan_criteria()[group][2][0][0]
+
+
+def test_a_referral_names_the_plans_criteria_it_is_made_against(school):
+    referral = team.make_referral(school, form(team.PersonReferred("Amy", "Stone"), criteria=[_criterion(0)]),
+                                  Actor("school"))
+    assert referral.criteria_list() == [_criterion(0)]
+
+
 def test_a_referral_without_what_it_needs_is_refused_and_nothing_is_kept(school):
     person = team.PersonReferred("Amy", "Stone")
     cases = [
@@ -56,6 +67,8 @@ def test_a_referral_without_what_it_needs_is_refused_and_nothing_is_kept(school)
         (form(person, worries=" "), "Describe the worries"),
         (form(person, family_knows=""), "what the family knows"),
         (form(person, agency=""), "Enter your agency"),
+        (form(person, criteria=["moon.crater"]), "'moon.crater' is not one of the plan's criteria"),
+        (form(person, criteria=[_criterion(1)]), "under a headline not selected"),
     ]
     for bad, message in cases:
         with pytest.raises(team.TeamError, match=message):

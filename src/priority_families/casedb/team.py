@@ -7,7 +7,7 @@ refusals hold from any door.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -43,6 +43,7 @@ from priority_families.casedb.models import (
     TrackerRefresh,
     WorkerCapacity,
 )
+from priority_families.plans.schema import Plan
 
 # A case the team no longer works: no one joins it until it is reopened.
 ENDED = (CaseStatus.CLOSED, CaseStatus.STEPPED_DOWN, CaseStatus.NOT_ALLOCATED)
@@ -130,18 +131,28 @@ class HeadlineView:
     score: int | None = None
 
 
-def plan_headlines() -> list[tuple[str, str]]:
-    """The headlines (id, title) of the plan the published refresh was judged on: what assessments and
-    referrals are written against."""
+def _plan() -> Plan:
+    """The plan the published refresh was judged on (the default plan before any publish)."""
     from priority_families.core.config import DEFAULT_PLAN
     from priority_families.plans.loader import load_plan
 
     refresh = TrackerRefresh.objects.first()
     try:
-        plan = load_plan(refresh.plan_id if refresh else DEFAULT_PLAN)
+        return load_plan(refresh.plan_id if refresh else DEFAULT_PLAN)
     except (OSError, ValueError, KeyError):
-        plan = load_plan(DEFAULT_PLAN)
-    return [(h.id, h.title) for h in plan.headlines if h.indicators]
+        return load_plan(DEFAULT_PLAN)
+
+
+def plan_headlines() -> list[tuple[str, str]]:
+    """The headlines (id, title) of the plan in force: what assessments and referrals are written against."""
+    return [(h.id, h.title) for h in _plan().headlines if h.indicators]
+
+
+def plan_criteria() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Each headline of the plan in force with its criteria (`headline.indicator`, label): what a referrer
+    nominates a family against."""
+    return [(h.id, h.title, [(f"{h.id}.{i.id}", i.label) for i in h.indicators]) for h in _plan().headlines
+            if h.indicators]
 
 
 def record_assessment(family_id: str, assessed_on: date, author: str, lines: list[HeadlineView],
@@ -255,6 +266,7 @@ class ReferralForm:
     family_knows: str
     consent: bool
     agency: str
+    criteria: list[str] = field(default_factory=list)
 
 
 def _check_referral(form: ReferralForm) -> None:
@@ -267,6 +279,10 @@ def _check_referral(form: ReferralForm) -> None:
     if not form.headlines:
         problems.append("Select at least one headline the family needs help with")
     problems += [f"{h!r} is not a headline of the plan" for h in form.headlines if h not in known]
+    criteria = {key for _, _, lines in plan_criteria() for key, _ in lines}
+    problems += [f"{c!r} is not one of the plan's criteria" for c in form.criteria if c not in criteria]
+    problems += [f"the criterion {c!r} is under a headline not selected: select {c.split('.')[0]!r} too"
+                 for c in form.criteria if c in criteria and c.split(".")[0] not in form.headlines]
     if not form.worries.strip():
         problems.append("Describe the worries")
     if not form.family_knows.strip():
@@ -287,6 +303,7 @@ def make_referral(referrer: AbstractBaseUser, form: ReferralForm, actor: Actor) 
     with transaction.atomic():
         referral = Referral.objects.create(
             referrer=referrer, referrer_agency=form.agency.strip(), headlines=";".join(form.headlines),
+            criteria=";".join(form.criteria),
             worries=form.worries.strip(), family_knows=form.family_knows.strip(), consent=form.consent)
         ReferredPerson.objects.bulk_create([
             ReferredPerson(referral=referral, first_name=p.first_name.strip(), last_name=p.last_name.strip(),

@@ -169,12 +169,16 @@ class ReferralForm(forms.Form):
                                 error_messages={"required": "Select whether the family has agreed"})
     agency = forms.CharField(label="Your agency", max_length=200, error_messages={"required": "Enter your agency"})
 
-    def __init__(self, *args: object, headlines: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: object, criteria: list[tuple[str, str, list[tuple[str, str]]]],
+                 **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.headline_choices = headlines
+        self.criteria_groups = criteria
         self.fields["headlines"] = forms.MultipleChoiceField(
-            label="Which of the plan's headlines are you worried about?", choices=headlines,
+            label="Which of the plan's headlines are you worried about?", choices=[(h, t) for h, t, _ in criteria],
             widget=forms.CheckboxSelectMultiple, error_messages={"required": "Select at least one headline"})
+        self.fields["criteria"] = forms.MultipleChoiceField(
+            label="Which of the plan's criteria do you know the family meets? (optional)", required=False,
+            choices=[line for _, _, lines in criteria for line in lines], widget=forms.CheckboxSelectMultiple)
         for i in range(PEOPLE_ROWS):
             self.fields[f"p{i}_first"] = forms.CharField(label=f"Person {i + 1}: first name", required=False,
                                                          max_length=200)

@@ -89,6 +89,8 @@ class Referral(models.Model):
     referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals")
     referrer_agency = models.CharField(max_length=200)
     headlines = models.CharField(max_length=500, help_text="the plan's headlines worried about, ;-separated")
+    criteria = models.CharField(max_length=2000, blank=True, default="",
+                                help_text="the plan's criteria the referrer saw (headline.indicator), ;-separated")
     worries = models.TextField()
     family_knows = models.TextField()
     consent = models.BooleanField()
@@ -110,6 +112,9 @@ class Referral(models.Model):
 
     def headline_list(self) -> list[str]:
         return [h for h in self.headlines.split(";") if h]
+
+    def criteria_list(self) -> list[str]:
+        return [c for c in self.criteria.split(";") if c]
 
 
 class ReferredPerson(models.Model):

@@ -22,7 +22,7 @@ from priority_families.web.views.common import actor
 
 
 def _referral_form(data: Any = None) -> ReferralForm:
-    return ReferralForm(data, headlines=team.plan_headlines())
+    return ReferralForm(data, criteria=team.plan_criteria())
 
 
 @roles_required(*REFERRER_ROLES)
@@ -34,7 +34,7 @@ def new(request: HttpRequest) -> HttpResponse:
         try:
             referral = team.make_referral(request.user, team.ReferralForm(
                 form.people(), list(d["headlines"]), d["worries"], d["family_knows"], d["consent"] == "yes",
-                d["agency"]), actor(request))
+                d["agency"], list(d["criteria"])), actor(request))
             messages.success(request, f"Referral {referral.pk} sent to the programme team")
             return redirect("web:my-teams" if role_of(request.user) is not Role.TEAM_MANAGER else "web:referrals")
         except CaseworkError as exc:
@@ -45,7 +45,9 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def _shown(referral: Referral) -> dict[str, Any]:
     family = Family.objects.filter(family_id=referral.family_id).first() if referral.family_id else None
-    return {"r": referral, "family": family, "people": referral.people.all()}
+    labels = {key: label for _, _, lines in team.plan_criteria() for key, label in lines}
+    return {"r": referral, "family": family, "people": referral.people.all(),
+            "criteria": [labels.get(c, c) for c in referral.criteria_list()]}
 
 
 @roles_required(*QUEUE_ROLES)
