@@ -176,3 +176,27 @@ def test_a_re_referral_outside_the_window_is_a_new_referral(school):
     Referral.objects.filter(pk=first.pk).update(at=first.at - timedelta(days=31 * months + 31))
     counts = referral_counts()
     assert counts.repeats_in_window == 0 and counts.families == 2
+
+
+def test_a_new_familys_case_needs_an_area_for_its_triage(school):
+    referral = team.make_referral(school, form(team.PersonReferred("Amy", "Stone")), Actor("school"))
+    with pytest.raises(team.TeamError, match="Enter the area"):
+        team.accept_referral(referral.pk, "", Actor("manager"))
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WAITING and not Case.objects.filter(family_id__startswith="R").exists()
+    case = team.accept_referral(referral.pk, "", Actor("manager"), area="ng7")
+    assert case.area == "NG7" and case.status == CaseStatus.IDENTIFIED
+
+
+def test_a_family_set_aside_at_triage_goes_back_to_triage_when_referred(school):
+    from priority_families.casedb.casework import not_allocate
+    from priority_families.casedb.models import NotAllocatedReason
+
+    m = known_person()
+    fid = m.family.family_id
+    not_allocate(fid, NotAllocatedReason.DEFERRED, Actor("manager"))
+    referral = team.make_referral(school, form(team.PersonReferred(m.first_name, m.last_name, m.dob, m.postcode)),
+                                  Actor("school"))
+    case = team.accept_referral(referral.pk, "", Actor("manager"))
+    assert case.family_id == fid and case.status == CaseStatus.IDENTIFIED
+    assert "back to triage: referred by Greenfield Primary" in case.history.last().reason

@@ -21,6 +21,7 @@ from priority_families.casedb.casework import (
     _locked,
     _log,
     add_action,
+    move,
     reopen,
 )
 from priority_families.casedb.levels import support_levels
@@ -31,6 +32,7 @@ from priority_families.casedb.models import (
     CaseMember,
     CaseStatus,
     DeclineReason,
+    Family,
     LevelChange,
     MapPerson,
     Referral,
@@ -336,22 +338,19 @@ def _decide(referral: Referral, status: ReferralStatus, actor: Actor, note: str)
 
 
 def accept_referral(referral_id: int, note: str, actor: Actor, area: str = "") -> Case:
-    """Accept a referral: the family's case when it has one (a closed one is reopened: a re-referral is the
-    same family's case, its history kept), or a new case waiting at triage (a nomination, in the plan's
-    sense, of a family the data had not identified)."""
+    """Accept a referral: the family's case when it has one (a closed one is reopened, one set aside at triage
+    goes back to triage: a re-referral is the same family's case, its history kept), or a new case waiting at
+    triage (a nomination, in the plan's sense, of a family the data had not identified)."""
     with transaction.atomic():
         referral = _locked_referral(referral_id)
         case = _case_of(referral)
         if case is None:
-            case = Case.objects.create(family_id=f"R{referral.pk:06d}", area=area.strip().upper() or _area(referral),
-                                       status=CaseStatus.IDENTIFIED, identified_on=timezone.localdate())
-            StatusChange.objects.create(case=case, to_status=CaseStatus.IDENTIFIED,
-                                        reason=f"opened by referral {referral.pk} from {referral.referrer_agency}",
-                                        by=actor.username)
-            LevelChange.objects.create(case=case, level=support_levels().starting_level, step=LevelChange.Step.SET,
-                                       on=timezone.localdate(), reason=f"referral {referral.pk}", by=actor.username)
+            case = _open_referred_case(referral, area, actor)
         elif case.status in (CaseStatus.CLOSED, CaseStatus.STEPPED_DOWN):
             case = reopen(case.family_id, f"re-referred by {referral.referrer_agency} (referral {referral.pk})", actor)
+        elif case.status == CaseStatus.NOT_ALLOCATED:
+            case = move(case.family_id, CaseStatus.IDENTIFIED, actor,
+                        f"back to triage: referred by {referral.referrer_agency} (referral {referral.pk})")
         else:
             StatusChange.objects.create(case=case, from_status=case.status, to_status=case.status,
                                         reason=f"referral {referral.pk} from {referral.referrer_agency} joined",
@@ -360,6 +359,21 @@ def accept_referral(referral_id: int, note: str, actor: Actor, area: str = "") -
         _decide(referral, ReferralStatus.ACCEPTED, actor, note)
         _log(actor, case, f"referral {referral.pk} accepted")
         _log_referral(actor, referral, f"accepted: family {case.family_id}")
+    return case
+
+
+def _open_referred_case(referral: Referral, area: str, actor: Actor) -> Case:
+    """A new case for a referred family, waiting at triage in its area, at the council's starting level."""
+    where = area.strip().upper() or _area(referral)
+    if not where:
+        raise TeamError("Enter the area the family's triage is held in (no referred person has a postcode)")
+    case = Case.objects.create(family_id=referral.family_id or f"R{referral.pk:06d}", area=where,
+                               status=CaseStatus.IDENTIFIED, identified_on=timezone.localdate())
+    StatusChange.objects.create(case=case, to_status=CaseStatus.IDENTIFIED,
+                                reason=f"opened by referral {referral.pk} from {referral.referrer_agency}",
+                                by=actor.username)
+    LevelChange.objects.create(case=case, level=support_levels().starting_level, step=LevelChange.Step.SET,
+                               on=timezone.localdate(), reason=f"referral {referral.pk}", by=actor.username)
     return case
 
 
@@ -378,7 +392,11 @@ def _case_of(referral: Referral) -> Case | None:
 
 
 def _area(referral: Referral) -> str:
-    """The postcode district of the first referred person with a postcode (the area triage is held by)."""
+    """The published family's area, or the postcode district of the first referred person with a postcode (the
+    area triage is held in)."""
+    family = Family.objects.filter(family_id=referral.family_id).first() if referral.family_id else None
+    if family is not None and family.area:
+        return family.area
     postcode = next((p.postcode for p in referral.people.all() if p.postcode), "")
     return postcode.split(" ")[0] if " " in postcode else postcode[:-3].strip()
 
