@@ -218,3 +218,18 @@ def test_reopening_an_attached_case_leaves_its_attachment_and_frozen_baseline_al
     reopened = reopen(case.family_id, "re-referred", ME)
     assert reopened.status == CaseStatus.ATTACHED and reopened.attached_on == date(2015, 8, 31)
     assert frozen() == before
+
+
+def test_a_membership_saved_outside_the_team_functions_is_logged_too(case, django_user_model):
+    from priority_families.casedb.audit import acting_as
+
+    before = AccessLog.objects.filter(target=f"family {case.family_id}").count()
+    with acting_as("shell-user"):
+        CaseMember.objects.create(case=case, user=hv(django_user_model), agency="x", role_on_case="other",
+                                  added_on=date(2015, 9, 1), added_by="shell-user")
+    row = AccessLog.objects.filter(target=f"family {case.family_id}").order_by("-id").first()
+    assert AccessLog.objects.filter(target=f"family {case.family_id}").count() == before + 1
+    assert row.username == "shell-user" and "team member" in row.detail
+    team.add_member(case.family_id, django_user_model.objects.get(username="worker2"), "Family Support", "other",
+                    date(2015, 9, 1), ME)  # the named door writes exactly one row
+    assert AccessLog.objects.filter(target=f"family {case.family_id}").count() == before + 2

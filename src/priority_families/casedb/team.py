@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from priority_families.casedb.audit import logged_here
 from priority_families.casedb.casework import (
     Actor,
     CaseworkError,
@@ -73,8 +74,9 @@ def add_member(family_id: str, user: AbstractBaseUser, agency: str, role_on_case
                             "no one can join its team until the case is reopened")
         if case.members.filter(user=user, removed_on__isnull=True).exists():
             raise TeamError(f"{user.get_username()} is already on this family's team")
-        member = CaseMember.objects.create(case=case, user=user, agency=agency.strip(), role_on_case=role_on_case,
-                                           added_on=added_on, added_by=actor.username)
+        with logged_here():  # the row for this change is written just below
+            member = CaseMember.objects.create(case=case, user=user, agency=agency.strip(),
+                                               role_on_case=role_on_case, added_on=added_on, added_by=actor.username)
         _log(actor, case, f"team member {user.get_username()} added as {RoleOnCase(role_on_case).label}")
     return member
 
@@ -89,7 +91,8 @@ def remove_member(family_id: str, member_id: int, removed_on: date, actor: Actor
         if removed_on < member.added_on:
             raise TeamError("A member cannot leave the team before they joined it")
         member.removed_on, member.removed_by = removed_on, actor.username
-        member.save()
+        with logged_here():
+            member.save()
         _log(actor, case, f"team member {member.user.get_username()} removed")
     return member
 
