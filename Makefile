@@ -84,10 +84,10 @@ test-web-postgres: setup-web
 	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web -m "not browser"; \
 	rc=$$?; tests/web/pg.sh stop $(PG_DIR); exit $$rc
 
-# The browser journeys of the team around the family again on PostgreSQL (the database a council runs).
+# The browser journeys again on PostgreSQL (the database a council runs).
 test-browser-postgres: setup-web
 	url=$$(tests/web/pg.sh start $(PG_DIR) $(PG_PORT)) && \
-	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web/test_browser_team.py; \
+	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web -m browser; \
 	rc=$$?; tests/web/pg.sh stop $(PG_DIR); exit $$rc
 
 lint: setup
