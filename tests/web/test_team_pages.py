@@ -196,3 +196,14 @@ def test_reopen_through_the_page_keeps_history(signed_in, fid):
     page = client.get(reverse("web:team", args=[fid])).content.decode()
     assert "reopened: re-referred" in page and "done" in page
     assert Case.objects.get(family_id=fid).status == CaseStatus.TRIAGED
+
+
+def test_the_family_page_shows_the_level_and_the_team_today(signed_in, fid, django_user_model):
+    from datetime import date
+
+    team.step_level(fid, "intensive_family_intervention", date(2015, 9, 1), "high need", Actor("worker"))
+    team.add_member(fid, django_user_model.objects.get(username="hv"), "Health visiting", "health_visitor",
+                    date(2015, 9, 1), Actor("worker"))
+    page = signed_in("worker").get(reverse("web:family", args=[fid])).content.decode()
+    assert "Intensive family intervention (1 step recorded; 1 on the team today)" in page
+    assert reverse("web:team", args=[fid]) in page

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from priority_families.casedb.audit import logged_here
@@ -55,6 +56,13 @@ MEMBER_ROLES = (Role.PARTNER, Role.LEAD_WORKER)
 
 class TeamError(CaseworkError):
     """A team change refused; the message says why in the programme's words."""
+
+
+def current_memberships(on: date | None = None) -> QuerySet[CaseMember]:
+    """The memberships in force on a day (today by default): from `added_on` until the day before
+    `removed_on`. The one statement of "on the team", which the access rule (`web.access.member_of`) uses."""
+    day = on or timezone.localdate()
+    return CaseMember.objects.filter(added_on__lte=day).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
 
 
 def add_member(family_id: str, user: AbstractBaseUser, agency: str, role_on_case: str, added_on: date,

@@ -16,9 +16,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 
 from priority_families.casedb.models import AccessAction, AccessLog, Case, Family, Role
+from priority_families.casedb.team import current_memberships
 
 log = logging.getLogger("priority_families.web.access")
 
@@ -94,9 +94,7 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., HttpResponse]], Call
 def member_of(user: AbstractBaseUser) -> QuerySet[Case]:
     """The cases whose team the user is on today: from the day they were added, until the day they were removed
     (need-to-know: a member removed sees the family no more)."""
-    today = timezone.localdate()
-    return Case.objects.filter(members__user=user, members__added_on__lte=today).filter(
-        Q(members__removed_on__isnull=True) | Q(members__removed_on__gt=today))
+    return Case.objects.filter(pk__in=current_memberships().filter(user=user).values("case_id"))
 
 
 def cases_for(user: AbstractBaseUser) -> QuerySet[Case]:

@@ -68,3 +68,13 @@ def paginate(request: HttpRequest, rows: QuerySet, size: int | None = None) -> t
     page.previous_href = link(page.previous_page_number()) if page.has_previous() else ""
     page.next_href = link(page.next_page_number()) if page.has_next() else ""
     return page, items
+
+
+def team_summary(case: Any) -> dict[str, Any]:
+    """The family page's line about the team around the family: the level of support now, the members today."""
+    from priority_families.casedb.levels import support_levels
+    from priority_families.casedb.team import current_level, current_memberships
+
+    members = current_memberships().filter(case=case).count()
+    return {"level": support_levels().label(current_level(case)), "members": members,
+            "steps": case.levels.count()}

@@ -50,7 +50,7 @@ from priority_families.web.forms import (
     MoveForm,
     NoteForm,
 )
-from priority_families.web.views.common import actor, paginate
+from priority_families.web.views.common import actor, paginate, team_summary
 
 
 @login_required
@@ -182,6 +182,7 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         "attach_form": forms.get("attach_form") or AttachForm(),
         "attest_form": forms.get("attest_form") or AttestationForm(lines=_lines(family)),
         "errors": forms.get("errors", []), "refresh": queries.latest_refresh(),
+        "team_summary": team_summary(case) if case else None,
     }
 
 
