@@ -1,4 +1,5 @@
-"""Every change to users, roles, teams and allocations writes one access-log row, whichever door it came through.
+"""Every change to users, roles, teams, allocations and team memberships writes one access-log row, whichever door
+it came through.
 
 The named doors (`users.add_user`, `casework.allocate`, the admin site's change hooks) write their own row and
 say so with `logged_here()`; any other save (a Django shell, a script, a future view) is caught by the model
@@ -16,7 +17,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from priority_families.casedb.models import AccessAction, AccessLog, Case, Profile, Team
+from priority_families.casedb.models import AccessAction, AccessLog, Case, CaseMember, Profile, Team
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,19 @@ def _case_saved(sender: Any, instance: Case, created: bool, raw: bool = False, *
                f"allocation changed: lead worker {instance.lead_worker_id or '-'}, team {instance.team_id or '-'}")
 
 
+def _member_saved(sender: Any, instance: CaseMember, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """A membership is an access grant: one saved outside `casedb.team` is logged like an allocation."""
+    if not _quiet(raw):
+        log_change(f"family {instance.case.family_id}",
+                   f"team member {instance.user_id} {'added' if created else 'changed'}: from {instance.added_on} "
+                   f"to {instance.removed_on or '-'}")
+
+
+def _member_deleted(sender: Any, instance: CaseMember, **kwargs: Any) -> None:
+    if not _quiet():
+        log_change(f"family {instance.case.family_id}", f"team member {instance.user_id} deleted")
+
+
 def connect() -> None:
     """Wire the receivers (called once from the app's `ready`)."""
     user = get_user_model()
@@ -131,3 +145,5 @@ def connect() -> None:
     m2m_changed.connect(_team_areas, sender=Team.areas.through, dispatch_uid="pf_team_areas")
     pre_save.connect(_case_before, sender=Case, dispatch_uid="pf_case_before")
     post_save.connect(_case_saved, sender=Case, dispatch_uid="pf_case_saved")
+    post_save.connect(_member_saved, sender=CaseMember, dispatch_uid="pf_member_saved")
+    post_delete.connect(_member_deleted, sender=CaseMember, dispatch_uid="pf_member_deleted")

@@ -279,3 +279,23 @@ def complete_action(family_id: str, action_id: int, actor: Actor) -> None:
         if not updated:
             raise CaseworkError("That action is not open on this family's plan")
         _log(actor, case, f"plan action {action_id} done")
+
+
+REOPENABLE = (S.CLOSED, S.STEPPED_DOWN)
+
+
+def reopen(family_id: str, reason: str, actor: Actor) -> Case:
+    """Reopen a closed or stepped-down case (a family re-referred, or stepping back up): the case goes back to
+    where its work stood (attached if it was attached, triaged if it has a lead worker, identified otherwise),
+    its history kept whole. The attachment, its frozen baseline and any claim are untouched: a reopening is
+    more work with the same family, not a new attachment."""
+    if not reason.strip():
+        raise CaseworkError("Enter why the case is reopened")
+    with transaction.atomic():
+        case = _locked(family_id)
+        if case.status not in REOPENABLE:
+            raise CaseworkError(f"family {family_id} is {case.get_status_display().lower()}: "
+                                "only a closed or stepped-down case can be reopened")
+        to = S.ATTACHED if case.attached_on else (S.TRIAGED if case.lead_worker_id else S.IDENTIFIED)
+        _move(case, to, actor, f"reopened: {reason.strip()}")
+    return case

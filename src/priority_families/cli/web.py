@@ -16,7 +16,7 @@ from priority_families.core.config import DEFAULT_WORKSPACE
 web_app = typer.Typer(help="The family tracker's data: publish a refresh into it.", no_args_is_help=True)
 users_app = typer.Typer(help="The family tracker's users: add, list, disable.", no_args_is_help=True)
 TRACKER_SETTINGS = "priority_families.web.settings"  # the case record's settings plus the web app
-ROLES = ("lead_worker", "team_manager", "analyst", "auditor", "administrator")
+ROLES = ("lead_worker", "team_manager", "analyst", "auditor", "administrator", "partner")
 
 
 def register(app: typer.Typer) -> None:

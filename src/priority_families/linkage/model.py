@@ -249,13 +249,22 @@ def _identifiers() -> dict[str, Any]:
     }
 
 
+PRIOR_MATCH_PROBABILITY = 1e-4  # before training: the chance two random descriptions are one person
+
+
+def person_comparisons() -> list[dict[str, Any]]:
+    """The comparisons of names, date of birth and place, with their prior m and u: what a few people named
+    outside a refresh (a referral) are scored with against published people (`casedb.referral_match`)."""
+    return [_first_name(), _last_name(), _dob(), _place()]
+
+
 def settings_creator(rules: list[str] | None = None) -> SettingsCreator:
     """The person model; dedupe of one table of distinct person descriptions, blocked by `rules`
     (default: the paired rules alone)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        probability_two_random_records_match=1e-4,
+        probability_two_random_records_match=PRIOR_MATCH_PROBABILITY,
         comparisons=[_first_name(), _last_name(), _dob(), _sex(), _place(), _identifiers()],
         blocking_rules_to_generate_predictions=rules or list(RULES),
         retain_intermediate_calculation_columns=False,

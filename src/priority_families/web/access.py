@@ -14,14 +14,20 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from priority_families.casedb.models import AccessAction, AccessLog, Case, Family, Role
+from priority_families.casedb.team import current_memberships
 
 log = logging.getLogger("priority_families.web.access")
 
 CASE_ROLES = (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)
+# Who may open the team pages of a family (the partner practitioner only as a current member of its team).
+TEAM_ROLES = (*CASE_ROLES, Role.PARTNER)
+# Who may refer a family, and who works the referral queue.
+REFERRER_ROLES = (Role.PARTNER, Role.LEAD_WORKER, Role.TEAM_MANAGER)
+QUEUE_ROLES = (Role.TEAM_MANAGER, Role.ANALYST)
 CLAIM_ROLES = (Role.ANALYST, Role.AUDITOR)
 
 
@@ -85,13 +91,22 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., HttpResponse]], Call
     return decorate
 
 
+def member_of(user: AbstractBaseUser) -> QuerySet[Case]:
+    """The cases whose team the user is on today: from the day they were added, until the day they were removed
+    (need-to-know: a member removed sees the family no more)."""
+    return Case.objects.filter(pk__in=current_memberships().filter(user=user).values("case_id"))
+
+
 def cases_for(user: AbstractBaseUser) -> QuerySet[Case]:
-    """The cases a user may see: their own (lead worker), their team's (manager), all (analyst)."""
+    """The cases a user may see: their own and those whose team they are on (lead worker), those whose team
+    they are on (partner practitioner), their team's (manager), all (analyst)."""
     role = role_of(user)
     if role is Role.ANALYST:
         return Case.objects.all()
     if role is Role.LEAD_WORKER:
-        return Case.objects.filter(lead_worker=user)
+        return Case.objects.filter(Q(lead_worker=user) | Q(pk__in=member_of(user).values("pk")))
+    if role is Role.PARTNER:
+        return Case.objects.filter(pk__in=member_of(user).values("pk"))
     if role is Role.TEAM_MANAGER and user.profile.team_id is not None:
         return Case.objects.filter(team_id=user.profile.team_id)
     return Case.objects.none()
@@ -110,6 +125,24 @@ def family_or_404(request: HttpRequest, family_id: str) -> Family:
     if family is None:
         raise deny(request, target=f"family {family_id}")
     return family
+
+
+def case_or_404(request: HttpRequest, family_id: str) -> Case:
+    """The case if the user may see it (its team pages work for a case opened by a referral, which no refresh
+    has published yet); otherwise a logged 404 whether or not it exists."""
+    case = cases_for(request.user).filter(family_id=family_id).first()
+    if case is None:
+        raise deny(request, target=f"family {family_id}")
+    return case
+
+
+def leads_case(user: AbstractBaseUser, case: Case) -> bool:
+    """The case's lead worker, or a manager of its team: who may add and remove its team's members, set its
+    level of support, record its assessment and reopen it."""
+    role = role_of(user)
+    if role is Role.LEAD_WORKER:
+        return case.lead_worker_id == user.pk
+    return role is Role.TEAM_MANAGER and case.team_id is not None and case.team_id == user.profile.team_id
 
 
 def can_change_case(user: AbstractBaseUser, case: Case) -> bool:

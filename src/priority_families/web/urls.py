@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from priority_families.web.admin import site
-from priority_families.web.views import auth, families, oversight, records, triage
+from priority_families.web.views import auth, families, oversight, records, referrals, team, triage
 
 app_name = "web"
 
@@ -26,6 +26,26 @@ pages = [
     path("families/<str:family_id>/attest", families.attest, name="family-attest"),
     path("families/<str:family_id>/evidence/<int:attestation_id>", families.evidence_file, name="evidence-file"),
     path("families/<str:family_id>/checks/<str:due_on>", families.record_check, name="family-check"),
+    path("families/<str:family_id>/team/", team.page, name="team"),
+    path("families/<str:family_id>/team/members", team.add_member, name="team-member"),
+    path("families/<str:family_id>/team/members/<int:member_id>/remove", team.remove_member, name="team-member-remove"),
+    path("families/<str:family_id>/team/notes", team.add_note, name="team-note"),
+    path("families/<str:family_id>/team/actions", team.add_action, name="team-action"),
+    path("families/<str:family_id>/team/actions/<int:action_id>/done", team.complete_action, name="team-action-done"),
+    path("families/<str:family_id>/team/meetings", team.add_meeting, name="team-meeting"),
+    path("families/<str:family_id>/team/assessments", team.add_assessment, name="team-assessment"),
+    path("families/<str:family_id>/team/map", team.add_map_person, name="team-map"),
+    path("families/<str:family_id>/team/documents", team.add_case_document, name="team-document"),
+    path("families/<str:family_id>/team/documents/<int:document_id>", team.document, name="team-document-file"),
+    path("families/<str:family_id>/team/level", team.step_level, name="team-level"),
+    path("families/<str:family_id>/team/reopen", team.reopen, name="team-reopen"),
+    path("my-teams/", team.my_teams, name="my-teams"),
+    path("referrals/", referrals.queue, name="referrals"),
+    path("referrals/new", referrals.new, name="referral-new"),
+    path("referrals/<int:referral_id>/", referrals.detail, name="referral"),
+    path("referrals/<int:referral_id>/decide", referrals.decide, name="referral-decide"),
+    path("referrals/<int:referral_id>/answer", referrals.answer, name="referral-answer"),
+    path("caseloads/", referrals.caseloads, name="caseloads"),
     path("triage/", triage.areas, name="triage"),
     path("triage/<str:area>/", triage.meeting, name="triage-area"),
     path("triage/<str:area>/<str:family_id>", triage.decide, name="triage-decide"),

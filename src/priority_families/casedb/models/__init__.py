@@ -4,7 +4,8 @@
 - `published`: the refresh in force as the tracker shows it (replaced whole by each publish);
 - `cases`: a family's case, its status history and case work;
 - `attachments`: attachment with its frozen baseline, attestations, the audit trail;
-- `claims`: the claims ledger (a claim's steps, batches) and audit samples.
+- `claims`: the claims ledger (a claim's steps, batches) and audit samples;
+- `team`: the team around the family, referrals, assessment, family map, case file, levels of support.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -59,6 +60,22 @@ from priority_families.casedb.models.published import (
     TrackerRefresh,
     WhyLine,
 )
+from priority_families.casedb.models.team import (
+    Assessment,
+    AssessmentLine,
+    CaseDocument,
+    CaseMember,
+    DeclineReason,
+    DocumentKind,
+    LevelChange,
+    MapPerson,
+    Referral,
+    ReferralStatus,
+    ReferredPerson,
+    RoleOnCase,
+    TeamMeeting,
+    WorkerCapacity,
+)
 
 __all__ = [
     "AccessAction", "AccessLog", "AccessLogError", "Agency", "AppendOnly", "AppendOnlyQuerySet", "Area",
@@ -68,4 +85,8 @@ __all__ = [
     "PartnerRecord", "PlanAction", "Profile", "ProgrammeTarget", "Role", "SampleKind", "SignInThrottle", "SpotCheck",
     "StatusChange", "StepKind", "SustainabilityCheck", "Team", "TrackerRefresh", "TrustedAddress", "Verdict",
     "WhyLine",
+]
+__all__ += [  # the team around the family (models/team.py)
+    "Assessment", "AssessmentLine", "CaseDocument", "CaseMember", "DeclineReason", "DocumentKind", "LevelChange",
+    "MapPerson", "Referral", "ReferralStatus", "ReferredPerson", "RoleOnCase", "TeamMeeting", "WorkerCapacity",
 ]

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Programme analyst"
     AUDITOR = "auditor", "Auditor"
     ADMINISTRATOR = "administrator", "Administrator"
+    PARTNER = "partner", "Partner practitioner"
 
 
 class Area(models.Model):

@@ -19,6 +19,10 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Dashboard", "web:dashboard", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
     ("Families", "web:cohort", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
     ("Triage", "web:triage", (Role.TEAM_MANAGER, Role.ANALYST)),
+    ("My families' teams", "web:my-teams", (Role.PARTNER, Role.LEAD_WORKER)),
+    ("Refer a family", "web:referral-new", (Role.PARTNER, Role.LEAD_WORKER, Role.TEAM_MANAGER)),
+    ("Referrals", "web:referrals", (Role.TEAM_MANAGER, Role.ANALYST)),
+    ("Caseloads", "web:caseloads", (Role.TEAM_MANAGER, Role.ANALYST)),
     ("Sustainability checks", "web:sustainability", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
     ("Review queue", "web:review", (Role.ANALYST,)),
     ("Claims", "web:claims", (Role.ANALYST, Role.AUDITOR)),
@@ -64,3 +68,13 @@ def paginate(request: HttpRequest, rows: QuerySet, size: int | None = None) -> t
     page.previous_href = link(page.previous_page_number()) if page.has_previous() else ""
     page.next_href = link(page.next_page_number()) if page.has_next() else ""
     return page, items
+
+
+def team_summary(case: Any) -> dict[str, Any]:
+    """The family page's line about the team around the family: the level of support now, the members today."""
+    from priority_families.casedb.levels import support_levels
+    from priority_families.casedb.team import current_level, current_memberships
+
+    members = current_memberships().filter(case=case).count()
+    return {"level": support_levels().label(current_level(case)), "members": members,
+            "steps": case.levels.count()}

@@ -50,7 +50,7 @@ from priority_families.web.forms import (
     MoveForm,
     NoteForm,
 )
-from priority_families.web.views.common import actor, paginate
+from priority_families.web.views.common import actor, paginate, team_summary
 
 
 @login_required
@@ -61,6 +61,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:claims")
     if role is Role.ADMINISTRATOR:
         return redirect("web:access-log")
+    if role is Role.PARTNER:
+        return redirect("web:my-teams")
     if role is None:
         return render(request, "web/no_role.html", status=403)
     return dashboard(request)
@@ -184,6 +186,7 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         "attach_form": forms.get("attach_form") or AttachForm(),
         "attest_form": forms.get("attest_form") or AttestationForm(lines=_lines(family)),
         "errors": forms.get("errors", []), "refresh": queries.latest_refresh(),
+        "team_summary": team_summary(case) if case else None,
     }
 
 

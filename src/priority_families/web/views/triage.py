@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from priority_families.casedb import casework
+from priority_families.casedb.caseloads import caseloads
 from priority_families.casedb.casework import CaseworkError
 from priority_families.casedb.models import (
     AccessAction,
@@ -68,7 +69,8 @@ def _meeting(request: HttpRequest, area: str, forms: dict[str, AllocateForm] | N
     errors = [(r["case"].family_id, r["form"]) for r in rows if r["form"].errors]
     record(request, AccessAction.VIEW, target=f"triage {area}", detail=f"{len(rows)} families")
     return render(request, "web/triage.html", {"area": area, "rows": rows, "errors": errors,
-                                               "reasons": NotAllocatedReason.choices}, status=status)
+                                               "reasons": NotAllocatedReason.choices,
+                                               "caseload_rows": caseloads(_team(request))}, status=status)
 
 
 @roles_required(Role.TEAM_MANAGER, Role.ANALYST)
