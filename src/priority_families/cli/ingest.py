@@ -11,6 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from priority_families.cli.common import (
+    AgreementsOption,
+    AgreementsOverrideOption,
     MaxShrinkOption,
     OverrideOption,
     WorkspaceOption,
@@ -47,10 +49,12 @@ def ingest(
     authority: Annotated[str | None, typer.Option(help="Authority name (wins over refresh.yaml).")] = None,
     max_shrink: MaxShrinkOption = DEFAULT_MAX_SHRINK,
     override: OverrideOption = None,
+    agreements: AgreementsOption = None,
+    override_agreements: AgreementsOverrideOption = None,
 ) -> None:
     """Validate and load partner extracts; rejected rows go to rejects.csv with file, line and reason."""
     ws = workspace(workspace_path)
-    guard = publish_guard(max_shrink, override)
+    guard = publish_guard(max_shrink, override, agreements, override_agreements)
     try:
         with progress() as bar:
             task = bar.add_task("reading extracts", total=None)
