@@ -157,6 +157,16 @@ def refresh_standing_on(workspace: Workspace, on: date) -> PublishedRefresh:
     return standing[-1]
 
 
+def register_in_force(con: duckdb.DuckDBPyConnection) -> Register:
+    """The agreements register the refresh a store holds was published under."""
+    found = con.execute("SELECT register_json FROM agreement_register").fetchall() \
+        if has_table(con, "agreement_register") else []
+    if not found:
+        raise RefreshError("the refresh in force was published without an agreements register: publish a refresh "
+                           "with one (agreements.yaml beside the extracts)")
+    return Register.model_validate_json(found[0][0])
+
+
 # --- Guards on publishing -------------------------------------------------------------------------------
 
 
@@ -251,6 +261,9 @@ def check_agreements(con: duckdb.DuckDBPyConnection, register: Register | None, 
                 "WHEN c.review_on < ? THEN 'past_review' ELSE 'live' END AS standing FROM refresh_sources s "
                 "LEFT JOIN register_cover c USING (source, fact) ORDER BY s.source, s.fact", [on])
     con.execute("DROP TABLE register_cover")
+    con.execute("CREATE OR REPLACE TABLE agreement_register (register_json VARCHAR)")
+    if register is not None:  # kept with the refresh: flags and retention read the register it relied on
+        con.execute("INSERT INTO agreement_register VALUES (?)", [register.model_dump_json()])
     problems = [
         f"{source} {fact}: " + ("no information-sharing agreement covers it" if agreement is None else
                                 f"agreement {agreement} ({partner}) was due for review on {review_on}")

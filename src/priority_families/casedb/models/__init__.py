@@ -4,7 +4,8 @@
 - `published`: the refresh in force as the tracker shows it (replaced whole by each publish);
 - `cases`: a family's case, its status history and case work;
 - `attachments`: attachment with its frozen baseline, attestations, the audit trail;
-- `claims`: the claims ledger (a claim's steps, batches) and audit samples.
+- `claims`: the claims ledger (a claim's steps, batches) and audit samples;
+- `governance`: the family's agreement, flags sent to partners, subject access requests, retention deletions.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -35,6 +36,15 @@ from priority_families.casedb.models.claims import (
     SpotCheck,
     StepKind,
     Verdict,
+)
+from priority_families.casedb.models.governance import (
+    ConsentKind,
+    ConsentMethod,
+    FamilyAgreement,
+    FlagExport,
+    FlagSent,
+    RetentionDeletion,
+    SubjectAccessRequest,
 )
 from priority_families.casedb.models.people import (
     AccessAction,
@@ -68,4 +78,6 @@ __all__ = [
     "PartnerRecord", "PlanAction", "Profile", "ProgrammeTarget", "Role", "SampleKind", "SignInThrottle", "SpotCheck",
     "StatusChange", "StepKind", "SustainabilityCheck", "Team", "TrackerRefresh", "TrustedAddress", "Verdict",
     "WhyLine",
+    "ConsentKind", "ConsentMethod", "FamilyAgreement", "FlagExport", "FlagSent", "RetentionDeletion",
+    "SubjectAccessRequest",
 ]
