@@ -72,3 +72,26 @@ def test_a_partner_not_allowed_flags_gets_nothing_and_nothing_is_logged(tmp_path
         export_flags(ws, partner, tmp_path / "out", by="dpo")
     assert not (tmp_path / "out").exists()
     assert not FlagExport.objects.exists() and not AccessLog.objects.filter(action="export").exists()
+
+
+@pytest.mark.django_db
+def test_pf_flags_and_pf_subject_access_are_thin_commands(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from priority_families.cli.app import app
+
+    ws = _attached(tmp_path)
+    monkeypatch.setenv("PF_WORKSPACE", str(ws.path))
+    runner = CliRunner()
+    done = runner.invoke(app, ["flags", "--partner", "gp_practices", "--out", str(tmp_path / "o"), "-w", str(ws.path)],
+                         terminal_width=200)
+    assert done.exit_code == 0 and "2 people; fields nhs_number, in_programme_since" in done.output
+    refused = runner.invoke(app, ["flags", "--partner", "police", "--out", str(tmp_path / "p"), "-w", str(ws.path)],
+                            terminal_width=200)
+    assert refused.exit_code == 1 and "no agreement with police allows flags back" in refused.output
+    sar = runner.invoke(app, ["subject-access", "P1", "--out", str(tmp_path / "s"), "--no-pdf", "-w", str(ws.path)],
+                        terminal_width=200)
+    assert sar.exit_code == 0 and (tmp_path / "s" / "subject-access-P1" / "bundle.json").exists()
+    missing = runner.invoke(app, ["subject-access", "P404", "--out", str(tmp_path / "s"), "-w", str(ws.path)],
+                            terminal_width=200)
+    assert missing.exit_code == 1 and "no person 'P404'" in missing.output

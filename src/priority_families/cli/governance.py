@@ -1,4 +1,6 @@
-"""Information governance: `pf agreements` (the sharing register and what is due for review)."""
+"""Information governance: `pf agreements` (the sharing register and what is due for review), `pf flags`
+(flags back to one partner), `pf subject-access` (everything held about one person). Thin adapters over
+`ingest.agreements` and `governance`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from priority_families.cli.common import console, fail
+from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
+from priority_families.core.config import DEFAULT_WORKSPACE
+from priority_families.core.engine import StoreError
 from priority_families.core.problems import RowsRefused
 from priority_families.ingest.agreements import AGREEMENTS_FILE, Register, load_register
 
@@ -18,6 +22,8 @@ from priority_families.ingest.agreements import AGREEMENTS_FILE, Register, load_
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `pf` app."""
     app.command("agreements")(agreements)
+    app.command("flags")(flags)
+    app.command("subject-access")(subject_access)
 
 
 def read_register(path: Path) -> Register:
@@ -56,3 +62,44 @@ def agreements(
     for a in due:
         state = "LAPSED: past its review date" if a.due_for_review(day) else "due for review"
         console.print(f"{a.id} ({reg.partner(a.partner).name}): {state} on {a.review_on}")
+
+
+def flags(
+    partner: Annotated[str, typer.Option("--partner", help="The partner's id in the agreements register.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for flags-PARTNER.csv.")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Write, for one partner, the identifiers and programme marker its agreement allows, for its own people in
+    the programme; the export is recorded in the access log."""
+    ws = case_workspace(workspace_path)
+    from priority_families.governance import GovernanceError
+    from priority_families.governance.flags import export_flags
+
+    try:
+        made = export_flags(ws, partner, out, actor())
+    except (GovernanceError, StoreError) as exc:
+        raise fail(escape(str(exc))) from None
+    console.print(f"{made.path}: {made.people} people; fields {', '.join(made.fields)}; under "
+                  f"{', '.join(made.agreements)} (recorded in the access log)")
+
+
+def subject_access(
+    person_id: Annotated[str, typer.Argument(help="The resolved person's id (e.g. P0000001).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the bundle (a subfolder per person).")],
+    reference: Annotated[str, typer.Option("--reference", help="The request's reference.")] = "",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the bundle as PDF.")] = True,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Everything held about one person (subject access): JSON, CSV per section, HTML and PDF; third parties'
+    data marked for the officer to redact; the request is logged."""
+    ws = case_workspace(workspace_path)
+    from priority_families.governance import GovernanceError
+    from priority_families.governance.subject_access import serve_request
+
+    try:
+        made = serve_request(ws, person_id, out, actor(), reference, pdf=pdf)
+    except (GovernanceError, StoreError) as exc:
+        raise fail(escape(str(exc))) from None
+    console.print(f"{made.html.parent}: {made.rows} rows, {made.to_redact} marked for the officer to redact or "
+                  f"review; {made.json.name}, {made.html.name}{', ' + made.pdf.name if made.pdf else ''} and "
+                  f"{len(made.csvs)} CSV files (the request is logged)")

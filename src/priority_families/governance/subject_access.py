@@ -82,10 +82,10 @@ class Bundle:
 
     def as_html(self) -> str:
         parts = [f"<h1>Subject access: person {escape(self.person_id)}</h1>",
-                 f"<p>What the council holds, from refresh {escape(self.refresh_id)} (data as of {self.as_of}) and "
-                 "the case record. Rows marked <span class='redact'>third party</span> are another person's data "
-                 "and rows marked <span class='review'>review</span> are free text that may name others: the "
-                 "officer redacts them before release.</p>"]
+                 (f"<p>What the council holds, from refresh {escape(self.refresh_id)} (data as of {self.as_of}) "
+                  "and the case record. Rows marked <span class='redact'>third party</span> are another person's "
+                  "data and rows marked <span class='review'>review</span> are free text that may name others: "
+                  "the officer redacts them before release.</p>")]
         for s in self.sections:
             parts.append(f"<h2>{escape(s.title)} ({len(s.rows)})</h2>")
             if s.note:
