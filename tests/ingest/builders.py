@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from priority_families.ingest.agreements import AGREEMENTS_FILE
+from priority_families.ingest.agreements import AGREEMENTS_FILE, Register
 from priority_families.ingest.schema import FACT_KINDS, PERSON_COLUMNS, ColumnType, header_for
 
 PERSON_DEFAULTS: dict[str, str] = {
@@ -89,6 +89,15 @@ def agreement(**values: object) -> dict[str, object]:
         "flags_back": {"identifiers": ["nhs_number", "record_id"], "marker": True},
     }
     return {**base, **values}
+
+
+def agreements_register(agreements: list[dict[str, object]] | None = None) -> Register:
+    """The register `write_agreements` writes, as the object a refresh checks against."""
+    agreements = agreements if agreements is not None else [agreement()]
+    return Register.model_validate({
+        "authority": "Testshire", "agreements": agreements,
+        "partners": [{"id": p, "name": p.replace("_", " ")} for p in sorted({str(a["partner"]) for a in agreements})],
+    })
 
 
 def write_agreements(folder: Path, agreements: list[dict[str, object]] | None = None,

@@ -1,6 +1,6 @@
 """Information governance: `pf agreements` (the sharing register and what is due for review), `pf flags`
-(flags back to one partner), `pf subject-access` (everything held about one person). Thin adapters over
-`ingest.agreements` and `governance`."""
+(flags back to one partner), `pf subject-access` (everything held about one person), `pf retention due` and
+`pf retention delete`. Thin adapters over `ingest.agreements` and `governance`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def register(app: typer.Typer) -> None:
     app.command("agreements")(agreements)
     app.command("flags")(flags)
     app.command("subject-access")(subject_access)
+    retention = typer.Typer(help="What is due for deletion, and deleting one due item (an explicit, logged act).",
+                            no_args_is_help=True)
+    retention.command("due")(retention_due)
+    retention.command("delete")(retention_delete)
+    app.add_typer(retention, name="retention")
 
 
 def read_register(path: Path) -> Register:
@@ -103,3 +108,56 @@ def subject_access(
     console.print(f"{made.html.parent}: {made.rows} rows, {made.to_redact} marked for the officer to redact or "
                   f"review; {made.json.name}, {made.html.name}{', ' + made.pdf.name if made.pdf else ''} and "
                   f"{len(made.csvs)} CSV files (the request is logged)")
+
+
+OnOption = Annotated[datetime | None, typer.Option("--on", formats=["%Y-%m-%d"], help="The day (default: today).")]
+SettingsOption = Annotated[Path | None, typer.Option(
+    "--settings", help="Retention settings (default: WORKSPACE/retention.yaml, else the shipped periods).")]
+
+
+def retention_due(
+    on: OnOption = None,
+    settings: SettingsOption = None,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """List what is due for deletion (nothing is deleted)."""
+    ws = case_workspace(workspace_path)
+    from priority_families.governance import GovernanceError
+    from priority_families.governance.retention import due, load_settings
+
+    day = on.date() if on else date.today()
+    try:
+        found = due(ws, day, load_settings(ws, settings))
+    except (GovernanceError, StoreError) as exc:
+        raise fail(escape(str(exc))) from None
+    table = Table("item", "due on", "why", title=f"Due for deletion on {day}")
+    for d in found:
+        table.add_row(d.item, str(d.due_on), d.why)
+    console.print(table)
+    console.print(f"{len(found)} items due; delete one with `pf retention delete ITEM --by NAME --reason TEXT`")
+
+
+def retention_delete(
+    item: Annotated[str, typer.Argument(help="An item from `pf retention due`, e.g. family:F0000001.")],
+    by: Annotated[str, typer.Option("--by", help="The person deleting (recorded).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded).")],
+    outputs: Annotated[list[Path] | None, typer.Option(
+        "--outputs", help="A folder of outputs (claim packs, subject-access bundles) to delete the item's files "
+                          "from; repeat for several.")] = None,
+    on: OnOption = None,
+    settings: SettingsOption = None,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Delete one item that is due: its personal data everywhere; the claims and their pack hashes are kept."""
+    ws = case_workspace(workspace_path)
+    from priority_families.governance import GovernanceError
+    from priority_families.governance.retention import delete_item, load_settings
+
+    try:
+        row = delete_item(ws, item, by, reason, on.date() if on else date.today(), load_settings(ws, settings),
+                          outputs)
+    except (GovernanceError, StoreError) as exc:
+        raise fail(escape(str(exc))) from None
+    removed = ", ".join(f"{k} {v}" for k, v in row.removed.items() if v)
+    console.print(f"{item} deleted by {row.deleted_by}: removed {removed or 'nothing left to remove'}; kept "
+                  f"{len(row.kept.get('claims', []))} claims with their pack hashes (recorded in the access log)")
