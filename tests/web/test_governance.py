@@ -4,8 +4,10 @@ and the analyst's subject access page (logged)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from priority_families.casedb import casework
@@ -19,6 +21,7 @@ from priority_families.casedb.models import (
     Member,
     SubjectAccessRequest,
 )
+from priority_families.core.engine import Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +78,17 @@ def test_an_analyst_serves_a_subject_access_request_and_it_is_logged(signed_in, 
     assert SubjectAccessRequest.objects.get().reference == "SAR-9"
     assert AccessLog.objects.filter(target=f"person {member.person_id}", action="export").count() == 1
     download = analyst.get(reverse("web:subject-access"), {"person": member.person_id, "format": "json"})
-    assert json.loads(download.content)["person_id"] == member.person_id
+    bundle = json.loads(download.content)
+    assert bundle["person_id"] == member.person_id
+    with Workspace(path=Path(settings.WORKSPACE)).connect() as con:  # the synthetic county's store
+        theirs = set(con.execute("SELECT r.source, r.record_id FROM records r JOIN record_person rp USING "
+                                 "(record_key) WHERE rp.person_id = ?", [member.person_id]).fetchall())
+    assert {(r["source"], r["record_id"]) for r in bundle["sections"]["Source records"]} == theirs
+    assert all(r["partner"] for r in bundle["sections"]["Source records"])  # every one under an agreement
+    for rows in bundle["sections"].values():
+        for r in rows:
+            named = {r.get(k) for k in ("person_id", "person_l", "person_r")} - {None}
+            assert not named - {member.person_id} or r["redact"] == "third party", r
     missing = analyst.get(reverse("web:subject-access"), {"person": "P404"})
     assert missing.status_code == 404 and "no person" in missing.content.decode()
     assert SubjectAccessRequest.objects.count() == 2  # the page and the download; not the refused id
