@@ -99,6 +99,8 @@ def test_the_override_is_recorded_with_the_refresh(tmp_path):
     assert "gp health: no information-sharing agreement covers it" in refresh.agreements_override
     assert "police offence: agreement ISP-POLICE (police) was due for review on 2016-03-31" in \
         refresh.agreements_override
+    shown = CliRunner().invoke(app, ["refreshes", "-w", str(ws.path)], terminal_width=400)
+    assert shown.exit_code == 0 and "agreements" in shown.output  # a column of its own (cells cut on narrow consoles)
     with pytest.raises(ValueError, match="needs a reason"):
         PublishGuard(agreements_override="  ")
 

@@ -99,9 +99,12 @@ def refreshes(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     ws = workspace(workspace_path)
     kept = published_refreshes(ws)
     current = in_force(ws).refresh_id if ws.exists() else None
-    table = Table("refresh", "as of", "plan", "plan sha256", "records", "override", "in force",
+    table = Table("refresh", "as of", "plan", "plan sha256", "records", "override", "agreements", "in force",
                   title="Published refreshes")
     for r in kept:
+        agreements = f"{len(r.agreements)}" + (f"; overridden: {r.agreements_override}" if r.agreements_override
+                                               else "")
         table.add_row(r.refresh_id, f"{r.as_of:%Y-%m-%d}", r.plan_id or "-", (r.plan_sha256 or "")[:12],
-                      f"{sum(r.records_by_source.values()):,}", r.override or "", "yes" if r.refresh_id == current else "")
+                      f"{sum(r.records_by_source.values()):,}", r.override or "", agreements,
+                      "yes" if r.refresh_id == current else "")
     console.print(table)
