@@ -69,7 +69,7 @@ def test_the_agreement_decides_the_columns(tmp_path):
 def test_a_partner_not_allowed_flags_gets_nothing_and_nothing_is_logged(tmp_path, partner, reason):
     ws = _attached(tmp_path)
     with pytest.raises(GovernanceError, match=reason):
-        export_flags(ws, partner, tmp_path / "out", by="dpo")
+        export_flags(ws, partner, tmp_path / "out", by="dpo", on=date(2026, 1, 1))
     assert not (tmp_path / "out").exists()
     assert not FlagExport.objects.exists() and not AccessLog.objects.filter(action="export").exists()
 
@@ -95,3 +95,11 @@ def test_pf_flags_and_pf_subject_access_are_thin_commands(tmp_path, monkeypatch)
     missing = runner.invoke(app, ["subject-access", "P404", "--out", str(tmp_path / "s"), "-w", str(ws.path)],
                             terminal_width=200)
     assert missing.exit_code == 1 and "no person 'P404'" in missing.output
+
+
+@pytest.mark.django_db
+def test_no_flags_are_sent_under_a_lapsed_agreement(tmp_path):
+    ws = _attached(tmp_path)  # the GP agreement's review date is 2099-12-31
+    with pytest.raises(GovernanceError, match="ISP-GP with gp_practices was due for review on 2099-12-31"):
+        export_flags(ws, "gp_practices", tmp_path / "out", by="dpo", on=date(2100, 1, 1))
+    assert not (tmp_path / "out").exists() and not FlagExport.objects.exists()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -66,9 +67,10 @@ def _select(agreement: Agreement, fields: tuple[str, ...]) -> str:
             f"AND r.fact IN {in_list(agreement.facts)} AND ({any_id})")
 
 
-def export_flags(workspace: Workspace, partner: str, out: Path, by: str) -> FlagsFile:
+def export_flags(workspace: Workspace, partner: str, out: Path, by: str, on: date | None = None) -> FlagsFile:
     """Write `flags-PARTNER.csv` in `out` for one partner and record the export; refuse a partner the register
-    does not know or whose agreements allow no flags (nothing written, nothing logged)."""
+    does not know, whose agreements allow no flags, or whose agreement allowing them is past its review date
+    on `on` (default today): nothing written, nothing logged."""
     attached = list(Attachment.objects.values_list("family_id", "attached_on"))
     with workspace.connect() as con:
         refresh = refresh_in_force(con)
@@ -81,6 +83,10 @@ def export_flags(workspace: Workspace, partner: str, out: Path, by: str) -> Flag
             names = ", ".join(a.id for a in register.of_partner(partner)) or "none"
             raise GovernanceError(f"no agreement with {partner} allows flags back (agreements: {names}): "
                                   "nothing written")
+        lapsed = [a for a in allowing if a.due_for_review(on or date.today())]
+        if lapsed:
+            raise GovernanceError(f"agreement {lapsed[0].id} with {partner} was due for review on "
+                                  f"{lapsed[0].review_on}: no flags are sent under a lapsed agreement")
         load_rows(con, "attached", {"family_id": "VARCHAR", "attached_on": "DATE"}, attached)
         columns = [c for c in fields if c != FLAG_MARKER]
         union = " UNION ALL ".join(_select(a, fields) for a in allowing)
