@@ -24,7 +24,7 @@ import duckdb
 from priority_families.core.engine import StoreError, Workspace
 from priority_families.core.export import copy_to_csv
 from priority_families.core.problems import RowsRefused
-from priority_families.core.sql import has_table
+from priority_families.core.sql import has_table, quote_ident
 from priority_families.households import HouseholdSummary, build_households
 from priority_families.identify.outputs import OutputFiles, write_outputs
 from priority_families.identify.run import IdentifySummary, identify_families
@@ -37,6 +37,7 @@ from priority_families.ingest.refresh import (
     IngestReport,
     ingest_extracts,
 )
+from priority_families.ingest.schema import PERSON_COLUMNS
 from priority_families.linkage import Linker, LinkSummary, link_records, review
 from priority_families.linkage.pipeline import LinkageError, Step, TruthLinkage
 from priority_families.linkage.settings import LinkageSettings
@@ -270,7 +271,7 @@ def check_agreements(con: duckdb.DuckDBPyConnection, register: Register | None, 
         for source, fact, agreement, partner, review_on in con.execute(
             "SELECT source, fact, agreement_id, partner, review_on FROM refresh_agreements "
             "WHERE standing <> 'live' ORDER BY source, fact").fetchall()
-    ]
+    ] + _fields_beyond_agreements(con, register)
     if problems and guard.agreements_override is None:
         raise GuardError(f"nothing published: {'; '.join(problems)} (checked on {on}); sign or renew the "
                          "agreement and update the register, or publish anyway with --override-agreements REASON")
@@ -279,6 +280,34 @@ def check_agreements(con: duckdb.DuckDBPyConnection, register: Register | None, 
         con.execute("INSERT INTO refresh_agreements_override VALUES (?, ?)",
                     [guard.agreements_override.strip(), "; ".join(problems) or "every source had a live agreement"])
     return problems
+
+
+RAW_FIELDS = {"dob": "dob_raw", "uprn": "uprn_raw"}  # the person fields whose raw value has another column name
+
+
+def _fields_beyond_agreements(con: duckdb.DuckDBPyConnection, register: Register | None) -> list[str]:
+    """Person fields a source sent (a non-blank value in some row) that its agreement does not cover: sharing
+    more than was agreed is refused like a missing agreement (data minimisation, UK GDPR Article 5(1)(c))."""
+    if register is None:
+        return []
+    present = {c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE records)").fetchall()}
+    fields = [f for f in PERSON_COLUMNS if f not in ("source", "record_id") and RAW_FIELDS.get(f, f) in present]
+    if not fields:
+        return []
+    sent = ", ".join(f"count(nullif(trim({quote_ident(RAW_FIELDS.get(f, f))}), '')) AS {quote_ident(f)}"
+                     for f in fields)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fields_sent AS UNPIVOT (SELECT source, fact, {sent} FROM records "
+                f"GROUP BY source, fact) ON {', '.join(quote_ident(f) for f in fields)} INTO NAME field VALUE n")
+    con.execute("CREATE OR REPLACE TEMP TABLE fields_agreed (agreement_id VARCHAR, field VARCHAR)")
+    con.executemany("INSERT INTO fields_agreed VALUES (?, ?)", [(a.id, f) for a in register.agreements for f in a.fields])
+    found = con.execute(
+        "SELECT a.source, a.fact, a.agreement_id, string_agg(s.field, ', ' ORDER BY s.field) FROM fields_sent s "
+        "JOIN refresh_agreements a USING (source, fact) WHERE s.n > 0 AND NOT EXISTS (SELECT 1 FROM fields_agreed g "
+        "WHERE g.agreement_id = a.agreement_id AND g.field = s.field) GROUP BY ALL ORDER BY ALL").fetchall()
+    con.execute("DROP TABLE fields_sent")
+    con.execute("DROP TABLE fields_agreed")
+    return [f"{source} {fact}: sends {sent_fields}, which agreement {agreement} does not cover"
+            for source, fact, agreement, sent_fields in found]
 
 
 # --- Composed refreshes ---------------------------------------------------------------------------------

@@ -171,3 +171,16 @@ def test_pf_agreements_prints_the_register_and_what_is_due_for_review(tmp_path):
     path.write_text(yaml.safe_dump(bad))
     result = CliRunner().invoke(app, ["agreements", str(path)], terminal_width=250)
     assert result.exit_code == 1 and "agreements.0.signed_by: Field required" in result.output
+
+
+def test_a_source_sending_fields_its_agreement_does_not_cover_is_refused(tmp_path):
+    narrow = [f for f in agreement()["fields"] if f != "nhs_number"]
+    folder = _folder(tmp_path / "a", [
+        agreement(id="ISP-POLICE", partner="police", sources=["police"], facts=["offence"], flags_back=None),
+        agreement(id="ISP-GP", partner="gp_practices", sources=["gp"], facts=["health"], fields=narrow,
+                  flags_back=None),
+    ])
+    ws = _ws(tmp_path)
+    with pytest.raises(GuardError, match="gp health: sends nhs_number, which agreement ISP-GP does not cover"):
+        ingest_refresh(ws, folder)
+    assert not ws.store_path.exists()
