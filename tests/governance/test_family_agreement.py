@@ -88,3 +88,19 @@ def test_the_claims_ledger_holds_the_claims_of_a_family_that_withdrew(tmp_path):
     with pytest.raises(ClaimsError, match="no checked claim waiting"):
         submit_batch(WINDOW, "Signatory", date(2016, 7, 5), tmp_path / "batch", actor="t")
     assert Case.objects.get(family_id="F2").status == CaseStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_only_adult_members_of_the_family_can_agree():
+    from priority_families.casedb.models import Family, Member
+
+    Case.objects.create(family_id="F1", identified_on=A)
+    family = Family.objects.create(family_id="F1", eligible=True, headline_count=0, priority=0, members=2)
+    Member.objects.create(family=family, person_id="P1", dob=date(1980, 1, 1))
+    Member.objects.create(family=family, person_id="P2", dob=date(2000, 1, 1))  # 15 on A
+    for adults, reason in ((["P2"], "P2 under 18 on 2015-08-31"), (["P1", "P7"], "P7 not a member of family F1")):
+        with pytest.raises(CaseworkError, match=reason):
+            record_family_agreement("F1", "W", A, ConsentMethod.PHONE, adults, "told", WORKER)
+    assert not FamilyAgreement.objects.exists()
+    record_family_agreement("F1", "W", A, ConsentMethod.PHONE, ["P1"], "told", WORKER)
+    assert family_agreement("F1").adults == ["P1"]

@@ -35,8 +35,10 @@ def family_id(published, people, django_user_model) -> str:
     return fid
 
 
-def _record(client, family_id: str, kind: str, on: str):
-    adults = list(Member.objects.filter(family__family_id=family_id).values_list("person_id", flat=True))[:1]
+def _record(client, family_id: str, kind: str, on: str, adults: list[str] | None = None):
+    if adults is None:  # the eldest member
+        adults = list(Member.objects.filter(family__family_id=family_id).order_by("dob")
+                      .values_list("person_id", flat=True))[:1]
     return client.post(reverse("web:family-agreement", args=[family_id]), {
         "kind": kind, "asked_by": "Wendy Worker, Family Support", "asked_on": on, "method": "in_person",
         "adults": adults, "explained": "The programme, who sees their information, that they may withdraw"})
@@ -64,6 +66,12 @@ def test_a_refused_agreement_changes_nothing(signed_in, family_id):
     response = _record(worker, family_id, "withdrawn", "2015-10-01")  # nothing to withdraw yet
     assert response.status_code == 302 and not FamilyAgreement.objects.exists()
     assert "no agreement to withdraw" in worker.get(reverse("web:family", args=[family_id])).content.decode()
+    youngest = Member.objects.filter(family__family_id=family_id).exclude(dob=None).order_by("-dob").first()
+    _record(worker, family_id, "agreed", "2015-09-01", adults=[youngest.person_id])
+    _record(worker, family_id, "agreed", "2015-09-01", adults=["P9999999"])
+    page = worker.get(reverse("web:family", args=[family_id])).content.decode()
+    assert "under 18 on 2015-09-01" in page and "P9999999 is not one of the available choices" in page
+    assert not FamilyAgreement.objects.exists()
     outsider = signed_in("outsider")  # another team's worker may not see the family, let alone record for it
     assert _record(outsider, family_id, "agreed", "2015-09-01").status_code == 404
     assert not FamilyAgreement.objects.exists()

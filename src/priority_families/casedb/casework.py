@@ -319,6 +319,23 @@ def withdrawn_families(effect: WithdrawalEffect | None = None) -> set[str]:
     return withdrawn if effect is None else {f for f in withdrawn if effect in _agreement_rules(f).on_withdrawal}
 
 
+def _check_adults(family_id: str, adults: list[str], on: date) -> None:
+    """Where the tracker holds the family's members, each person named must be one of them and not a child on
+    the date (an unknown date of birth is taken as the worker's word)."""
+    from priority_families.casedb.models import Member
+    from priority_families.core.calendar import shift_months
+
+    members = dict(Member.objects.filter(family__family_id=family_id).values_list("person_id", "dob"))
+    if not members:
+        return
+    strangers = [a for a in adults if a not in members]
+    if strangers:
+        raise CaseworkError(f"{', '.join(strangers)} not a member of family {family_id}")
+    children = [a for a in adults if members[a] is not None and members[a] > shift_months(on, -12 * 18)]
+    if children:
+        raise CaseworkError(f"{', '.join(children)} under 18 on {on}: name the adults who agreed")
+
+
 def _consent_row(family_id: str, kind: ConsentKind, asked_by: str, asked_on: date, method: ConsentMethod,
                  adults: list[str], explained: str, actor: Actor) -> tuple[Case, FamilyAgreement]:
     if not asked_by.strip() or not explained.strip():
@@ -326,6 +343,7 @@ def _consent_row(family_id: str, kind: ConsentKind, asked_by: str, asked_on: dat
     adults = [a.strip() for a in adults if a.strip()]
     if not adults:
         raise CaseworkError("Name each adult who " + ("agreed" if kind == ConsentKind.AGREED else "withdrew"))
+    _check_adults(family_id, adults, asked_on)
     case = _locked(family_id)
     latest = family_agreement(family_id)
     agreed = latest is not None and latest.kind == ConsentKind.AGREED
