@@ -27,6 +27,16 @@ from priority_families.plans.schema import WithdrawalEffect
 WORKER = Actor("worker")
 
 
+def _with(section: str) -> str:
+    """The shipped plan's text with its family_agreement section replaced."""
+    from priority_families.plans.loader import load_plan_text
+
+    text = load_plan_text("nottinghamshire-2015")
+    start = text.index("family_agreement:")
+    end = text.index("\n\n", start)
+    return text[:start] + section.rstrip("\n") + text[end:]
+
+
 def _agree(family_id: str, on: date = A) -> None:
     record_family_agreement(family_id, "Wendy Worker (Family Support)", on, ConsentMethod.IN_PERSON, ["P1", "P2"],
                             "What the programme is, who will see their information and that they may withdraw",
@@ -39,8 +49,16 @@ def _withdraw(family_id: str, on: date = date(2016, 3, 1)) -> None:
 
 
 def test_the_shipped_plan_says_what_follows_a_withdrawal():
-    assert load_plan("nottinghamshire-2015").family_agreement.on_withdrawal == [
-        WithdrawalEffect.CASEWORK_STOPS, WithdrawalEffect.CLAIMS_HELD]
+    from priority_families.plans.loader import plan_from_text
+    from priority_families.plans.render import render_markdown
+
+    plan = load_plan("nottinghamshire-2015")
+    assert plan.family_agreement.on_withdrawal == [WithdrawalEffect.CASEWORK_STOPS, WithdrawalEffect.CLAIMS_HELD]
+    assert "its case is closed; no claim is proposed or submitted" in render_markdown(plan)
+    text = "family_agreement:\n  on_withdrawal: []\n"
+    silent = plan_from_text(_with(text), "<test>")
+    assert silent.family_agreement.on_withdrawal == []
+    assert "changes neither its case nor its claims" in render_markdown(silent)
 
 
 @pytest.mark.django_db
