@@ -57,12 +57,17 @@ demo: setup
 	$(PF_DEMO) web publish -w demo/workspace
 	$(PF_DEMO) figures -w demo/workspace
 	$(PF_DEMO) team demo -w demo/workspace
+	$(PF_DEMO) agreements demo/extracts/follow-up-2 --within 365
+	$(PF_DEMO) flags --partner gp_practices --out demo/flags -w demo/workspace
+	$(PF_DEMO) subject-access P0000001 --reference DEMO-SAR-1 --out demo/subject-access -w demo/workspace
+	$(PF_DEMO) retention due -w demo/workspace
 	@echo "demo outputs: cohort demo/out/ (a year later: demo/out-year-later/), attachments demo/attachments.csv,"
 	@echo "  progress demo/progress/progress.csv + routes.csv, claim file demo/claims/claims.csv + workbook,"
 	@echo "  the submitted batch and its declaration demo/claims/batch-$(DEMO_WINDOW)-1.csv, declaration-*.txt,"
 	@echo "  evidence packs demo/claims/packs/, cash flow demo/finance/ (cashflow.csv, finance.xlsx, finance.html/pdf),"
 	@echo "  workspace demo/workspace/ (case record casework.sqlite3)"
 	@echo "  team around the family: make tracker, then sign in as demo-manager, demo-worker, demo-school, demo-hv"
+	@echo "  information governance: flags for GP practices demo/flags/, a subject access bundle demo/subject-access/"
 
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
 PG_DIR ?= /tmp/pf-test-postgres

@@ -36,7 +36,7 @@ LEVELS: dict[int | str, frozenset[str]] = {
     3: frozenset({"refresh"}),  # refresh.py: composes the stages, the refresh in force
     4: frozenset({"casedb"}),  # the case record
     5: frozenset({"outcomes", "claims"}),
-    6: frozenset({"reports"}),
+    6: frozenset({"reports", "governance"}),  # papers; information governance (flags, subject access, retention)
     7: frozenset({"cli", "web"}),  # adapters
     SIDE: frozenset({"synth", "evaluation"}),  # the synthetic county; scoring against its truth
 }

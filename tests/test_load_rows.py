@@ -17,7 +17,7 @@ COLUMNS = {"family_id": "VARCHAR", "attached_on": "DATE", "amount": "DECIMAL(12,
 def test_rows_arrive_typed_and_whole(tmp_path: Path):
     con = duckdb.connect(str(tmp_path / "store.duckdb"))
     rows = [("F1", date(2015, 8, 1), Decimal("4000.10"), 3), ("F2", None, None, None), ("=F3", date(2016, 2, 29),
-                                                                                        Decimal("0"), 0)]
+                                                                                        Decimal(0), 0)]
     load_rows(con, "attached", COLUMNS, rows)
     assert con.execute("SELECT * FROM attached ORDER BY family_id").fetchall() == sorted(rows, key=lambda r: r[0])
     types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'attached'")

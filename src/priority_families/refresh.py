@@ -23,11 +23,13 @@ import duckdb
 
 from priority_families.core.engine import StoreError, Workspace
 from priority_families.core.export import copy_to_csv
-from priority_families.core.sql import has_table
+from priority_families.core.problems import RowsRefused
+from priority_families.core.sql import has_table, quote_ident
 from priority_families.households import HouseholdSummary, build_households
 from priority_families.identify.outputs import OutputFiles, write_outputs
 from priority_families.identify.run import IdentifySummary, identify_families
 from priority_families.identify.workbook import write_workbook
+from priority_families.ingest.agreements import AGREEMENTS_FILE, Register, load_register
 from priority_families.ingest.refresh import (
     REJECTS_FILE,
     WARNINGS_FILE,
@@ -35,6 +37,7 @@ from priority_families.ingest.refresh import (
     IngestReport,
     ingest_extracts,
 )
+from priority_families.ingest.schema import PERSON_COLUMNS
 from priority_families.linkage import Linker, LinkSummary, link_records, review
 from priority_families.linkage.pipeline import LinkageError, Step, TruthLinkage
 from priority_families.linkage.settings import LinkageSettings
@@ -69,6 +72,8 @@ class PublishedRefresh:
     plan_text: str | None
     records_by_extract: dict[tuple[str, str], int] = field(default_factory=dict)  # (source, fact) -> records
     override: str | None = None
+    agreements: tuple[str, ...] = ()  # the information-sharing agreements the refresh relied on
+    agreements_override: str | None = None  # why it was published despite a source without a live agreement
 
     @property
     def records_by_source(self) -> dict[str, int]:
@@ -115,7 +120,19 @@ def refresh_in_force(con: duckdb.DuckDBPyConnection) -> PublishedRefresh:
     if has_table(con, "refresh_override"):
         found = con.execute("SELECT reason || ' (' || detail || ')' FROM refresh_override").fetchall()
         override = found[0][0] if found else None
-    return PublishedRefresh(refresh_id, as_of, authority or "", loaded_at, plan_id, plan_text, counts, override)
+    agreements, agreements_override = _agreements_relied_on(con)
+    return PublishedRefresh(refresh_id, as_of, authority or "", loaded_at, plan_id, plan_text, counts, override,
+                            agreements, agreements_override)
+
+
+def _agreements_relied_on(con: duckdb.DuckDBPyConnection) -> tuple[tuple[str, ...], str | None]:
+    """The agreements a refresh relied on, and the override it was published under (older stores: none)."""
+    if not has_table(con, "refresh_agreements"):
+        return (), None
+    ids = tuple(i for (i,) in con.execute("SELECT DISTINCT agreement_id FROM refresh_agreements "
+                                          "WHERE agreement_id IS NOT NULL ORDER BY 1").fetchall())
+    found = con.execute("SELECT reason || ' (' || detail || ')' FROM refresh_agreements_override").fetchall()
+    return ids, found[0][0] if found else None
 
 
 def in_force(workspace: Workspace) -> PublishedRefresh:
@@ -141,6 +158,16 @@ def refresh_standing_on(workspace: Workspace, on: date) -> PublishedRefresh:
     return standing[-1]
 
 
+def register_in_force(con: duckdb.DuckDBPyConnection) -> Register:
+    """The agreements register the refresh a store holds was published under."""
+    found = con.execute("SELECT register_json FROM agreement_register").fetchall() \
+        if has_table(con, "agreement_register") else []
+    if not found:
+        raise RefreshError("the refresh in force was published without an agreements register: publish a refresh "
+                           "with one (agreements.yaml beside the extracts)")
+    return Register.model_validate_json(found[0][0])
+
+
 # --- Guards on publishing -------------------------------------------------------------------------------
 
 
@@ -155,12 +182,30 @@ class PublishGuard:
 
     max_shrink: float = DEFAULT_MAX_SHRINK
     override: str | None = None
+    agreements: Path | None = None  # the register; default: `agreements.yaml` beside the extracts
+    agreements_override: str | None = None  # publish despite a source with no live agreement (recorded)
+    checked_on: date | None = None  # the day agreements must be live on; default: today
 
     def __post_init__(self) -> None:
         if not 0 <= self.max_shrink <= 1:
             raise ValueError(f"the largest share a source may shrink by must be between 0 and 1, not {self.max_shrink}")
         if self.override is not None and not self.override.strip():
             raise ValueError("an override needs a reason")
+        if self.agreements_override is not None and not self.agreements_override.strip():
+            raise ValueError("an agreements override needs a reason")
+
+    def register(self, extracts: Path) -> Register | None:
+        """The agreements register this refresh is checked against (None: there is none beside the extracts).
+
+        Read before anything is published, so a bad register changes nothing.
+        """
+        path = self.agreements or Path(extracts) / AGREEMENTS_FILE
+        if not path.exists() and self.agreements is None:
+            return None  # refused by `check_agreements` unless overridden, once the extracts have been read
+        try:
+            return load_register(path)
+        except RowsRefused as exc:
+            raise GuardError("nothing published: the agreements register is not valid:\n" + str(exc)) from None
 
 
 def _count_sources(con: duckdb.DuckDBPyConnection) -> None:
@@ -195,6 +240,76 @@ def check_sources(con: duckdb.DuckDBPyConnection, guard: PublishGuard) -> list[s
     return losses
 
 
+def check_agreements(con: duckdb.DuckDBPyConnection, register: Register | None, guard: PublishGuard) -> list[str]:
+    """Every extract of this refresh must arrive under a live information-sharing agreement; stop otherwise.
+
+    Runs right after `check_sources` (which counted `refresh_sources`). Records `refresh_agreements` (per source
+    and extract: the agreement, its partner, review date and retention) so the published refresh lists what it
+    relied on, and `refresh_agreements_override` when a person published past this check (with what it let
+    through). Returns the problems let through under the override.
+    """
+    on = guard.checked_on or date.today()
+    if register is None and guard.agreements_override is None:
+        raise GuardError(f"nothing published: no information-sharing agreements register ({AGREEMENTS_FILE}) beside "
+                         "the extracts; put the register there or give --agreements FILE, or publish anyway with "
+                         "--override-agreements REASON")
+    con.execute("CREATE OR REPLACE TEMP TABLE register_cover (source VARCHAR, fact VARCHAR, agreement_id VARCHAR, "
+                "partner VARCHAR, review_on DATE, retention_years INTEGER)")
+    if register is not None:
+        con.executemany("INSERT INTO register_cover VALUES (?, ?, ?, ?, ?, ?)", register.coverage_rows())
+    con.execute("CREATE OR REPLACE TABLE refresh_agreements AS SELECT s.source, s.fact, s.records, c.agreement_id, "
+                "c.partner, c.review_on, c.retention_years, CASE WHEN c.agreement_id IS NULL THEN 'none' "
+                "WHEN c.review_on < ? THEN 'past_review' ELSE 'live' END AS standing FROM refresh_sources s "
+                "LEFT JOIN register_cover c USING (source, fact) ORDER BY s.source, s.fact", [on])
+    con.execute("DROP TABLE register_cover")
+    con.execute("CREATE OR REPLACE TABLE agreement_register (register_json VARCHAR)")
+    if register is not None:  # kept with the refresh: flags and retention read the register it relied on
+        con.execute("INSERT INTO agreement_register VALUES (?)", [register.model_dump_json()])
+    problems = [
+        f"{source} {fact}: " + ("no information-sharing agreement covers it" if agreement is None else
+                                f"agreement {agreement} ({partner}) was due for review on {review_on}")
+        for source, fact, agreement, partner, review_on in con.execute(
+            "SELECT source, fact, agreement_id, partner, review_on FROM refresh_agreements "
+            "WHERE standing <> 'live' ORDER BY source, fact").fetchall()
+    ] + _fields_beyond_agreements(con, register)
+    if problems and guard.agreements_override is None:
+        raise GuardError(f"nothing published: {'; '.join(problems)} (checked on {on}); sign or renew the "
+                         "agreement and update the register, or publish anyway with --override-agreements REASON")
+    con.execute("CREATE OR REPLACE TABLE refresh_agreements_override (reason VARCHAR, detail VARCHAR)")
+    if guard.agreements_override is not None:
+        con.execute("INSERT INTO refresh_agreements_override VALUES (?, ?)",
+                    [guard.agreements_override.strip(), "; ".join(problems) or "every source had a live agreement"])
+    return problems
+
+
+RAW_FIELDS = {"dob": "dob_raw", "uprn": "uprn_raw"}  # the person fields whose raw value has another column name
+
+
+def _fields_beyond_agreements(con: duckdb.DuckDBPyConnection, register: Register | None) -> list[str]:
+    """Person fields a source sent (a non-blank value in some row) that its agreement does not cover: sharing
+    more than was agreed is refused like a missing agreement (data minimisation, UK GDPR Article 5(1)(c))."""
+    if register is None:
+        return []
+    present = {c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE records)").fetchall()}
+    fields = [f for f in PERSON_COLUMNS if f not in ("source", "record_id") and RAW_FIELDS.get(f, f) in present]
+    if not fields:
+        return []
+    sent = ", ".join(f"count(nullif(trim({quote_ident(RAW_FIELDS.get(f, f))}), '')) AS {quote_ident(f)}"
+                     for f in fields)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fields_sent AS UNPIVOT (SELECT source, fact, {sent} FROM records "
+                f"GROUP BY source, fact) ON {', '.join(quote_ident(f) for f in fields)} INTO NAME field VALUE n")
+    con.execute("CREATE OR REPLACE TEMP TABLE fields_agreed (agreement_id VARCHAR, field VARCHAR)")
+    con.executemany("INSERT INTO fields_agreed VALUES (?, ?)", [(a.id, f) for a in register.agreements for f in a.fields])
+    found = con.execute(
+        "SELECT a.source, a.fact, a.agreement_id, string_agg(s.field, ', ' ORDER BY s.field) FROM fields_sent s "
+        "JOIN refresh_agreements a USING (source, fact) WHERE s.n > 0 AND NOT EXISTS (SELECT 1 FROM fields_agreed g "
+        "WHERE g.agreement_id = a.agreement_id AND g.field = s.field) GROUP BY ALL ORDER BY ALL").fetchall()
+    con.execute("DROP TABLE fields_sent")
+    con.execute("DROP TABLE fields_agreed")
+    return [f"{source} {fact}: sends {sent_fields}, which agreement {agreement} does not cover"
+            for source, fact, agreement, sent_fields in found]
+
+
 # --- Composed refreshes ---------------------------------------------------------------------------------
 
 
@@ -223,9 +338,12 @@ def _write_rejects(workspace: Workspace, con: duckdb.DuckDBPyConnection) -> Path
 def ingest_refresh(workspace: Workspace, folder: Path, as_of: date | None = None, authority: str | None = None,
                    on_file: FileCallback | None = None, guard: PublishGuard | None = None) -> IngestReport:
     """`pf ingest`: a fresh store from `folder`, guarded and published atomically, then `rejects.csv` beside it."""
+    guard = guard or PublishGuard()
+    register = guard.register(folder)
     with workspace.publishing(fresh=True) as con:
         report = ingest_extracts(con, folder, as_of, authority, on_file)
-        check_sources(con, guard or PublishGuard())
+        check_sources(con, guard)
+        check_agreements(con, register, guard)
     report.store = workspace.store_path
     with workspace.connect() as con:
         report.rejects_csv = _write_rejects(workspace, con)
@@ -247,11 +365,14 @@ def run_refresh(
     step = step or (lambda _name: None)
     plan = load_plan(plan_ref)  # fail on a bad plan before touching anything
     plan_text = load_plan_text(plan_ref)
+    guard = guard or PublishGuard()
+    register = guard.register(Path(extracts))
     with workspace.publishing(fresh=True) as con:
         step("ingest")
         report = ingest_extracts(con, Path(extracts), as_of)
         step("guards")
-        check_sources(con, guard or PublishGuard())
+        check_sources(con, guard)
+        check_agreements(con, register, guard)
         step("linkage")
         linked = link_records(con, report.as_of, linker=linker)
         step("households")

@@ -7,8 +7,11 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from priority_families.core.config import Settings
 from priority_families.core.engine import Workspace
+from priority_families.ingest.agreements import AGREEMENTS_FILE
 from priority_families.linkage import TruthLinkage
 from priority_families.refresh import run_refresh
 from priority_families.synth.county import generate
@@ -35,6 +38,10 @@ def test_a_formula_from_a_partner_reaches_outputs_neutralised(tmp_path):
     generate(extracts, people=300, as_of=AS_OF, seed=7)
     for path in [*extracts.glob("*.csv"), *(extracts / "truth").glob("*.csv")]:
         _replace_cells(path, SOURCE, ATTACK)
+    register = yaml.safe_load((extracts / AGREEMENTS_FILE).read_text())  # the partner's source, under its agreement
+    for agreement in register["agreements"]:
+        agreement["sources"] = [ATTACK if s == SOURCE else s for s in agreement["sources"]]
+    (extracts / AGREEMENTS_FILE).write_text(yaml.safe_dump(register))
     with (extracts / "offence.csv").open("a", encoding="utf-8") as f:  # a rejected row carrying the attack too
         f.write('police,"=HYPERLINK(""http://x"",""y"")",J,S,1990-01-01,F,1 A St,NG1 1AA,,,,,not-a-date,3\n')
     ws = Workspace(Settings(workspace=tmp_path / "ws", threads=1))

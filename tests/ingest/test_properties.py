@@ -20,7 +20,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.builders import row
+from ingest.builders import row, write_agreements
 from priority_families.core.engine import Workspace
 from priority_families.ingest import IngestError, ingest_extracts
 from priority_families.ingest.checks import LINE_WARNINGS
@@ -77,11 +77,13 @@ def check_accounting(data: bytes) -> None:
         folder = Path(tmp) / "extracts"
         folder.mkdir()
         (folder / f"{FACT}.csv").write_bytes(data)
+        write_agreements(folder)
         workspace = Workspace(path=Path(tmp) / "workspace")
         shutil.copyfile(_good_store(), workspace.store_path)
         published = hashlib.sha256(workspace.store_path.read_bytes()).hexdigest()
         try:
-            ingest_refresh(workspace, folder, as_of=AS_OF, guard=PublishGuard(override="property test"))
+            ingest_refresh(workspace, folder, as_of=AS_OF, guard=PublishGuard(override="property test",
+                                                                        agreements_override="property test"))
         except IngestError as exc:
             assert f"{FACT}.csv" in str(exc) and "\n" not in str(exc)
             assert "internal error" not in str(exc) and "transaction" not in str(exc).lower()
@@ -108,6 +110,7 @@ def _good_store() -> Path:
     """A published store from one good row, made once per process and copied into each example's workspace."""
     folder = Path(tempfile.mkdtemp(prefix="pf-property-"))
     (folder / f"{FACT}.csv").write_text(_csv_line(HEADER) + "\n" + _csv_line([row(FACT)[c] for c in HEADER]) + "\n")
+    write_agreements(folder)
     workspace = Workspace(path=folder / "workspace")
     ingest_refresh(workspace, folder, as_of=AS_OF)
     return workspace.store_path

@@ -6,12 +6,13 @@ from datetime import date
 from pathlib import Path
 
 from identify.builders import Fact, Person, build_store
+from ingest.builders import agreements_register
 from priority_families.core.config import Settings
 from priority_families.core.engine import Workspace
 from priority_families.identify.run import identify_families
 from priority_families.ingest.refresh import record_refresh
 from priority_families.plans.loader import load_plan, load_plan_text
-from priority_families.refresh import PublishGuard, check_sources
+from priority_families.refresh import PublishGuard, check_agreements, check_sources
 
 
 def make_workspace(path: Path, plan_id: str, families: dict[str, list[Person]], facts: list[Fact],
@@ -33,5 +34,7 @@ def _publish(ws: Workspace, plan_id: str, families: dict[str, list[Person]], fac
     with ws.publishing(fresh=True) as con:
         build_store(con, families, facts)
         record_refresh(con, refresh_id, as_of)
-        check_sources(con, PublishGuard(max_shrink=1.0))  # counted as a refresh does; these tests drop families
+        guard = PublishGuard(max_shrink=1.0, checked_on=as_of)
+        check_sources(con, guard)  # counted as a refresh does; these tests drop families
+        check_agreements(con, agreements_register(), guard)  # under the test sources' agreement, as a refresh is
         identify_families(con, load_plan(plan_id), as_of, plan_text=load_plan_text(plan_id))

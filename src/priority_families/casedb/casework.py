@@ -22,6 +22,9 @@ from priority_families.casedb.models import (
     Case,
     CaseNote,
     CaseStatus,
+    ConsentKind,
+    ConsentMethod,
+    FamilyAgreement,
     NotAllocatedReason,
     PlanAction,
     Role,
@@ -29,6 +32,7 @@ from priority_families.casedb.models import (
     SustainabilityCheck,
     Team,
 )
+from priority_families.plans.schema import FamilyAgreementRules, WithdrawalEffect
 
 S = CaseStatus
 # Moves a person may make by hand. Attachment and claims come through the case record's own doors
@@ -299,3 +303,95 @@ def reopen(family_id: str, reason: str, actor: Actor) -> Case:
         to = S.ATTACHED if case.attached_on else (S.TRIAGED if case.lead_worker_id else S.IDENTIFIED)
         _move(case, to, actor, f"reopened: {reason.strip()}")
     return case
+# --- The family's agreement to join the programme ---------------------------------------------------------
+
+
+def _agreement_rules(family_id: str) -> FamilyAgreementRules:
+    """What the family's plan says follows a withdrawal: the plan it was attached under, else the plan of the
+    refresh in the tracker, else the schema's default (casework stops, claims are held)."""
+    from priority_families.casedb.models import Attachment, TrackerRefresh
+    from priority_families.plans.loader import PlanError, load_plan, plan_from_text
+
+    attachment = Attachment.objects.filter(family_id=family_id).first()
+    if attachment is not None:
+        return plan_from_text(attachment.plan_yaml, f"<attachment {family_id}>").family_agreement
+    published = TrackerRefresh.objects.first()
+    try:
+        return load_plan(published.plan_id).family_agreement if published else FamilyAgreementRules()
+    except PlanError:
+        return FamilyAgreementRules()
+
+
+def family_agreement(family_id: str) -> FamilyAgreement | None:
+    """The family's latest agreement row (agreed or withdrawn), or None when it was never asked."""
+    return FamilyAgreement.objects.filter(family_id=family_id).order_by("-asked_on", "-id").first()
+
+
+def withdrawn_families(effect: WithdrawalEffect | None = None) -> set[str]:
+    """Families whose latest agreement row is a withdrawal (and, with `effect`, whose plan names it)."""
+    latest: dict[str, str] = {}
+    for family_id, kind in FamilyAgreement.objects.order_by("family_id", "asked_on", "id").values_list(
+            "family_id", "kind"):
+        latest[family_id] = kind
+    withdrawn = {f for f, kind in latest.items() if kind == ConsentKind.WITHDRAWN}
+    return withdrawn if effect is None else {f for f in withdrawn if effect in _agreement_rules(f).on_withdrawal}
+
+
+def _check_adults(family_id: str, adults: list[str], on: date) -> None:
+    """Where the tracker holds the family's members, each person named must be one of them and not a child on
+    the date (an unknown date of birth is taken as the worker's word)."""
+    from priority_families.casedb.models import Member
+    from priority_families.core.calendar import shift_months
+
+    members = dict(Member.objects.filter(family__family_id=family_id).values_list("person_id", "dob"))
+    if not members:
+        return
+    strangers = [a for a in adults if a not in members]
+    if strangers:
+        raise CaseworkError(f"{', '.join(strangers)} not a member of family {family_id}")
+    children = [a for a in adults if members[a] is not None and members[a] > shift_months(on, -12 * 18)]
+    if children:
+        raise CaseworkError(f"{', '.join(children)} under 18 on {on}: name the adults who agreed")
+
+
+def _consent_row(family_id: str, kind: ConsentKind, asked_by: str, asked_on: date, method: ConsentMethod,
+                 adults: list[str], explained: str, actor: Actor) -> tuple[Case, FamilyAgreement]:
+    if not asked_by.strip() or not explained.strip():
+        raise CaseworkError("Enter who asked the family and what was explained")
+    adults = [a.strip() for a in adults if a.strip()]
+    if not adults:
+        raise CaseworkError("Name each adult who " + ("agreed" if kind == ConsentKind.AGREED else "withdrew"))
+    _check_adults(family_id, adults, asked_on)
+    case = _locked(family_id)
+    latest = family_agreement(family_id)
+    agreed = latest is not None and latest.kind == ConsentKind.AGREED
+    if kind == ConsentKind.AGREED and agreed:
+        raise CaseworkError(f"family {family_id} has already agreed (on {latest.asked_on})")
+    if kind == ConsentKind.WITHDRAWN and not agreed:
+        raise CaseworkError(f"family {family_id} has no agreement to withdraw")
+    if latest is not None and asked_on < latest.asked_on:
+        raise CaseworkError(f"the date is before the family's last agreement record ({latest.asked_on})")
+    row = FamilyAgreement.objects.create(family_id=family_id, kind=kind, asked_by=asked_by.strip()[:200],
+                                         asked_on=asked_on, method=ConsentMethod(method), adults=adults,
+                                         explained=explained.strip(), recorded_by=actor.username)
+    _log(actor, case, f"family's agreement: {ConsentKind(kind).label.lower()} on {asked_on} ({len(adults)} adults)")
+    return case, row
+
+
+def record_family_agreement(family_id: str, asked_by: str, asked_on: date, method: ConsentMethod,
+                            adults: list[str], explained: str, actor: Actor) -> FamilyAgreement:
+    """The family agreed to join the programme: who asked, when, how, each adult who agreed, what was explained."""
+    with transaction.atomic():
+        return _consent_row(family_id, ConsentKind.AGREED, asked_by, asked_on, method, adults, explained, actor)[1]
+
+
+def record_agreement_withdrawn(family_id: str, asked_by: str, on: date, method: ConsentMethod, adults: list[str],
+                               explained: str, actor: Actor) -> FamilyAgreement:
+    """The family withdrew its agreement, recorded as the agreement was. What follows is the plan's: with
+    `casework_stops` the case is closed; with `claims_held` the claims ledger proposes and submits no claim for
+    the family while it stays withdrawn (`withdrawn_families`)."""
+    with transaction.atomic():
+        case, row = _consent_row(family_id, ConsentKind.WITHDRAWN, asked_by, on, method, adults, explained, actor)
+        if WithdrawalEffect.CASEWORK_STOPS in _agreement_rules(family_id).on_withdrawal and case.status != S.CLOSED:
+            _move(case, S.CLOSED, actor, "the family withdrew its agreement to join the programme")
+    return row

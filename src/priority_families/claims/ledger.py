@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 from django.db import IntegrityError, transaction
 
-from priority_families.casedb.casework import Actor, record_claim_step
+from priority_families.casedb.casework import Actor, record_claim_step, withdrawn_families
 from priority_families.casedb.models import Attachment, AuditEvent, Claim, ClaimStep, StepKind
 from priority_families.claims.pack import Pack, progress_records, render_pack
 from priority_families.claims.steps import ClaimsError, ClaimState, latest_state, states, window_end
@@ -28,7 +28,7 @@ from priority_families.core.engine import Workspace
 from priority_families.core.export import write_csv
 from priority_families.core.files import private_dir, write_private
 from priority_families.outcomes.progress import attachment_plan, evaluation
-from priority_families.plans.schema import Money, Plan
+from priority_families.plans.schema import Money, Plan, WithdrawalEffect
 from priority_families.refresh import in_force, refresh_in_force
 
 CLAIM_COLUMNS = ("family_id", "route", "claimed_on")
@@ -43,6 +43,7 @@ class ClaimRun:
     claims_csv: Path
     packs: Path
     workbook: Path
+    held: tuple[str, ...] = ()  # families with results whose agreement is withdrawn: no claim while it stays so
 
 
 def _year_share(money: Money, attached_on: date, kind: str) -> float:
@@ -82,12 +83,15 @@ def _may_propose(state: ClaimState | None, window: str, reclaim_after_withdrawal
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, window: str
-                ) -> tuple[list[tuple[str, str]], dict[str, ClaimStep], dict[str, Attachment]]:
+                ) -> tuple[list[tuple[str, str]], dict[str, ClaimStep], dict[str, Attachment], tuple[str, ...]]:
     """(family_id, route) for every family with a route at e that may be proposed (first route in plan
-    order), the step each follows (a re-proposal), and the families' attachments."""
-    rows = con.execute(
+    order), the step each follows (a re-proposal), the families' attachments, and the families held because
+    they withdrew their agreement (their plan says claims are held)."""
+    found = con.execute(
         "SELECT family_id, ARG_MIN(route, route_order) FROM family_routes GROUP BY family_id ORDER BY family_id"
     ).fetchall()
+    held = withdrawn_families(WithdrawalEffect.CLAIMS_HELD)
+    rows = [(f, r) for f, r in found if f not in held]
     families = [f for f, _ in rows]
     attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=families)}
     latest: dict[str, ClaimState] = {}
@@ -96,7 +100,7 @@ def _candidates(con: duckdb.DuckDBPyConnection, window: str
     chosen = [(f, r) for f, r in rows if _may_propose(
         latest.get(f), window, attachment_plan(attachments[f]).claims.reclaim_after_withdrawal)]
     follows = {f: step for f, _ in chosen if f in latest and (step := latest[f].ending) is not None}
-    return chosen, follows, attachments
+    return chosen, follows, attachments, tuple(sorted(f for f, _ in found if f in held))
 
 
 def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: bool = False) -> ClaimRun:
@@ -115,7 +119,7 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
     skipped = 0
     with evaluation(workspace, e) as con:
         refresh_id = refresh_in_force(con).refresh_id
-        candidates, follows, attachments = _candidates(con, window)
+        candidates, follows, attachments, held = _candidates(con, window)
         behind = progress_records(con, [attachments[f] for f, _ in candidates], e)
         packs: dict[str, Pack] = {
             fid: render_pack(con, attachments[fid], e, route, window, refresh_id, behind[fid])
@@ -147,7 +151,7 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
     claims_csv = out / "claims.csv"
     write_csv(claims_csv, CLAIM_COLUMNS, ((c.family_id, c.route, c.claimed_on.isoformat()) for c in made))
     workbook = write_claims_workbook(out / "claims.xlsx", made, packs)
-    return ClaimRun(window, e, made, skipped, claims_csv, packs_dir, workbook)
+    return ClaimRun(window, e, made, skipped, claims_csv, packs_dir, workbook, held)
 
 
 def regenerate_pack(workspace: Workspace, family_id: str) -> Pack:

@@ -22,7 +22,13 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from priority_families.casedb.casework import Actor, record_claim, record_claim_step, record_withdrawal
+from priority_families.casedb.casework import (
+    Actor,
+    record_claim,
+    record_claim_step,
+    record_withdrawal,
+    withdrawn_families,
+)
 from priority_families.casedb.models import (
     Attachment,
     AuditEvent,
@@ -36,7 +42,7 @@ from priority_families.casedb.models import (
 )
 from priority_families.claims.steps import ClaimsError, ClaimState, live_state, states, window_end
 from priority_families.outcomes.progress import attachment_plan
-from priority_families.plans.schema import Plan
+from priority_families.plans.schema import Plan, WithdrawalEffect
 
 BATCH_COLUMNS = ("family_id", "route", "window", "claimed_on", "amount", "plan_id", "pack_sha256")
 DECLARATION = ("I declare that, to the best of my knowledge, the families in this claim meet the criteria of "
@@ -200,7 +206,9 @@ def submit_batch(window: str, signed_by: str, on: date, out: Path, actor: str) -
     if waiting:
         raise ClaimsError(f"window {window}'s internal audit sample has claims without a verdict: "
                           f"{', '.join(waiting)}")
-    ready = [s for s in _window_states(window) if s.live and s.checked and not s.submitted]
+    held = withdrawn_families(WithdrawalEffect.CLAIMS_HELD)  # the family withdrew: its claim waits
+    ready = [s for s in _window_states(window) if s.live and s.checked and not s.submitted
+             and s.claim.family_id not in held]
     if not ready:
         raise ClaimsError(f"window {window} has no checked claim waiting to be submitted")
     _closed_before(on)

@@ -7,6 +7,7 @@ import typer
 from priority_families.cli import (
     claims,
     evaluate,
+    governance,
     identify,
     ingest,
     link,
@@ -26,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money, team):
+for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money, team, governance):
     module.register(app)
 
 

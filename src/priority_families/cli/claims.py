@@ -78,6 +78,9 @@ def claims(
     console.print(table)
     console.print(f"{len(run.claims)} proposed -> {run.claims_csv}, {run.workbook}; packs in {run.packs}"
                   + (f"; {run.already_claimed} already proposed by another run" if run.already_claimed else ""))
+    if run.held:
+        console.print(f"{len(run.held)} families with results held: they withdrew their agreement "
+                      f"({', '.join(run.held)})")
 
 
 @claims_app.command("check")

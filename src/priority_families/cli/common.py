@@ -58,10 +58,19 @@ OverrideOption = Annotated[str | None, typer.Option(
     "--override", help="Publish despite a lost or shrunken source; the reason is recorded with the refresh.")]
 
 
-def publish_guard(max_shrink: float, override: str | None) -> PublishGuard:
+AgreementsOption = Annotated[Path | None, typer.Option(
+    "--agreements", help="The information-sharing agreements register (default: agreements.yaml beside the extracts).")]
+AgreementsOverrideOption = Annotated[str | None, typer.Option(
+    "--override-agreements",
+    help="Publish despite a source with no live sharing agreement; the reason is recorded with the refresh.")]
+
+
+def publish_guard(max_shrink: float, override: str | None, agreements: Path | None = None,
+                  agreements_override: str | None = None) -> PublishGuard:
     """The guard a refresh command publishes under (a blank override is refused by the guard)."""
     try:
-        return PublishGuard(max_shrink=max_shrink, override=override)
+        return PublishGuard(max_shrink=max_shrink, override=override, agreements=agreements,
+                            agreements_override=agreements_override)
     except ValueError as exc:
         raise fail(str(exc)) from None
 

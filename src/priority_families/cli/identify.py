@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 
 from priority_families.cli.common import (
+    AgreementsOption,
+    AgreementsOverrideOption,
     MaxShrinkOption,
     OverrideOption,
     WorkspaceOption,
@@ -52,10 +54,12 @@ def identify(
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
     max_shrink: MaxShrinkOption = DEFAULT_MAX_SHRINK,
     override: OverrideOption = None,
+    agreements: AgreementsOption = None,
+    override_agreements: AgreementsOverrideOption = None,
 ) -> None:
     """Ingest, link, build households and identify eligible families, published atomically."""
     ws = workspace(workspace_path)
-    guard = publish_guard(max_shrink, override)
+    guard = publish_guard(max_shrink, override, agreements, override_agreements)
     try:
         with progress() as bar:
             task = bar.add_task("starting", total=len(STEPS))

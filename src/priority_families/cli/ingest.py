@@ -11,6 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from priority_families.cli.common import (
+    AgreementsOption,
+    AgreementsOverrideOption,
     MaxShrinkOption,
     OverrideOption,
     WorkspaceOption,
@@ -47,10 +49,12 @@ def ingest(
     authority: Annotated[str | None, typer.Option(help="Authority name (wins over refresh.yaml).")] = None,
     max_shrink: MaxShrinkOption = DEFAULT_MAX_SHRINK,
     override: OverrideOption = None,
+    agreements: AgreementsOption = None,
+    override_agreements: AgreementsOverrideOption = None,
 ) -> None:
     """Validate and load partner extracts; rejected rows go to rejects.csv with file, line and reason."""
     ws = workspace(workspace_path)
-    guard = publish_guard(max_shrink, override)
+    guard = publish_guard(max_shrink, override, agreements, override_agreements)
     try:
         with progress() as bar:
             task = bar.add_task("reading extracts", total=None)
@@ -95,9 +99,12 @@ def refreshes(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     ws = workspace(workspace_path)
     kept = published_refreshes(ws)
     current = in_force(ws).refresh_id if ws.exists() else None
-    table = Table("refresh", "as of", "plan", "plan sha256", "records", "override", "in force",
+    table = Table("refresh", "as of", "plan", "plan sha256", "records", "override", "agreements", "in force",
                   title="Published refreshes")
     for r in kept:
+        agreements = f"{len(r.agreements)}" + (f"; overridden: {r.agreements_override}" if r.agreements_override
+                                               else "")
         table.add_row(r.refresh_id, f"{r.as_of:%Y-%m-%d}", r.plan_id or "-", (r.plan_sha256 or "")[:12],
-                      f"{sum(r.records_by_source.values()):,}", r.override or "", "yes" if r.refresh_id == current else "")
+                      f"{sum(r.records_by_source.values()):,}", r.override or "", agreements,
+                      "yes" if r.refresh_id == current else "")
     console.print(table)

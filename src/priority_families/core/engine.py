@@ -98,6 +98,32 @@ class Workspace:
         os.link(self.store_path, linked)
         os.replace(linked, target)
 
+    @contextmanager
+    def rewriting_kept(self, refresh_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A kept refresh rewritten whole (copy, change, replace), under the publish lock.
+
+        Kept refreshes are never changed, with one exception: erasing personal data past its retention period
+        (`governance.retention`), an explicit and logged act. On any exception the kept file is untouched.
+        """
+        target = self.archive_path(refresh_id)
+        if not target.exists():
+            raise StoreError(f"no published refresh {refresh_id} in {self.path / ARCHIVE_DIR}")
+        staging = target.with_suffix(".erasing")
+        with open(self.path / ".publish.lock", "w") as lock, owner_only():
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            shutil.copyfile(target, staging)
+            con = self._configure(duckdb.connect(str(staging)))
+            try:
+                yield con
+                con.execute("CHECKPOINT")
+                con.close()
+                os.replace(staging, target)
+            except BaseException:
+                con.close()
+                staging.unlink(missing_ok=True)
+                Path(str(staging) + ".wal").unlink(missing_ok=True)
+                raise
+
     def _remove_stale_staging(self) -> None:
         """Delete staging copies (and their WAL) left by killed runs; called holding the publish lock."""
         for stale in self.path.glob(f"{STAGING_PREFIX}*.duckdb*"):

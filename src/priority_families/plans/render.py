@@ -11,7 +11,15 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from priority_families.plans.schema import Aggregate, EligibilityKind, Indicator, Plan, Scope, WindowKind
+from priority_families.plans.schema import (
+    Aggregate,
+    EligibilityKind,
+    Indicator,
+    Plan,
+    Scope,
+    WindowKind,
+    WithdrawalEffect,
+)
 
 WHO_WORDS = {
     "child": "a child (under 18)",
@@ -127,6 +135,15 @@ def _route_payment(plan: Plan, share: float) -> str:
     return f"{words} ({years} {money.currency})"
 
 
+def _withdrawal_words(plan: Plan) -> str:
+    """What the plan says follows a family's withdrawal of its agreement to join."""
+    effects = {WithdrawalEffect.CASEWORK_STOPS: "its case is closed",
+               WithdrawalEffect.CLAIMS_HELD: "no claim is proposed or submitted for it while it stays withdrawn"}
+    said = [effects[e] for e in plan.family_agreement.on_withdrawal]
+    return ("When a family withdraws its agreement to join the programme, " + "; ".join(said) + "."
+            if said else "A family's withdrawal of its agreement to join changes neither its case nor its claims.")
+
+
 def _claims_and_money(plan: Plan) -> Section:
     """Routes with what each is paid, when results may be judged, the sustainability checks and the money."""
     timing, checks = plan.results_timing, plan.sustainability
@@ -135,6 +152,7 @@ def _claims_and_money(plan: Plan) -> Section:
         paras.append(f"No result is judged until {timing.wait_all_months} months after attachment.")
     paras.append(f"After a claim the lead worker checks that the results have lasted every {checks.every_months} "
                  f"months for {checks.for_months} months.")
+    paras.append(_withdrawal_words(plan))
     if plan.money.note:
         paras.append(plan.money.note)
     routes = Table("Claim routes", ["Route", "Description", "Paid"],

@@ -352,6 +352,21 @@ class ClaimRules(_Model):
         default=False, description="a family whose submitted claim was withdrawn may be claimed again later")
 
 
+class WithdrawalEffect(StrEnum):
+    """What follows when a family withdraws its agreement to join the programme."""
+
+    CASEWORK_STOPS = "casework_stops"  # the case is closed: no note, action or move is recorded after it
+    CLAIMS_HELD = "claims_held"  # no claim is proposed or submitted for the family while it stays withdrawn
+
+
+class FamilyAgreementRules(_Model):
+    """What the plan says about a family's agreement to join (seed 002: "obtain their agreement to joining the
+    Programme") and what a withdrawal means for its case and its claims."""
+
+    on_withdrawal: list[WithdrawalEffect] = Field(
+        default_factory=lambda: [WithdrawalEffect.CASEWORK_STOPS, WithdrawalEffect.CLAIMS_HELD])
+
+
 class Plan(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
@@ -365,6 +380,7 @@ class Plan(_Model):
     results_timing: ResultsTiming = Field(default_factory=ResultsTiming)
     sustainability: Sustainability = Field(default_factory=Sustainability)
     claims: ClaimRules = Field(default_factory=ClaimRules)
+    family_agreement: FamilyAgreementRules = Field(default_factory=FamilyAgreementRules)
     money: Money
     priority: Priority = Field(default_factory=Priority)
 

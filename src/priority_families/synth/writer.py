@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from priority_families.ingest.schema import FACT_KINDS, header_for
+from priority_families.synth.agreements import write_register
 
 PLAN_IDS: tuple[str, ...] = ("national-2012", "nottinghamshire-2015", "warwickshire-2015")
 TRUTH_HEADERS: dict[str, list[str]] = {
@@ -47,6 +48,7 @@ class RefreshWriter:
         (folder / "truth").mkdir(parents=True, exist_ok=True)
         (folder / "refresh.yaml").write_text(f"as_of: {as_of.isoformat()}\nauthority: {authority}\n",
                                              encoding="utf-8")
+        write_register(folder, authority, as_of)
         self._handles: list[IO[str]] = []
         self.facts = {fact: self._open(folder / f"{fact}.csv", header_for(fact)) for fact in FACT_KINDS}
         self.truth = {name: self._open(folder / "truth" / f"{name}.csv", header)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.urls import include, path
 
 from priority_families.web.admin import site
-from priority_families.web.views import auth, families, oversight, records, referrals, team, triage
+from priority_families.web.views import (
+    auth,
+    families,
+    governance,
+    oversight,
+    records,
+    referrals,
+    team,
+    triage,
+)
 
 app_name = "web"
 
@@ -61,6 +70,9 @@ pages = [
     path("review/", oversight.review, name="review"),
     path("review/decide", oversight.review_decide, name="review-decide"),
     path("access-log/", oversight.access_log, name="access-log"),
+    path("families/<str:family_id>/agreement", governance.family_agreement, name="family-agreement"),
+    path("agreements/", governance.agreements, name="family-agreements"),
+    path("subject-access/", governance.subject_access, name="subject-access"),
 ]
 
 urlpatterns = [

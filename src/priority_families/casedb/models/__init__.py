@@ -6,6 +6,7 @@
 - `attachments`: attachment with its frozen baseline, attestations, the audit trail;
 - `claims`: the claims ledger (a claim's steps, batches) and audit samples;
 - `team`: the team around the family, referrals, assessment, family map, case file, levels of support.
+- `governance`: the family's agreement, flags sent to partners, subject access requests, retention deletions.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -36,6 +37,15 @@ from priority_families.casedb.models.claims import (
     SpotCheck,
     StepKind,
     Verdict,
+)
+from priority_families.casedb.models.governance import (
+    ConsentKind,
+    ConsentMethod,
+    FamilyAgreement,
+    FlagExport,
+    FlagSent,
+    RetentionDeletion,
+    SubjectAccessRequest,
 )
 from priority_families.casedb.models.people import (
     AccessAction,
@@ -78,12 +88,56 @@ from priority_families.casedb.models.team import (
 )
 
 __all__ = [
-    "AccessAction", "AccessLog", "AccessLogError", "Agency", "AppendOnly", "AppendOnlyQuerySet", "Area",
-    "Attachment", "Attestation", "AuditEvent", "BaselineBenefit", "BaselineCount", "BaselineLine",
-    "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "ClaimBatch", "ClaimStep",
-    "EvidenceRow", "Family", "FamilyProgress", "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason",
-    "PartnerRecord", "PlanAction", "Profile", "ProgrammeTarget", "Role", "SampleKind", "SignInThrottle", "SpotCheck",
-    "StatusChange", "StepKind", "SustainabilityCheck", "Team", "TrackerRefresh", "TrustedAddress", "Verdict",
+    "AccessAction",
+    "AccessLog",
+    "AccessLogError",
+    "Agency",
+    "AppendOnly",
+    "AppendOnlyQuerySet",
+    "Area",
+    "Attachment",
+    "Attestation",
+    "AuditEvent",
+    "BaselineBenefit",
+    "BaselineCount",
+    "BaselineLine",
+    "BaselineMember",
+    "BaselineRecord",
+    "Case",
+    "CaseNote",
+    "CaseStatus",
+    "Claim",
+    "ClaimBatch",
+    "ClaimStep",
+    "ConsentKind",
+    "ConsentMethod",
+    "EvidenceRow",
+    "Family",
+    "FamilyAgreement",
+    "FamilyProgress",
+    "FlagExport",
+    "FlagSent",
+    "ImmutableRecordError",
+    "Member",
+    "NameWord",
+    "NotAllocatedReason",
+    "PartnerRecord",
+    "PlanAction",
+    "Profile",
+    "ProgrammeTarget",
+    "RetentionDeletion",
+    "Role",
+    "SampleKind",
+    "SignInThrottle",
+    "SpotCheck",
+    "StatusChange",
+    "StepKind",
+    "SubjectAccessRequest",
+    "SustainabilityCheck",
+    "Team",
+    "TrackerRefresh",
+    "TrustedAddress",
+    "Verdict",
     "WhyLine",
 ]
 __all__ += [  # the team around the family (models/team.py)

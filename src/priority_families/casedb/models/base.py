@@ -6,9 +6,25 @@ through an instance or a queryset raises instead of changing it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
+
+_erasing: ContextVar[bool] = ContextVar("pf_erasing", default=False)
+
+
+@contextmanager
+def erasing_personal_data() -> Iterator[None]:
+    """The one door through which frozen rows may be deleted: erasing personal data past its retention period
+    (`governance.retention.delete_item`, an explicit, logged act). Updates stay refused."""
+    token = _erasing.set(True)
+    try:
+        yield
+    finally:
+        _erasing.reset(token)
 
 
 class ImmutableRecordError(RuntimeError):
@@ -20,6 +36,8 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise self.model.frozen_error(f"{self.model.__name__} rows are frozen: no update")
 
     def delete(self) -> tuple[int, dict[str, int]]:
+        if _erasing.get():
+            return super().delete()
         raise self.model.frozen_error(f"{self.model.__name__} rows are frozen: no delete")
 
 
@@ -38,4 +56,6 @@ class AppendOnly(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if _erasing.get():
+            return super().delete(*args, **kwargs)
         raise self.frozen_error(f"{type(self).__name__} {self.pk} is frozen: no delete")

@@ -25,6 +25,8 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Caseloads", "web:caseloads", (Role.TEAM_MANAGER, Role.ANALYST)),
     ("Sustainability checks", "web:sustainability", (Role.LEAD_WORKER, Role.TEAM_MANAGER, Role.ANALYST)),
     ("Review queue", "web:review", (Role.ANALYST,)),
+    ("Family agreements", "web:family-agreements", (Role.TEAM_MANAGER, Role.ANALYST)),
+    ("Subject access", "web:subject-access", (Role.ANALYST,)),
     ("Claims", "web:claims", (Role.ANALYST, Role.AUDITOR)),
     ("Returns", "web:returns", (Role.ANALYST,)),
     ("Refreshes", "web:refreshes", (Role.ANALYST,)),

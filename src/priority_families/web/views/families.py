@@ -24,6 +24,7 @@ from priority_families.casedb.models import (
     CaseStatus,
     Claim,
     Family,
+    FamilyAgreement,
     FamilyProgress,
     Role,
 )
@@ -178,6 +179,7 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         "attachment": attachment, "progress": _progress(family, attachment),
         "attestations": Attestation.objects.filter(family_id=family.family_id),
         "claims": Claim.objects.filter(family_id=family.family_id),
+        "family_agreements": FamilyAgreement.objects.filter(family_id=family.family_id),
         "moves": [(s.value, s.label) for s in MOVES.get(status, ())] if status else [],
         "can_attach": bool(case and status is CaseStatus.TRIAGED),
         "move_form": forms.get("move_form") or MoveForm(),

@@ -1,0 +1,1 @@
+"""Governance tests import the identify and ingest builders as plain modules."""
