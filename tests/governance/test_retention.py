@@ -153,3 +153,62 @@ def test_pf_retention_due_and_delete(tmp_path, monkeypatch):
                                "--on", "2040-01-01", "--outputs", str(tmp_path / "out"), "-w", str(ws.path)],
                          terminal_width=200)
     assert done.exit_code == 0 and "kept 1 claims with their pack hashes" in done.output
+
+
+@pytest.mark.django_db
+def test_deleting_a_family_removes_its_team_records_and_case_file(tmp_path, django_user_model):
+    """The team around the family holds personal data too: the people referred, assessments, the family map,
+    meetings and case-file documents go with the family; a document another family also holds stays."""
+    from priority_families.casedb import team
+    from priority_families.casedb.models import (
+        Assessment,
+        AssessmentLine,
+        Case,
+        CaseDocument,
+        LevelChange,
+        MapPerson,
+        Referral,
+        ReferredPerson,
+        TeamMeeting,
+    )
+    from priority_families.outcomes.casefile import add_document
+
+    ws, _ = _claimed_and_closed(tmp_path)
+    actor = Actor("worker")
+    referrer = django_user_model.objects.create(username="school")
+    for family_id in ("F1", "F2"):
+        case = Case.objects.get(family_id=family_id)
+        referral = Referral.objects.create(referrer=referrer, referrer_agency="School", headlines="education",
+                                           worries="absence", family_knows="yes", consent=True,
+                                           family_id=family_id, case=case)
+        ReferredPerson.objects.create(referral=referral, first_name="Ann", last_name=f"Doe{family_id}")
+        assessment = Assessment.objects.create(case=case, assessed_on=A, author="worker")
+        AssessmentLine.objects.create(assessment=assessment, headline="education", needs="Ann misses school")
+        team.add_map_person(family_id, "Gran", "grandmother", "nearby", actor)
+        TeamMeeting.objects.create(case=case, held_on=A, attended="worker\nschool", decisions="Ann to attend",
+                                   by="worker")
+        LevelChange.objects.create(case=case, level="intensive", step=LevelChange.Step.SET, on=A,
+                                   reason="Ann's dad asked for help", by="worker")
+    shared = add_document("F1", "other", "Letter", [b"The same letter to both families.\n"], actor)
+    add_document("F2", "other", "Letter", [b"The same letter to both families.\n"], actor)
+    own = add_document("F1", "other", "Notes", [b"Only F1's notes.\n"], actor)
+    assert shared.path != own.path
+
+    row = delete_item(ws, "family:F1", by="Dee P. O.", reason="past retention", on=LATER_ON, settings=SETTINGS,
+                      outputs=[tmp_path / "out"])
+
+    assert not ReferredPerson.objects.filter(last_name="DoeF1").exists()
+    assert ReferredPerson.objects.filter(last_name="DoeF2").exists()
+    for model, field in ((Referral, "case__family_id"), (Assessment, "case__family_id"),
+                         (MapPerson, "case__family_id"), (TeamMeeting, "case__family_id"),
+                         (CaseDocument, "case__family_id")):
+        assert not model.objects.filter(**{field: "F1"}).exists(), model.__name__
+        assert model.objects.filter(**{field: "F2"}).exists(), model.__name__
+    assert not AssessmentLine.objects.filter(needs="Ann misses school", assessment__case__family_id="F1").exists()
+    assert LevelChange.objects.get(case__family_id="F1").reason == ""
+    assert LevelChange.objects.get(case__family_id="F2").reason != ""
+    from pathlib import Path
+
+    assert not Path(own.path).exists() and Path(shared.path).exists()  # F2 still holds the shared letter
+    assert row.removed["case record referrals"] == 2  # the referral and the person it names
+    assert row.removed["case record case file documents"] == 2

@@ -33,12 +33,13 @@ from typing import Any
 import duckdb
 import yaml
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
+    Assessment,
     Attestation,
     BaselineBenefit,
     BaselineCount,
@@ -46,6 +47,7 @@ from priority_families.casedb.models import (
     BaselineMember,
     BaselineRecord,
     Case,
+    CaseDocument,
     CaseNote,
     CaseStatus,
     Claim,
@@ -55,12 +57,16 @@ from priority_families.casedb.models import (
     FamilyAgreement,
     FamilyProgress,
     FlagSent,
+    LevelChange,
+    MapPerson,
     Member,
     PartnerRecord,
     PlanAction,
+    Referral,
     RetentionDeletion,
     StatusChange,
     SustainabilityCheck,
+    TeamMeeting,
     WhyLine,
 )
 from priority_families.casedb.models.base import erasing_personal_data
@@ -272,9 +278,20 @@ def _erase_case_record(family_id: str, members: list[str]) -> dict[str, int]:
         "tracker partner records": PartnerRecord.objects.filter(family__family_id=family_id),
         "tracker why lines": WhyLine.objects.filter(family__family_id=family_id),
         "tracker progress": FamilyProgress.objects.filter(family_id=family_id),
+        "team meetings": TeamMeeting.objects.filter(case__in=cases),
+        "assessments": Assessment.objects.filter(case__in=cases),
+        "family map people": MapPerson.objects.filter(case__in=cases),
+        "case file documents": CaseDocument.objects.filter(case__in=cases),
     }
+    referrals = Referral.objects.filter(Q(case__in=cases) | Q(family_id=family_id))
+    Referral.objects.filter(same_as__in=referrals).update(same_as=None)  # a later referral of another family
+    referrals.update(same_as=None)
+    queries["referrals"] = referrals  # with the people referred (names, dates of birth, postcodes)
     removed = {f"case record {name}": query.delete()[0] for name, query in queries.items()}
     StatusChange.objects.filter(case__in=cases).update(reason="")  # free text may name people; the steps stay
+    LevelChange.objects.filter(case__in=cases).update(reason="")  # the same for steps between levels of support
+    # Team memberships stay: who could see the family, and when, is part of the audit trail, and names no one
+    # in the family.
     removed["case record tracker family"] = Family.objects.filter(family_id=family_id).delete()[0]
     return removed
 
@@ -283,6 +300,14 @@ def _erase_files(workspace: Workspace, family_id: str, members: list[str], outpu
     """Evidence files of the family's attestations, and its claim packs and its members' subject-access
     bundles in the workspace and the output folders named."""
     paths = {Path(p) for p in Attestation.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
+    paths |= {Path(p) for p in CaseDocument.objects.filter(case__family_id=family_id).values_list("path", flat=True)}
+    # Files are kept by their content's hash: one another family also holds (the same letter sent to two
+    # households) stays for that family.
+    named = [str(p) for p in paths]
+    paths -= {Path(p) for p in Attestation.objects.exclude(family_id=family_id)
+              .filter(evidence_path__in=named).values_list("evidence_path", flat=True)}
+    paths -= {Path(p) for p in CaseDocument.objects.exclude(case__family_id=family_id)
+              .filter(path__in=named).values_list("path", flat=True)}
     for folder in [workspace.path, *outputs]:
         paths |= set(Path(folder).glob(f"**/packs/{family_id}.*"))
         paths |= {p for m in members for p in Path(folder).glob(f"**/subject-access-{m}")}
