@@ -73,3 +73,27 @@ def test_a_request_for_an_id_that_does_not_exist_is_refused_and_changes_nothing(
         serve_request(ws, "P999", tmp_path / "out", by="dpo")
     assert not (tmp_path / "out").exists()
     assert not SubjectAccessRequest.objects.exists() and not AccessLog.objects.filter(target="person P999").exists()
+
+
+@pytest.mark.django_db
+def test_the_team_around_the_family_records_are_in_the_bundle_and_other_people_referred_are_marked(
+        tmp_path, django_user_model):
+    from priority_families.casedb.models import Assessment, AssessmentLine, MapPerson, Referral, ReferredPerson
+
+    ws = governance_workspace(tmp_path / "ws")
+    case = Case.objects.create(family_id="F1", identified_on=AS_OF)
+    referral = Referral.objects.create(referrer=django_user_model.objects.create(username="school"),
+                                       referrer_agency="School", headlines="education", worries="absence",
+                                       family_knows="yes", consent=True, family_id="F1", case=case)
+    ReferredPerson.objects.create(referral=referral, first_name="Pat", last_name="One", person_id="P1")
+    ReferredPerson.objects.create(referral=referral, first_name="Sam", last_name="Two", person_id="P2")
+    AssessmentLine.objects.create(assessment=Assessment.objects.create(case=case, assessed_on=AS_OF, author="w"),
+                                  headline="education", needs="help with mornings")
+    MapPerson.objects.create(case=case, name="Aunt Jo", relationship="aunt", lives="next door", by="w")
+    data = json.loads(serve_request(ws, "P1", tmp_path / "out", by="dpo", pdf=False).json.read_text())
+    sections = data["sections"]
+    assert [r["first_name"] for r in sections["Referrals naming the person"]] == ["Pat"]
+    (other,) = sections["Other people named in the family's referrals"]
+    assert other["first_name"] == "Sam" and other["redact"] == THIRD_PARTY
+    assert sections["Assessments"][0]["needs"] == "help with mornings"
+    assert sections["Family map: people added by workers"][0]["redact"] == THIRD_PARTY

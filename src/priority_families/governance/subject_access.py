@@ -31,16 +31,22 @@ from django.db.models import Q
 from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
+    AssessmentLine,
     Attachment,
     Attestation,
     Case,
+    CaseDocument,
     CaseNote,
     Claim,
     FamilyAgreement,
     FlagSent,
+    LevelChange,
+    MapPerson,
     PlanAction,
+    ReferredPerson,
     StatusChange,
     SubjectAccessRequest,
+    TeamMeeting,
 )
 from priority_families.core.engine import Workspace
 from priority_families.core.export import write_csv
@@ -190,6 +196,7 @@ def _case_sections(person_id: str, families: list[str]) -> list[Section]:
         Section("Attestations", rows(Attestation.objects.filter(family_id__in=families), "family_id", "headline",
                                      "indicator", "attested_by", "attested_on", "statement", "evidence_name",
                                      "evidence_sha256", mark=REVIEW)),
+        *_team_sections(person_id, cases, rows),
         Section("Claims", rows(Claim.objects.filter(family_id__in=families), "family_id", "route", "window",
                                "claimed_on", "amount", "pack_sha256")),
         Section("Family's agreement", rows(FamilyAgreement.objects.filter(family_id__in=families), "family_id",
@@ -202,6 +209,32 @@ def _case_sections(person_id: str, families: list[str]) -> list[Section]:
         Section("Earlier subject access requests",
                 rows(SubjectAccessRequest.objects.filter(person_id=person_id), "served_at", "served_by",
                      "reference")),
+    ]
+
+
+def _team_sections(person_id: str, cases: Any, rows: Any) -> list[Section]:
+    """What the team around the family recorded: referrals (the people named in them: the person's own row, and
+    every other person marked), assessments, the family map, meetings, levels of support and the case file."""
+    referred = ReferredPerson.objects.filter(Q(referral__case__in=cases) | Q(person_id=person_id))
+    fields = ("referral_id", "referral__referrer_agency", "referral__at", "referral__worries",
+              "referral__family_knows", "first_name", "last_name", "dob", "postcode")
+    return [
+        Section("Referrals naming the person", rows(referred.filter(person_id=person_id), *fields, mark=REVIEW)),
+        Section("Other people named in the family's referrals",
+                rows(referred.exclude(person_id=person_id), *fields, mark=THIRD_PARTY)),
+        Section("Assessments", rows(AssessmentLine.objects.filter(assessment__case__in=cases),
+                                    "assessment__case__family_id", "assessment__assessed_on", "assessment__author",
+                                    "headline", "needs", "strengths", "family_view", "score", mark=REVIEW)),
+        Section("Family map: people added by workers", rows(MapPerson.objects.filter(case__in=cases),
+                                                            "case__family_id", "name", "relationship", "lives",
+                                                            mark=THIRD_PARTY)),
+        Section("Team meetings", rows(TeamMeeting.objects.filter(case__in=cases), "case__family_id", "held_on",
+                                      "attended", "decisions", mark=REVIEW)),
+        Section("Levels of support", rows(LevelChange.objects.filter(case__in=cases), "case__family_id", "level",
+                                          "step", "on", "reason", mark=REVIEW)),
+        Section("Case file documents (the files themselves are sent with the bundle on request)",
+                rows(CaseDocument.objects.filter(case__in=cases), "case__family_id", "kind", "title", "sha256",
+                     mark=REVIEW)),
     ]
 
 
