@@ -78,7 +78,13 @@ def test_a_request_for_an_id_that_does_not_exist_is_refused_and_changes_nothing(
 @pytest.mark.django_db
 def test_the_team_around_the_family_records_are_in_the_bundle_and_other_people_referred_are_marked(
         tmp_path, django_user_model):
-    from priority_families.casedb.models import Assessment, AssessmentLine, MapPerson, Referral, ReferredPerson
+    from priority_families.casedb.models import (
+        Assessment,
+        AssessmentLine,
+        MapPerson,
+        Referral,
+        ReferredPerson,
+    )
 
     ws = governance_workspace(tmp_path / "ws")
     case = Case.objects.create(family_id="F1", identified_on=AS_OF)
