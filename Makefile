@@ -10,7 +10,7 @@ DEMO_WINDOW ?= 2016-07
 PF_DEMO := $(BIN)/pf
 
 .PHONY: setup setup-web demo test test-web-postgres tracker lint bench clean
-.PHONY: test-browser-postgres
+.PHONY:
 
 $(BIN)/pf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -81,18 +81,12 @@ setup-web: setup
 test: setup setup-web
 	$(BIN)/python -m pytest -q
 	$(MAKE) test-web-postgres
-	$(MAKE) test-browser-postgres
 
-# The web tests again on a throwaway PostgreSQL server (installed with apt-get when missing and root).
+# The web tests again, browser journeys included, on a throwaway PostgreSQL server (the database a council
+# runs; installed with apt-get when missing and root).
 test-web-postgres: setup-web
 	url=$$(tests/web/pg.sh start $(PG_DIR) $(PG_PORT)) && \
-	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web -m "not browser"; \
-	rc=$$?; tests/web/pg.sh stop $(PG_DIR); exit $$rc
-
-# The browser journeys again on PostgreSQL (the database a council runs).
-test-browser-postgres: setup-web
-	url=$$(tests/web/pg.sh start $(PG_DIR) $(PG_PORT)) && \
-	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web -m browser; \
+	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web; \
 	rc=$$?; tests/web/pg.sh stop $(PG_DIR); exit $$rc
 
 lint: setup
