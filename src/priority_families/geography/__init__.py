@@ -18,13 +18,23 @@ from priority_families.geography.lookup import (
     GEOGRAPHY_DIR,
     LEVELS,
     UNPLACED,
-    areas_sql,
-    has_geography,
     GeographyError,
     GeographySummary,
+    areas_sql,
+    has_geography,
     load_geography,
     write_geography,
 )
 
-__all__ = ["FAMILY_PLACES_SQL", "GEOGRAPHY_DIR", "LEVELS", "UNPLACED", "areas_sql", "has_geography", "GeographyError", "GeographySummary", "load_geography",
-           "write_geography"]
+__all__ = [
+    "FAMILY_PLACES_SQL",
+    "GEOGRAPHY_DIR",
+    "LEVELS",
+    "UNPLACED",
+    "GeographyError",
+    "GeographySummary",
+    "areas_sql",
+    "has_geography",
+    "load_geography",
+    "write_geography",
+]

@@ -114,8 +114,8 @@ def _load_postcodes(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         ("NULLIF(TRIM(oslaua), '') IS NULL", "oslaua", "blank"),
         (f"_line > MIN(_line) OVER (PARTITION BY {postcode_std('pcds')})", "pcds", "the same postcode again"),
         (f"{ward} NOT IN (SELECT ward_code FROM geo_wards)", "osward", f"ward code not in {WARDS_FILE}"),
-        (f"{ward} IN (SELECT ward_code FROM geo_wards) AND {district} NOT IN "
-         f"(SELECT district_code FROM geo_wards WHERE ward_code = {ward})", "oslaua",
+        ((f"{ward} IN (SELECT ward_code FROM geo_wards) AND {district} NOT IN "
+         f"(SELECT district_code FROM geo_wards WHERE ward_code = {ward})"), "oslaua",
          f"not the district {WARDS_FILE} gives the ward"),
     ]
     problems = _problems(con, checks, "geo_postcodes_raw")

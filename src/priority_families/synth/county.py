@@ -25,8 +25,8 @@ from priority_families.synth.attachments import (
 )
 from priority_families.synth.calendar import age_on
 from priority_families.synth.facts import Record, RecordMaker, UnitFacts
-from priority_families.synth.oracle import evaluate_family
 from priority_families.synth.geography import write_county_geography
+from priority_families.synth.oracle import evaluate_family
 from priority_families.synth.places import address_of
 from priority_families.synth.population import Person, PopulationState, Timeline, make_unit
 from priority_families.synth.truth import CleanFact, TruePerson
