@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -22,8 +23,11 @@ from priority_families.casedb.models import (
     Case,
     CaseNote,
     CaseStatus,
+    EntryKind,
+    MeasureEntry,
     NotAllocatedReason,
     PlanAction,
+    Rag,
     Role,
     StatusChange,
     SustainabilityCheck,
@@ -279,3 +283,28 @@ def complete_action(family_id: str, action_id: int, actor: Actor) -> None:
         if not updated:
             raise CaseworkError("That action is not open on this family's plan")
         _log(actor, case, f"plan action {action_id} done")
+
+
+# --- Outcome frameworks: what measure owners enter (priority_families.reports.frameworks checks the measure) ---
+
+
+def record_measure_entry(framework: str, measure: str, period: str, kind: str, actor: Actor, *,
+                         value: Decimal | None = None, rag: str = "", text: str = "") -> MeasureEntry:
+    """A value with its source, a narrative, or a RAG override with its reason, for one measure and period,
+    with its access-log row in the same transaction. Earlier entries stay as the history."""
+    kind = EntryKind(kind)
+    if kind is EntryKind.VALUE and (value is None or not text.strip()):
+        raise CaseworkError("Enter the value and where it comes from")
+    if kind is EntryKind.NARRATIVE and not text.strip():
+        raise CaseworkError("Enter the narrative")
+    if kind is EntryKind.RAG and (rag not in Rag.values or not text.strip()):
+        raise CaseworkError("Choose RED, AMBER or GREEN and give the reason for overriding the rule")
+    with transaction.atomic():
+        entry = MeasureEntry.objects.create(framework=framework, measure=measure, period=period, kind=kind,
+                                            value=value if kind is EntryKind.VALUE else None,
+                                            rag=rag if kind is EntryKind.RAG else "", text=text.strip(),
+                                            by=actor.username)
+        AccessLog.objects.create(username=actor.username, action=AccessAction.CHANGE,
+                                 target=f"framework {framework} measure {measure}"[:200],
+                                 detail=f"{kind.label.lower()} entered for {period}", ip=actor.ip)
+    return entry

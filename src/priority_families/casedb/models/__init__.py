@@ -4,7 +4,8 @@
 - `published`: the refresh in force as the tracker shows it (replaced whole by each publish);
 - `cases`: a family's case, its status history and case work;
 - `attachments`: attachment with its frozen baseline, attestations, the audit trail;
-- `claims`: the claims ledger (a claim's steps, batches) and audit samples.
+- `claims`: the claims ledger (a claim's steps, batches) and audit samples;
+- `reports`: values, narrative and RAG overrides measure owners enter against an outcome framework.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -59,13 +60,55 @@ from priority_families.casedb.models.published import (
     TrackerRefresh,
     WhyLine,
 )
+from priority_families.casedb.models.reports import EntryKind, MeasureEntry, MeasureEntryError, Rag
 
 __all__ = [
-    "AccessAction", "AccessLog", "AccessLogError", "Agency", "AppendOnly", "AppendOnlyQuerySet", "Area",
-    "Attachment", "Attestation", "AuditEvent", "BaselineBenefit", "BaselineCount", "BaselineLine",
-    "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "ClaimBatch", "ClaimStep",
-    "EvidenceRow", "Family", "FamilyProgress", "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason",
-    "PartnerRecord", "PlanAction", "Profile", "ProgrammeTarget", "Role", "SampleKind", "SignInThrottle", "SpotCheck",
-    "StatusChange", "StepKind", "SustainabilityCheck", "Team", "TrackerRefresh", "TrustedAddress", "Verdict",
+    "AccessAction",
+    "AccessLog",
+    "AccessLogError",
+    "Agency",
+    "AppendOnly",
+    "AppendOnlyQuerySet",
+    "Area",
+    "Attachment",
+    "Attestation",
+    "AuditEvent",
+    "BaselineBenefit",
+    "BaselineCount",
+    "BaselineLine",
+    "BaselineMember",
+    "BaselineRecord",
+    "Case",
+    "CaseNote",
+    "CaseStatus",
+    "Claim",
+    "ClaimBatch",
+    "ClaimStep",
+    "EntryKind",
+    "EvidenceRow",
+    "Family",
+    "FamilyProgress",
+    "ImmutableRecordError",
+    "MeasureEntry",
+    "MeasureEntryError",
+    "Member",
+    "NameWord",
+    "NotAllocatedReason",
+    "PartnerRecord",
+    "PlanAction",
+    "Profile",
+    "ProgrammeTarget",
+    "Rag",
+    "Role",
+    "SampleKind",
+    "SignInThrottle",
+    "SpotCheck",
+    "StatusChange",
+    "StepKind",
+    "SustainabilityCheck",
+    "Team",
+    "TrackerRefresh",
+    "TrustedAddress",
+    "Verdict",
     "WhyLine",
 ]
