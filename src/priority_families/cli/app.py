@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from priority_families.cli import claims, evaluate, identify, ingest, link, money, outcomes, plans, synth, web
+from priority_families.cli import (
+    claims,
+    evaluate,
+    identify,
+    ingest,
+    link,
+    money,
+    outcomes,
+    plans,
+    reports,
+    synth,
+    web,
+)
 from priority_families.core.files import owner_only_process
 
 app = typer.Typer(
@@ -14,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money):
+for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money, reports):
     module.register(app)
 
 

@@ -1,0 +1,135 @@
+"""`pf report`: board papers from an outcome framework, and what measure owners enter against it (thin adapters
+over `reports.board` and `reports.frameworks`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
+from priority_families.core.config import DEFAULT_WORKSPACE
+from priority_families.core.engine import StoreError
+
+report_app = typer.Typer(help="Reports for boards: board papers from outcome frameworks, and entering measures.",
+                         no_args_is_help=True)
+
+FrameworkOption = Annotated[str, typer.Option(
+    "--framework", help="A framework id from the library (pf report frameworks) or a YAML file.")]
+PeriodOption = Annotated[str, typer.Option(
+    "--period", help="A programme year (2015/16), a quarter (2016Q2) or a month (2016-07).")]
+
+
+def _framework(ref: str):
+    from priority_families.reports.framework_files import FrameworkError, load_framework
+
+    try:
+        return load_framework(ref)
+    except FrameworkError as exc:
+        raise fail(str(exc)) from None
+
+
+@report_app.command("board")
+def board(
+    framework: FrameworkOption,
+    period: PeriodOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the paper (HTML, PDF, Word, Excel, charts).")],
+    level: Annotated[str, typer.Option("--level", help="Geography level of the area table: ward, district or "
+                                                       "locality.")] = "ward",
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Write the board paper for a framework and period: its table with RAG, charts, ward and agency tables."""
+    ws = case_workspace(workspace_path)
+    from priority_families.reports.board import board_paper, write_board_paper
+    from priority_families.reports.frameworks import FrameworkError
+
+    chosen = _framework(framework)
+    try:
+        paper = board_paper(ws, chosen, period, level)
+        written = write_board_paper(paper, out)
+    except (FrameworkError, StoreError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"{chosen.board}: {chosen.title}, {paper.period.label}")
+    for column in ("measure", "value", "RAG"):
+        table.add_column(column)
+    for _priority, _outcome, measure, rag, _update, _lead in paper.rows():
+        s = next(v for v in paper.scored.values() if v.measure.label == measure)
+        table.add_row(measure, "not entered" if s.value is None else f"{s.value:,.1f}".removesuffix(".0"), rag)
+    console.print(table)
+    console.print(f"results judged on refresh {paper.stats.refresh_id} as of {paper.stats.judged_on}")
+    console.print("written: " + ", ".join(str(p) for p in written[:4]) + f" and {len(written) - 4} chart files")
+
+
+@report_app.command("enter")
+def enter_cmd(
+    framework: FrameworkOption,
+    measure: Annotated[str, typer.Option("--measure", help="The measure's id in the framework.")],
+    period: PeriodOption,
+    value: Annotated[str | None, typer.Option("--value", help="The value (an entered measure only).")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Where the value comes from.")] = None,
+    narrative: Annotated[str | None, typer.Option("--narrative", help="Achievements to date / next steps.")] = None,
+    rag: Annotated[str | None, typer.Option("--rag", help="Override the rule's RAG: RED, AMBER or GREEN.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the RAG is overridden.")] = None,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Enter a measure's value with its source, its narrative, or a RAG override with a reason, for a period."""
+    case_workspace(workspace_path)
+    from priority_families.casedb.casework import Actor, CaseworkError
+    from priority_families.reports.frameworks import FrameworkError, enter
+
+    chosen = _framework(framework)
+    asked = [k for k, given in (("value", value is not None), ("narrative", narrative is not None),
+                                ("rag", rag is not None)) if given]
+    if len(asked) != 1:
+        raise fail("give exactly one of --value (with --source), --narrative or --rag (with --reason)")
+    try:
+        number = Decimal(value) if value is not None else None
+    except InvalidOperation:
+        raise fail(f"--value {value!r} is not a number") from None
+    try:
+        entry = enter(chosen, measure, period, asked[0], Actor(actor()), value=number,
+                      rag=(rag or "").upper(), text=source or narrative or reason or "")
+    except (FrameworkError, CaseworkError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"{entry.get_kind_display().lower()} entered for {chosen.id} {measure} {entry.period}")
+
+
+@report_app.command("history")
+def history_cmd(
+    framework: FrameworkOption,
+    measure: Annotated[str, typer.Option("--measure", help="The measure's id in the framework.")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Every value, narrative and override ever entered for a measure, newest first."""
+    case_workspace(workspace_path)
+    from priority_families.reports.frameworks import FrameworkError, history
+
+    try:
+        entries = history(_framework(framework), measure)
+    except FrameworkError as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"{framework} {measure}")
+    for column in ("at", "by", "period", "kind", "value / RAG", "text"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.by, e.period, e.kind, e.rag or ("" if e.value is None else str(e.value)),
+                      e.text)
+    console.print(table)
+
+
+@report_app.command("frameworks")
+def frameworks_cmd() -> None:
+    """The outcome frameworks shipped in the library."""
+    from priority_families.reports.framework_files import library, load_framework
+
+    for framework_id in library():
+        f = load_framework(framework_id)
+        console.print(f"{framework_id}: {f.board}: {f.title} ({f.layout.value} layout)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `pf report` to the `pf` app."""
+    app.add_typer(report_app, name="report")
