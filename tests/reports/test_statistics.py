@@ -8,28 +8,14 @@ from datetime import date
 
 import pytest
 
-from claims.county import check_and_submit
 from priority_families.casedb.models import Attachment, ClaimStep, StepKind
-from priority_families.claims.ledger import make_claims
 from priority_families.core.calendar import financial_year
-from priority_families.outcomes.attach import AttachmentRequest, attach_families
 from priority_families.outcomes.progress import family_progress
 from priority_families.reports.statistics import TO_DATE, programme_statistics
 
-from .county import FAMILIES, LATER, WINDOW, A, publish_later, reports_county
+from .county import FAMILIES, LATER
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def claimed_county(tmp_path):
-    ws = reports_county(tmp_path)
-    attach_families(ws, [AttachmentRequest(f"F{n}", A, "W", "Police" if n % 2 else "School")
-                         for n in range(FAMILIES)], actor="t")
-    publish_later(ws)
-    make_claims(ws, WINDOW, tmp_path / "claims", actor="t")
-    check_and_submit(tmp_path / "batch", window=WINDOW)
-    return ws
 
 
 def test_worked_with_and_claims_per_programme_year_equal_the_ledger(claimed_county):

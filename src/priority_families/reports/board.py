@@ -8,6 +8,7 @@ measure owner entered (`reports.frameworks`); the paper holds aggregate counts o
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ th { background: #f3f2f1; } td p { margin: 0 0 0.4em; } td.num { text-align: rig
 td.rag { font-weight: bold; color: white; text-align: center; white-space: nowrap; }
 td.RED { background: #d4351c; } td.AMBER { background: #f47738; } td.GREEN { background: #00703c; }
 td.none { background: #b1b4b6; color: #0b0c0c; }
-.chart svg { width: 16cm; height: auto; } p.meta { color: #505a5f; }
+.chart img { width: 16cm; height: auto; } p.meta { color: #505a5f; }
 @page { size: A4 landscape; margin: 1.2cm; }
 """
 
@@ -192,9 +193,9 @@ def render_html(paper: BoardPaper) -> str:
             parts.append(f"<p class='meta'>Lead: {_e(priority.lead)}</p>")
         parts += table(paper, k)
     parts.append("<h2>Charts</h2>")
-    for chart in paper.charts:
-        svg = chart.svg.decode()
-        parts.append(f"<div class='chart'>{svg[svg.index('<svg'):]}</div>")
+    for chart in paper.charts:  # as images: inline SVGs would share matplotlib's element ids
+        data = base64.b64encode(chart.svg).decode()
+        parts.append(f"<div class='chart'><img alt='{_e(chart.title)}' src='data:image/svg+xml;base64,{data}'></div>")
     parts.append("<h2>Tables</h2>")
     for name, (header, rows) in s.tables().items():
         parts += _table(name.replace("_", " ").capitalize(), header, rows)
