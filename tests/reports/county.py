@@ -14,7 +14,8 @@ from priority_families.geography import load_geography, write_geography
 A = date(2015, 8, 31)
 LATER = date(2016, 12, 31)
 WINDOW = "2016-06"
-FAMILIES = 6
+FAMILIES = 6  # attached; F6 (Abbey), F7 and F8 (Bridge) are eligible and never attached
+NOT_ATTACHED = 3
 WARDS = [("E05000001", "Abbey", "E07000001", "City", "North"), ("E05000002", "Bridge", "E07000001", "City", "South"),
          ("E05000003", "Empty Ward", "E07000002", "Shire", "South")]
 POSTCODES = [("NG1 1AA", "E05000001", "E07000001"), ("NG2 2BB", "E05000002", "E07000001")]
@@ -22,7 +23,7 @@ PLAN = "nottinghamshire-2015"
 
 
 def postcode(n: int) -> str:
-    return "NG1 1AA" if n < 3 else "NG2 2BB"
+    return "NG1 1AA" if n < 3 or n == 6 else "NG2 2BB"
 
 
 def county() -> tuple[dict[str, list[Person]], list]:
@@ -31,12 +32,15 @@ def county() -> tuple[dict[str, list[Person]], list]:
     and has a fixed exclusion after; F5's adult had an ASB incident before; F3's adult offends after; F1's
     child's attendance is known before and after."""
     people, facts = {}, []
-    for n in range(FAMILIES):
+    for n in range(FAMILIES + NOT_ATTACHED):
         adult, child = f"A{n}", f"C{n}"
         people[f"F{n}"] = [Person(adult, date(1980, 1, 1), postcode(n)), Person(child, date(2006, 1, 1), postcode(n))]
         facts += [dated("offence", adult, date(2015, 3, 1)), dated("offence", child, date(2015, 6, 1)),
                   dated("marac", adult, date(2015, 7, 1))]
-        if n % 3 == 0:
+        if n >= FAMILIES:  # eligible on the later refresh
+            facts += [dated("offence", adult, date(2016, 10, 1)), dated("offence", child, date(2016, 11, 1)),
+                      dated("marac", adult, date(2016, 11, 15))]
+        elif n % 3 == 0:
             facts.append(dated("offence", child, date(2016, 5, 1)))
         if n % 2 == 1:
             facts += [spell("benefit", adult, date(2014, 1, 1), date(2015, 9, 1), kind="ESA"),

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from priority_families.cli import (
-    claims,
-    evaluate,
-    identify,
-    ingest,
-    link,
-    money,
-    outcomes,
-    plans,
-    reports,
-    synth,
-    web,
-)
+from priority_families.cli import claims, evaluate, identify, ingest, link, money, outcomes, plans, synth, web
+from priority_families.cli import reports as report_commands
 from priority_families.core.files import owner_only_process
 
 app = typer.Typer(
@@ -26,7 +15,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money, reports):
+for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money, report_commands):
     module.register(app)
 
 

@@ -130,6 +130,111 @@ def frameworks_cmd() -> None:
         console.print(f"{framework_id}: {f.board}: {f.title} ({f.layout.value} layout)")
 
 
+
+
+allocations_app = typer.Typer(help="What the allocations report reads: triage meetings, group tags, shared "
+                                   "allocations, closures.", no_args_is_help=True)
+
+
+def _date(text: str, option: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"{option} {text!r} is not a date in YYYY-MM-DD form") from None
+
+
+@report_app.command("allocations")
+def allocations(
+    as_of: Annotated[str, typer.Option("--as-of", help="The date the case record is read as of (YYYY-MM-DD).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the report (HTML, PDF, Excel, chart).")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Seed 001's allocations tables and chart: meetings, agencies per rollout group, wards, reasons, target."""
+    ws = case_workspace(workspace_path)
+    from priority_families.reports.allocations import allocations_report, write_allocations
+
+    on = _date(as_of, "--as-of")
+    try:
+        report = allocations_report(ws, on)
+        written = write_allocations(report, out)
+    except (StoreError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    header, rows = report.tables()["by_rollout_group"]
+    table = Table(title=f"Allocations as of {on} per rollout group")
+    for column in header:
+        table.add_column(column.replace("_", " "), justify="left" if column == header[0] else "right")
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    console.print(table)
+    console.print("written: " + ", ".join(str(p) for p in written))
+
+
+@allocations_app.command("meeting")
+def meeting(
+    ward: Annotated[str, typer.Option("--ward", help="The ward's name or code in the geography lookup.")],
+    held_on: Annotated[str, typer.Option("--on", help="The meeting's date (YYYY-MM-DD).")],
+    rollout: Annotated[int, typer.Option("--rollout", min=1, help="The rollout phase (group).")],
+    attendees: Annotated[str, typer.Option("--attendees", help="Agencies and people present.")],
+    decisions: Annotated[str, typer.Option("--decisions", help="What the meeting decided.")],
+    reviewed: Annotated[int, typer.Option("--reviewed", min=0, help="Families reviewed.")] = 0,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Record a rollout (triage) meeting for a ward."""
+    ws = case_workspace(workspace_path)
+    from priority_families.casedb.casework import Actor, CaseworkError
+    from priority_families.reports.allocations import AllocationsError, record_meeting
+
+    try:
+        made = record_meeting(ws, ward, _date(held_on, "--on"), rollout, attendees, decisions, Actor(actor()),
+                              reviewed)
+    except (AllocationsError, CaseworkError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"triage meeting for {made.ward} on {made.held_on} recorded (rollout {made.rollout})")
+
+
+@allocations_app.command("tag")
+def tag(
+    family: Annotated[str, typer.Option("--family", help="The family id.")],
+    group: Annotated[str, typer.Option("--tag", help="FIP or PILOT.")],
+    on: Annotated[str, typer.Option("--on", help="From this date (YYYY-MM-DD).")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Put a case in a group (FIP, the pilot group)."""
+    case_workspace(workspace_path)
+    from priority_families.casedb.casework import Actor, CaseworkError, tag_case
+    from priority_families.casedb.models import GroupTag
+
+    if group.upper() not in GroupTag.values:
+        raise fail(f"--tag {group!r} is not one of {', '.join(GroupTag.values)}")
+    try:
+        tag_case(family, GroupTag(group.upper()), _date(on, "--on"), Actor(actor()))
+    except CaseworkError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"family {family} tagged {group.upper()}")
+
+
+@allocations_app.command("share")
+def share(
+    family: Annotated[str, typer.Option("--family", help="The family id.")],
+    agency: Annotated[str, typer.Option("--agency", help="The agency sharing the case.")],
+    on: Annotated[str, typer.Option("--on", help="From this date (YYYY-MM-DD).")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Share an allocated case with a further agency."""
+    case_workspace(workspace_path)
+    from priority_families.casedb.casework import Actor, CaseworkError, share_allocation
+    from priority_families.reports.allocations import AllocationsError, agency_named
+
+    try:
+        share_allocation(family, agency_named(agency), _date(on, "--on"), Actor(actor()))
+    except (AllocationsError, CaseworkError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"family {family} shared with {agency}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add `pf report` to the `pf` app."""
+    """Add `pf report` and `pf allocations` to the `pf` app."""
     app.add_typer(report_app, name="report")
+    app.add_typer(allocations_app, name="allocations")

@@ -163,7 +163,7 @@ def _plan_table(paper: BoardPaper, priority_index: int) -> list[str]:
     return [*out, "</table>"]
 
 
-def _table(title: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
+def table_html(title: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
     head = "".join(f"<th>{_e(h.replace('_', ' '))}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td class='num'>{_e(_cell(v))}</td>" if isinstance(v, (int, float))
                                     else f"<td>{_e(_cell(v))}</td>" for v in row) + "</tr>" for row in rows)
@@ -198,7 +198,7 @@ def render_html(paper: BoardPaper) -> str:
         parts.append(f"<div class='chart'><img alt='{_e(chart.title)}' src='data:image/svg+xml;base64,{data}'></div>")
     parts.append("<h2>Tables</h2>")
     for name, (header, rows) in s.tables().items():
-        parts += _table(name.replace("_", " ").capitalize(), header, rows)
+        parts += table_html(name.replace("_", " ").capitalize(), header, rows)
     parts.append("<h2>Definitions</h2><ul>"
                  f"<li>Worked with: {_e(WORKED_WITH)}.</li><li>Claimed: {_e(CLAIMED)}.</li>"
                  "<li>Results met: every results measure of a headline met on the refresh's data, for families "

@@ -5,7 +5,8 @@
 - `cases`: a family's case, its status history and case work;
 - `attachments`: attachment with its frozen baseline, attestations, the audit trail;
 - `claims`: the claims ledger (a claim's steps, batches) and audit samples;
-- `reports`: values, narrative and RAG overrides measure owners enter against an outcome framework.
+- `reports`: values, narrative and RAG overrides measure owners enter against an outcome framework; triage
+  meetings, group tags and shared allocations (the allocations report); closures with their reason.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -60,55 +61,29 @@ from priority_families.casedb.models.published import (
     TrackerRefresh,
     WhyLine,
 )
-from priority_families.casedb.models.reports import EntryKind, MeasureEntry, MeasureEntryError, Rag
+from priority_families.casedb.models.reports import (
+    CaseClosure,
+    CaseClosureError,
+    CaseTag,
+    ClosureReason,
+    EntryKind,
+    GroupTag,
+    MeasureEntry,
+    MeasureEntryError,
+    Rag,
+    SharedAllocation,
+    TriageMeeting,
+    TriageMeetingError,
+)
 
-__all__ = [
-    "AccessAction",
-    "AccessLog",
-    "AccessLogError",
-    "Agency",
-    "AppendOnly",
-    "AppendOnlyQuerySet",
-    "Area",
-    "Attachment",
-    "Attestation",
-    "AuditEvent",
-    "BaselineBenefit",
-    "BaselineCount",
-    "BaselineLine",
-    "BaselineMember",
-    "BaselineRecord",
-    "Case",
-    "CaseNote",
-    "CaseStatus",
-    "Claim",
-    "ClaimBatch",
-    "ClaimStep",
-    "EntryKind",
-    "EvidenceRow",
-    "Family",
-    "FamilyProgress",
-    "ImmutableRecordError",
-    "MeasureEntry",
-    "MeasureEntryError",
-    "Member",
-    "NameWord",
-    "NotAllocatedReason",
-    "PartnerRecord",
-    "PlanAction",
-    "Profile",
-    "ProgrammeTarget",
-    "Rag",
-    "Role",
-    "SampleKind",
-    "SignInThrottle",
-    "SpotCheck",
-    "StatusChange",
-    "StepKind",
-    "SustainabilityCheck",
-    "Team",
-    "TrackerRefresh",
-    "TrustedAddress",
-    "Verdict",
+__all__ = [  # noqa: RUF022 - each engineer appends their models' names
+    "AccessAction", "AccessLog", "AccessLogError", "Agency", "AppendOnly", "AppendOnlyQuerySet", "Area",
+    "Attachment", "Attestation", "AuditEvent", "BaselineBenefit", "BaselineCount", "BaselineLine",
+    "BaselineMember", "BaselineRecord", "Case", "CaseNote", "CaseStatus", "Claim", "ClaimBatch", "ClaimStep",
+    "EvidenceRow", "Family", "FamilyProgress", "ImmutableRecordError", "Member", "NameWord", "NotAllocatedReason",
+    "PartnerRecord", "PlanAction", "Profile", "ProgrammeTarget", "Role", "SampleKind", "SignInThrottle", "SpotCheck",
+    "StatusChange", "StepKind", "SustainabilityCheck", "Team", "TrackerRefresh", "TrustedAddress", "Verdict",
     "WhyLine",
+    "CaseClosure", "CaseClosureError", "CaseTag", "ClosureReason", "EntryKind", "GroupTag", "MeasureEntry",
+    "MeasureEntryError", "Rag", "SharedAllocation", "TriageMeeting", "TriageMeetingError",
 ]

@@ -46,3 +46,94 @@ class MeasureEntry(AppendOnly):
     class Meta:
         ordering = ("framework", "measure", "period", "kind", "-at", "-id")
         indexes = [models.Index(fields=["framework", "period", "kind"])]  # noqa: RUF012
+
+
+class TriageMeetingError(ImmutableRecordError):
+    """An attempt to change or delete a recorded triage meeting."""
+
+
+class TriageMeeting(AppendOnly):
+    """A multi-agency rollout (triage, 'matrix') meeting for a ward: when, who came, which rollout phase, and
+    what it decided (seed 001: "13 rollout (matrix) meetings, covering 15 of the 20 wards"). A ward is rolled out
+    in the phase of its first meeting."""
+
+    ward_code = models.CharField(max_length=20, db_index=True)
+    ward = models.CharField(max_length=200)
+    held_on = models.DateField()
+    rollout = models.PositiveSmallIntegerField(help_text="the rollout phase (group) the meeting belongs to")
+    attendees = models.TextField(help_text="agencies and people present")
+    decisions = models.TextField(help_text="what the meeting decided (families reviewed, flagged, set aside)")
+    families_reviewed = models.PositiveIntegerField(default=0)
+    by = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    frozen_error = TriageMeetingError
+
+    class Meta:
+        ordering = ("held_on", "id")
+
+
+class GroupTag(models.TextChoices):
+    """Groups a case can belong to beside its allocation (seed 001 counts FIP and the pilot group apart)."""
+
+    FIP = "FIP", "Family Intervention Project"
+    PILOT = "PILOT", "Pilot group"
+
+
+class CaseTag(models.Model):
+    """A case's membership of a group, from a date (written only by `casework.tag_case`)."""
+
+    case = models.ForeignKey("casedb.Case", on_delete=models.PROTECT, related_name="tags")
+    tag = models.CharField(max_length=10, choices=GroupTag.choices)
+    on = models.DateField()
+    by = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("case", "tag")
+        constraints = (models.UniqueConstraint(fields=["case", "tag"], name="one_tag_per_case"),)
+
+
+class SharedAllocation(models.Model):
+    """A further agency sharing an allocated case with its lead agency (seed 001's SHARED column), from a date
+    (written only by `casework.share_allocation`)."""
+
+    case = models.ForeignKey("casedb.Case", on_delete=models.PROTECT, related_name="shared_with")
+    agency = models.ForeignKey("casedb.Agency", on_delete=models.PROTECT)
+    on = models.DateField()
+    by = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("case", "agency")
+        constraints = (models.UniqueConstraint(fields=["case", "agency"], name="one_share_per_agency"),)
+
+
+class ClosureReason(models.TextChoices):
+    """Why a case was closed: a closed list, so "closed because needs were met" can be counted (seed 003)."""
+
+    NEEDS_MET = "needs_met", "Needs met"
+    STEPPED_UP = "stepped_up", "Stepped up to statutory services"
+    DISENGAGED = "disengaged", "Family disengaged"
+    MOVED_AWAY = "moved_away", "Moved out of the area"
+    NO_LONGER_ELIGIBLE = "no_longer_eligible", "No longer eligible"
+    OTHER = "other", "Other (see the case note)"
+
+
+class CaseClosureError(ImmutableRecordError):
+    """An attempt to change or delete a recorded closure."""
+
+
+class CaseClosure(AppendOnly):
+    """A case's closure with its reason from the closed list, written with the move to closed."""
+
+    case = models.ForeignKey("casedb.Case", on_delete=models.PROTECT, related_name="closures")
+    reason = models.CharField(max_length=30, choices=ClosureReason.choices)
+    on = models.DateField()
+    by = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    frozen_error = CaseClosureError
+
+    class Meta:
+        ordering = ("case", "at")
