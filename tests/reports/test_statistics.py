@@ -84,3 +84,22 @@ def test_a_date_before_any_refresh_is_refused(claimed_county):
         programme_statistics(claimed_county, date(2015, 1, 1))
     with pytest.raises(ValueError, match="no geography level"):
         programme_statistics(claimed_county, LATER, level="parish")
+
+
+def test_closures_are_counted_per_reason_of_the_closed_list(claimed_county):
+    from priority_families.casedb.casework import Actor, CaseworkError, close_case
+    from priority_families.casedb.models import Case, CaseClosure, CaseClosureError, ClosureReason, StatusChange
+
+    close_case("F0", ClosureReason.NEEDS_MET, date(2016, 10, 1), Actor("manager"))
+    close_case("F2", ClosureReason.DISENGAGED, date(2016, 11, 1), Actor("manager"))
+    with pytest.raises(CaseworkError, match="cannot be closed"):
+        close_case("F0", ClosureReason.OTHER, date(2016, 11, 1), Actor("manager"))
+    assert Case.objects.get(family_id="F0").status == "closed"
+    assert StatusChange.objects.filter(case__family_id="F0", to_status="closed", reason="Needs met").exists()
+    stats = programme_statistics(claimed_county, LATER)
+    by_hand = Counter(CaseClosure.objects.filter(on__lte=LATER).values_list("reason", flat=True))
+    assert dict(stats.closed) == {r: by_hand.get(r, 0) for r in ClosureReason.values}
+    assert stats.closed_for("needs_met") == 1
+    assert programme_statistics(claimed_county, date(2016, 10, 15)).closed_for("disengaged") == 0  # not yet
+    with pytest.raises(CaseClosureError):
+        CaseClosure.objects.all().delete()

@@ -63,7 +63,7 @@ def period_of(text: str) -> Period:
 # before/after measure). Each reads `ProgrammeStatistics`; the board paper names the definition beside it.
 FIGURE_NAMES = ("identified", "worked_with", "worked_with_in_year", "claimed", "claimed_in_year", "claimed_route",
                 "claimed_route_share", "results_met_all", "results_met_any", "results_claimed_all",
-                "results_claimed_any", "profile_share", "before", "after")
+                "results_claimed_any", "profile_share", "before", "after", "closed")
 
 
 class Better(StrEnum):

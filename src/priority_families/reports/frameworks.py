@@ -23,7 +23,7 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from priority_families.casedb.casework import Actor, record_measure_entry
-from priority_families.casedb.models import EntryKind, MeasureEntry, Rag
+from priority_families.casedb.models import ClosureReason, EntryKind, MeasureEntry, Rag
 from priority_families.core.calendar import financial_year
 from priority_families.reports.framework_files import (
     FIGURE_NAMES,
@@ -92,6 +92,10 @@ def figure_value(figure: str, stats: ProgrammeStatistics, period: Period) -> flo
         case "profile_share":
             share = stats.profile.share(arg)
             return 100.0 * share if share is not None else 0.0
+        case "closed":
+            if arg not in ClosureReason.values:
+                raise FrameworkError(f"figure {figure!r}: closure reasons are {', '.join(ClosureReason.values)}")
+            return stats.closed_for(arg)
         case "before" | "after":  # a rate is shown as a percentage
             value = _before_after(stats, arg, name == "after")
             return 100.0 * value if arg.endswith("rate") else value

@@ -16,6 +16,8 @@ record and the refresh.
   `window_months` before the evaluation date only, so both windows are whole). The windows are the plan's:
   six months for offending and ASB, three terms for attendance in the national and Nottinghamshire plans.
 - **By area**: every area of a geography level (`priority_families.geography`), zeros included.
+- **Closures** per reason of the closed list (`casedb.models.ClosureReason`), so "cases closed because needs were
+  met" (seed 003) is counted.
 
 Results are judged on the refresh standing on D (the latest as of D or earlier) at its as_of: nothing is
 judged past the data.
@@ -29,7 +31,14 @@ from datetime import date
 import duckdb
 
 from priority_families.casedb.figures import claims_standing, worked_with
-from priority_families.casedb.models import Attachment, BaselineMember, ClaimStep, StepKind
+from priority_families.casedb.models import (
+    Attachment,
+    BaselineMember,
+    CaseClosure,
+    ClaimStep,
+    ClosureReason,
+    StepKind,
+)
 from priority_families.core.calendar import financial_year_sql
 from priority_families.core.engine import Workspace
 from priority_families.core.sql import in_list, load_rows
@@ -79,6 +88,10 @@ class ProgrammeStatistics:
     by_area: list[tuple[str, int, int, int]]  # area, identified, worked with, claimed
     by_agency: list[tuple[str, int]]  # lead agency, worked with
     level: str
+    closed: list[tuple[str, int]] = ()  # closure reason (the closed list), cases closed on or before D
+
+    def closed_for(self, reason: str) -> int:
+        return dict(self.closed).get(reason, 0)
 
     def worked_with_to_date(self) -> int:
         return dict(self.worked_with).get(TO_DATE, 0)
@@ -104,6 +117,7 @@ class ProgrammeStatistics:
             "before_after": (("measure", "families", "before", "after"), self.before_after),
             f"by_{self.level}": ((self.level, "identified", "worked_with", "claimed"), self.by_area),
             "by_agency": (("lead_agency", "worked_with"), self.by_agency),
+            "closures": (("closure_reason", "cases_closed"), [(ClosureReason(r).label, n) for r, n in self.closed]),
         }
 
 
@@ -129,7 +143,7 @@ def programme_statistics(workspace: Workspace, on: date, level: str = "ward") ->
         return ProgrammeStatistics(
             on, refresh.refresh_id, refresh.as_of, int(identified), _worked_with(con), _claimed(con),
             _results(con), _combinations(con), _profile(con), _before_after(con, refresh.as_of),
-            _by_area(con, level), _by_agency(con), level)
+            _by_area(con, level), _by_agency(con), level, _closed(on))
 
 
 def _worked_with(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
@@ -247,6 +261,18 @@ def _by_area(con: duckdb.DuckDBPyConnection, level: str) -> list[tuple[str, int,
         f"SELECT COALESCE(a.area, '{UNPLACED}'), COALESCE(n.identified, 0), COALESCE(n.worked_with, 0), "
         f"COALESCE(n.claimed, 0) FROM ({areas_sql(level)}) a FULL JOIN ({counted}) n ON n.area_code = a.area_code "
         "ORDER BY a.area IS NULL, a.area").fetchall()
+
+
+def _closed(on: date) -> list[tuple[str, int]]:
+    """Cases closed on or before `on` per reason of the closed list, zeros included (a case's latest closure)."""
+    latest: dict[int, str] = {}
+    for case_id, reason in CaseClosure.objects.filter(on__lte=on).order_by("at", "id").values_list("case_id",
+                                                                                                     "reason"):
+        latest[case_id] = reason
+    counts = {r: 0 for r in ClosureReason.values}
+    for reason in latest.values():
+        counts[reason] += 1
+    return list(counts.items())
 
 
 def _by_agency(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
