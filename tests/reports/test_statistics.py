@@ -88,7 +88,13 @@ def test_a_date_before_any_refresh_is_refused(claimed_county):
 
 def test_closures_are_counted_per_reason_of_the_closed_list(claimed_county):
     from priority_families.casedb.casework import Actor, CaseworkError, close_case
-    from priority_families.casedb.models import Case, CaseClosure, CaseClosureError, ClosureReason, StatusChange
+    from priority_families.casedb.models import (
+        Case,
+        CaseClosure,
+        CaseClosureError,
+        ClosureReason,
+        StatusChange,
+    )
 
     close_case("F0", ClosureReason.NEEDS_MET, date(2016, 10, 1), Actor("manager"))
     close_case("F2", ClosureReason.DISENGAGED, date(2016, 11, 1), Actor("manager"))

@@ -265,6 +265,15 @@ def ward_of(workspace: Workspace, ward: str) -> tuple[str, str]:
     return found[0]
 
 
+def wards(workspace: Workspace) -> list[tuple[str, str]]:
+    """Every ward of the lookup in force: (code, name), by name."""
+    with workspace.connect() as con:
+        if not has_geography(con):
+            raise AllocationsError("the refresh in force has no geography lookup: put geography/postcodes.csv and "
+                                   "geography/wards.csv in the extracts folder and refresh")
+        return con.execute("SELECT ward_code, ward FROM geography_wards ORDER BY ward").fetchall()
+
+
 def record_meeting(workspace: Workspace, ward: str, held_on: date, rollout: int, attendees: str, decisions: str,
                    actor: Actor, families_reviewed: int = 0) -> TriageMeeting:
     """Record a rollout (triage) meeting for a ward of the lookup in force."""

@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import IO
 
 from priority_families.casedb.figures import CLAIMED, WORKED_WITH
 from priority_families.core.engine import Workspace
@@ -274,7 +275,8 @@ def _outcome_lines(paper: BoardPaper, outcome: Outcome, values: dict[str, str]) 
                     if paper.scored[m.id].override_reason]
 
 
-def write_xlsx(paper: BoardPaper, path: Path) -> Path:
+def write_xlsx(paper: BoardPaper, path: Path | IO[bytes]) -> Path | IO[bytes]:
+    """The paper as a workbook: the framework's rows with RAG colours, each table on a sheet, the charts."""
     book = workbook(path)
     try:
         bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F3F2F1"})

@@ -72,7 +72,7 @@ def results_over_time(rows: list[tuple[str, str, int]]) -> Chart:
 
 def by_agency(rows: list[tuple[str, int]], title: str = "Families worked with by lead agency") -> Chart:
     """Families per agency (allocations by agency)."""
-    fig, ax = plt.subplots(figsize=(6.5, 0.5 + 0.35 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(6.5, 1.2 + 0.35 * max(len(rows), 2)))
     bars = ax.barh([a for a, _ in rows], [n for _, n in rows], color=COLOURS[1])
     ax.bar_label(bars, padding=3)
     ax.invert_yaxis()

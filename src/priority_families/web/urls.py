@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from priority_families.web.admin import site
-from priority_families.web.views import auth, families, oversight, triage
+from priority_families.web.views import auth, families, oversight, reports, triage
 
 app_name = "web"
 
@@ -40,6 +40,11 @@ pages = [
     path("review/", oversight.review, name="review"),
     path("review/decide", oversight.review_decide, name="review-decide"),
     path("access-log/", oversight.access_log, name="access-log"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/board.<str:kind>", reports.paper_file, name="report-file"),
+    path("reports/meetings/", reports.meetings, name="report-meetings"),
+    path("reports/allocations/", reports.allocations, name="report-allocations"),
+    path("reports/<str:framework_id>/<str:measure_id>/", reports.measure, name="report-measure"),
 ]
 
 urlpatterns = [
