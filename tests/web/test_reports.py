@@ -79,3 +79,10 @@ def test_recording_a_triage_meeting_and_the_allocations_report(published, signed
     report = client.get("/reports/allocations/", {"as_of": "2015-08-31"}).content.decode()
     assert "Rollout group 1" in report and "Heathfield" in report and "Not yet rolled out" in report
     assert client.get("/reports/allocations/", {"as_of": "yesterday"}).status_code == 400
+
+
+def test_the_calendar_of_returns_page(published, signed_in):
+    page = signed_in("analyst").get("/reports/calendar/", {"year": "2015"}).content.decode()
+    assert "Calendar of returns 2015/16" in page and "30 Jul 2015" in page and "Family Monitoring Data" in page
+    assert AccessLog.objects.filter(target="calendar of returns", detail="2015").exists()
+    assert signed_in("worker").get("/reports/calendar/").status_code == 404

@@ -234,7 +234,85 @@ def share(
     console.print(f"family {family} shared with {agency}")
 
 
+returns_app = typer.Typer(help="The government's data returns beside `pf return`: Family Monitoring Data, Family "
+                                 "Progress Data, the national evaluation extract, the calendar of returns.",
+                            no_args_is_help=True)
+OnOption = Annotated[str, typer.Option("--on", help="The date the return is made for (YYYY-MM-DD).")]
+OutOption = Annotated[Path, typer.Option("--out", help="Folder to write the return into.")]
+
+
+@returns_app.command("monitoring")
+def monitoring(
+    on: OnOption,
+    seed: Annotated[int, typer.Option("--seed", help="The sample's seed: the same seed draws the same sample.")],
+    out: OutOption,
+    share: Annotated[float, typer.Option("--share", help="The share sampled (at least 0.1).")] = 0.1,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Family Monitoring Data for a reproducible random sample (at least 10%) of the families worked with."""
+    ws = case_workspace(workspace_path)
+    from priority_families.reports.government import GovernmentReturnError, family_monitoring
+
+    try:
+        sample = family_monitoring(ws, _date(on, "--on"), seed, out, share)
+    except (GovernmentReturnError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"{len(sample.families)} of {sample.population} families sampled (seed {sample.seed}, share "
+                  f"{sample.share:.0%}) -> {out}/fmd-{sample.on}.csv and .json")
+
+
+@returns_app.command("progress")
+def progress_data(on: OnOption, out: OutOption, workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
+    """Family Progress Data: each family's problems at the start and now."""
+    ws = case_workspace(workspace_path)
+    from priority_families.reports.government import family_progress_data
+
+    try:
+        path = family_progress_data(ws, _date(on, "--on"), out)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"family progress data -> {path}")
+
+
+@returns_app.command("evaluation")
+def evaluation_extract(
+    on: OnOption,
+    out: OutOption,
+    key_file: Annotated[Path | None, typer.Option(
+        "--key-file", help="The council's pseudonymisation key (at least 32 bytes); else PF_EVALUATION_KEY.")] = None,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """The national evaluation extract, people and families pseudonymised by HMAC-SHA256 under the council's key."""
+    ws = case_workspace(workspace_path)
+    from priority_families.reports.government import (
+        GovernmentReturnError,
+        evaluation_key,
+        national_evaluation,
+    )
+
+    try:
+        path = national_evaluation(ws, _date(on, "--on"), evaluation_key(key_file), out)
+    except (GovernmentReturnError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"national evaluation extract (pseudonymised) -> {path}")
+
+
+@returns_app.command("calendar")
+def calendar(year: Annotated[int, typer.Option("--year", help="The programme year's first year (2015 for "
+                                                              "2015/16).")]) -> None:
+    """The returns due in a programme year, by due date."""
+    from priority_families.reports.calendar_of_returns import returns_calendar
+
+    table = Table(title=f"Returns due in {year}/{(year + 1) % 100:02d}")
+    for column in ("due", "return", "period", "how"):
+        table.add_column(column)
+    for due in returns_calendar(year):
+        table.add_row(due.due_on.isoformat(), due.name, due.period, due.command)
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `pf report` and `pf allocations` to the `pf` app."""
+    """Add `pf report`, `pf allocations` and `pf returns` to the `pf` app."""
     app.add_typer(report_app, name="report")
     app.add_typer(allocations_app, name="allocations")
+    app.add_typer(returns_app, name="returns")

@@ -44,6 +44,7 @@ pages = [
     path("reports/board.<str:kind>", reports.paper_file, name="report-file"),
     path("reports/meetings/", reports.meetings, name="report-meetings"),
     path("reports/allocations/", reports.allocations, name="report-allocations"),
+    path("reports/calendar/", reports.calendar, name="report-calendar"),
     path("reports/<str:framework_id>/<str:measure_id>/", reports.measure, name="report-measure"),
 ]
 

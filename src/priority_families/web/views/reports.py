@@ -246,3 +246,18 @@ def allocations(request: HttpRequest) -> HttpResponse:
               for name, (header, rows) in report.tables().items()] if report else []
     return render(request, "web/report_allocations.html", {"as_of": text, "report": report, "tables": tables,
                                                             "error": error}, status=400 if error else 200)
+
+
+@roles_required(*REPORT_ROLES)
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The calendar of returns for a programme year, each with its due date and whether it is past."""
+    from priority_families.core.calendar import financial_year_start
+    from priority_families.reports.calendar_of_returns import returns_calendar
+
+    text = request.GET.get("year", "").strip()
+    year = int(text) if text.isdigit() and 1900 < int(text) < 3000 else financial_year_start(date.today())
+    record(request, AccessAction.VIEW, target="calendar of returns", detail=f"{year}")
+    return render(request, "web/report_calendar.html", {
+        "year": year, "label": f"{year}/{(year + 1) % 100:02d}", "today": date.today(),
+        "due": returns_calendar(year), "error": "Enter the year as four digits, like 2015" if text and
+        str(year) != text else ""})
