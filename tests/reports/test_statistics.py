@@ -109,3 +109,12 @@ def test_closures_are_counted_per_reason_of_the_closed_list(claimed_county):
     assert programme_statistics(claimed_county, date(2016, 10, 15)).closed_for("disengaged") == 0  # not yet
     with pytest.raises(CaseClosureError):
         CaseClosure.objects.all().delete()
+
+
+def test_combinations_per_programme_year_add_up_to_the_combinations_to_date(claimed_county):
+    stats = programme_statistics(claimed_county, LATER)
+    by_year = Counter()
+    for _year, combination, n, _claimed in stats.combinations_by_year:
+        by_year[combination] += n
+    assert by_year == Counter({c: n for c, n, _ in stats.combinations})
+    assert {y for y, *_ in stats.combinations_by_year} == {"2015-16"}

@@ -83,6 +83,7 @@ class ProgrammeStatistics:
     claimed: list[tuple[str, str, int]]  # programme year (or TO_DATE), route, families
     results: list[tuple[str, str, int, int]]  # programme year of attachment (or TO_DATE), headline, met, claimed
     combinations: list[tuple[str, int, int]]  # headlines met (' + '), families, of them claimed
+    combinations_by_year: list[tuple[str, str, int, int]]  # programme year attached, headlines met, families, claimed
     profile: Profile
     before_after: list[tuple[str, int, float, float]]  # measure, families, before, after
     by_area: list[tuple[str, int, int, int]]  # area, identified, worked with, claimed
@@ -107,6 +108,8 @@ class ProgrammeStatistics:
             "claimed": (("programme_year", "route", "families_claimed"), self.claimed),
             "results": (("programme_year_attached", "headline", "families_met", "of_them_claimed"), self.results),
             "combinations": (("headlines_met", "families", "of_them_claimed"), self.combinations),
+            "combinations_by_year": (("programme_year_attached", "headlines_met", "families", "of_them_claimed"),
+                                     self.combinations_by_year),
             "profile": (("measure", "count", "of", "share"), [
                 (name, getattr(p, part), whole, p.share(part)) for name, part, whole in (
                     ("adults on out-of-work benefits", "adults_out_of_work_benefits", p.adults),
@@ -142,8 +145,8 @@ def programme_statistics(workspace: Workspace, on: date, level: str = "ward") ->
         identified = con.execute("SELECT COUNT(*) FROM cohort WHERE eligible").fetchall()[0][0]
         return ProgrammeStatistics(
             on, refresh.refresh_id, refresh.as_of, int(identified), _worked_with(con), _claimed(con),
-            _results(con), _combinations(con), _profile(con), _before_after(con, refresh.as_of),
-            _by_area(con, level), _by_agency(con), level, _closed(on))
+            _results(con), _combinations(con), _combinations_by_year(con), _profile(con),
+            _before_after(con, refresh.as_of), _by_area(con, level), _by_agency(con), level, _closed(on))
 
 
 def _worked_with(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
@@ -176,6 +179,14 @@ def _combinations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
         "SELECT combination, COUNT(*), COUNT(*) FILTER (WHERE claimed) FROM (SELECT family_id, "
         f"STRING_AGG(headline, ' + ' ORDER BY headline) AS combination, BOOL_OR(claimed) AS claimed FROM ({_MET}) "
         "GROUP BY family_id) GROUP BY combination ORDER BY COUNT(*) DESC, combination").fetchall()
+
+
+def _combinations_by_year(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int]]:
+    return con.execute(
+        "SELECT y, combination, COUNT(*), COUNT(*) FILTER (WHERE claimed) FROM (SELECT family_id, "
+        f"{financial_year_sql('ANY_VALUE(attached_on)')} AS y, "
+        f"STRING_AGG(headline, ' + ' ORDER BY headline) AS combination, BOOL_OR(claimed) AS claimed FROM ({_MET}) "
+        "GROUP BY family_id) GROUP BY y, combination ORDER BY y, COUNT(*) DESC, combination").fetchall()
 
 
 # The members frozen at attachment with the refresh's records that were open (spells) on the attachment date.
