@@ -128,3 +128,18 @@ def test_the_files_and_the_command(triaged, tmp_path: Path) -> None:
     assert result.exit_code == 0 and "rollout 2" in result.stdout
     assert [row[0] for row in allocations_report(triaged, TODAY).by_rollout] == [
         "Rollout group 1", "Rollout group 2", NOT_ROLLED_OUT, "Grand total"]
+
+
+def test_pf_allocations_close_takes_a_reason_from_the_closed_list(triaged) -> None:
+    from typer.testing import CliRunner
+
+    from priority_families.casedb.models import CaseClosure
+    from priority_families.cli.app import app
+
+    def pf(*args: str):
+        return CliRunner().invoke(app, ["allocations", "close", *args, "-w", str(triaged.path)])
+
+    refused = pf("--family", "F0", "--reason", "happy", "--on", "2016-12-01")
+    assert refused.exit_code == 1 and "is not one of needs_met" in refused.stderr
+    assert pf("--family", "F0", "--reason", "needs_met", "--on", "2016-12-01").exit_code == 0
+    assert list(CaseClosure.objects.values_list("case__family_id", "reason")) == [("F0", "needs_met")]

@@ -234,6 +234,28 @@ def share(
     console.print(f"family {family} shared with {agency}")
 
 
+@allocations_app.command("close")
+def close(
+    family: Annotated[str, typer.Option("--family", help="The family id.")],
+    reason: Annotated[str, typer.Option("--reason", help="needs_met, stepped_up, disengaged, moved_away, "
+                                                         "no_longer_eligible or other.")],
+    on: Annotated[str, typer.Option("--on", help="The closure's date (YYYY-MM-DD).")],
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Close a case with a reason from the closed list (counted as "closed because needs were met")."""
+    case_workspace(workspace_path)
+    from priority_families.casedb.casework import Actor, CaseworkError, close_case
+    from priority_families.casedb.models import ClosureReason
+
+    if reason not in ClosureReason.values:
+        raise fail(f"--reason {reason!r} is not one of {', '.join(ClosureReason.values)}")
+    try:
+        close_case(family, ClosureReason(reason), _date(on, "--on"), Actor(actor()))
+    except CaseworkError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"family {family} closed: {ClosureReason(reason).label}")
+
+
 returns_app = typer.Typer(help="The government's data returns beside `pf return`: Family Monitoring Data, Family "
                                  "Progress Data, the national evaluation extract, the calendar of returns.",
                             no_args_is_help=True)
