@@ -146,7 +146,7 @@ def programme_statistics(workspace: Workspace, on: date, level: str = "ward") ->
         return ProgrammeStatistics(
             on, refresh.refresh_id, refresh.as_of, int(identified), _worked_with(con), _claimed(con),
             _results(con), _combinations(con), _combinations_by_year(con), _profile(con),
-            _before_after(con, refresh.as_of), _by_area(con, level), _by_agency(con), level, _closed(on))
+            _before_after(con, refresh.as_of), _by_area(con, level), _by_agency(con), level, _closed(con, on))
 
 
 def _worked_with(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
@@ -274,16 +274,15 @@ def _by_area(con: duckdb.DuckDBPyConnection, level: str) -> list[tuple[str, int,
         "ORDER BY a.area IS NULL, a.area").fetchall()
 
 
-def _closed(on: date) -> list[tuple[str, int]]:
+def _closed(con: duckdb.DuckDBPyConnection, on: date) -> list[tuple[str, int]]:
     """Cases closed on or before `on` per reason of the closed list, zeros included (a case's latest closure)."""
-    latest: dict[int, str] = {}
-    for case_id, reason in CaseClosure.objects.filter(on__lte=on).order_by("at", "id").values_list("case_id",
-                                                                                                     "reason"):
-        latest[case_id] = reason
-    counts = {r: 0 for r in ClosureReason.values}
-    for reason in latest.values():
-        counts[reason] += 1
-    return list(counts.items())
+    load_rows(con, "s_closures", {"case_id": "BIGINT", "reason": "VARCHAR", "n": "BIGINT"},
+              list(CaseClosure.objects.filter(on__lte=on).values_list("case_id", "reason", "id")))
+    load_rows(con, "s_reasons", {"reason": "VARCHAR", "k": "INTEGER"},
+              [(r, k) for k, r in enumerate(ClosureReason.values)])
+    return con.execute(
+        "SELECT r.reason, COUNT(c.case_id) FROM s_reasons r LEFT JOIN (SELECT case_id, arg_max(reason, n) AS reason "
+        "FROM s_closures GROUP BY case_id) c ON c.reason = r.reason GROUP BY r.reason, r.k ORDER BY r.k").fetchall()
 
 
 def _by_agency(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
