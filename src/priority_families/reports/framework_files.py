@@ -7,6 +7,7 @@ enter and how measures are scored live in `reports.frameworks`.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -155,6 +156,26 @@ class Layout(StrEnum):
     PLAN = "plan"  # seed 003: Outcomes | Performance measures | End of year update | Lead organisation
 
 
+SENTENCE_FIELDS = ("value", "target", "share_of_target", "on", "unit")
+
+
+def _check_sentence(measure: Measure, measures: set[str]) -> None:
+    """Every placeholder of a measure's sentence is one it can fill: caught when the file is loaded, not when a
+    board paper is due."""
+    try:
+        fields = [name for _text, name, _spec, _conv in string.Formatter().parse(measure.achievement) if name]
+    except ValueError as exc:
+        raise ValueError(f"measure {measure.id}: its achievement sentence is not well formed ({exc})") from None
+    for name in fields:
+        key = re.fullmatch(r"([mf])\[(.+)\]", name)
+        if name in SENTENCE_FIELDS or (key and key.group(1) == "m" and key.group(2) in measures):
+            continue
+        if key and key.group(1) == "f" and key.group(2).split(":", 1)[0] in FIGURE_NAMES:
+            continue
+        raise ValueError(f"measure {measure.id}: its achievement sentence names {{{name}}}, which is not one of "
+                         f"{', '.join(SENTENCE_FIELDS)}, m[a measure of the framework] or f[a figure]")
+
+
 class Framework(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
@@ -171,6 +192,8 @@ class Framework(BaseModel):
             if m.id in seen:
                 raise ValueError(f"measure id {m.id!r} is used twice")
             seen.add(m.id)
+        for m in (m for p in priorities for o in p.outcomes for m in o.measures):
+            _check_sentence(m, seen)
         return priorities
 
     def measure(self, measure_id: str) -> Measure:
