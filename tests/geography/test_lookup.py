@@ -117,3 +117,29 @@ def test_synth_writes_a_lookup_holding_every_postcode_of_its_people_and_an_empty
         assert EMPTY_WARD in wards and len(wards) == 26
         assert con.execute("SELECT COUNT(*) FROM geography_postcodes p JOIN geography_wards w USING (ward_code) "
                            "WHERE w.ward = ?", [EMPTY_WARD]).fetchall() == [(0,)]
+
+
+def test_a_refresh_loads_the_lookup_carries_it_over_and_publishes_nothing_with_a_bad_one(tmp_path: Path) -> None:
+    import shutil
+
+    from priority_families.core.config import Settings
+    from priority_families.core.engine import Workspace
+    from priority_families.refresh import in_force, ingest_refresh
+
+    county = tmp_path / "county"
+    generate(county, 200, date(2015, 7, 31), seed=4)
+    ws = Workspace(Settings(workspace=tmp_path / "ws", threads=1))
+    ingest_refresh(ws, county)
+    with ws.connect() as con:
+        assert con.execute("SELECT COUNT(*) FROM geography_wards").fetchall() == [(26,)]
+    later = tmp_path / "later"
+    shutil.copytree(county, later)
+    shutil.rmtree(later / GEOGRAPHY_DIR)
+    ingest_refresh(ws, later)  # no lookup in the folder: the one in force is kept
+    with ws.connect() as con:
+        assert con.execute("SELECT COUNT(*) FROM geography_wards").fetchall() == [(26,)]
+    standing = in_force(ws).refresh_id
+    write_geography(later, WARDS, [("NG1 1AA", "E05999999", "E07000001")])
+    with pytest.raises(GeographyError, match="ward code not in wards.csv"):
+        ingest_refresh(ws, later)
+    assert in_force(ws).refresh_id == standing  # nothing was published
