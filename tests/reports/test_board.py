@@ -86,6 +86,11 @@ def test_the_files_hold_the_same_figures(claimed_county, tmp_path: Path) -> None
     text = subprocess.run(["pdftotext", "-layout", str(stem.with_suffix(".pdf")), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert f"{worked} families have been worked" in re.sub(r"\s+", " ", text) and "Empty Ward" in text
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", "-singlefile", str(stem.with_suffix(".pdf")),
+                    str(tmp_path / "page1")], check=True)  # as tests/reports/artefacts/ was made from the demo
+    png = (tmp_path / "page1.png").read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and width > height  # A4 landscape
     document = docx.Document(str(stem.with_suffix(".docx")))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert any(f"{worked} families have been worked with" in c for c in cells) and "Empty Ward" in cells
