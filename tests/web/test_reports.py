@@ -34,6 +34,9 @@ def test_the_board_paper_and_its_files(published, signed_in):
         assert got.status_code == 200 and got.content.startswith(magic), kind
         assert "attachment" in got["Content-Disposition"]
     assert AccessLog.objects.filter(action="export", target="board paper hwbb-priority-families").count() == 3
+    by_locality = client.get("/reports/", {"framework": "hwbb-priority-families", "period": PERIOD,
+                                           "level": "locality"}).content.decode()
+    assert "By locality" in by_locality and "North locality" in by_locality and "Heathfield" not in by_locality
     bad = client.get("/reports/", {"framework": "hwbb-priority-families", "period": "next week"})
     assert bad.status_code == 400 and b"is not a programme year" in bad.content
     assert client.get("/reports/", {"framework": "../secrets", "period": PERIOD}).status_code == 404

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from priority_families.casedb.casework import CaseworkError
 from priority_families.casedb.models import AccessAction, EntryKind, Rag, Role
 from priority_families.core.engine import StoreError, Workspace
+from priority_families.geography import LEVELS
 from priority_families.web.access import deny, record, roles_required
 from priority_families.web.views.common import actor
 
@@ -49,10 +50,13 @@ def reports(request: HttpRequest) -> HttpResponse:
 
     framework_id = request.GET.get("framework", "").strip()
     period = request.GET.get("period", "").strip()
+    level = request.GET.get("level", "ward")
+    if level not in LEVELS:
+        level = "ward"
     paper, error = None, ""
     if framework_id and period:
         try:
-            paper = board_paper(_workspace(), _framework(request, framework_id), period)
+            paper = board_paper(_workspace(), _framework(request, framework_id), period, level)
             record(request, AccessAction.VIEW, target=f"board paper {framework_id}", detail=f"period {period}")
         except FrameworkError as exc:
             error = str(exc)
@@ -63,6 +67,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     charts = [(c.title, base64.b64encode(c.svg).decode()) for c in paper.charts] if paper else []
     return render(request, "web/reports.html", {
         "frameworks": [load_framework(f) for f in library()], "framework_id": framework_id, "period": period,
+        "level": level, "levels": list(LEVELS),
         "paper": paper, "rows": _rows(paper) if paper else [], "charts": charts, "error": error,
         "tables": [(name.replace("_", " ").capitalize(), [h.replace("_", " ") for h in header], rows)
                    for name, (header, rows) in paper.stats.tables().items()] if paper else [],
