@@ -68,6 +68,22 @@ demo: setup
 	@echo "  workspace demo/workspace/ (case record casework.sqlite3)"
 	@echo "  team around the family: make tracker, then sign in as demo-manager, demo-worker, demo-school, demo-hv"
 	@echo "  information governance: flags for GP practices demo/flags/, a subject access bundle demo/subject-access/"
+	$(PF_DEMO) allocations meeting --ward Abbey --on 2015-06-08 --rollout 1 --reviewed 40 -w demo/workspace \
+	  --attendees "Police, schools, FCT, housing, YOT" --decisions "Families reviewed; flagged for allocation"
+	$(PF_DEMO) allocations meeting --ward Arboretum --on 2015-06-15 --rollout 1 --reviewed 35 -w demo/workspace \
+	  --attendees "Police, schools, FCT, health" --decisions "Families reviewed; social care cases set aside"
+	$(PF_DEMO) allocations meeting --ward Bridge --on 2015-09-14 --rollout 2 --reviewed 30 -w demo/workspace \
+	  --attendees "Police, schools, probation, housing" --decisions "Families reviewed; two moved out of area"
+	$(PF_DEMO) report enter --framework hwbb-priority-families --measure workers_trained --period $(DEMO_WINDOW) \
+	  --value 320 --source "partnership training records" -w demo/workspace
+	$(PF_DEMO) report enter --framework hwbb-priority-families --measure continuous_employment \
+	  --period $(DEMO_WINDOW) -w demo/workspace --narrative "Next steps: more adults are in work; October claim."
+	$(PF_DEMO) report board --framework hwbb-priority-families --period $(DEMO_WINDOW) --out demo/reports \
+	  -w demo/workspace
+	$(PF_DEMO) report board --framework cypp-priority-families --period $(DEMO_WINDOW) --out demo/reports \
+	  -w demo/workspace
+	$(PF_DEMO) report allocations --as-of $(DEMO_LATER) --out demo/reports -w demo/workspace
+	@echo "  board papers and the allocations report demo/reports/ (HTML, PDF, Word, Excel, charts)"
 
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
 PG_DIR ?= /tmp/pf-test-postgres

@@ -32,7 +32,7 @@ SIDE = "side"
 LEVELS: dict[int | str, frozenset[str]] = {
     0: frozenset({ROOT}),  # the top-level __init__.py: the version
     1: frozenset({"core"}),  # settings, engine seam, SQL helpers, calendars
-    2: frozenset({"ingest", "linkage", "households", "plans", "identify"}),  # the stages
+    2: frozenset({"ingest", "linkage", "households", "plans", "identify", "geography"}),  # the stages
     3: frozenset({"refresh"}),  # refresh.py: composes the stages, the refresh in force
     4: frozenset({"casedb"}),  # the case record
     5: frozenset({"outcomes", "claims"}),

@@ -25,6 +25,7 @@ from priority_families.core.engine import StoreError, Workspace
 from priority_families.core.export import copy_to_csv
 from priority_families.core.problems import RowsRefused
 from priority_families.core.sql import has_table, quote_ident
+from priority_families.geography import load_geography
 from priority_families.households import HouseholdSummary, build_households
 from priority_families.identify.outputs import OutputFiles, write_outputs
 from priority_families.identify.run import IdentifySummary, identify_families
@@ -342,6 +343,7 @@ def ingest_refresh(workspace: Workspace, folder: Path, as_of: date | None = None
     register = guard.register(folder)
     with workspace.publishing(fresh=True) as con:
         report = ingest_extracts(con, folder, as_of, authority, on_file)
+        load_geography(con, folder)  # the lookup in force is carried over when the folder has none
         check_sources(con, guard)
         check_agreements(con, register, guard)
     report.store = workspace.store_path
@@ -370,6 +372,7 @@ def run_refresh(
     with workspace.publishing(fresh=True) as con:
         step("ingest")
         report = ingest_extracts(con, Path(extracts), as_of)
+        load_geography(con, Path(extracts))  # the lookup in force is carried over when the folder has none
         step("guards")
         check_sources(con, guard)
         check_agreements(con, register, guard)

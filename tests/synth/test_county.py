@@ -30,8 +30,9 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
         generate(tmp_path / name, 300, AS_OF, seed=seed, follow_ups=1)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     # per folder: the extracts, refresh.yaml, agreements.yaml and the truth; + truth/attachments.csv and
-    # follow-up-1/truth/results.csv: follow-ups attach families by default
-    assert len(files) == 2 * (len(FACT_KINDS) + 2 + len(TRUTH_HEADERS)) + 2
+    # follow-up-1/truth/results.csv: follow-ups attach families by default;
+    # + geography/postcodes.csv and geography/wards.csv in each folder (the county's ward lookup)
+    assert len(files) == 2 * (len(FACT_KINDS) + 2 + len(TRUTH_HEADERS)) + 2 + 2 * 2
     _, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", [str(f) for f in files], shallow=False)
     assert mismatch == [] and errors == []
     _, mismatch, _ = filecmp.cmpfiles(tmp_path / "a", tmp_path / "c", [str(f) for f in files], shallow=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -20,17 +21,26 @@ from priority_families.casedb.models import (
     AccessLog,
     Agency,
     Case,
+    CaseClosure,
     CaseNote,
     CaseStatus,
+    CaseTag,
+    ClosureReason,
     ConsentKind,
     ConsentMethod,
+    EntryKind,
     FamilyAgreement,
+    GroupTag,
+    MeasureEntry,
     NotAllocatedReason,
     PlanAction,
+    Rag,
     Role,
+    SharedAllocation,
     StatusChange,
     SustainabilityCheck,
     Team,
+    TriageMeeting,
 )
 from priority_families.plans.schema import FamilyAgreementRules, WithdrawalEffect
 
@@ -395,3 +405,82 @@ def record_agreement_withdrawn(family_id: str, asked_by: str, on: date, method: 
         if WithdrawalEffect.CASEWORK_STOPS in _agreement_rules(family_id).on_withdrawal and case.status != S.CLOSED:
             _move(case, S.CLOSED, actor, "the family withdrew its agreement to join the programme")
     return row
+# --- Outcome frameworks: what measure owners enter (priority_families.reports.frameworks checks the measure) ---
+
+
+def record_measure_entry(framework: str, measure: str, period: str, kind: str, actor: Actor, *,
+                         value: Decimal | None = None, rag: str = "", text: str = "") -> MeasureEntry:
+    """A value with its source, a narrative, or a RAG override with its reason, for one measure and period,
+    with its access-log row in the same transaction. Earlier entries stay as the history."""
+    kind = EntryKind(kind)
+    if kind is EntryKind.VALUE and (value is None or not text.strip()):
+        raise CaseworkError("Enter the value and where it comes from")
+    if kind is EntryKind.NARRATIVE and not text.strip():
+        raise CaseworkError("Enter the narrative")
+    if kind is EntryKind.RAG and (rag not in Rag.values or not text.strip()):
+        raise CaseworkError("Choose RED, AMBER or GREEN and give the reason for overriding the rule")
+    with transaction.atomic():
+        entry = MeasureEntry.objects.create(framework=framework, measure=measure, period=period, kind=kind,
+                                            value=value if kind is EntryKind.VALUE else None,
+                                            rag=rag if kind is EntryKind.RAG else "", text=text.strip(),
+                                            by=actor.username)
+        AccessLog.objects.create(username=actor.username, action=AccessAction.CHANGE,
+                                 target=f"framework {framework} measure {measure}"[:200],
+                                 detail=f"{kind.label.lower()} entered for {period}", ip=actor.ip)
+    return entry
+
+
+# --- Triage meetings, group tags, shared allocations, closures (the allocations report reads these) ---------
+
+
+def record_triage_meeting(ward_code: str, ward: str, held_on: date, rollout: int, attendees: str, decisions: str,
+                          actor: Actor, families_reviewed: int = 0) -> TriageMeeting:
+    """A rollout (triage) meeting for a ward, with its access-log row. The ward must be one of the geography
+    lookup's (the caller checks it against the refresh in force)."""
+    if not attendees.strip() or not decisions.strip():
+        raise CaseworkError("Enter who attended and what the meeting decided")
+    if rollout < 1:
+        raise CaseworkError("The rollout phase is a number from 1")
+    with transaction.atomic():
+        meeting = TriageMeeting.objects.create(ward_code=ward_code, ward=ward, held_on=held_on, rollout=rollout,
+                                               attendees=attendees.strip(), decisions=decisions.strip(),
+                                               families_reviewed=families_reviewed, by=actor.username)
+        AccessLog.objects.create(username=actor.username, action=AccessAction.CHANGE, target=f"ward {ward_code}",
+                                 detail=f"triage meeting of {held_on.isoformat()} recorded (rollout {rollout})",
+                                 ip=actor.ip)
+    return meeting
+
+
+def tag_case(family_id: str, tag: GroupTag, on: date, actor: Actor) -> CaseTag:
+    """Put a case in a group (FIP, the pilot group) from a date; a case is in a group once."""
+    with transaction.atomic():
+        case = _locked(family_id)
+        if CaseTag.objects.filter(case=case, tag=tag).exists():
+            raise CaseworkError(f"family {family_id} is already in the {GroupTag(tag).label.lower()}")
+        made = CaseTag.objects.create(case=case, tag=tag, on=on, by=actor.username)
+        _log(actor, case, f"tagged {GroupTag(tag).value}")
+    return made
+
+
+def share_allocation(family_id: str, agency: Agency, on: date, actor: Actor) -> SharedAllocation:
+    """A further agency shares an allocated case with its lead agency."""
+    with transaction.atomic():
+        case = _locked(family_id)
+        if case.status in (S.IDENTIFIED, S.NOT_ALLOCATED):
+            raise CaseworkError(f"family {family_id} is not allocated: allocate it before sharing it")
+        if case.agency_id == agency.pk or SharedAllocation.objects.filter(case=case, agency=agency).exists():
+            raise CaseworkError(f"{agency.name} already works with family {family_id}")
+        made = SharedAllocation.objects.create(case=case, agency=agency, on=on, by=actor.username)
+        _log(actor, case, f"allocation shared with {agency.name}")
+    return made
+
+
+def close_case(family_id: str, reason: ClosureReason, on: date, actor: Actor) -> Case:
+    """Close a case with a reason from the closed list (the move the workflow allows, and the closure row)."""
+    with transaction.atomic():
+        case = _locked(family_id)
+        if S.CLOSED not in MOVES[CaseStatus(case.status)]:
+            raise CaseworkError(f"family {family_id} is {case.get_status_display().lower()}: it cannot be closed")
+        CaseClosure.objects.create(case=case, reason=ClosureReason(reason), on=on, by=actor.username)
+        _move(case, S.CLOSED, actor, ClosureReason(reason).label)
+    return case

@@ -18,6 +18,7 @@ from priority_families.cli import (
     team,
     web,
 )
+from priority_families.cli import reports as report_commands
 from priority_families.core.files import owner_only_process
 
 app = typer.Typer(
@@ -27,7 +28,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money, team, governance):
+for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money, team, governance,
+               report_commands):
     module.register(app)
 
 

@@ -25,6 +25,7 @@ from priority_families.synth.attachments import (
 )
 from priority_families.synth.calendar import age_on
 from priority_families.synth.facts import Record, RecordMaker, UnitFacts
+from priority_families.synth.geography import write_county_geography
 from priority_families.synth.oracle import evaluate_family
 from priority_families.synth.places import address_of
 from priority_families.synth.population import Person, PopulationState, Timeline, make_unit
@@ -144,6 +145,7 @@ class CountyWriter:
         self.summaries = [RefreshSummary(as_of, refresh_folder(out, k)) for k, as_of in enumerate(timeline.as_ofs)]
         self.ids = _Ids()
         self.attached = 0
+        self.places = 0  # one more than the highest place number any refresh shows (for the lookup)
 
     def write_unit(self, people: list[Person], records: list[Record],
                    hard_cases: list[tuple[str, str, str]]) -> None:
@@ -183,6 +185,7 @@ class CountyWriter:
         under (family id -> (members, plans))."""
         writer, summary = self.writers[k], self.summaries[k]
         places = current_places(shown)
+        self.places = max([self.places, *(place + 1 for place in places.values())])
         by_id = {p.person_id: p for p in people}
         households: dict[str, list[Person]] = {}
         for pid, place in places.items():
@@ -237,6 +240,7 @@ class CountyWriter:
     def close(self) -> list[RefreshSummary]:
         for writer, summary in zip(self.writers, self.summaries):
             writer.close()
+            write_county_geography(writer.folder, self.places)
             summary.records = dict(writer.counts)
         return self.summaries
 

@@ -12,6 +12,7 @@ from priority_families.web.views import (
     oversight,
     records,
     referrals,
+    reports,
     team,
     triage,
 )
@@ -73,6 +74,12 @@ pages = [
     path("families/<str:family_id>/agreement", governance.family_agreement, name="family-agreement"),
     path("agreements/", governance.agreements, name="family-agreements"),
     path("subject-access/", governance.subject_access, name="subject-access"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/board.<str:kind>", reports.paper_file, name="report-file"),
+    path("reports/meetings/", reports.meetings, name="report-meetings"),
+    path("reports/allocations/", reports.allocations, name="report-allocations"),
+    path("reports/calendar/", reports.calendar, name="report-calendar"),
+    path("reports/<str:framework_id>/<str:measure_id>/", reports.measure, name="report-measure"),
 ]
 
 urlpatterns = [

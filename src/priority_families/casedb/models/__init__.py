@@ -7,6 +7,8 @@
 - `claims`: the claims ledger (a claim's steps, batches) and audit samples;
 - `team`: the team around the family, referrals, assessment, family map, case file, levels of support.
 - `governance`: the family's agreement, flags sent to partners, subject access requests, retention deletions.
+- `reports`: values, narrative and RAG overrides measure owners enter against an outcome framework; triage
+  meetings, group tags and shared allocations (the allocations report); closures with their reason.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -70,6 +72,20 @@ from priority_families.casedb.models.published import (
     TrackerRefresh,
     WhyLine,
 )
+from priority_families.casedb.models.reports import (
+    CaseClosure,
+    CaseClosureError,
+    CaseTag,
+    ClosureReason,
+    EntryKind,
+    GroupTag,
+    MeasureEntry,
+    MeasureEntryError,
+    Rag,
+    SharedAllocation,
+    TriageMeeting,
+    TriageMeetingError,
+)
 from priority_families.casedb.models.team import (
     Assessment,
     AssessmentLine,
@@ -95,6 +111,8 @@ __all__ = [
     "AppendOnly",
     "AppendOnlyQuerySet",
     "Area",
+    "Assessment",
+    "AssessmentLine",
     "Attachment",
     "Attestation",
     "AuditEvent",
@@ -104,20 +122,34 @@ __all__ = [
     "BaselineMember",
     "BaselineRecord",
     "Case",
+    "CaseClosure",
+    "CaseClosureError",
+    "CaseDocument",
+    "CaseMember",
     "CaseNote",
     "CaseStatus",
+    "CaseTag",
     "Claim",
     "ClaimBatch",
     "ClaimStep",
+    "ClosureReason",
     "ConsentKind",
     "ConsentMethod",
+    "DeclineReason",
+    "DocumentKind",
+    "EntryKind",
     "EvidenceRow",
     "Family",
     "FamilyAgreement",
     "FamilyProgress",
     "FlagExport",
     "FlagSent",
+    "GroupTag",
     "ImmutableRecordError",
+    "LevelChange",
+    "MapPerson",
+    "MeasureEntry",
+    "MeasureEntryError",
     "Member",
     "NameWord",
     "NotAllocatedReason",
@@ -125,9 +157,15 @@ __all__ = [
     "PlanAction",
     "Profile",
     "ProgrammeTarget",
+    "Rag",
+    "Referral",
+    "ReferralStatus",
+    "ReferredPerson",
     "RetentionDeletion",
     "Role",
+    "RoleOnCase",
     "SampleKind",
+    "SharedAllocation",
     "SignInThrottle",
     "SpotCheck",
     "StatusChange",
@@ -135,12 +173,12 @@ __all__ = [
     "SubjectAccessRequest",
     "SustainabilityCheck",
     "Team",
+    "TeamMeeting",
     "TrackerRefresh",
+    "TriageMeeting",
+    "TriageMeetingError",
     "TrustedAddress",
     "Verdict",
     "WhyLine",
-]
-__all__ += [  # the team around the family (models/team.py)
-    "Assessment", "AssessmentLine", "CaseDocument", "CaseMember", "DeclineReason", "DocumentKind", "LevelChange",
-    "MapPerson", "Referral", "ReferralStatus", "ReferredPerson", "RoleOnCase", "TeamMeeting", "WorkerCapacity",
+    "WorkerCapacity",
 ]

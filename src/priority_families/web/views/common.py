@@ -29,6 +29,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("Subject access", "web:subject-access", (Role.ANALYST,)),
     ("Claims", "web:claims", (Role.ANALYST, Role.AUDITOR)),
     ("Returns", "web:returns", (Role.ANALYST,)),
+    ("Reports", "web:reports", (Role.ANALYST, Role.TEAM_MANAGER)),
     ("Refreshes", "web:refreshes", (Role.ANALYST,)),
     ("Access log", "web:access-log", (Role.ADMINISTRATOR,)),
     ("Users and reference data", "admin:index", (Role.ADMINISTRATOR,)),
