@@ -72,6 +72,9 @@ def test_agreement_and_withdrawal_are_recorded_with_their_log_rows_and_casework_
     _withdraw("F1")
     assert family_agreement("F1").kind == "withdrawn" and withdrawn_families() == {"F1"}
     assert Case.objects.get(family_id="F1").status == CaseStatus.CLOSED  # the plan: casework stops
+    from priority_families.casedb.models import CaseClosure, ClosureReason
+
+    assert CaseClosure.objects.get(case__family_id="F1").reason == ClosureReason.WITHDREW  # counted by its reason
     details = list(AccessLog.objects.filter(target="family F1").values_list("detail", flat=True))
     assert any("agreed to join" in d for d in details) and any("withdrew on 2016-03-01" in d for d in details)
     assert FamilyAgreement.objects.count() == 2  # a withdrawal is a new row: the agreement stays on record

@@ -14,8 +14,8 @@ from priority_families.casedb.models import (
     AccessLog,
     BaselineMember,
     CaseNote,
-    CaseStatus,
     Claim,
+    ClosureReason,
     FamilyAgreement,
     ImmutableRecordError,
     RetentionDeletion,
@@ -46,7 +46,7 @@ def _claimed_and_closed(tmp_path):
     assert {c.family_id for c in run.claims} == {"F1", "F2"}
     casework.add_note("F1", "Dad (A1) is back at work.", Actor("worker"))
     casework.record_family_agreement("F1", "Worker", A, "in_person", ["A1"], "the programme", Actor("worker"))
-    casework.move("F1", CaseStatus.CLOSED, Actor("worker"), "results achieved")
+    casework.close_case("F1", ClosureReason.NEEDS_MET, A, Actor("worker"), "results achieved")
     return ws, first_refresh
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from priority_families.casedb import team
 from priority_families.casedb.caseloads import caseloads, team_totals
-from priority_families.casedb.casework import Actor, allocate, move, reopen
+from priority_families.casedb.casework import Actor, allocate, close_case, reopen
 from priority_families.casedb.levels import LevelsError, parse_levels, support_levels
 from priority_families.casedb.models import (
     AccessAction,
@@ -19,6 +19,7 @@ from priority_families.casedb.models import (
     Case,
     CaseMember,
     CaseStatus,
+    ClosureReason,
     LevelChange,
     Member,
     Role,
@@ -148,7 +149,7 @@ def test_levels_step_up_and_down_with_dates_and_reasons(case):
 
 def test_a_closed_case_is_reopened_with_its_history_intact(case):
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.ATTACHED, attached_on=date(2015, 9, 1))
-    move(case.family_id, CaseStatus.CLOSED, ME, "work done")
+    close_case(case.family_id, ClosureReason.OTHER, date(2016, 1, 4), ME, "work done")
     before = StatusChange.objects.filter(case=case).count()
     reopened = reopen(case.family_id, "re-referred by the school", ME)
     assert reopened.status == CaseStatus.ATTACHED and reopened.attached_on == date(2015, 9, 1)
@@ -161,7 +162,7 @@ def test_a_closed_case_is_reopened_with_its_history_intact(case):
 
 
 def test_a_case_without_attachment_reopens_to_triaged(case):
-    move(case.family_id, CaseStatus.CLOSED, ME, "no engagement")
+    close_case(case.family_id, ClosureReason.OTHER, date(2016, 1, 4), ME, "no engagement")
     assert reopen(case.family_id, "back", ME).status == CaseStatus.TRIAGED
 
 
@@ -171,7 +172,7 @@ def test_caseloads_weigh_open_cases_by_level_against_capacity(case, django_user_
     for fid in ids:
         allocate(fid, Agency.objects.get(name="Family Support"), worker, ME)
     team.step_level(case.family_id, "intensive_family_intervention", date(2015, 9, 1), "high need", ME)
-    move(ids[1], CaseStatus.CLOSED, ME, "closed")  # a closed case is no load
+    close_case(ids[1], ClosureReason.OTHER, date(2016, 1, 4), ME, "closed")  # a closed case is no load
     weights = {lv.code: lv.weight for lv in support_levels().levels}
     team.set_capacity(worker, Decimal("2.5"), Actor("manager"))
     rows = {r.username: r for r in caseloads()}
@@ -214,7 +215,7 @@ def test_reopening_an_attached_case_leaves_its_attachment_and_frozen_baseline_al
 
     before = frozen()
     assert before[0] and before[1]
-    move(case.family_id, CaseStatus.CLOSED, ME, "done")
+    close_case(case.family_id, ClosureReason.OTHER, date(2016, 1, 4), ME, "done")
     reopened = reopen(case.family_id, "re-referred", ME)
     assert reopened.status == CaseStatus.ATTACHED and reopened.attached_on == date(2015, 8, 31)
     assert frozen() == before

@@ -135,7 +135,10 @@ def not_allocate(family_id: str, reason: NotAllocatedReason, actor: Actor, team:
 
 
 def move(family_id: str, to: CaseStatus, actor: Actor, reason: str = "") -> Case:
-    """Move a case one step along the workflow, if the workflow allows that step."""
+    """Move a case one step along the workflow, if the workflow allows that step. A case is closed only by
+    `close_case`, with a reason from the closed list, so every closure can be counted by its reason."""
+    if to == S.CLOSED:
+        raise CaseworkError("Select why the case is closed")
     with transaction.atomic():
         case = _locked(family_id)
         if to not in MOVES[CaseStatus(case.status)]:
@@ -403,7 +406,7 @@ def record_agreement_withdrawn(family_id: str, asked_by: str, on: date, method: 
     with transaction.atomic():
         case, row = _consent_row(family_id, ConsentKind.WITHDRAWN, asked_by, on, method, adults, explained, actor)
         if WithdrawalEffect.CASEWORK_STOPS in _agreement_rules(family_id).on_withdrawal and case.status != S.CLOSED:
-            _move(case, S.CLOSED, actor, "the family withdrew its agreement to join the programme")
+            _close(case, ClosureReason.WITHDREW, on, actor, "the family withdrew its agreement to join the programme")
     return row
 # --- Outcome frameworks: what measure owners enter (priority_families.reports.frameworks checks the measure) ---
 
@@ -475,12 +478,17 @@ def share_allocation(family_id: str, agency: Agency, on: date, actor: Actor) -> 
     return made
 
 
-def close_case(family_id: str, reason: ClosureReason, on: date, actor: Actor) -> Case:
+def close_case(family_id: str, reason: ClosureReason, on: date, actor: Actor, note: str = "") -> Case:
     """Close a case with a reason from the closed list (the move the workflow allows, and the closure row)."""
     with transaction.atomic():
         case = _locked(family_id)
         if S.CLOSED not in MOVES[CaseStatus(case.status)]:
             raise CaseworkError(f"family {family_id} is {case.get_status_display().lower()}: it cannot be closed")
-        CaseClosure.objects.create(case=case, reason=ClosureReason(reason), on=on, by=actor.username)
-        _move(case, S.CLOSED, actor, ClosureReason(reason).label)
+        _close(case, reason, on, actor, note)
     return case
+
+
+def _close(case: Case, reason: ClosureReason, on: date, actor: Actor, note: str = "") -> None:
+    CaseClosure.objects.create(case=case, reason=ClosureReason(reason), on=on, by=actor.username)
+    label = ClosureReason(reason).label
+    _move(case, S.CLOSED, actor, f"{label}: {note.strip()}" if note.strip() else label)

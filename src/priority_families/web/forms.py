@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from priority_families.casedb.models import Agency, CaseStatus, NotAllocatedReason, Role, Team
+from priority_families.casedb.models import Agency, CaseStatus, ClosureReason, NotAllocatedReason, Role, Team
 from priority_families.outcomes.attest import MAX_EVIDENCE_BYTES
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -60,6 +60,14 @@ class MoveForm(forms.Form):
     to = forms.ChoiceField(label="Move the case to", choices=CaseStatus.choices,
                            error_messages={"required": "Select the next status"})
     reason = forms.CharField(required=False, label="Reason (optional)", max_length=500)
+    closure_reason = forms.ChoiceField(required=False, label="Why the case is closed (when closing it)",
+                                       choices=[("", "Choose a reason"), *ClosureReason.choices])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("to") == CaseStatus.CLOSED and not data.get("closure_reason"):
+            self.add_error("closure_reason", "Select why the case is closed")
+        return data
 
 
 class AttachForm(forms.Form):

@@ -117,6 +117,7 @@ class ClosureReason(models.TextChoices):
     DISENGAGED = "disengaged", "Family disengaged"
     MOVED_AWAY = "moved_away", "Moved out of the area"
     NO_LONGER_ELIGIBLE = "no_longer_eligible", "No longer eligible"
+    WITHDREW = "withdrew", "The family withdrew its agreement to join"
     OTHER = "other", "Other (see the case note)"
 
 

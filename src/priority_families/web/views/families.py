@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from priority_families.casedb import casework
@@ -23,6 +24,7 @@ from priority_families.casedb.models import (
     Case,
     CaseStatus,
     Claim,
+    ClosureReason,
     Family,
     FamilyAgreement,
     FamilyProgress,
@@ -219,7 +221,11 @@ def _change(request: HttpRequest, family_id: str, form_name: str, form: Any, app
 @roles_required(*CASE_ROLES)
 def move(request: HttpRequest, family_id: str) -> HttpResponse:
     def apply(d: dict) -> None:
-        casework.move(family_id, CaseStatus(d["to"]), actor(request), d.get("reason") or "")
+        if d["to"] == CaseStatus.CLOSED:
+            casework.close_case(family_id, ClosureReason(d["closure_reason"]), timezone.localdate(), actor(request),
+                                d.get("reason") or "")
+        else:
+            casework.move(family_id, CaseStatus(d["to"]), actor(request), d.get("reason") or "")
     return _change(request, family_id, "move_form", MoveForm(request.POST), apply)
 
 
