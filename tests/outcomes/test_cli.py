@@ -98,12 +98,12 @@ def test_claims_spotcheck_income_savings_and_return(ws):
     assert "Budget by financial year" in _pf(ws, "income", "--as-of", "2016-06-30").stdout
     savings = _pf(ws, "savings", "--sample", "50%", "--out", str(ws.parent / "savings"))
     assert "ILLUSTRATIVE" in savings.stdout and (ws.parent / "savings" / "savings.csv").exists()
-    ret = _pf(ws, "return", "--quarter", "2016Q2", "--out", str(ws.parent / "return"))
+    ret = _pf(ws, "returns", "quarterly", "--quarter", "2016Q2", "--out", str(ws.parent / "return"))
     assert "claims predicted next quarter" in ret.stdout and "Early Help" in ret.stdout
     with open(ws.parent / "return" / "return_area_by_agency.csv", newline="") as handle:
         assert sorted((r["lead_agency"], r["worked_with"]) for r in csv.DictReader(handle)) == [
             ("Early Help", "3"), ("Police", "3")]
-    assert "not YYYYQn" in _pf(ws, "return", "--quarter", "2016-2", ok=False).stderr
+    assert "not YYYYQn" in _pf(ws, "returns", "quarterly", "--quarter", "2016-2", ok=False).stderr
     assert "not YYYY-MM" in _pf(ws, "claims", "--window", "June", "--out", str(out), ok=False).stderr
 
 

@@ -8,7 +8,7 @@ gets `SpendError` and nothing is counted.
 
 Ledger export (one row per posting): `posted_on` (YYYY-MM-DD), `budget_line`, `amount` (pounds and pence; a
 credit is negative), `reference`. Provider return (one row per budget line and quarter): `provider`,
-`quarter` (calendar quarter as in `pf return`, 2015Q2), `budget_line`, `spend`, `families_supported`.
+`quarter` (calendar quarter as in `pf returns quarterly`, 2015Q2), `budget_line`, `spend`, `families_supported`.
 """
 
 from __future__ import annotations

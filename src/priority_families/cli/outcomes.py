@@ -13,7 +13,6 @@ from rich.table import Table
 from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
-from priority_families.core.export import write_csv
 from priority_families.core.files import private_dir
 
 DateOption = Annotated[datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluation date e.")]
@@ -25,7 +24,6 @@ def register(app: typer.Typer) -> None:
     app.command("progress")(progress_cmd)
     app.command("attest")(attest_cmd)
     app.command("income")(income)
-    app.command("return")(quarterly)
 
 
 def attach(
@@ -151,50 +149,3 @@ def income(
     console.print(months)
 
 
-def quarterly(
-    quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, e.g. 2015Q2.")],
-    out: Annotated[Path | None, typer.Option("--out", help="Write the return's tables as CSV here.")] = None,
-    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
-) -> None:
-    """The quarterly return: identified, attached, worked with, claims by route, predicted, by area/agency."""
-    ws = case_workspace(workspace_path)
-    from priority_families.reports.returns import ReturnError, quarterly_return
-
-    try:
-        r = quarterly_return(ws, quarter)
-    except (ReturnError, StoreError) as exc:
-        raise fail(str(exc)) from None
-    summary = Table(title=f"Return {r.quarter} ({r.start} to {r.end}), from refresh {r.refresh_id} "
-                          f"as of {r.refresh_as_of}")
-    summary.add_column("measure")
-    summary.add_column("families", justify="right")
-    for label, value in (("identified (eligible in that refresh)", r.identified),
-                         ("attached in quarter", r.attached_in_quarter),
-                         ("worked with (attached by the quarter's end)", r.worked_with),
-                         ("claims predicted next quarter (met, not yet claimed)", r.predicted_next_quarter)):
-        summary.add_row(label, str(value))
-    console.print(summary)
-    for title, cols, rows in (("Claims by route", ("route", "submitted in quarter", "standing", "withdrawn in quarter"),
-                               r.claims_by_route),
-                              ("By area", ("area", "identified", "attached"), r.by_area),
-                              ("By lead agency", ("lead agency", "attached in quarter", "worked with"), r.by_agency)):
-        table = Table(title=title)
-        for c in cols:
-            table.add_column(c)
-        for row in rows:
-            table.add_row(*(str(v) for v in row))
-        console.print(table)
-    agencies = sorted({agency for _area, agency, _n in r.area_by_agency})
-    cross = Table(title="Worked with, by area and lead agency")
-    for c in ("area", *agencies, "total"):
-        cross.add_column(c, justify="left" if c == "area" else "right")
-    counts = {(area, agency): n for area, agency, n in r.area_by_agency}
-    for area in sorted({area for area, _agency, _n in r.area_by_agency}):
-        values = [counts.get((area, agency), 0) for agency in agencies]
-        cross.add_row(area, *(str(v) for v in values), str(sum(values)))
-    console.print(cross)
-    if out is not None:
-        private_dir(out)
-        for stem, (header, rows) in r.tables().items():
-            write_csv(out / f"{stem}.csv", header, rows)
-        console.print(f"return tables written to {out}")

@@ -256,7 +256,7 @@ def close(
     console.print(f"family {family} closed: {ClosureReason(reason).label}")
 
 
-returns_app = typer.Typer(help="The government's data returns beside `pf return`: Family Monitoring Data, Family "
+returns_app = typer.Typer(help="The government's data returns: the quarterly return, Family Monitoring Data, Family "
                                  "Progress Data, the national evaluation extract, the calendar of returns.",
                             no_args_is_help=True)
 OnOption = Annotated[str, typer.Option("--on", help="The date the return is made for (YYYY-MM-DD).")]
@@ -331,6 +331,59 @@ def calendar(year: Annotated[int, typer.Option("--year", help="The programme yea
     for due in returns_calendar(year):
         table.add_row(due.due_on.isoformat(), due.name, due.period, due.command)
     console.print(table)
+
+
+@returns_app.command("quarterly")
+def quarterly(
+    quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, e.g. 2015Q2.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the return's tables as CSV here.")] = None,
+    workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """The quarterly return: identified, attached, worked with, claims by route, predicted, by area/agency."""
+    ws = case_workspace(workspace_path)
+    from priority_families.reports.returns import ReturnError, quarterly_return
+
+    try:
+        r = quarterly_return(ws, quarter)
+    except (ReturnError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    summary = Table(title=f"Return {r.quarter} ({r.start} to {r.end}), from refresh {r.refresh_id} "
+                          f"as of {r.refresh_as_of}")
+    summary.add_column("measure")
+    summary.add_column("families", justify="right")
+    for label, value in (("identified (eligible in that refresh)", r.identified),
+                         ("attached in quarter", r.attached_in_quarter),
+                         ("worked with (attached by the quarter's end)", r.worked_with),
+                         ("claims predicted next quarter (met, not yet claimed)", r.predicted_next_quarter)):
+        summary.add_row(label, str(value))
+    console.print(summary)
+    for title, cols, rows in (("Claims by route", ("route", "submitted in quarter", "standing", "withdrawn in quarter"),
+                               r.claims_by_route),
+                              ("By area", ("area", "identified", "attached"), r.by_area),
+                              ("By lead agency", ("lead agency", "attached in quarter", "worked with"), r.by_agency)):
+        table = Table(title=title)
+        for c in cols:
+            table.add_column(c)
+        for row in rows:
+            table.add_row(*(str(v) for v in row))
+        console.print(table)
+    agencies = sorted({agency for _area, agency, _n in r.area_by_agency})
+    cross = Table(title="Worked with, by area and lead agency")
+    for c in ("area", *agencies, "total"):
+        cross.add_column(c, justify="left" if c == "area" else "right")
+    counts = {(area, agency): n for area, agency, n in r.area_by_agency}
+    for area in sorted({area for area, _agency, _n in r.area_by_agency}):
+        values = [counts.get((area, agency), 0) for agency in agencies]
+        cross.add_row(area, *(str(v) for v in values), str(sum(values)))
+    console.print(cross)
+    if out is not None:
+        from priority_families.core.export import write_csv
+        from priority_families.core.files import private_dir
+
+        private_dir(out)
+        for stem, (header, rows) in r.tables().items():
+            write_csv(out / f"{stem}.csv", header, rows)
+        console.print(f"return tables written to {out}")
 
 
 def register(app: typer.Typer) -> None:
