@@ -267,3 +267,34 @@ def test_explain_writes_a_pdf_and_states_each_routes_money_once(tmp_path):
     assert text.count("priority = ") == 1
     assert "12.5% of the results payment (2012-13: 100; 2013-14: 200; 2014-15: 300 GBP)" in text
     assert "the results payment (2012-13: 800; 2013-14: 1,600; 2014-15: 2,400 GBP)" in text
+
+
+@pytest.mark.parametrize(("who", "year", "fits"), [
+    ("young_person", 10, False),  # RONI Year 10 (ages 14-15) against 16-24: never
+    ("young_person", 11, True),  # Year 11 pupils turn 16 during the year
+    ("school_age_child", 11, True),
+    ("school_age_child", 12, False),  # 16-17 against 5-15
+    ("adult", 13, True),  # Year 13 pupils turn 18 during the year
+    ("adult", 12, False),
+    ("child", 0, True),
+])
+def test_validate_checks_the_school_year_against_the_age_group(tmp_path, who, year, fits):
+    text = MINIMAL.replace("who: any_member", f"who: {who}").replace(
+        "        evidence: Police\n", f"        evidence: Police\n        school_year: {year}\n")
+    if fits:
+        assert load_plan_file(_write(tmp_path, text)).headlines[0].indicators[0].school_year == year
+        return
+    (p,) = _problem(tmp_path, text)
+    assert p.field == "headlines[crime].indicators[offence]" and p.line == 11
+    assert f"school year {year} is ages {year + 4}-{year + 5}" in p.reason and who in p.reason
+
+
+def test_validate_reads_a_school_year_named_in_the_label(tmp_path):
+    text = MINIMAL.replace("who: any_member", "who: young_person").replace(
+        "label: An offence in the last 12 months", "label: A young person at risk of NEET by RONI in Year 10")
+    (p,) = _problem(tmp_path, text)
+    assert p.reason.startswith("label: school year 10 is ages 14-15") and p.line == 11
+    result = CliRunner().invoke(app, ["plan", "validate", str(_write(tmp_path, text))])
+    assert result.exit_code == 1 and "plan.yaml:11: headlines[crime].indicators[offence]: label: school year 10" \
+        in result.stdout
+    assert load_plan_file(_write(tmp_path, text.replace("Year 10", "Year 11"))).id == "test-plan"

@@ -8,6 +8,7 @@ claims), money, evidence sources and the unit costs/weights that make the priori
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -19,6 +20,8 @@ from priority_families.core.calendar import shift_months
 from priority_families.ingest.schema import FACT_KINDS, ColumnType
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+# "Year 10", "year 6", "Y11": a school year named in a label (Reception is year 0).
+SCHOOL_YEAR_IN_TEXT = re.compile(r"\b(?:[Yy]ear|Y)\s?(\d{1,2})\b")
 
 
 class Who(StrEnum):
@@ -29,6 +32,33 @@ class Who(StrEnum):
     ADULT = "adult"  # 18 or over
     YOUNG_PERSON = "young_person"  # 16 to 24
     ANY_MEMBER = "any_member"
+
+
+# The ages (whole years) each group takes in, as `identify.compile.who_condition` reads them; None = no bound.
+WHO_AGES: dict[Who, tuple[int, int | None]] = {
+    Who.CHILD: (0, 17),
+    Who.SCHOOL_AGE_CHILD: (5, 15),
+    Who.ADULT: (18, None),
+    Who.YOUNG_PERSON: (16, 24),
+    Who.ANY_MEMBER: (0, None),
+}
+
+
+def school_year_ages(year: int) -> tuple[int, int]:
+    """The ages a pupil in school year `year` has during it: N + 4 on 1 September, N + 5 by 31 August
+    (Reception, year 0, is 4 then 5)."""
+    return year + 4, year + 5
+
+
+def school_year_problem(who: Who, year: int) -> str | None:
+    """Why an age group cannot contain a school year (no age of the year is in the group), or None."""
+    low, high = WHO_AGES[who]
+    first, last = school_year_ages(year)
+    if last < low or (high is not None and first > high):
+        top = f"{low}+" if high is None else f"{low}-{high}"
+        return (f"school year {year} is ages {first}-{last}, which the age group {who.value} ({top}) "
+                "cannot contain")
+    return None
 
 
 class WindowKind(StrEnum):
@@ -114,6 +144,20 @@ class Indicator(_Model):
     evidence: str = Field(description="where the information comes from (source of information)")
     weight: float = Field(default=1.0, ge=0, description="points this indicator adds to the priority score")
     unit_cost: float = Field(default=0.0, ge=0, description="estimated annual cost to the public purse, GBP")
+    school_year: int | None = Field(default=None, ge=0, le=13,
+                                    description="the school year the line names (RONI Year 10), 0 = Reception")
+
+    @model_validator(mode="after")
+    def _school_year_fits(self) -> Self:
+        """A line naming a school year (in `school_year` or its label) must look at an age group holding it."""
+        named = [("school_year", self.school_year)] if self.school_year is not None else []
+        named += [("label", int(m.group(1))) for m in SCHOOL_YEAR_IN_TEXT.finditer(self.label)
+                  if int(m.group(1)) <= 13]
+        for where, year in named:
+            problem = school_year_problem(self.who, year)
+            if problem:
+                raise ValueError(f"{where}: {problem}")
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
