@@ -160,7 +160,8 @@ def test_set_parameter_revalidates():
 def test_results_factors_are_exact_fractions():
     notts = load_plan("nottinghamshire-2015")
     factors = {m.id: m.tests[0].factor_fraction() for h in notts.headlines for m in h.results if m.tests}
-    assert factors["offending_reduced"] == Fraction(67, 200)
+    assert factors["offending_children"] == factors["offending_adults"] == Fraction(67, 200)
+    assert factors["fewer_referrals"] == Fraction(1, 2)
     assert factors["fewer_callouts"] == Fraction(4, 15)
     warks = load_plan("warwickshire-2015")
     offending = warks.headline("crime_asb").results[0].tests[0]
@@ -212,10 +213,12 @@ def test_results_measures_match_the_oracle_ids_and_lines(plan_id):
     """Claims will compare the product's measures with the oracle's: same ids, lines and sustained periods."""
     from priority_families.synth import oracle
 
-    expected_measures = oracle._NATIONAL_MEASURES if plan_id == "national-2012" else oracle._PHASE2_MEASURES
-    expected = {(m.headline, m.id, frozenset(m.lines), m.sustained_months) for m in expected_measures}
+    expected_measures = {"national-2012": oracle._NATIONAL_MEASURES, "warwickshire-2015": oracle._PHASE2_MEASURES,
+                         "nottinghamshire-2015": oracle._NOTTINGHAMSHIRE_MEASURES}[plan_id]
+    expected = {(m.headline, m.id, frozenset(m.lines), m.sustained_months, m.line_kinds) for m in expected_measures}
     plan = load_plan(plan_id)
-    ours = {(h.id, m.id, frozenset(m.lines), m.sustained_months) for h in plan.headlines for m in h.results}
+    ours = {(h.id, m.id, frozenset(m.lines), m.sustained_months, m.line_kinds and frozenset(m.line_kinds))
+            for h in plan.headlines for m in h.results}
     assert ours == expected
 
 

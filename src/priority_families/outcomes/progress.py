@@ -61,7 +61,8 @@ class Status(StrEnum):
 
 FACTS_NEEDED = ("offence", "asb_incident", "school_attendance", "exclusion", "education_status", "social_care",
                 "missing_episode", "exploitation_risk", "benefit", "employment", "work_progress", "neet",
-                "housing", "domestic_abuse", "marac", "ae_attendance", "health", "asb_intervention", "justice")
+                "housing", "domestic_abuse", "marac", "ae_attendance", "health", "asb_intervention", "justice",
+                "referral")
 
 
 @lru_cache(maxsize=32)
@@ -96,6 +97,10 @@ def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
           {"family_id": "VARCHAR", "person_id": "VARCHAR", "dob": "DATE"})
     _load(con, "att_lines", sorted(set(_frozen(BaselineLine, ids, "headline", "indicator", "person_id")), key=str),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR", "person_id": "VARCHAR"})
+    _load(con, "att_line_records", _frozen(BaselineLine, ids, "headline", "indicator", "person_id", "source",
+                                           "record_id"),
+          {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR", "person_id": "VARCHAR",
+           "source": "VARCHAR", "record_id": "VARCHAR"})
     _load(con, "att_counts", _frozen(BaselineCount, ids, "headline", "measure", "test_no", "person_id", "count"),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "measure": "VARCHAR", "test_no": "INTEGER",
            "person_id": "VARCHAR", "count": "BIGINT"})
@@ -108,7 +113,7 @@ def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
         attestations = attestations.filter(family_id__in=[a.family_id for a in attachments])
     _load(con, "attested", list(attestations.values_list("family_id", "headline", "indicator").distinct()),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR"})
-    for table in ("frozen_members", "att_lines", "att_counts", "att_benefit", "attested"):
+    for table in ("frozen_members", "att_lines", "att_line_records", "att_counts", "att_benefit", "attested"):
         con.execute(f"DELETE FROM {table} WHERE family_id NOT IN (SELECT family_id FROM att)")
 
 

@@ -277,11 +277,17 @@ class ResultMeasure(_Model):
     sustained_months: int | None = Field(default=None, ge=0)
     source: str
     tests: list[MeasureTest] = Field(default_factory=list)
+    line_kinds: list[str] | None = Field(
+        default=None, description="the measure applies only where a line was true through a record of these kinds")
+    row: str | None = Field(default=None, description="the row of the council's published plan this measure is")
+    note: str | None = Field(default=None, description="for the auditor: the reading taken where the seed is open")
 
     @model_validator(mode="after")
     def _meaningful(self) -> Self:
         if not self.lines:
             raise ValueError(f"results measure {self.id} names no indicator line, so no family could ever have it")
+        if self.line_kinds is not None and not self.line_kinds:
+            raise ValueError(f"results measure {self.id}: line_kinds is empty, so no family could ever have it")
         if self.sustained_months is not None:
             for test in self.tests:
                 window = test.progress_window
@@ -291,11 +297,27 @@ class ResultMeasure(_Model):
         return self
 
 
+class SeedRow(_Model):
+    """A row of the council's published plan the product cannot test yet, kept in the plan so an auditor
+    sees every row and why it is not measured (the data or case-record field it would need)."""
+
+    row: str
+    substantial_change: str
+    baseline: str
+    significant_progress: str
+    sustained: str
+    source: str
+    reason: str
+
+
 class Headline(_Model):
     id: str = Field(pattern=ID_PATTERN)
     title: str
+    strategic_goal: str | None = Field(default=None, description="the published plan's strategic goal")
+    measures: list[str] = Field(default_factory=list, description="the published plan's measures (prose)")
     indicators: list[Indicator] = Field(min_length=1)
     results: list[ResultMeasure] = Field(default_factory=list)
+    not_measured: list[SeedRow] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
@@ -303,10 +325,16 @@ class Headline(_Model):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate indicator ids {dupes} in headline {self.id}")
+        by_id = {i.id: i for i in self.indicators}
         for measure in self.results:
             unknown = sorted(set(measure.lines) - set(ids))
             if unknown:
                 raise ValueError(f"results measure {measure.id} names unknown indicators {unknown}")
+            if measure.line_kinds:
+                kinds = {k for line in measure.lines for k in (by_id[line].kinds or by_id[line].latest_kinds or [])}
+                if not set(measure.line_kinds) & kinds:
+                    raise ValueError(f"results measure {measure.id}: line_kinds {measure.line_kinds} are none of "
+                                     f"the kinds its lines count ({sorted(kinds)}), so no family could ever have it")
         return self
 
 

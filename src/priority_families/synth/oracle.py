@@ -472,6 +472,17 @@ def _phase2_lines(fam: _Family, d: date, params: _Phase2) -> dict[Line, set]:
     return lines
 
 
+def _line_people_of_kinds(fam: _Family, line: Line, kinds: frozenset[str], d: date) -> frozenset[str]:
+    """The people a line named at d through a record of `kinds` (a row kept for part of a line's basket)."""
+    match line:
+        case ("children_need_help", "social_care"):
+            return frozenset(pid for pid in fam.who(AgeGroup.CHILD, d) if fam.any_open("social_care", pid, d, kinds)
+                             or fam.any_started("social_care", pid, d, 12, kinds))
+        case ("worklessness", "financial_exclusion"):
+            return frozenset(pid for pid in fam.who(None, d) if fam.count_dated("housing", pid, d, 12, kinds))
+    raise ValueError(f"no reading of line {line} by kinds")
+
+
 def _lines(plan: PlanId, fam: _Family, as_of: date) -> dict[Line, frozenset[str]]:
     raw = (
         _national_lines(fam, as_of)
@@ -554,6 +565,7 @@ class _Measure:
     id: str
     lines: tuple[str, ...]
     sustained_months: int | None  # None: the wait is in the measure itself (terms, spell durations)
+    line_kinds: frozenset[str] | None = None  # the row is only for lines made true by records of these kinds
 
 
 _EDUCATION_LINES = ("absence", "fixed_exclusions", "permanent_exclusion", "education_status")
@@ -573,6 +585,29 @@ _PHASE2_MEASURES: tuple[_Measure, ...] = (
     _Measure("domestic_abuse", "no_marac", ("marac",), 8),
     _Measure("health", "engaged_with_health", ("health_record",), 8),
     _Measure("health", "fewer_ae", ("ae_attendance",), 8),
+)
+# Nottinghamshire, seed 004 row for row (the plan YAML's `row`): the rows the product measures.
+_NOTTINGHAMSHIRE_MEASURES: tuple[_Measure, ...] = (
+    _Measure("crime_asb", "offending_children", ("offence",), 6),
+    _Measure("crime_asb", "offending_adults", ("offence",), 6),
+    _Measure("crime_asb", "order_completed", ("community_sentence", "custody_release"), 6),
+    _Measure("crime_asb", "asb_reduced", ("asb_incident",), 6),
+    _Measure("crime_asb", "asb_complied", ("asb_intervention",), 6),
+    _Measure("education", "attendance_high", ("absence",), None),
+    _Measure("education", "exclusions_fewer", ("fixed_exclusions",), None),
+    _Measure("education", "full_time_education", ("permanent_exclusion", "education_status"), None),
+    _Measure("children_need_help", "stepped_down", ("social_care",), 6, frozenset({"child_in_need", "child_protection"})),
+    _Measure("children_need_help", "fewer_referrals", ("social_care",), 8),
+    _Measure("children_need_help", "fewer_missing", ("missing",), 4),
+    _Measure("children_need_help", "exploitation_engaged", ("exploitation",), 4),
+    _Measure("worklessness", "off_benefit", ("out_of_work_benefit",), None),
+    _Measure("worklessness", "into_eet", ("neet_risk",), 4),
+    _Measure("worklessness", "debt_managed", ("financial_exclusion",), 8, frozenset({"debt"})),
+    _Measure("worklessness", "eviction_averted", ("financial_exclusion",), 4,
+             frozenset({"rent_arrears", "eviction_notice"})),
+    _Measure("domestic_abuse", "no_marac", ("marac",), 8),
+    _Measure("domestic_abuse", "fewer_callouts", ("incident",), 8),
+    _Measure("health", "engaged_with_health", ("health_record", "ae_attendance"), 8),
 )
 _NATIONAL_MEASURES: tuple[_Measure, ...] = (
     _Measure(
@@ -779,16 +814,73 @@ def _phase2_measure(
     raise ValueError(f"no Phase 2 measure {m.id}")
 
 
+def _attested(m: _Measure, attestations) -> tuple[bool, str]:
+    done = any((m.headline, line) in attestations for line in m.lines)
+    return done, "attested by the lead professional" if done else "no attestation"
+
+
+def _terms_after(a: date, e: date) -> bool:
+    """Every one of the last 3 terms before e ended after a (no baseline term reused)."""
+    return min(t.end for t in last_terms(e)) > a
+
+
+def _every_school_child(fam: _Family, e: date, ok) -> tuple[bool, str]:
+    failing = sum(1 for pid in fam.who(AgeGroup.SCHOOL_AGE, e) if not ok(pid))
+    return failing == 0, f"{failing} school-age children short of the row"
+
+
+def _nottinghamshire_measure(
+    fam: _Family, m: _Measure, pids: frozenset[str], a: date, e: date, params: _Phase2, attestations
+) -> tuple[bool, str]:
+    """One row of seed 004 as `_NOTTINGHAMSHIRE_MEASURES` lists it; `pids` are the people its lines named at a."""
+    match m.id:
+        case "offending_children" | "offending_adults":
+            group = AgeGroup.CHILD if m.id == "offending_children" else AgeGroup.ADULT
+            people = fam.who(group, e)
+            after = sum(fam.count_dated("offence", pid, e, 6) for pid in people)
+            before = sum(fam.count_dated("offence", pid, a, 12) for pid in people)
+            return _reduced_to(after, before, Fraction(67, 100) * Fraction(6, 12)), _counts(after, before)
+        case "asb_complied" | "exploitation_engaged" | "debt_managed" | "engaged_with_health":
+            return _attested(m, attestations)
+        case "attendance_high" | "exclusions_fewer" | "full_time_education":
+            if not _terms_after(a, e):
+                return False, "one of the last 3 terms before evaluation ended by attachment"
+            if m.id == "attendance_high":
+                return _every_school_child(fam, e, lambda pid: (s := fam.absence_share(pid, e, True)) is None
+                                           or s < params.absence_threshold)
+            if m.id == "exclusions_fewer":
+                return _every_school_child(fam, e, lambda pid: fam.exclusions(pid, e, "fixed") < 3)
+            return _every_school_child(fam, e, lambda pid: fam.exclusions(pid, e, "permanent") == 0
+                                       and not fam.any_open("education_status", pid, e, _AP))
+        case "fewer_referrals":
+            after, before = fam.family_count("referral", e, 8), fam.family_count("referral", a, 8)
+            return _reduced_to(after, before, Fraction(1, 2)), _counts(after, before)
+        case "eviction_averted":
+            after = fam.family_count("housing", e, 4, frozenset({"rent_arrears", "eviction_notice", "homeless"}))
+            return after == 0, f"{after} arrears, eviction or homeless records"
+        case "no_marac":
+            after = fam.family_count("marac", e, 8)
+            engaged, why = _attested(m, attestations)
+            return after == 0 and engaged, f"{after} MARAC referrals; {why}"
+    return _phase2_measure(fam, m, pids, a, e, params, attestations)
+
+
 def _outcomes(
-    table: tuple[_Measure, ...], at_a: dict[Line, frozenset[str]], a: date, e: date, evaluate
+    table: tuple[_Measure, ...], at_a: dict[Line, frozenset[str]], a: date, e: date, evaluate,
+    fam: _Family | None = None,
 ) -> list[MeasureOutcome]:
     """Evaluate every measure that has at least one of its lines true at a, after its sustained period."""
     outcomes = []
     for m in table:
         lines = tuple(line for line in m.lines if (m.headline, line) in at_a)
+        if lines and m.line_kinds is not None and fam is not None:
+            named = {line: _line_people_of_kinds(fam, (m.headline, line), m.line_kinds, a) for line in lines}
+            lines = tuple(line for line in lines if named[line])
         if not lines:
             continue
         pids = frozenset().union(*(at_a[(m.headline, line)] for line in lines))
+        if m.line_kinds is not None and fam is not None:
+            pids = frozenset().union(*(named[line] for line in lines))
         if m.sustained_months is not None and e < add_months(a, m.sustained_months):
             met, why = False, f"evaluated before its {m.sustained_months}-month sustained period ended"
         else:
@@ -835,13 +927,17 @@ def evaluate_results(
         routes = _national_routes(fam, a, e, outcomes)
     else:
         params, attested = _PHASE2[plan], set(attestations)
-        outcomes = _outcomes(
-            _PHASE2_MEASURES,
-            at_a,
-            a,
-            e,
-            lambda m, pids: _phase2_measure(fam, m, pids, a, e, params, attested),
-        )
+        if plan is PlanId.NOTTINGHAMSHIRE_2015:
+            outcomes = _outcomes(_NOTTINGHAMSHIRE_MEASURES, at_a, a, e,
+                                 lambda m, pids: _nottinghamshire_measure(fam, m, pids, a, e, params, attested), fam)
+        else:
+            outcomes = _outcomes(
+                _PHASE2_MEASURES,
+                at_a,
+                a,
+                e,
+                lambda m, pids: _phase2_measure(fam, m, pids, a, e, params, attested),
+            )
         routes = set()
         if outcomes and all(o.met for o in outcomes):
             routes.add(Route.SIGNIFICANT_SUSTAINED)
