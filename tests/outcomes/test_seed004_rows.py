@@ -196,3 +196,22 @@ def test_the_case_table_covers_every_measured_row():
     tested = {c.measure for c in CASES}
     assert tested == measures
     assert all({True, False} <= {c.met for c in CASES if c.measure == m} for m in measures)
+
+
+def test_the_docs_table_names_every_row_where_the_plan_keeps_it():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "outcome-rows.md").read_text(encoding="utf-8")
+    plan = load_plan("nottinghamshire-2015")
+    for h in plan.headlines:
+        for m in h.results:
+            for row in (m.row or "").split(";"):
+                assert f"| {row.strip()} |" in doc and f"`{h.id}` results `{m.id}`" in doc
+        for r in h.not_measured:
+            assert f"| {r.row} |" in doc and f"`{h.id}` not_measured" in doc
+    measured = sum(1 for h in plan.headlines for m in h.results for r in (m.row or "").split(";") if "." in r)
+    kept = sum(len(h.not_measured) for h in plan.headlines)
+    attested_only = sum(1 for h in plan.headlines for m in h.results
+                        if {t.kind.value for t in m.tests} == {"attestation"})
+    assert f"**Counts for seed 004: {measured + kept} rows" in doc
+    assert f"By attestation alone: {attested_only}" in doc and f"Not measurable yet: {kept}**" in doc
