@@ -233,6 +233,11 @@ def _claims_and_money(plan: Plan) -> Section:
         paras.append(f"No result is judged until {timing.wait_all_months} months after attachment.")
     paras.append(f"After a claim the lead worker checks that the results have lasted every {checks.every_months} "
                  f"months for {checks.for_months} months.")
+    if plan.backdating:
+        back = plan.backdating
+        paras.append(f"Back-dated attachment: a family led by {', '.join(back.lead_agencies)} may be attached from "
+                     f"{back.earliest.day} {back.earliest:%B %Y}, earlier than the usual year before the refresh."
+                     + (f" {back.note}" if back.note else ""))
     if plan.money.note:
         paras.append(plan.money.note)
     routes = Table("Claim routes", ["Route", "Description", "Paid"],

@@ -417,6 +417,16 @@ class Sustainability(_Model):
         return [shift_months(claimed_on, m) for m in range(self.every_months, self.for_months + 1, self.every_months)]
 
 
+class Backdating(_Model):
+    """Attachment dated before the usual year before the refresh, where the plan allows it: the 2012 Financial
+    Framework let a council attach families it had already supported to a successful exit (FIP, FNP) since
+    1 December 2010 (seed 001), their attachment dated back."""
+
+    earliest: date = Field(description="the earliest attachment date the plan allows")
+    lead_agencies: list[str] = Field(min_length=1, description="back-dating only for families these agencies led")
+    note: str | None = None
+
+
 class ClaimRules(_Model):
     """What the plan says about a claim's life after it has gone to government."""
 
@@ -437,6 +447,7 @@ class Plan(_Model):
     results_timing: ResultsTiming = Field(default_factory=ResultsTiming)
     sustainability: Sustainability = Field(default_factory=Sustainability)
     claims: ClaimRules = Field(default_factory=ClaimRules)
+    backdating: Backdating | None = None
     money: Money
     priority: Priority = Field(default_factory=Priority)
 
