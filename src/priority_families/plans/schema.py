@@ -389,6 +389,9 @@ class ClaimRoute(_Model):
     description: str
     tests: list[MeasureTest] = Field(default_factory=list)
     measures_met: Literal["all"] | list[str] | None = None
+    plus_when_needed: str | None = Field(
+        default=None, description="with measures_met: this headline's measures too, for families that needed it to "
+        "be eligible (they did not meet every core headline at attachment)")
     results_share: float = Field(default=1.0, ge=0, le=1)
 
     @model_validator(mode="after")
@@ -467,6 +470,9 @@ class Plan(_Model):
         if rule.n is not None and rule.core is not None and rule.n > len(rule.core):
             raise ValueError("eligibility n exceeds the core headlines")
         for route in self.claim_routes:
+            if route.plus_when_needed is not None and route.plus_when_needed != rule.plus:
+                raise ValueError(f"claim route {route.id}: plus_when_needed {route.plus_when_needed!r} is not the "
+                                 f"eligibility rule's plus headline ({rule.plus!r})")
             if isinstance(route.measures_met, list) and set(route.measures_met) - set(ids):
                 raise ValueError(f"claim route {route.id} names unknown headlines "
                                  f"{sorted(set(route.measures_met) - set(ids))}")

@@ -73,7 +73,11 @@ Results (`evaluate_results`, attachment date a, evaluation date e)
   incidents at least 60% fewer, each in (e - 6 months, e] against (a - 6 months, a]. progress_to_work
   (an adult at e with a work_programme or esf spell starting in (e - 6 months, e]) is measured, and is a
   route, only when the family met `work` at a. turned_around needs at least one of education/crime_asb
-  at a and every one of those met. continuous_employment does not depend on the criteria at a.
+  at a and every one of those met, and, for a family that did not meet all three national criteria at a
+  (so needed `local`), every local measure met: local_abuse_reduced (fewer domestic_abuse records of the
+  family in (e - 12 months, e] than in (a - 12 months, a], or none where none; waits 12 months),
+  local_treatment_completed and local_social_care_agreed (attested for ("local", "health") and ("local",
+  "social_care")). continuous_employment does not depend on the criteria at a.
 - Phase 2: each measure needs e >= a + its sustained period: 6 months (offending_reduced,
   order_completed, asb_reduced, stepped_down), 4 months (fewer_missing, exploitation_safe, into_eet),
   8 months (tenancy_kept, fewer_callouts, no_marac, engaged_with_health, fewer_ae). attending_school
@@ -618,6 +622,10 @@ _NATIONAL_MEASURES: tuple[_Measure, ...] = (
     ),
     _Measure("crime_asb", "crime_asb_reduced", ("child_offence", "asb_intervention"), 6),
     _Measure("work", "progress_to_work", ("out_of_work_benefit",), 6),
+    # the local criterion's outcome (seed 000: "there will still be three improved outcomes per family")
+    _Measure("local", "local_abuse_reduced", ("domestic_abuse", "marac"), 12),
+    _Measure("local", "local_treatment_completed", ("health",), 6),
+    _Measure("local", "local_social_care_agreed", ("social_care",), 6),
 )
 
 
@@ -684,8 +692,14 @@ def _education_result(
     return failing == 0, f"{failing} school-age children short of the result"
 
 
-def _national_measure(fam: _Family, m: _Measure, a: date, e: date) -> tuple[bool, str]:
+def _national_measure(fam: _Family, m: _Measure, a: date, e: date, attestations=frozenset()) -> tuple[bool, str]:
     match m.id:
+        case "local_abuse_reduced":
+            after, before = fam.family_count("domestic_abuse", e, 12), fam.family_count("domestic_abuse", a, 12)
+            return _fewer_or_none(after, before), _counts(after, before)
+        case "local_treatment_completed" | "local_social_care_agreed":
+            done = any(("local", line) in attestations for line in m.lines)
+            return done, "attested by the lead professional" if done else "no attestation"
         case "back_in_school":
             return _education_result(fam, e, NATIONAL_ABSENCE, overall=False, spells_count=False)
         case "crime_asb_reduced":
@@ -889,12 +903,16 @@ def _outcomes(
     return outcomes
 
 
-def _national_routes(fam: _Family, a: date, e: date, outcomes: list[MeasureOutcome]) -> set[str]:
+def _national_routes(
+    fam: _Family, a: date, e: date, outcomes: list[MeasureOutcome], headlines_at_a: frozenset[str]
+) -> set[str]:
     routes: set[str] = set()
     if e < add_months(a, 6):
         return routes
     turning = [o for o in outcomes if o.headline in ("education", "crime_asb")]
-    if turning and all(o.met for o in turning):
+    if sum(1 for c in NATIONAL_CRITERIA if c in headlines_at_a) < len(NATIONAL_CRITERIA):  # local was needed
+        turning += [o for o in outcomes if o.headline == "local"]
+    if turning and all(o.met for o in turning) and any(o.headline != "local" for o in turning):
         routes.add(Route.TURNED_AROUND)
     if any(o.measure == "progress_to_work" and o.met for o in outcomes):
         routes.add(Route.PROGRESS_TO_WORK)
@@ -923,8 +941,10 @@ def evaluate_results(
     fam = _Family(members, facts)
     at_a = _lines(plan, fam, a)
     if plan is PlanId.NATIONAL_2012:
-        outcomes = _outcomes(_NATIONAL_MEASURES, at_a, a, e, lambda m, _pids: _national_measure(fam, m, a, e))
-        routes = _national_routes(fam, a, e, outcomes)
+        attested = frozenset(attestations)
+        outcomes = _outcomes(_NATIONAL_MEASURES, at_a, a, e,
+                             lambda m, _pids: _national_measure(fam, m, a, e, attested))
+        routes = _national_routes(fam, a, e, outcomes, frozenset(h for h, _ in at_a))
     else:
         params, attested = _PHASE2[plan], set(attestations)
         if plan is PlanId.NOTTINGHAMSHIRE_2015:
