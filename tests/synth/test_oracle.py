@@ -790,7 +790,11 @@ def test_warwickshire_offence_zero_six_month_baseline(after: int, met: bool) -> 
 )
 def test_phase2_justice_measure_no_offence_by_that_adult(offence_on: date, by: str, met: bool) -> None:
     facts = [spell("justice", "a1", date(2015, 1, 1), None, "licence"), fact("offence", by, date=offence_on)]
-    assert measure_met(NOTTS, [child(), adult()], facts, "crime_asb", "order_completed") is met
+    assert measure_met(WARKS, [child(), adult()], facts, "crime_asb", "order_completed") is met
+    breach = [spell("justice", "a1", date(2015, 1, 1), None, "licence"),
+              fact("breach", by, date=offence_on, kind="licence")]
+    assert measure_met(NOTTS, [child(), adult()], breach, "crime_asb", "order_completed") is met  # seed 004 1.3
+    assert measure_met(NOTTS, [child(), adult()], facts, "crime_asb", "order_completed")  # an offence is not a breach
 
 
 @pytest.mark.parametrize(
@@ -1021,7 +1025,7 @@ def test_measures_name_the_lines_they_answer_for() -> None:
         spell("justice", "a2", date(2015, 1, 1), None, "custody", release_date=date(2016, 1, 1)),
         fact("offence", "a2", date=E),  # the released adult offends again
     ]
-    verdict = results(NOTTS, [child(), adult(), adult("a2")], facts)
+    verdict = results(WARKS, [child(), adult(), adult("a2")], facts)
     outcome = verdict.measure("crime_asb", "order_completed")
     assert outcome.lines == ("community_sentence", "custody_release")
     assert not outcome.met and outcome.reason == "1 of 2 adults offended again"

@@ -62,7 +62,7 @@ class Status(StrEnum):
 FACTS_NEEDED = ("offence", "asb_incident", "school_attendance", "exclusion", "education_status", "social_care",
                 "missing_episode", "exploitation_risk", "benefit", "employment", "work_progress", "neet",
                 "housing", "domestic_abuse", "marac", "ae_attendance", "health", "asb_intervention", "justice",
-                "referral")
+                "referral", "breach")
 
 
 @lru_cache(maxsize=32)

@@ -48,6 +48,9 @@ Indicator lines (ids = the indicator ids of the shipped plan YAML; `indicator_li
   children_need_help/missing, children_need_help/exploitation, worklessness/out_of_work_benefit,
   worklessness/neet_risk, worklessness/financial_exclusion, domestic_abuse/incident (any role),
   domestic_abuse/marac, health/health_record (any kind), health/ae_attendance.
+- nottinghamshire-2015 reads seed 004 row for row (`_NOTTINGHAMSHIRE_MEASURES`, `_nottinghamshire_measure`):
+  order_completed = no `breach` of kind order/licence by the adults its lines named in (e - 6 months, e];
+  asb_complied = no `breach` of kind asb_intervention by any member in (e - 6 months, e].
 - Results measure ids are the plan YAML's result ids: national back_in_school, crime_asb_reduced,
   progress_to_work; Phase 2 offending_reduced, order_completed, asb_reduced, attending_school, stepped_down,
   fewer_missing, exploitation_safe, off_benefit, into_eet, tenancy_kept, fewer_callouts, no_marac,
@@ -854,8 +857,15 @@ def _nottinghamshire_measure(
             after = sum(fam.count_dated("offence", pid, e, 6) for pid in people)
             before = sum(fam.count_dated("offence", pid, a, 12) for pid in people)
             return _reduced_to(after, before, Fraction(67, 100) * Fraction(6, 12)), _counts(after, before)
-        case "asb_complied" | "exploitation_engaged" | "debt_managed" | "engaged_with_health":
+        case "exploitation_engaged" | "debt_managed" | "engaged_with_health":
             return _attested(m, attestations)
+        case "order_completed":
+            orders = frozenset({"order", "licence"})
+            returned = sum(1 for pid in pids if fam.count_dated("breach", pid, e, 6, orders))
+            return returned == 0, f"{returned} of {len(pids)} adults returned to court for non-compliance"
+        case "asb_complied":
+            after = fam.family_count("breach", e, 6, frozenset({"asb_intervention"}))
+            return after == 0, f"{after} ASB intervention breaches"
         case "attendance_high" | "exclusions_fewer" | "full_time_education":
             if not _terms_after(a, e):
                 return False, "one of the last 3 terms before evaluation ended by attachment"
