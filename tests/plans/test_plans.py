@@ -214,7 +214,7 @@ def test_results_measures_match_the_oracle_ids_and_lines(plan_id):
     """Claims will compare the product's measures with the oracle's: same ids, lines and sustained periods."""
     from priority_families.synth import oracle
 
-    expected_measures = {"national-2012": oracle._NATIONAL_MEASURES, "warwickshire-2015": oracle._PHASE2_MEASURES,
+    expected_measures = {"national-2012": oracle._NATIONAL_MEASURES, "warwickshire-2015": oracle._WARWICKSHIRE_MEASURES,
                          "nottinghamshire-2015": oracle._NOTTINGHAMSHIRE_MEASURES}[plan_id]
     expected = {(m.headline, m.id, frozenset(m.lines), m.sustained_months, m.line_kinds) for m in expected_measures}
     plan = load_plan(plan_id)

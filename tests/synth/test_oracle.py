@@ -824,13 +824,15 @@ def _absence_at_e(possible: int, absent: int) -> list[CleanFact]:
         (_absence_at_e(100, 10), False, True),  # 10%
         (_absence_at_e(1000, 149), False, True),  # 14.9%
         (_absence_at_e(100, 15), False, False),  # 15%
-        ([spell("education_status", "c1", date(2016, 1, 1), E, "alternative_provision")], False, False),
+        ([spell("education_status", "c1", date(2016, 1, 1), E, "alternative_provision")], False, True),
+        ([spell("education_status", "c1", date(2016, 1, 1), E, "not_registered")], False, False),
         ([spell("education_status", "c1", date(2016, 1, 1), E - DAY, "alternative_provision")], True, True),
     ],
 )
 def test_phase2_education_measure(at_e: list[CleanFact], notts: bool, warks: bool) -> None:
     facts = [*_ABSENT_AT_A, *at_e]
     notts = notts or bool(at_e and at_e[0].fact == "education_status")  # 004 2.1 reads absence only
+    # Warwickshire: alternative provision as agreed, with less than 15% absence, is success (HP2 outcome 3)
     assert measure_met(NOTTS, [child()], facts, "education", "attendance_high") is notts
     assert measure_met(WARKS, [child()], facts, "education", "attending_school") is warks
 

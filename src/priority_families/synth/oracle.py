@@ -103,7 +103,13 @@ Results (`evaluate_results`, attachment date a, evaluation date e)
   out-of-work benefit spells open on any day of those weeks (start .. start + 7N - 1 days; a benefit
   ending on the job's first day is open that day and breaks it).
 
-Warwickshire (seed 002, Appendix Three) differs from Nottinghamshire in exactly three places:
+Warwickshire (seed 002, Appendix Three) reads Nottinghamshire's former rows (`_WARWICKSHIRE_MEASURES`) except
+where the appendix contradicts them: a child in alternative provision as agreed meets attending_school when
+below the absence threshold (only an open not_registered spell fails it); the social care line is judged by
+caf_engaged (early help, attested), plan_engaged (child in need, attested: a plan in place with the family
+engaging) and cpp_ended (child protection: no child protection episode open at e or starting in the last 6
+months); a domestic abuse incident line by engaged_with_services (attested; increased reporting is never a
+failure). Its thresholds differ from Nottinghamshire's former rows in three places:
 - education: absence threshold 15% instead of 10%, both for eligibility and for the education measure;
 - crime_asb/offence measure: offences by the family in (e - 6 months, e] at most 67% of those in
   (a - 6 months, a] (a 33% reduction over 6 months against a 6-month baseline, not half of 12 months);
@@ -593,6 +599,15 @@ _PHASE2_MEASURES: tuple[_Measure, ...] = (
     _Measure("health", "engaged_with_health", ("health_record",), 8),
     _Measure("health", "fewer_ae", ("ae_attendance",), 8),
 )
+# Warwickshire: Nottinghamshire's former rows where Appendix Three agrees, its own where it contradicts them.
+_WARWICKSHIRE_MEASURES: tuple[_Measure, ...] = tuple(
+    m for m in _PHASE2_MEASURES if m.id not in ("stepped_down", "fewer_callouts")
+) + (
+    _Measure("children_need_help", "caf_engaged", ("social_care",), 6, frozenset({"early_help"})),
+    _Measure("children_need_help", "plan_engaged", ("social_care",), 6, frozenset({"child_in_need"})),
+    _Measure("children_need_help", "cpp_ended", ("social_care",), 6, frozenset({"child_protection"})),
+    _Measure("domestic_abuse", "engaged_with_services", ("incident",), 6),
+)
 # Nottinghamshire, seed 004 row for row (the plan YAML's `row`): the rows the product measures.
 _NOTTINGHAMSHIRE_MEASURES: tuple[_Measure, ...] = (
     _Measure("crime_asb", "offending_children", ("offence",), 6),
@@ -679,7 +694,7 @@ def _continuous_employment(fam: _Family, a: date, e: date) -> bool:
 
 
 def _education_result(
-    fam: _Family, e: date, threshold: Fraction, overall: bool, spells_count: bool
+    fam: _Family, e: date, threshold: Fraction, overall: bool, spells_count: bool, spells: frozenset[str] = _AP
 ) -> tuple[bool, str]:
     """Every school-age child at e below the absence threshold, < 3 fixed, no permanent exclusion (and spells)."""
     failing = 0
@@ -689,7 +704,7 @@ def _education_result(
             (share is None or share < threshold)
             and fam.exclusions(pid, e, "fixed") < 3
             and fam.exclusions(pid, e, "permanent") == 0
-            and not (spells_count and fam.any_open("education_status", pid, e, _AP))
+            and not (spells_count and fam.any_open("education_status", pid, e, spells))
         )
         failing += not ok
     return failing == 0, f"{failing} school-age children short of the result"
@@ -889,6 +904,25 @@ def _nottinghamshire_measure(
     return _phase2_measure(fam, m, pids, a, e, params, attestations)
 
 
+def _warwickshire_measure(
+    fam: _Family, m: _Measure, pids: frozenset[str], a: date, e: date, params: _Phase2, attestations
+) -> tuple[bool, str]:
+    """Appendix Three where it contradicts Nottinghamshire's rows; the shared rows otherwise."""
+    match m.id:
+        case "caf_engaged" | "plan_engaged" | "engaged_with_services":
+            return _attested(m, attestations)
+        case "cpp_ended":
+            still = sum(1 for pid in fam.people if fam.any_open("social_care", pid, e, frozenset({"child_protection"}))
+                        or fam.any_started("social_care", pid, e, 6, frozenset({"child_protection"})))
+            return still == 0, f"{still} members with a child protection episode"
+        case "attending_school":
+            if not _terms_after(a, e):
+                return False, "one of the last 3 terms before evaluation ended by attachment"
+            return _education_result(fam, e, params.absence_threshold, overall=True, spells_count=True,
+                                     spells=frozenset({"not_registered"}))
+    return _phase2_measure(fam, m, pids, a, e, params, attestations)
+
+
 def _outcomes(
     table: tuple[_Measure, ...], at_a: dict[Line, frozenset[str]], a: date, e: date, evaluate,
     fam: _Family | None = None,
@@ -961,13 +995,8 @@ def evaluate_results(
             outcomes = _outcomes(_NOTTINGHAMSHIRE_MEASURES, at_a, a, e,
                                  lambda m, pids: _nottinghamshire_measure(fam, m, pids, a, e, params, attested), fam)
         else:
-            outcomes = _outcomes(
-                _PHASE2_MEASURES,
-                at_a,
-                a,
-                e,
-                lambda m, pids: _phase2_measure(fam, m, pids, a, e, params, attested),
-            )
+            outcomes = _outcomes(_WARWICKSHIRE_MEASURES, at_a, a, e,
+                                 lambda m, pids: _warwickshire_measure(fam, m, pids, a, e, params, attested), fam)
         routes = set()
         if outcomes and all(o.met for o in outcomes):
             routes.add(Route.SIGNIFICANT_SUSTAINED)
