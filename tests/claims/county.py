@@ -34,7 +34,7 @@ def _county(families: int) -> tuple[dict[str, list[Person]], list]:
         adult, child = f"A{n}", f"C{n}"
         people[f"F{n}"] = [Person(adult, date(1980, 1, 1)), Person(child, date(2006, 1, 1))]
         facts += [dated("offence", adult, date(2015, 3, 1)), dated("offence", child, date(2015, 6, 1)),
-                  dated("marac", adult, date(2015, 7, 1))]
+                  dated("domestic_abuse", adult, date(2015, 7, 1))]
         if n % 3 == 0:
             facts.append(dated("offence", child, date(2016, 5, 1)))
         if n % 4 == 1:

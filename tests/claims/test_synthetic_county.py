@@ -52,7 +52,7 @@ def _oracle_view(con) -> tuple[dict[str, list[TruePerson]], dict[str, list[Clean
 @pytest.mark.django_db(transaction=True)
 def test_claims_on_a_synthetic_county_agree_with_the_oracle(tmp_path: Path):
     extracts = tmp_path / "extracts"
-    generate(extracts, people=900, as_of=A, seed=11, follow_ups=2)
+    generate(extracts, people=1200, as_of=A, seed=11, follow_ups=2)
     ws = Workspace(Settings(workspace=tmp_path / "ws", threads=1))
     plan = "nottinghamshire-2015"
     run_refresh(ws, extracts, plan, tmp_path / "out0", linker=TruthLinkage(extracts / "truth"))

@@ -54,9 +54,9 @@ def test_attach_freezes_lines_counts_and_records(tmp_path):
     lines = set(BaselineLine.objects.filter(attachment=att).values_list("headline", "indicator"))
     assert lines == {("crime_asb", "offence"), ("domestic_abuse", "incident"),
                      ("worklessness", "out_of_work_benefit")}
-    offences = BaselineCount.objects.filter(attachment=att, measure="offending_reduced")
-    assert sum(c.count for c in offences) == 2 and {c.person_id for c in offences} == {"P1", "P2"}
-    behind = set(BaselineRecord.objects.filter(attachment=att, measure="offending_reduced")
+    offences = BaselineCount.objects.filter(attachment=att, measure__in=("offending_children", "offending_adults"))
+    assert sum(c.count for c in offences) == 4 and {c.person_id for c in offences if c.count} == {"P1", "P2"}
+    behind = set(BaselineRecord.objects.filter(attachment=att, measure="offending_adults")
                  .values_list("source", "record_id"))
     assert behind == {("test", "R1"), ("test", "R2")}
     assert AuditEvent.objects.filter(action="attach", family_id="F1").count() == 1

@@ -54,7 +54,7 @@ def test_attach_refuses_a_second_time_with_row_errors(ws):
 @pytest.mark.django_db
 def test_progress_table_and_csv(ws):
     run = _pf(ws, "progress", "--as-of", "2016-06-30", "--out", str(ws.parent / "progress"))
-    assert "Progress at 2016-06-30" in run.stdout and "offending_reduced" in run.stdout
+    assert "Progress at 2016-06-30" in run.stdout and "offending_adults" in run.stdout
     assert "6 attached families evaluated" in run.stdout
     with open(ws.parent / "progress" / "progress.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -76,8 +76,8 @@ def test_progress_and_income_past_the_refresh_in_force_are_refused(ws):
 def test_attest_keeps_the_evidence_checksum(ws):
     evidence = ws.parent / "letter.txt"
     evidence.write_text("GP letter: attended 8 months")
-    run = _pf(ws, "attest", "F1", "--headline", "domestic_abuse", "--line", "marac", "--by", "Lead",
-              "--statement", "Engaged with MARAC actions", "--evidence", str(evidence))
+    run = _pf(ws, "attest", "F1", "--headline", "domestic_abuse", "--line", "incident", "--by", "Lead",
+              "--statement", "Engaged with support services", "--evidence", str(evidence))
     assert "evidence sha256" in run.stdout
     bad = _pf(ws, "attest", "F1", "--headline", "health", "--line", "health_record", "--by", "Lead",
               "--statement", "s", "--evidence", str(evidence), ok=False)

@@ -160,7 +160,8 @@ def test_set_parameter_revalidates():
 def test_results_factors_are_exact_fractions():
     notts = load_plan("nottinghamshire-2015")
     factors = {m.id: m.tests[0].factor_fraction() for h in notts.headlines for m in h.results if m.tests}
-    assert factors["offending_reduced"] == Fraction(67, 200)
+    assert factors["offending_children"] == factors["offending_adults"] == Fraction(67, 200)
+    assert factors["fewer_referrals"] == Fraction(1, 2)
     assert factors["fewer_callouts"] == Fraction(4, 15)
     warks = load_plan("warwickshire-2015")
     offending = warks.headline("crime_asb").results[0].tests[0]
@@ -183,7 +184,8 @@ def test_explain_renders_the_sign_off_document(plan_id):
     md = render_markdown(plan)
     for column in ("Substantial change", "Baseline measure", "Significant progress", "Sustained period",
                    "Source of information"):
-        assert column in md or plan.status is PlanStatus.TEMPLATE
+        seed_words = column == "Sustained period" and "Sustained Progress" in md  # seed 004's own heading
+        assert column in md or seed_words or plan.status is PlanStatus.TEMPLATE
     for h in plan.headlines:
         assert h.title in md
         for i in h.indicators:
@@ -212,10 +214,12 @@ def test_results_measures_match_the_oracle_ids_and_lines(plan_id):
     """Claims will compare the product's measures with the oracle's: same ids, lines and sustained periods."""
     from priority_families.synth import oracle
 
-    expected_measures = oracle._NATIONAL_MEASURES if plan_id == "national-2012" else oracle._PHASE2_MEASURES
-    expected = {(m.headline, m.id, frozenset(m.lines), m.sustained_months) for m in expected_measures}
+    expected_measures = {"national-2012": oracle._NATIONAL_MEASURES, "warwickshire-2015": oracle._WARWICKSHIRE_MEASURES,
+                         "nottinghamshire-2015": oracle._NOTTINGHAMSHIRE_MEASURES}[plan_id]
+    expected = {(m.headline, m.id, frozenset(m.lines), m.sustained_months, m.line_kinds) for m in expected_measures}
     plan = load_plan(plan_id)
-    ours = {(h.id, m.id, frozenset(m.lines), m.sustained_months) for h in plan.headlines for m in h.results}
+    ours = {(h.id, m.id, frozenset(m.lines), m.sustained_months, m.line_kinds and frozenset(m.line_kinds))
+            for h in plan.headlines for m in h.results}
     assert ours == expected
 
 
@@ -267,3 +271,55 @@ def test_explain_writes_a_pdf_and_states_each_routes_money_once(tmp_path):
     assert text.count("priority = ") == 1
     assert "12.5% of the results payment (2012-13: 100; 2013-14: 200; 2014-15: 300 GBP)" in text
     assert "the results payment (2012-13: 800; 2013-14: 1,600; 2014-15: 2,400 GBP)" in text
+
+
+@pytest.mark.parametrize(("who", "year", "fits"), [
+    ("young_person", 10, False),  # RONI Year 10 (ages 14-15) against 16-24: never
+    ("young_person", 11, True),  # Year 11 pupils turn 16 during the year
+    ("school_age_child", 11, True),
+    ("school_age_child", 12, False),  # 16-17 against 5-15
+    ("adult", 13, True),  # Year 13 pupils turn 18 during the year
+    ("adult", 12, False),
+    ("child", 0, True),
+])
+def test_validate_checks_the_school_year_against_the_age_group(tmp_path, who, year, fits):
+    text = MINIMAL.replace("who: any_member", f"who: {who}").replace(
+        "        evidence: Police\n", f"        evidence: Police\n        school_year: {year}\n")
+    if fits:
+        assert load_plan_file(_write(tmp_path, text)).headlines[0].indicators[0].school_year == year
+        return
+    (p,) = _problem(tmp_path, text)
+    assert p.field == "headlines[crime].indicators[offence]" and p.line == 11
+    assert f"school year {year} is ages {year + 4}-{year + 5}" in p.reason and who in p.reason
+
+
+def test_validate_reads_a_school_year_named_in_the_label(tmp_path):
+    text = MINIMAL.replace("who: any_member", "who: young_person").replace(
+        "label: An offence in the last 12 months", "label: A young person at risk of NEET by RONI in Year 10")
+    (p,) = _problem(tmp_path, text)
+    assert p.reason.startswith("label: school year 10 is ages 14-15") and p.line == 11
+    result = CliRunner().invoke(app, ["plan", "validate", str(_write(tmp_path, text))])
+    assert result.exit_code == 1 and "plan.yaml:11: headlines[crime].indicators[offence]: label: school year 10" \
+        in result.stdout
+    assert load_plan_file(_write(tmp_path, text.replace("Year 10", "Year 11"))).id == "test-plan"
+
+
+def test_explain_follows_seed_004_row_by_row_with_each_test_under_its_row():
+    plan = load_plan("nottinghamshire-2015")
+    text = render_markdown(plan)
+    assert text.count("Strategic goal: ") == 6 and text.count("| Row | Substantial change | Baseline measure |") == 6
+    assert "Strategic goal: For Nottinghamshire parents and children not to be involved in crime or ASB" in text
+    for h in plan.headlines:
+        for m in h.results:
+            assert text.count(f"↳ Test ({m.id}, ") == 1
+        for r in h.not_measured:
+            assert text.count(f"| {r.row} |") == 1
+    crime = text[text.index("## 1. "):text.index("## 2. ")]
+    rows = [line.split(" | ")[0].strip("| ") for line in crime.splitlines() if line.startswith("| 004 ")]
+    assert rows == ["004 1.1", "004 1.2", "004 1.3", "004 1.4", "004 1.5", "004 1.6"]
+    assert "↳ Not measured yet: The row applies to a family whose risk of offending due to substance misuse" in crime
+    paragraphs = [p for p in text.split("\n\n") if p and not p.startswith(("|", "**", "#"))]
+    assert len(paragraphs) == len(set(paragraphs))  # nothing printed twice
+    page = render_html(plan)
+    assert page.count('<tr class="test"><td colspan="6">') == sum(len(h.results) + len(h.not_measured)
+                                                                   for h in plan.headlines)

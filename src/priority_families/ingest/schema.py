@@ -101,6 +101,11 @@ FACT_KINDS: dict[str, FactKind] = {
         FactKind("offence", "proven offence", (_date("date"), FactColumn("gravity", ColumnType.INTEGER, False, bounds=(1, 8)))),
         FactKind("asb_incident", "anti-social behaviour report naming the person", (_date("date"),)),
         FactKind(
+            "breach",
+            "return to court for failing to comply with an order, licence or ASB intervention",
+            (_date("date"), _kind("kind", ("order", "licence", "asb_intervention"))),
+        ),
+        FactKind(
             "asb_intervention",
             "ASB order, injunction, contract or housing-related ASB action",
             (_date("start_date"), _date("end_date", False), _kind("kind", None, False)),

@@ -104,10 +104,29 @@ def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, re
         if r.family_id in seen:
             problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} appears twice"))
         seen.add(r.family_id)
-        if r.attached_on < shift_months(refresh.as_of, -12) or r.attached_on > date.today():
-            problems.append(AttachProblem(*where, "attached_on",
-                                          f"{r.attached_on} is not within a year before the refresh or today"))
+        date_problem = _attachment_date_problem(r, refresh)
+        if date_problem:
+            problems.append(AttachProblem(*where, "attached_on", date_problem))
     return problems
+
+
+def _attachment_date_problem(r: AttachmentRequest, refresh: PublishedRefresh) -> str | None:
+    """Why the attachment date is refused: after today, or more than a year before the refresh unless the plan
+    allows back-dating to that date for a family its agency led (national-2012: exits from FIP/FNP since
+    1 December 2010)."""
+    if r.attached_on > date.today():
+        return f"{r.attached_on} is after today"
+    if r.attached_on >= shift_months(refresh.as_of, -12):
+        return None
+    back = refresh.plan.backdating
+    if back is None:
+        return f"{r.attached_on} is not within a year before the refresh or today"
+    if r.attached_on < back.earliest:
+        return f"{r.attached_on} is before {back.earliest}, the earliest back-dated attachment plan {refresh.plan.id} allows"
+    if r.lead_agency not in back.lead_agencies:
+        return (f"{r.attached_on} is more than a year before the refresh; plan {refresh.plan.id} back-dates only "
+                f"families led by {', '.join(back.lead_agencies)}, not {r.lead_agency!r}")
+    return None
 
 
 def _write(requests: list[AttachmentRequest], frozen: FrozenBaseline, refresh: PublishedRefresh,

@@ -10,6 +10,7 @@ Evaluation tables (temporary, built by `progress.py` from the case record and th
   att          family_id, attached_on, plan_id
   att_members  family_id, person_id, dob       members at attachment and now (dob from the latest refresh)
   att_lines    family_id, headline, indicator, person_id   lines true at attachment (frozen)
+  att_line_records  the same with the source and record_id behind each (a measure's `line_kinds` reads them)
   att_counts   family_id, headline, measure, test_no, person_id, count   baseline counts (frozen)
   att_benefit  family_id, person_id, jsa_before, jsa_open_at_attachment, open_at_attachment (frozen)
   attested     family_id, headline, indicator
@@ -142,14 +143,22 @@ def _ratio_ok(after: str, before: str, factor: Fraction) -> str:
             f"ELSE {after} * {factor.denominator} <= {factor.numerator} * {before} END)")
 
 
+def _line_rows(ref: TestRef) -> str:
+    """`FROM ... WHERE ...` of the lines the measure answers for, true at attachment; with `line_kinds`, only
+    those a record of those kinds made true (the frozen record, read with its kind in the refresh)."""
+    lines = f"l.headline = {lit(ref.headline.id)} AND l.indicator IN {in_list(ref.measure.lines)}"
+    if not ref.measure.line_kinds:
+        return f"FROM att_lines l WHERE {lines}"
+    return ("FROM att_line_records l JOIN ev_records r ON r.family_id = l.family_id AND r.source = l.source "
+            f"AND r.record_id = l.record_id WHERE {lines} AND r.kind IN {in_list(ref.measure.line_kinds)}")
+
+
 def _fams(ref: TestRef) -> str:
-    return (f"SELECT DISTINCT family_id FROM att_lines WHERE headline = {lit(ref.headline.id)} "
-            f"AND indicator IN {in_list(ref.measure.lines)}")
+    return f"SELECT DISTINCT l.family_id {_line_rows(ref)}"
 
 
 def _pids(ref: TestRef) -> str:
-    return (f"SELECT DISTINCT family_id, person_id FROM att_lines WHERE headline = {lit(ref.headline.id)} "
-            f"AND indicator IN {in_list(ref.measure.lines)} AND person_id IS NOT NULL")
+    return f"SELECT DISTINCT l.family_id, l.person_id {_line_rows(ref)} AND l.person_id IS NOT NULL"
 
 
 def _baseline(ref: TestRef, e: date, per_person: bool) -> str:

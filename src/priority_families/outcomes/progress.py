@@ -61,7 +61,8 @@ class Status(StrEnum):
 
 FACTS_NEEDED = ("offence", "asb_incident", "school_attendance", "exclusion", "education_status", "social_care",
                 "missing_episode", "exploitation_risk", "benefit", "employment", "work_progress", "neet",
-                "housing", "domestic_abuse", "marac", "ae_attendance", "health", "asb_intervention", "justice")
+                "housing", "domestic_abuse", "marac", "ae_attendance", "health", "asb_intervention", "justice",
+                "referral", "breach")
 
 
 @lru_cache(maxsize=32)
@@ -96,6 +97,10 @@ def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
           {"family_id": "VARCHAR", "person_id": "VARCHAR", "dob": "DATE"})
     _load(con, "att_lines", sorted(set(_frozen(BaselineLine, ids, "headline", "indicator", "person_id")), key=str),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR", "person_id": "VARCHAR"})
+    _load(con, "att_line_records", _frozen(BaselineLine, ids, "headline", "indicator", "person_id", "source",
+                                           "record_id"),
+          {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR", "person_id": "VARCHAR",
+           "source": "VARCHAR", "record_id": "VARCHAR"})
     _load(con, "att_counts", _frozen(BaselineCount, ids, "headline", "measure", "test_no", "person_id", "count"),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "measure": "VARCHAR", "test_no": "INTEGER",
            "person_id": "VARCHAR", "count": "BIGINT"})
@@ -108,7 +113,7 @@ def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
         attestations = attestations.filter(family_id__in=[a.family_id for a in attachments])
     _load(con, "attested", list(attestations.values_list("family_id", "headline", "indicator").distinct()),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR"})
-    for table in ("frozen_members", "att_lines", "att_counts", "att_benefit", "attested"):
+    for table in ("frozen_members", "att_lines", "att_line_records", "att_counts", "att_benefit", "attested"):
         con.execute(f"DELETE FROM {table} WHERE family_id NOT IN (SELECT family_id FROM att)")
 
 
@@ -159,8 +164,8 @@ def _waits_sql(plan: Plan) -> str:
             has_terms = any(t.progress_window is not None and t.progress_window.terms for t in m.tests)
             if m.sustained_months is None and has_terms and reading.terms_after_attachment:
                 terms = True
-            if reading.wait_all_months is not None:
-                months, terms = reading.wait_all_months, False
+            if reading.wait_all_months is not None:  # a measure sustained longer still waits its own period
+                months, terms = max(reading.wait_all_months, m.sustained_months or 0), False
             rows.append(f"({lit(h.id)}, {lit(m.id)}, {months if months is not None else 'NULL'}, {terms})")
     return f"SELECT * FROM (VALUES {', '.join(rows)}) AS w(headline, measure, months, terms)"
 
@@ -221,6 +226,8 @@ def _routes(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None:
             families = f"SELECT DISTINCT family_id FROM plan_measure_status WHERE measure = {lit(route.id)}"
         if route.measures_met is not None:  # the plan's results measures met: all, or those of some headlines
             among = "" if route.measures_met == "all" else f"WHERE headline IN {in_list(route.measures_met)} "
+            if route.plus_when_needed is not None and isinstance(route.measures_met, list):
+                among += f"OR (headline = {lit(route.plus_when_needed)} AND family_id IN ({_needed_plus(plan)})) "
             sql = f"SELECT family_id FROM plan_measure_status {among}GROUP BY family_id HAVING BOOL_AND(status = 'met')"
         elif route.tests:
             parts = []
@@ -240,6 +247,13 @@ def _routes(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None:
         )
     empty = "SELECT CAST(NULL AS VARCHAR) AS family_id, CAST(NULL AS VARCHAR) AS route, 0 AS route_order WHERE FALSE"
     con.execute("CREATE OR REPLACE TEMP TABLE plan_family_routes AS " + " UNION ALL ".join(selects or [empty]))
+
+
+def _needed_plus(plan: Plan) -> str:
+    """Families that did not meet every core headline at attachment, so needed the plus headline to be eligible."""
+    core = plan.eligibility.core or []
+    return (f"SELECT a.family_id FROM att a LEFT JOIN att_lines l ON l.family_id = a.family_id "
+            f"AND l.headline IN {in_list(core)} GROUP BY a.family_id HAVING COUNT(DISTINCT l.headline) < {len(core)}")
 
 
 def _all_measures_sql(plan: Plan) -> str:

@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from priority_families.plans.schema import (
     Aggregate,
     EligibilityKind,
+    Headline,
     Indicator,
+    MeasureKind,
+    MeasureTest,
     Plan,
+    RelativeWindow,
+    ResultMeasure,
     Scope,
     WindowKind,
     WithdrawalEffect,
@@ -35,6 +40,7 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[str]]
+    under: dict[int, str] | None = None  # text printed across the table under row i (the row's exact test)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,87 @@ def _records_words(ind: Indicator) -> str:
     return f"{ind.fact}.csv{kinds}"
 
 
+def _relative_words(w: RelativeWindow | None) -> str:
+    if w is None:
+        return ""
+    d = "attachment" if w.relative_to == "attachment" else "evaluation"
+    if w.terms:
+        return f"in the last {w.terms} school terms before {d}"
+    parts = [f"in the {w.months} months up to {d}"] if w.months else []
+    if w.at_date:
+        parts.insert(0, f"open at {d}")
+    return " or ".join(parts)
+
+
+def measure_test_words(test: MeasureTest) -> str:
+    """One test of a results row in words, from the same fields the SQL is compiled from."""
+    who = WHO_WORDS[test.who.value]
+    records = f"{test.fact}.csv" + (f" ({', '.join(test.kinds)})" if test.kinds else "")
+    after, before = _relative_words(test.progress_window), _relative_words(test.baseline_window)
+    per = "each person named at attachment" if test.scope is Scope.PERSON else "counted across the family"
+    match test.kind:
+        case MeasureKind.REDUCTION:
+            return (f"{records} of {who} {after} at most {test.factor} x those {before} ({per}); none before "
+                    "needs none after")
+        case MeasureKind.FEWER:
+            return f"fewer {records} {after} than {before}, or none where there were none ({per})"
+        case MeasureKind.NONE_IN_WINDOW:
+            return f"no {records} record of {who} {after} ({per})"
+        case MeasureKind.BELOW_THRESHOLD:
+            value = "absence / possible sessions" if test.fact == "school_attendance" else f"{records} count"
+            threshold = f"{test.threshold:.0%}" if test.fact == "school_attendance" else f"{test.threshold:g}"
+            return f"every {who} at evaluation: {value} {after} {(test.comparison or '<')} {threshold}"
+        case MeasureKind.LATEST_KIND:
+            return (f"that person's latest {records} is {' / '.join(test.kinds or [])} and none "
+                    f"{' / '.join(test.not_kinds or [])} {after}")
+        case MeasureKind.SPELL_LASTED:
+            lasts = (f"{test.months} months" if test.months else
+                     ", ".join(f"{w} weeks ({k})" for k, w in (test.weeks or {}).items()))
+            return f"a {records} spell of {who} starting on or after attachment that has lasted {lasts}"
+        case MeasureKind.STARTED_IN_WINDOW:
+            return f"a {records} spell of {who} starting {after}"
+        case MeasureKind.ATTESTATION:
+            return "attested by the lead professional, with evidence"
+
+
+def _row_test(m: ResultMeasure) -> str:
+    joiner = " OR " if all(t.kind is MeasureKind.SPELL_LASTED for t in m.tests) else " AND "
+    kinds = f" whose line was true through {', '.join(m.line_kinds)}" if m.line_kinds else ""
+    test = joiner.join(measure_test_words(t) for t in m.tests) or "no test"
+    wait = f"; judged from {m.sustained_months} months after attachment" if m.sustained_months else ""
+    note = f" Reading: {m.note}" if m.note else ""
+    return f"Test ({m.id}, for families with {', '.join(m.lines)}{kinds}): {test}{wait}.{note}"
+
+
+SEED_COLUMNS = ["Substantial change", "Baseline measure", "Significant progress", "Sustained Progress",
+                "Source of information"]
+
+
+def _seed_layout(h: Headline) -> tuple[list[str], Table]:
+    """The headline as the council printed it: strategic goal, measures, then the five columns, every row with
+    its exact test under it (or why it is not measured yet)."""
+    paras = [f"Strategic goal: {h.strategic_goal}"] if h.strategic_goal else []
+    if h.measures:
+        paras.append("Measures: " + "; ".join(h.measures))
+    rows: list[tuple[str, list[str], str]] = []
+    for m in h.results:
+        cells = [m.substantial_change, m.baseline, m.significant_progress, m.sustained, m.source]
+        rows.append((m.row or m.id, cells, _row_test(m)))
+    for r in h.not_measured:
+        cells = [r.substantial_change, r.baseline, r.significant_progress, r.sustained, r.source]
+        rows.append((r.row, cells, f"Not measured yet: {r.reason}"))
+    rows.sort(key=lambda r: _row_order(r[0]))
+    table = Table("Outcomes", ["Row", *SEED_COLUMNS], [[row, *cells] for row, cells, _ in rows],
+                  {i: test for i, (_, _, test) in enumerate(rows)})
+    return paras, table
+
+
+def _row_order(row: str) -> tuple[int, ...]:
+    """'004 2.3' sorts as (2, 3); a row without a number after its headline comes last in it."""
+    numbers = row.split(" ", 1)[-1].split(" ", 1)[0].split(".")
+    return tuple(int(n) if n.isdigit() else 99 for n in numbers) + ((99,) if len(numbers) == 1 else ())
+
+
 def plan_sections(plan: Plan) -> list[Section]:
     """The plan as document sections (shared by the Markdown and HTML renderings)."""
     rule = plan.eligibility
@@ -95,6 +182,10 @@ def plan_sections(plan: Plan) -> list[Section]:
                            ["Indicator", "Who", "Records", "Window", "Test", "Source of information"],
                            [[f"{i.label} ({i.id})", WHO_WORDS[i.who.value], _records_words(i), window_words(i),
                              test_words(i), i.evidence] for i in h.indicators])
+        if h.strategic_goal or h.not_measured or any(m.row for m in h.results):
+            paras, outcomes = _seed_layout(h)
+            sections.append(Section(f"{n}. {h.title} ({h.id})", paras, [outcomes, indicators]))
+            continue
         outcomes = Table("Outcomes", ["Indicator", "Substantial change", "Baseline measure", "Significant progress",
                                       "Sustained period", "Source of information"],
                          [[", ".join(m.lines), m.substantial_change, m.baseline, m.significant_progress,
@@ -153,6 +244,11 @@ def _claims_and_money(plan: Plan) -> Section:
     paras.append(f"After a claim the lead worker checks that the results have lasted every {checks.every_months} "
                  f"months for {checks.for_months} months.")
     paras.append(_withdrawal_words(plan))
+    if plan.backdating:
+        back = plan.backdating
+        paras.append(f"Back-dated attachment: a family led by {', '.join(back.lead_agencies)} may be attached from "
+                     f"{back.earliest.day} {back.earliest:%B %Y}, earlier than the usual year before the refresh."
+                     + (f" {back.note}" if back.note else ""))
     if plan.money.note:
         paras.append(plan.money.note)
     routes = Table("Claim routes", ["Route", "Description", "Paid"],
@@ -186,7 +282,10 @@ def render_markdown(plan: Plan) -> str:
         for t in s.tables:
             out += [f"**{t.title}**", "", "| " + " | ".join(t.header) + " |",
                     "|" + "---|" * len(t.header)]
-            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows]
+            for i, row in enumerate(t.rows):
+                out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+                if t.under and i in t.under:
+                    out.append("| " + " | ".join([f"↳ {_md_cell(t.under[i])}"] + [""] * (len(t.header) - 1)) + " |")
             out.append("")
     return "\n".join(out)
 
@@ -201,12 +300,15 @@ def render_html(plan: Plan) -> str:
         for t in s.tables:
             body.append(f"<table><caption>{e(t.title)}</caption><thead><tr>"
                         + "".join(f"<th>{e(c)}</th>" for c in t.header) + "</tr></thead><tbody>")
-            body += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in t.rows]
+            for i, row in enumerate(t.rows):
+                body.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
+                if t.under and i in t.under:
+                    body.append(f"<tr class=\"test\"><td colspan=\"{len(t.header)}\">{e(t.under[i])}</td></tr>")
             body.append("</tbody></table>")
     style = ("body{font-family:Arial,sans-serif;max-width:70em;margin:2em auto;color:#0b0c0c}"
              "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #b1b4b6;"
              "padding:.4em;vertical-align:top;text-align:left}th{background:#f3f2f1}caption{font-weight:bold;"
-             "text-align:left;padding:.3em 0}")
+             "text-align:left;padding:.3em 0}tr.test td{background:#f8f8f8;font-size:90%;border-top:none}")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(title)}</title>"
             f"<style>{style}</style></head><body>" + "\n".join(body) + "</body></html>\n")
 

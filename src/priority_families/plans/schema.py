@@ -8,6 +8,7 @@ claims), money, evidence sources and the unit costs/weights that make the priori
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -19,6 +20,8 @@ from priority_families.core.calendar import shift_months
 from priority_families.ingest.schema import FACT_KINDS, ColumnType
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+# "Year 10", "year 6", "Y11": a school year named in a label (Reception is year 0).
+SCHOOL_YEAR_IN_TEXT = re.compile(r"\b(?:[Yy]ear|Y)\s?(\d{1,2})\b")
 
 
 class Who(StrEnum):
@@ -29,6 +32,33 @@ class Who(StrEnum):
     ADULT = "adult"  # 18 or over
     YOUNG_PERSON = "young_person"  # 16 to 24
     ANY_MEMBER = "any_member"
+
+
+# The ages (whole years) each group takes in, as `identify.compile.who_condition` reads them; None = no bound.
+WHO_AGES: dict[Who, tuple[int, int | None]] = {
+    Who.CHILD: (0, 17),
+    Who.SCHOOL_AGE_CHILD: (5, 15),
+    Who.ADULT: (18, None),
+    Who.YOUNG_PERSON: (16, 24),
+    Who.ANY_MEMBER: (0, None),
+}
+
+
+def school_year_ages(year: int) -> tuple[int, int]:
+    """The ages a pupil in school year `year` has during it: N + 4 on 1 September, N + 5 by 31 August
+    (Reception, year 0, is 4 then 5)."""
+    return year + 4, year + 5
+
+
+def school_year_problem(who: Who, year: int) -> str | None:
+    """Why an age group cannot contain a school year (no age of the year is in the group), or None."""
+    low, high = WHO_AGES[who]
+    first, last = school_year_ages(year)
+    if last < low or (high is not None and first > high):
+        top = f"{low}+" if high is None else f"{low}-{high}"
+        return (f"school year {year} is ages {first}-{last}, which the age group {who.value} ({top}) "
+                "cannot contain")
+    return None
 
 
 class WindowKind(StrEnum):
@@ -114,6 +144,20 @@ class Indicator(_Model):
     evidence: str = Field(description="where the information comes from (source of information)")
     weight: float = Field(default=1.0, ge=0, description="points this indicator adds to the priority score")
     unit_cost: float = Field(default=0.0, ge=0, description="estimated annual cost to the public purse, GBP")
+    school_year: int | None = Field(default=None, ge=0, le=13,
+                                    description="the school year the line names (RONI Year 10), 0 = Reception")
+
+    @model_validator(mode="after")
+    def _school_year_fits(self) -> Self:
+        """A line naming a school year (in `school_year` or its label) must look at an age group holding it."""
+        named = [("school_year", self.school_year)] if self.school_year is not None else []
+        named += [("label", int(m.group(1))) for m in SCHOOL_YEAR_IN_TEXT.finditer(self.label)
+                  if int(m.group(1)) <= 13]
+        for where, year in named:
+            problem = school_year_problem(self.who, year)
+            if problem:
+                raise ValueError(f"{where}: {problem}")
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -233,11 +277,17 @@ class ResultMeasure(_Model):
     sustained_months: int | None = Field(default=None, ge=0)
     source: str
     tests: list[MeasureTest] = Field(default_factory=list)
+    line_kinds: list[str] | None = Field(
+        default=None, description="the measure applies only where a line was true through a record of these kinds")
+    row: str | None = Field(default=None, description="the row of the council's published plan this measure is")
+    note: str | None = Field(default=None, description="for the auditor: the reading taken where the seed is open")
 
     @model_validator(mode="after")
     def _meaningful(self) -> Self:
         if not self.lines:
             raise ValueError(f"results measure {self.id} names no indicator line, so no family could ever have it")
+        if self.line_kinds is not None and not self.line_kinds:
+            raise ValueError(f"results measure {self.id}: line_kinds is empty, so no family could ever have it")
         if self.sustained_months is not None:
             for test in self.tests:
                 window = test.progress_window
@@ -247,11 +297,27 @@ class ResultMeasure(_Model):
         return self
 
 
+class SeedRow(_Model):
+    """A row of the council's published plan the product cannot test yet, kept in the plan so an auditor
+    sees every row and why it is not measured (the data or case-record field it would need)."""
+
+    row: str
+    substantial_change: str
+    baseline: str
+    significant_progress: str
+    sustained: str
+    source: str
+    reason: str
+
+
 class Headline(_Model):
     id: str = Field(pattern=ID_PATTERN)
     title: str
+    strategic_goal: str | None = Field(default=None, description="the published plan's strategic goal")
+    measures: list[str] = Field(default_factory=list, description="the published plan's measures (prose)")
     indicators: list[Indicator] = Field(min_length=1)
     results: list[ResultMeasure] = Field(default_factory=list)
+    not_measured: list[SeedRow] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
@@ -259,10 +325,16 @@ class Headline(_Model):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate indicator ids {dupes} in headline {self.id}")
+        by_id = {i.id: i for i in self.indicators}
         for measure in self.results:
             unknown = sorted(set(measure.lines) - set(ids))
             if unknown:
                 raise ValueError(f"results measure {measure.id} names unknown indicators {unknown}")
+            if measure.line_kinds:
+                kinds = {k for line in measure.lines for k in (by_id[line].kinds or by_id[line].latest_kinds or [])}
+                if not set(measure.line_kinds) & kinds:
+                    raise ValueError(f"results measure {measure.id}: line_kinds {measure.line_kinds} are none of "
+                                     f"the kinds its lines count ({sorted(kinds)}), so no family could ever have it")
         return self
 
 
@@ -317,6 +389,9 @@ class ClaimRoute(_Model):
     description: str
     tests: list[MeasureTest] = Field(default_factory=list)
     measures_met: Literal["all"] | list[str] | None = None
+    plus_when_needed: str | None = Field(
+        default=None, description="with measures_met: this headline's measures too, for families that needed it to "
+        "be eligible (they did not meet every core headline at attachment)")
     results_share: float = Field(default=1.0, ge=0, le=1)
 
     @model_validator(mode="after")
@@ -343,6 +418,16 @@ class Sustainability(_Model):
 
     def due_dates(self, claimed_on: date) -> list[date]:
         return [shift_months(claimed_on, m) for m in range(self.every_months, self.for_months + 1, self.every_months)]
+
+
+class Backdating(_Model):
+    """Attachment dated before the usual year before the refresh, where the plan allows it: the 2012 Financial
+    Framework let a council attach families it had already supported to a successful exit (FIP, FNP) since
+    1 December 2010 (seed 001), their attachment dated back."""
+
+    earliest: date = Field(description="the earliest attachment date the plan allows")
+    lead_agencies: list[str] = Field(min_length=1, description="back-dating only for families these agencies led")
+    note: str | None = None
 
 
 class ClaimRules(_Model):
@@ -381,6 +466,7 @@ class Plan(_Model):
     sustainability: Sustainability = Field(default_factory=Sustainability)
     claims: ClaimRules = Field(default_factory=ClaimRules)
     family_agreement: FamilyAgreementRules = Field(default_factory=FamilyAgreementRules)
+    backdating: Backdating | None = None
     money: Money
     priority: Priority = Field(default_factory=Priority)
 
@@ -400,6 +486,9 @@ class Plan(_Model):
         if rule.n is not None and rule.core is not None and rule.n > len(rule.core):
             raise ValueError("eligibility n exceeds the core headlines")
         for route in self.claim_routes:
+            if route.plus_when_needed is not None and route.plus_when_needed != rule.plus:
+                raise ValueError(f"claim route {route.id}: plus_when_needed {route.plus_when_needed!r} is not the "
+                                 f"eligibility rule's plus headline ({rule.plus!r})")
             if isinstance(route.measures_met, list) and set(route.measures_met) - set(ids):
                 raise ValueError(f"claim route {route.id} names unknown headlines "
                                  f"{sorted(set(route.measures_met) - set(ids))}")

@@ -34,7 +34,8 @@ TRAJECTORIES: tuple[tuple[str, float], ...] = (
     ("improves", 0.35), ("works", 0.2), ("both", 0.15), ("unchanged", 0.3))
 AGENCIES = ("Early Help", "Youth Offending Service", "Children's Social Care", "Housing", "Family Intervention")
 STOPPED_FACTS = frozenset({"offence", "asb_incident", "missing_episode", "exploitation_risk", "domestic_abuse",
-                           "marac", "exclusion", "referral", "asb_intervention", "justice", "education_status"})
+                           "marac", "exclusion", "referral", "asb_intervention", "justice", "education_status",
+                           "breach"})
 BAD_HOUSING = frozenset({"rent_arrears", "eviction_notice", "homeless", "debt"})
 CIN_CP = frozenset({"child_in_need", "child_protection"})
 ATTACHMENT_HEADER = ["family_id", "attached_on", "lead_worker", "lead_agency", "trajectory"]

@@ -291,8 +291,9 @@ class UnitFacts:
                 self.maker.dated("asb_incident", "police", person, on)
         for on in arrivals(rng, 0.001 + 0.25 * t * t, start, end):
             if age_on(person.dob, on) >= 10:
-                self.maker.spell("asb_intervention", "housing", person, on,
-                                 on + timedelta(days=rng.randrange(180, 730)), kind=rng.choice(ASB_KINDS))
+                until = on + timedelta(days=rng.randrange(180, 730))
+                self.maker.spell("asb_intervention", "housing", person, on, until, kind=rng.choice(ASB_KINDS))
+                self.breach(person, on, until, "asb_intervention", "housing")
 
     def sentence(self, person: Person, start: date) -> None:
         rng = self.rng
@@ -304,9 +305,19 @@ class UnitFacts:
             self.maker.spell("justice", "probation", person, start, release, kind="custody", release_date=release)
             self.maker.spell("justice", "probation", person, release, add_months(start, months), kind="licence",
                              release_date=None)
+            self.breach(person, release, add_months(start, months), "licence", "probation")
         else:
-            self.maker.spell("justice", "probation", person, start, add_months(start, rng.randrange(6, 25)),
-                             kind=kind, release_date=None)
+            end = add_months(start, rng.randrange(6, 25))
+            self.maker.spell("justice", "probation", person, start, end, kind=kind, release_date=None)
+            self.breach(person, start, end, "licence" if kind == "licence" else "order", "probation")
+
+    def breach(self, person: Person, start: date, end: date, kind: str, source: str) -> None:
+        """Now and then a return to court for failing to comply, dated within the order. Drawn from the person's
+        own seeded generator, so adding breaches left the rest of the county as it was."""
+        own = random.Random(f"breach:{person.person_id}:{start.isoformat()}:{kind}")
+        if own.random() < 0.3 and end > start:
+            self.maker.dated("breach", source, person, start + timedelta(days=own.randrange((end - start).days)),
+                             kind=kind)
 
     # ---- work and benefits ---------------------------------------------------------------------
     def work(self, person: Person) -> None:

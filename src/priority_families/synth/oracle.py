@@ -48,6 +48,9 @@ Indicator lines (ids = the indicator ids of the shipped plan YAML; `indicator_li
   children_need_help/missing, children_need_help/exploitation, worklessness/out_of_work_benefit,
   worklessness/neet_risk, worklessness/financial_exclusion, domestic_abuse/incident (any role),
   domestic_abuse/marac, health/health_record (any kind), health/ae_attendance.
+- nottinghamshire-2015 reads seed 004 row for row (`_NOTTINGHAMSHIRE_MEASURES`, `_nottinghamshire_measure`):
+  order_completed = no `breach` of kind order/licence by the adults its lines named in (e - 6 months, e];
+  asb_complied = no `breach` of kind asb_intervention by any member in (e - 6 months, e].
 - Results measure ids are the plan YAML's result ids: national back_in_school, crime_asb_reduced,
   progress_to_work; Phase 2 offending_reduced, order_completed, asb_reduced, attending_school, stepped_down,
   fewer_missing, exploitation_safe, off_benefit, into_eet, tenancy_kept, fewer_callouts, no_marac,
@@ -73,7 +76,11 @@ Results (`evaluate_results`, attachment date a, evaluation date e)
   incidents at least 60% fewer, each in (e - 6 months, e] against (a - 6 months, a]. progress_to_work
   (an adult at e with a work_programme or esf spell starting in (e - 6 months, e]) is measured, and is a
   route, only when the family met `work` at a. turned_around needs at least one of education/crime_asb
-  at a and every one of those met. continuous_employment does not depend on the criteria at a.
+  at a and every one of those met, and, for a family that did not meet all three national criteria at a
+  (so needed `local`), every local measure met: local_abuse_reduced (fewer domestic_abuse records of the
+  family in (e - 12 months, e] than in (a - 12 months, a], or none where none; waits 12 months),
+  local_treatment_completed and local_social_care_agreed (attested for ("local", "health") and ("local",
+  "social_care")). continuous_employment does not depend on the criteria at a.
 - Phase 2: each measure needs e >= a + its sustained period: 6 months (offending_reduced,
   order_completed, asb_reduced, stepped_down), 4 months (fewer_missing, exploitation_safe, into_eet),
   8 months (tenancy_kept, fewer_callouts, no_marac, engaged_with_health, fewer_ae). attending_school
@@ -96,7 +103,13 @@ Results (`evaluate_results`, attachment date a, evaluation date e)
   out-of-work benefit spells open on any day of those weeks (start .. start + 7N - 1 days; a benefit
   ending on the job's first day is open that day and breaks it).
 
-Warwickshire (seed 002, Appendix Three) differs from Nottinghamshire in exactly three places:
+Warwickshire (seed 002, Appendix Three) reads Nottinghamshire's former rows (`_WARWICKSHIRE_MEASURES`) except
+where the appendix contradicts them: a child in alternative provision as agreed meets attending_school when
+below the absence threshold (only an open not_registered spell fails it); the social care line is judged by
+caf_engaged (early help, attested), plan_engaged (child in need, attested: a plan in place with the family
+engaging) and cpp_ended (child protection: no child protection episode open at e or starting in the last 6
+months); a domestic abuse incident line by engaged_with_services (attested; increased reporting is never a
+failure). Its thresholds differ from Nottinghamshire's former rows in three places:
 - education: absence threshold 15% instead of 10%, both for eligibility and for the education measure;
 - crime_asb/offence measure: offences by the family in (e - 6 months, e] at most 67% of those in
   (a - 6 months, a] (a 33% reduction over 6 months against a 6-month baseline, not half of 12 months);
@@ -472,6 +485,17 @@ def _phase2_lines(fam: _Family, d: date, params: _Phase2) -> dict[Line, set]:
     return lines
 
 
+def _line_people_of_kinds(fam: _Family, line: Line, kinds: frozenset[str], d: date) -> frozenset[str]:
+    """The people a line named at d through a record of `kinds` (a row kept for part of a line's basket)."""
+    match line:
+        case ("children_need_help", "social_care"):
+            return frozenset(pid for pid in fam.who(AgeGroup.CHILD, d) if fam.any_open("social_care", pid, d, kinds)
+                             or fam.any_started("social_care", pid, d, 12, kinds))
+        case ("worklessness", "financial_exclusion"):
+            return frozenset(pid for pid in fam.who(None, d) if fam.count_dated("housing", pid, d, 12, kinds))
+    raise ValueError(f"no reading of line {line} by kinds")
+
+
 def _lines(plan: PlanId, fam: _Family, as_of: date) -> dict[Line, frozenset[str]]:
     raw = (
         _national_lines(fam, as_of)
@@ -554,6 +578,7 @@ class _Measure:
     id: str
     lines: tuple[str, ...]
     sustained_months: int | None  # None: the wait is in the measure itself (terms, spell durations)
+    line_kinds: frozenset[str] | None = None  # the row is only for lines made true by records of these kinds
 
 
 _EDUCATION_LINES = ("absence", "fixed_exclusions", "permanent_exclusion", "education_status")
@@ -574,6 +599,38 @@ _PHASE2_MEASURES: tuple[_Measure, ...] = (
     _Measure("health", "engaged_with_health", ("health_record",), 8),
     _Measure("health", "fewer_ae", ("ae_attendance",), 8),
 )
+# Warwickshire: Nottinghamshire's former rows where Appendix Three agrees, its own where it contradicts them.
+_WARWICKSHIRE_MEASURES: tuple[_Measure, ...] = tuple(
+    m for m in _PHASE2_MEASURES if m.id not in ("stepped_down", "fewer_callouts")
+) + (
+    _Measure("children_need_help", "caf_engaged", ("social_care",), 6, frozenset({"early_help"})),
+    _Measure("children_need_help", "plan_engaged", ("social_care",), 6, frozenset({"child_in_need"})),
+    _Measure("children_need_help", "cpp_ended", ("social_care",), 6, frozenset({"child_protection"})),
+    _Measure("domestic_abuse", "engaged_with_services", ("incident",), 6),
+)
+# Nottinghamshire, seed 004 row for row (the plan YAML's `row`): the rows the product measures.
+_NOTTINGHAMSHIRE_MEASURES: tuple[_Measure, ...] = (
+    _Measure("crime_asb", "offending_children", ("offence",), 6),
+    _Measure("crime_asb", "offending_adults", ("offence",), 6),
+    _Measure("crime_asb", "order_completed", ("community_sentence", "custody_release"), 6),
+    _Measure("crime_asb", "asb_reduced", ("asb_incident",), 6),
+    _Measure("crime_asb", "asb_complied", ("asb_intervention",), 6),
+    _Measure("education", "attendance_high", ("absence",), None),
+    _Measure("education", "exclusions_fewer", ("fixed_exclusions",), None),
+    _Measure("education", "full_time_education", ("permanent_exclusion", "education_status"), None),
+    _Measure("children_need_help", "stepped_down", ("social_care",), 6, frozenset({"child_in_need", "child_protection"})),
+    _Measure("children_need_help", "fewer_referrals", ("social_care",), 8),
+    _Measure("children_need_help", "fewer_missing", ("missing",), 4),
+    _Measure("children_need_help", "exploitation_engaged", ("exploitation",), 4),
+    _Measure("worklessness", "off_benefit", ("out_of_work_benefit",), None),
+    _Measure("worklessness", "into_eet", ("neet_risk",), 4),
+    _Measure("worklessness", "debt_managed", ("financial_exclusion",), 8, frozenset({"debt"})),
+    _Measure("worklessness", "eviction_averted", ("financial_exclusion",), 4,
+             frozenset({"rent_arrears", "eviction_notice"})),
+    _Measure("domestic_abuse", "no_marac", ("marac",), 8),
+    _Measure("domestic_abuse", "fewer_callouts", ("incident",), 8),
+    _Measure("health", "engaged_with_health", ("health_record", "ae_attendance"), 8),
+)
 _NATIONAL_MEASURES: tuple[_Measure, ...] = (
     _Measure(
         "education",
@@ -583,6 +640,10 @@ _NATIONAL_MEASURES: tuple[_Measure, ...] = (
     ),
     _Measure("crime_asb", "crime_asb_reduced", ("child_offence", "asb_intervention"), 6),
     _Measure("work", "progress_to_work", ("out_of_work_benefit",), 6),
+    # the local criterion's outcome (seed 000: "there will still be three improved outcomes per family")
+    _Measure("local", "local_abuse_reduced", ("domestic_abuse", "marac"), 12),
+    _Measure("local", "local_treatment_completed", ("health",), 6),
+    _Measure("local", "local_social_care_agreed", ("social_care",), 6),
 )
 
 
@@ -633,7 +694,7 @@ def _continuous_employment(fam: _Family, a: date, e: date) -> bool:
 
 
 def _education_result(
-    fam: _Family, e: date, threshold: Fraction, overall: bool, spells_count: bool
+    fam: _Family, e: date, threshold: Fraction, overall: bool, spells_count: bool, spells: frozenset[str] = _AP
 ) -> tuple[bool, str]:
     """Every school-age child at e below the absence threshold, < 3 fixed, no permanent exclusion (and spells)."""
     failing = 0
@@ -643,14 +704,20 @@ def _education_result(
             (share is None or share < threshold)
             and fam.exclusions(pid, e, "fixed") < 3
             and fam.exclusions(pid, e, "permanent") == 0
-            and not (spells_count and fam.any_open("education_status", pid, e, _AP))
+            and not (spells_count and fam.any_open("education_status", pid, e, spells))
         )
         failing += not ok
     return failing == 0, f"{failing} school-age children short of the result"
 
 
-def _national_measure(fam: _Family, m: _Measure, a: date, e: date) -> tuple[bool, str]:
+def _national_measure(fam: _Family, m: _Measure, a: date, e: date, attestations=frozenset()) -> tuple[bool, str]:
     match m.id:
+        case "local_abuse_reduced":
+            after, before = fam.family_count("domestic_abuse", e, 12), fam.family_count("domestic_abuse", a, 12)
+            return _fewer_or_none(after, before), _counts(after, before)
+        case "local_treatment_completed" | "local_social_care_agreed":
+            done = any(("local", line) in attestations for line in m.lines)
+            return done, "attested by the lead professional" if done else "no attestation"
         case "back_in_school":
             return _education_result(fam, e, NATIONAL_ABSENCE, overall=False, spells_count=False)
         case "crime_asb_reduced":
@@ -779,16 +846,99 @@ def _phase2_measure(
     raise ValueError(f"no Phase 2 measure {m.id}")
 
 
+def _attested(m: _Measure, attestations) -> tuple[bool, str]:
+    done = any((m.headline, line) in attestations for line in m.lines)
+    return done, "attested by the lead professional" if done else "no attestation"
+
+
+def _terms_after(a: date, e: date) -> bool:
+    """Every one of the last 3 terms before e ended after a (no baseline term reused)."""
+    return min(t.end for t in last_terms(e)) > a
+
+
+def _every_school_child(fam: _Family, e: date, ok) -> tuple[bool, str]:
+    failing = sum(1 for pid in fam.who(AgeGroup.SCHOOL_AGE, e) if not ok(pid))
+    return failing == 0, f"{failing} school-age children short of the row"
+
+
+def _nottinghamshire_measure(
+    fam: _Family, m: _Measure, pids: frozenset[str], a: date, e: date, params: _Phase2, attestations
+) -> tuple[bool, str]:
+    """One row of seed 004 as `_NOTTINGHAMSHIRE_MEASURES` lists it; `pids` are the people its lines named at a."""
+    match m.id:
+        case "offending_children" | "offending_adults":
+            group = AgeGroup.CHILD if m.id == "offending_children" else AgeGroup.ADULT
+            people = fam.who(group, e)
+            after = sum(fam.count_dated("offence", pid, e, 6) for pid in people)
+            before = sum(fam.count_dated("offence", pid, a, 12) for pid in people)
+            return _reduced_to(after, before, Fraction(67, 100) * Fraction(6, 12)), _counts(after, before)
+        case "exploitation_engaged" | "debt_managed" | "engaged_with_health":
+            return _attested(m, attestations)
+        case "order_completed":
+            orders = frozenset({"order", "licence"})
+            returned = sum(1 for pid in pids if fam.count_dated("breach", pid, e, 6, orders))
+            return returned == 0, f"{returned} of {len(pids)} adults returned to court for non-compliance"
+        case "asb_complied":
+            after = fam.family_count("breach", e, 6, frozenset({"asb_intervention"}))
+            return after == 0, f"{after} ASB intervention breaches"
+        case "attendance_high" | "exclusions_fewer" | "full_time_education":
+            if not _terms_after(a, e):
+                return False, "one of the last 3 terms before evaluation ended by attachment"
+            if m.id == "attendance_high":
+                return _every_school_child(fam, e, lambda pid: (s := fam.absence_share(pid, e, True)) is None
+                                           or s < params.absence_threshold)
+            if m.id == "exclusions_fewer":
+                return _every_school_child(fam, e, lambda pid: fam.exclusions(pid, e, "fixed") < 3)
+            return _every_school_child(fam, e, lambda pid: fam.exclusions(pid, e, "permanent") == 0
+                                       and not fam.any_open("education_status", pid, e, _AP))
+        case "fewer_referrals":
+            after, before = fam.family_count("referral", e, 8), fam.family_count("referral", a, 8)
+            return _reduced_to(after, before, Fraction(1, 2)), _counts(after, before)
+        case "eviction_averted":
+            after = fam.family_count("housing", e, 4, frozenset({"rent_arrears", "eviction_notice", "homeless"}))
+            return after == 0, f"{after} arrears, eviction or homeless records"
+        case "no_marac":
+            after = fam.family_count("marac", e, 8)
+            engaged, why = _attested(m, attestations)
+            return after == 0 and engaged, f"{after} MARAC referrals; {why}"
+    return _phase2_measure(fam, m, pids, a, e, params, attestations)
+
+
+def _warwickshire_measure(
+    fam: _Family, m: _Measure, pids: frozenset[str], a: date, e: date, params: _Phase2, attestations
+) -> tuple[bool, str]:
+    """Appendix Three where it contradicts Nottinghamshire's rows; the shared rows otherwise."""
+    match m.id:
+        case "caf_engaged" | "plan_engaged" | "engaged_with_services":
+            return _attested(m, attestations)
+        case "cpp_ended":
+            still = sum(1 for pid in fam.people if fam.any_open("social_care", pid, e, frozenset({"child_protection"}))
+                        or fam.any_started("social_care", pid, e, 6, frozenset({"child_protection"})))
+            return still == 0, f"{still} members with a child protection episode"
+        case "attending_school":
+            if not _terms_after(a, e):
+                return False, "one of the last 3 terms before evaluation ended by attachment"
+            return _education_result(fam, e, params.absence_threshold, overall=True, spells_count=True,
+                                     spells=frozenset({"not_registered"}))
+    return _phase2_measure(fam, m, pids, a, e, params, attestations)
+
+
 def _outcomes(
-    table: tuple[_Measure, ...], at_a: dict[Line, frozenset[str]], a: date, e: date, evaluate
+    table: tuple[_Measure, ...], at_a: dict[Line, frozenset[str]], a: date, e: date, evaluate,
+    fam: _Family | None = None,
 ) -> list[MeasureOutcome]:
     """Evaluate every measure that has at least one of its lines true at a, after its sustained period."""
     outcomes = []
     for m in table:
         lines = tuple(line for line in m.lines if (m.headline, line) in at_a)
+        if lines and m.line_kinds is not None and fam is not None:
+            named = {line: _line_people_of_kinds(fam, (m.headline, line), m.line_kinds, a) for line in lines}
+            lines = tuple(line for line in lines if named[line])
         if not lines:
             continue
         pids = frozenset().union(*(at_a[(m.headline, line)] for line in lines))
+        if m.line_kinds is not None and fam is not None:
+            pids = frozenset().union(*(named[line] for line in lines))
         if m.sustained_months is not None and e < add_months(a, m.sustained_months):
             met, why = False, f"evaluated before its {m.sustained_months}-month sustained period ended"
         else:
@@ -797,12 +947,16 @@ def _outcomes(
     return outcomes
 
 
-def _national_routes(fam: _Family, a: date, e: date, outcomes: list[MeasureOutcome]) -> set[str]:
+def _national_routes(
+    fam: _Family, a: date, e: date, outcomes: list[MeasureOutcome], headlines_at_a: frozenset[str]
+) -> set[str]:
     routes: set[str] = set()
     if e < add_months(a, 6):
         return routes
     turning = [o for o in outcomes if o.headline in ("education", "crime_asb")]
-    if turning and all(o.met for o in turning):
+    if sum(1 for c in NATIONAL_CRITERIA if c in headlines_at_a) < len(NATIONAL_CRITERIA):  # local was needed
+        turning += [o for o in outcomes if o.headline == "local"]
+    if turning and all(o.met for o in turning) and any(o.headline != "local" for o in turning):
         routes.add(Route.TURNED_AROUND)
     if any(o.measure == "progress_to_work" and o.met for o in outcomes):
         routes.add(Route.PROGRESS_TO_WORK)
@@ -831,17 +985,18 @@ def evaluate_results(
     fam = _Family(members, facts)
     at_a = _lines(plan, fam, a)
     if plan is PlanId.NATIONAL_2012:
-        outcomes = _outcomes(_NATIONAL_MEASURES, at_a, a, e, lambda m, _pids: _national_measure(fam, m, a, e))
-        routes = _national_routes(fam, a, e, outcomes)
+        attested = frozenset(attestations)
+        outcomes = _outcomes(_NATIONAL_MEASURES, at_a, a, e,
+                             lambda m, _pids: _national_measure(fam, m, a, e, attested))
+        routes = _national_routes(fam, a, e, outcomes, frozenset(h for h, _ in at_a))
     else:
         params, attested = _PHASE2[plan], set(attestations)
-        outcomes = _outcomes(
-            _PHASE2_MEASURES,
-            at_a,
-            a,
-            e,
-            lambda m, pids: _phase2_measure(fam, m, pids, a, e, params, attested),
-        )
+        if plan is PlanId.NOTTINGHAMSHIRE_2015:
+            outcomes = _outcomes(_NOTTINGHAMSHIRE_MEASURES, at_a, a, e,
+                                 lambda m, pids: _nottinghamshire_measure(fam, m, pids, a, e, params, attested), fam)
+        else:
+            outcomes = _outcomes(_WARWICKSHIRE_MEASURES, at_a, a, e,
+                                 lambda m, pids: _warwickshire_measure(fam, m, pids, a, e, params, attested), fam)
         routes = set()
         if outcomes and all(o.met for o in outcomes):
             routes.add(Route.SIGNIFICANT_SUSTAINED)
