@@ -181,6 +181,7 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
     expect(page.get_by_role("cell", name="Stepped down")).to_be_visible()
     page.goto(f"{base}/families/{fid}/")
     page.get_by_label("Move the case to").select_option(label="Closed")
+    page.get_by_label("Why the case is closed (when closing it)").select_option(label="Needs met")
     page.get_by_role("button", name="Move case").click()
     sign_out(page)
     sign_in(page, base, "school")

@@ -3,17 +3,18 @@ comparisons, two referrals of one family seen as one, decided from the queue, co
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from priority_families.casedb import team
 from priority_families.casedb.caseloads import referral_counts
-from priority_families.casedb.casework import Actor, allocate, move
+from priority_families.casedb.casework import Actor, allocate, close_case
 from priority_families.casedb.models import (
     Agency,
     Case,
     CaseStatus,
+    ClosureReason,
     Member,
     Referral,
     ReferralStatus,
@@ -131,7 +132,7 @@ def test_accepting_a_known_familys_referral_joins_its_case_and_reopens_a_closed_
     fid = m.family.family_id
     allocate(fid, Agency.objects.get(name="Family Support"), django_user_model.objects.get(username="worker"),
              Actor("manager"))
-    move(fid, CaseStatus.CLOSED, Actor("worker"), "finished")
+    close_case(fid, ClosureReason.NEEDS_MET, date(2016, 1, 4), Actor("worker"), "finished")
     referral = team.make_referral(school, form(team.PersonReferred(m.first_name, m.last_name, m.dob, m.postcode)),
                                   Actor("school"))
     case = team.accept_referral(referral.pk, "welcome back", Actor("manager"))

@@ -3,12 +3,14 @@ change nothing, the case file's uploads and logged downloads."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from priority_families.casedb import team
-from priority_families.casedb.casework import Actor, allocate
+from priority_families.casedb.casework import Actor, allocate, close_case
 from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
@@ -17,6 +19,7 @@ from priority_families.casedb.models import (
     Case,
     CaseDocument,
     CaseStatus,
+    ClosureReason,
     Member,
     Referral,
     ReferralStatus,
@@ -187,9 +190,7 @@ def test_the_manager_sees_caseloads_on_the_allocation_screen_and_sets_capacity(s
 
 
 def test_reopen_through_the_page_keeps_history(signed_in, fid):
-    from priority_families.casedb.casework import move
-
-    move(fid, CaseStatus.CLOSED, Actor("worker"), "done")
+    close_case(fid, ClosureReason.NEEDS_MET, date(2016, 1, 4), Actor("worker"), "done")
     client = signed_in("worker")
     assert "Reopen case" in client.get(reverse("web:team", args=[fid])).content.decode()
     assert client.post(reverse("web:team-reopen", args=[fid]), {"reopen-reason": "re-referred"}).status_code == 302

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -53,7 +53,7 @@ from priority_families.web.forms import (
     MoveForm,
     NoteForm,
 )
-from priority_families.web.views.common import actor, paginate, team_summary
+from priority_families.web.views.common import actor, paginate, stored_file, team_summary
 
 
 @login_required
@@ -317,14 +317,6 @@ def evidence_file(request: HttpRequest, family_id: str, attestation_id: int) -> 
         raise deny(request, target=f"evidence {family_id}/{attestation_id}")
     record(request, AccessAction.EXPORT, target=f"family {family_id}",
            detail=f"evidence file of attestation {attestation.pk}, sha256 {attestation.evidence_sha256}")
-    suffix = Path(attestation.evidence_path).suffix
-    response = FileResponse(open(attestation.evidence_path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by Django
-                            filename=f"evidence-{family_id}-{attestation.pk}{suffix}",
-                            content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream"))
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file(attestation.evidence_path, f"evidence-{family_id}-{attestation.pk}")
 
 
-EVIDENCE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".txt": "text/plain",
-                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -43,8 +43,7 @@ from priority_families.web.team_forms import (
     MemberForm,
     ReasonForm,
 )
-from priority_families.web.views.common import actor
-from priority_families.web.views.families import EVIDENCE_TYPES
+from priority_families.web.views.common import actor, stored_file
 
 FORMS = ("member_form", "meeting_form", "note_form", "action_form", "assessment_form", "map_form",
          "document_form", "level_form", "reopen_form")
@@ -209,12 +208,7 @@ def document(request: HttpRequest, family_id: str, document_id: int) -> HttpResp
         raise deny(request, target=f"document {family_id}/{document_id}")
     record(request, AccessAction.EXPORT, target=f"family {family_id}",
            detail=f"case-file document {doc.pk}, sha256 {doc.sha256}")
-    suffix = Path(doc.path).suffix
-    response = FileResponse(open(doc.path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by Django
-                            filename=f"casefile-{family_id}-{doc.pk}{suffix}",
-                            content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream"))
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file(doc.path, f"casefile-{family_id}-{doc.pk}")
 
 
 @roles_required(Role.PARTNER, Role.LEAD_WORKER)
