@@ -234,10 +234,7 @@ def check_sources(con: duckdb.DuckDBPyConnection, guard: PublishGuard) -> list[s
         raise GuardError(f"nothing published: against the refresh in force this refresh loses {'; '.join(losses)} "
                          f"(more than {guard.max_shrink:.0%} of a source); check the extracts, or publish anyway "
                          "with --override REASON")
-    con.execute("CREATE OR REPLACE TABLE refresh_override (reason VARCHAR, detail VARCHAR)")
-    if guard.override is not None:
-        con.execute("INSERT INTO refresh_override VALUES (?, ?)",
-                    [guard.override.strip(), "; ".join(losses) or "no loss found"])
+    _record_override(con, "refresh_override", guard.override, "; ".join(losses) or "no loss found")
     return losses
 
 
@@ -276,11 +273,17 @@ def check_agreements(con: duckdb.DuckDBPyConnection, register: Register | None, 
     if problems and guard.agreements_override is None:
         raise GuardError(f"nothing published: {'; '.join(problems)} (checked on {on}); sign or renew the "
                          "agreement and update the register, or publish anyway with --override-agreements REASON")
-    con.execute("CREATE OR REPLACE TABLE refresh_agreements_override (reason VARCHAR, detail VARCHAR)")
-    if guard.agreements_override is not None:
-        con.execute("INSERT INTO refresh_agreements_override VALUES (?, ?)",
-                    [guard.agreements_override.strip(), "; ".join(problems) or "every source had a live agreement"])
+    _record_override(con, "refresh_agreements_override", guard.agreements_override,
+                     "; ".join(problems) or "every source had a live agreement")
     return problems
+
+
+def _record_override(con: duckdb.DuckDBPyConnection, table: str, reason: str | None, detail: str) -> None:
+    """Keep with the refresh the reason a guard was overridden and what it overrode (an empty table when it
+    was not), so the published refresh says who published past what."""
+    con.execute(f"CREATE OR REPLACE TABLE {table} (reason VARCHAR, detail VARCHAR)")
+    if reason is not None:
+        con.execute(f"INSERT INTO {table} VALUES (?, ?)", [reason.strip(), detail])
 
 
 RAW_FIELDS = {"dob": "dob_raw", "uprn": "uprn_raw"}  # the person fields whose raw value has another column name
