@@ -166,6 +166,12 @@ def test_pf_agreements_prints_the_register_and_what_is_due_for_review(tmp_path):
     assert "ISP-POLICE (police): LAPSED: past its review date on 2016-03-31" in result.output
     assert "ISP-GP (gp practices): due for review on 2016-09-30" in result.output
     assert "ISP-DWP (" not in result.output and "ISP-DWP" in result.output  # listed, not due
+    def columns(output: str) -> int:
+        return next(line for line in output.splitlines() if "┳" in line).count("┳") + 1
+
+    # five columns by default; with --full also sources and extracts, lawful basis and signatory
+    full = CliRunner().invoke(app, ["agreements", str(path), "--on", "2016-08-01", "--full"], terminal_width=250)
+    assert columns(result.output) == 5 and columns(full.output) == 8
     bad = yaml.safe_load(path.read_text())
     del bad["agreements"][0]["signed_by"]
     path.write_text(yaml.safe_dump(bad))

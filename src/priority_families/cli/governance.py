@@ -46,20 +46,25 @@ def agreements(
     on: Annotated[datetime | None, typer.Option("--on", formats=["%Y-%m-%d"],
                                                 help="The day to judge reviews on (default: today).")] = None,
     within: Annotated[int, typer.Option("--within", min=0, help="Also list reviews due within this many days.")] = 90,
+    full: Annotated[bool, typer.Option("--full", help="Also the sources, extracts, lawful basis and signatory "
+                                                      "(a wide table).")] = False,
 ) -> None:
     """Print the information-sharing register and the agreements due for review."""
     reg = read_register(register_path)
     day = on.date() if on else date.today()
-    table = Table("agreement", "partner", "sources: extracts", "lawful basis", "signed", "review on", "keep (years)",
-                  "flags back", title=f"Information-sharing agreements of {reg.authority}")
+    columns = ["agreement", "partner", "review on", "keep (years)", "flags back"]
+    if full:
+        columns += ["sources: extracts", "lawful basis", "signed"]
+    table = Table(*columns, title=f"Information-sharing agreements of {reg.authority}")
     for a in reg.agreements:
-        basis = "; ".join(b for b in (a.lawful_basis.article_6, a.lawful_basis.article_9,
-                                      a.lawful_basis.dpa_2018_condition) if b)
         flags = ", ".join(a.flags_back.identifiers) + (" + marker" if a.flags_back.marker else "") \
             if a.flags_back else "-"
-        table.add_row(a.id, reg.partner(a.partner).name, f"{', '.join(a.sources)}: {', '.join(a.facts)}", basis,
-                      f"{a.signed_by}, {a.signed_on}", str(a.review_on), str(a.retention_years), flags,
-                      style="red" if a.due_for_review(day) else None)
+        row = [a.id, reg.partner(a.partner).name, str(a.review_on), str(a.retention_years), flags]
+        if full:
+            basis = "; ".join(b for b in (a.lawful_basis.article_6, a.lawful_basis.article_9,
+                                          a.lawful_basis.dpa_2018_condition) if b)
+            row += [f"{', '.join(a.sources)}: {', '.join(a.facts)}", basis, f"{a.signed_by}, {a.signed_on}"]
+        table.add_row(*row, style="red" if a.due_for_review(day) else None)
     console.print(table)
     due = reg.due_for_review(day, within)
     if not due:
