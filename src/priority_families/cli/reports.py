@@ -3,6 +3,7 @@ over `reports.board` and `reports.frameworks`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
@@ -136,18 +137,10 @@ allocations_app = typer.Typer(help="What the allocations report reads: triage me
                                    "allocations, closures.", no_args_is_help=True)
 
 
-def _date(text: str, option: str):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise fail(f"{option} {text!r} is not a date in YYYY-MM-DD form") from None
-
-
 @report_app.command("allocations")
 def allocations(
-    as_of: Annotated[str, typer.Option("--as-of", help="The date the case record is read as of (YYYY-MM-DD).")],
+    as_of: Annotated[datetime, typer.Option("--as-of", formats=["%Y-%m-%d"],
+                                                help="The date the case record is read as of (YYYY-MM-DD).")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the report (HTML, PDF, Excel, chart).")],
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
@@ -155,7 +148,7 @@ def allocations(
     ws = case_workspace(workspace_path)
     from priority_families.reports.allocations import allocations_report, write_allocations
 
-    on = _date(as_of, "--as-of")
+    on = as_of.date()
     try:
         report = allocations_report(ws, on)
         written = write_allocations(report, out)
@@ -174,7 +167,8 @@ def allocations(
 @allocations_app.command("meeting")
 def meeting(
     ward: Annotated[str, typer.Option("--ward", help="The ward's name or code in the geography lookup.")],
-    held_on: Annotated[str, typer.Option("--on", help="The meeting's date (YYYY-MM-DD).")],
+    held_on: Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"],
+                                                help="The meeting's date (YYYY-MM-DD).")],
     rollout: Annotated[int, typer.Option("--rollout", min=1, help="The rollout phase (group).")],
     attendees: Annotated[str, typer.Option("--attendees", help="Agencies and people present.")],
     decisions: Annotated[str, typer.Option("--decisions", help="What the meeting decided.")],
@@ -187,7 +181,7 @@ def meeting(
     from priority_families.reports.allocations import AllocationsError, record_meeting
 
     try:
-        made = record_meeting(ws, ward, _date(held_on, "--on"), rollout, attendees, decisions, Actor(actor()),
+        made = record_meeting(ws, ward, held_on.date(), rollout, attendees, decisions, Actor(actor()),
                               reviewed)
     except (AllocationsError, CaseworkError, StoreError) as exc:
         raise fail(str(exc)) from None
@@ -198,7 +192,8 @@ def meeting(
 def tag(
     family: Annotated[str, typer.Option("--family", help="The family id.")],
     group: Annotated[str, typer.Option("--tag", help="FIP or PILOT.")],
-    on: Annotated[str, typer.Option("--on", help="From this date (YYYY-MM-DD).")],
+    on: Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"],
+                                                help="From this date (YYYY-MM-DD).")],
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Put a case in a group (FIP, the pilot group)."""
@@ -209,7 +204,7 @@ def tag(
     if group.upper() not in GroupTag.values:
         raise fail(f"--tag {group!r} is not one of {', '.join(GroupTag.values)}")
     try:
-        tag_case(family, GroupTag(group.upper()), _date(on, "--on"), Actor(actor()))
+        tag_case(family, GroupTag(group.upper()), on.date(), Actor(actor()))
     except CaseworkError as exc:
         raise fail(str(exc)) from None
     console.print(f"family {family} tagged {group.upper()}")
@@ -219,7 +214,8 @@ def tag(
 def share(
     family: Annotated[str, typer.Option("--family", help="The family id.")],
     agency: Annotated[str, typer.Option("--agency", help="The agency sharing the case.")],
-    on: Annotated[str, typer.Option("--on", help="From this date (YYYY-MM-DD).")],
+    on: Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"],
+                                                help="From this date (YYYY-MM-DD).")],
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Share an allocated case with a further agency."""
@@ -228,7 +224,7 @@ def share(
     from priority_families.reports.allocations import AllocationsError, agency_named
 
     try:
-        share_allocation(family, agency_named(agency), _date(on, "--on"), Actor(actor()))
+        share_allocation(family, agency_named(agency), on.date(), Actor(actor()))
     except (AllocationsError, CaseworkError) as exc:
         raise fail(str(exc)) from None
     console.print(f"family {family} shared with {agency}")
@@ -239,7 +235,8 @@ def close(
     family: Annotated[str, typer.Option("--family", help="The family id.")],
     reason: Annotated[str, typer.Option("--reason", help="needs_met, stepped_up, disengaged, moved_away, "
                                                          "no_longer_eligible or other.")],
-    on: Annotated[str, typer.Option("--on", help="The closure's date (YYYY-MM-DD).")],
+    on: Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"],
+                                                help="The closure's date (YYYY-MM-DD).")],
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Close a case with a reason from the closed list (counted as "closed because needs were met")."""
@@ -250,7 +247,7 @@ def close(
     if reason not in ClosureReason.values:
         raise fail(f"--reason {reason!r} is not one of {', '.join(ClosureReason.values)}")
     try:
-        close_case(family, ClosureReason(reason), _date(on, "--on"), Actor(actor()))
+        close_case(family, ClosureReason(reason), on.date(), Actor(actor()))
     except CaseworkError as exc:
         raise fail(str(exc)) from None
     console.print(f"family {family} closed: {ClosureReason(reason).label}")
@@ -259,7 +256,8 @@ def close(
 returns_app = typer.Typer(help="The government's data returns: the quarterly return, Family Monitoring Data, Family "
                                  "Progress Data, the national evaluation extract, the calendar of returns.",
                             no_args_is_help=True)
-OnOption = Annotated[str, typer.Option("--on", help="The date the return is made for (YYYY-MM-DD).")]
+OnOption = Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"],
+                                            help="The date the return is made for (YYYY-MM-DD).")]
 OutOption = Annotated[Path, typer.Option("--out", help="Folder to write the return into.")]
 
 
@@ -276,7 +274,7 @@ def monitoring(
     from priority_families.reports.government import GovernmentReturnError, family_monitoring
 
     try:
-        sample = family_monitoring(ws, _date(on, "--on"), seed, out, share)
+        sample = family_monitoring(ws, on.date(), seed, out, share)
     except (GovernmentReturnError, StoreError) as exc:
         raise fail(str(exc)) from None
     console.print(f"{len(sample.families)} of {sample.population} families sampled (seed {sample.seed}, share "
@@ -290,7 +288,7 @@ def progress_data(on: OnOption, out: OutOption, workspace_path: WorkspaceOption 
     from priority_families.reports.government import family_progress_data
 
     try:
-        path = family_progress_data(ws, _date(on, "--on"), out)
+        path = family_progress_data(ws, on.date(), out)
     except StoreError as exc:
         raise fail(str(exc)) from None
     console.print(f"family progress data -> {path}")
@@ -313,7 +311,7 @@ def evaluation_extract(
     )
 
     try:
-        path = national_evaluation(ws, _date(on, "--on"), evaluation_key(key_file), out)
+        path = national_evaluation(ws, on.date(), evaluation_key(key_file), out)
     except (GovernmentReturnError, StoreError) as exc:
         raise fail(str(exc)) from None
     console.print(f"national evaluation extract (pseudonymised) -> {path}")
