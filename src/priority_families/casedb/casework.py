@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from priority_families.casedb.audit import logged_here
 from priority_families.casedb.models import (
@@ -335,18 +336,19 @@ def _agreement_rules(family_id: str) -> FamilyAgreementRules:
         return FamilyAgreementRules()
 
 
+AGREEMENTS_LATEST_FIRST = ("-asked_on", "-id")  # a family's agreement now is its latest row
+
+
 def family_agreement(family_id: str) -> FamilyAgreement | None:
     """The family's latest agreement row (agreed or withdrawn), or None when it was never asked."""
-    return FamilyAgreement.objects.filter(family_id=family_id).order_by("-asked_on", "-id").first()
+    return FamilyAgreement.objects.filter(family_id=family_id).order_by(*AGREEMENTS_LATEST_FIRST).first()
 
 
 def withdrawn_families(effect: WithdrawalEffect | None = None) -> set[str]:
     """Families whose latest agreement row is a withdrawal (and, with `effect`, whose plan names it)."""
-    latest: dict[str, str] = {}
-    for family_id, kind in FamilyAgreement.objects.order_by("family_id", "asked_on", "id").values_list(
-            "family_id", "kind"):
-        latest[family_id] = kind
-    withdrawn = {f for f, kind in latest.items() if kind == ConsentKind.WITHDRAWN}
+    latest = FamilyAgreement.objects.filter(family_id=OuterRef("family_id")).order_by(*AGREEMENTS_LATEST_FIRST)
+    withdrawn = set(FamilyAgreement.objects.filter(pk=Subquery(latest.values("pk")[:1]), kind=ConsentKind.WITHDRAWN)
+                    .values_list("family_id", flat=True))
     return withdrawn if effect is None else {f for f in withdrawn if effect in _agreement_rules(f).on_withdrawal}
 
 
