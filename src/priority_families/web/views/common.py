@@ -55,6 +55,11 @@ def actor(request: HttpRequest) -> Actor:
     return Actor(username=request.user.get_username(), ip=client_ip(request))
 
 
+def asked_for(request: HttpRequest) -> str:
+    """What a list was filtered or searched by (every query parameter but the page), for the access log."""
+    return " ".join(f"{k}={v!r}" for k, v in sorted(request.GET.items()) if v and k != "page") or "no filter"
+
+
 def paginate(request: HttpRequest, rows: QuerySet, size: int | None = None) -> tuple[Page, list[dict[str, Any]]]:
     """A page of rows and the GOV.UK pagination items for it (keeping the other query parameters)."""
     page = Paginator(rows, size or PAGE_SIZE).get_page(request.GET.get("page"))

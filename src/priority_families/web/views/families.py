@@ -53,7 +53,7 @@ from priority_families.web.forms import (
     MoveForm,
     NoteForm,
 )
-from priority_families.web.views.common import actor, paginate, stored_file, team_summary
+from priority_families.web.views.common import actor, asked_for, paginate, stored_file, team_summary
 
 
 @login_required
@@ -113,8 +113,7 @@ def _filtered(request: HttpRequest) -> tuple[CohortFilter, Any]:
 
 def _search_detail(request: HttpRequest, found: int) -> str:
     """What the cohort was filtered and searched by, and how many families it showed (for the access log)."""
-    asked = " ".join(f"{k}={v!r}" for k, v in sorted(request.GET.items()) if v and k != "page")
-    return f"{found} families; {asked or 'no filter'}; page {request.GET.get('page', '1')}"
+    return f"{found} families; {asked_for(request)}; page {request.GET.get('page', '1')}"
 
 
 @roles_required(*CASE_ROLES)

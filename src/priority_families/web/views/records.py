@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from priority_families.casedb.models import AccessAction
 from priority_families.web.access import CASE_ROLES, family_or_404, record, roles_required
-from priority_families.web.views.common import paginate
+from priority_families.web.views.common import asked_for, paginate
 
 RECORDS_PER_PAGE = 50
 
@@ -43,9 +43,8 @@ def family_records(request: HttpRequest, family_id: str) -> HttpResponse:
     if data.get("until"):
         rows = rows.filter(event_date__lte=data["until"])
     page, pages = paginate(request, rows, RECORDS_PER_PAGE)
-    asked = " ".join(f"{k}={v!r}" for k, v in sorted(request.GET.items()) if v and k != "page")
     record(request, AccessAction.VIEW, target=f"family {fam.family_id}",
-           detail=f"partner records; {asked or 'no filter'}; page {page.number}")
+           detail=f"partner records; {asked_for(request)}; page {page.number}")
     names = {m.person_id: f"{m.first_name} {m.last_name}".strip().title() for m in fam.people.all()}
     for shown in page:  # the page's rows only: who each is, by name, with the id as secondary text
         shown.person_name = names.get(shown.person_id, "")
