@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms, template
+from django.utils.choices import flatten_choices
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,28 +26,22 @@ def _described(field: forms.BoundField) -> str:
     return " ".join(ids)
 
 
+def _option_values(choices: object) -> list[tuple[object, object]]:
+    """Choices with option groups opened out (Django's own flattening), a model choice as its key."""
+    return [("" if value is None else getattr(value, "value", value), label) for value, label in flatten_choices(choices)]
+
+
 def _select(bound: forms.BoundField, css: str, described: str) -> SafeString:
     """A single select written directly: Django renders each option through its template engine, which cost
     a third of a cohort page (a few hundred areas and headlines); the markup is the same."""
     chosen = "" if bound.value() is None else str(bound.value())
     options = format_html_join("", '<option value="{}"{}>{}</option>', (
         (value, mark_safe(" selected") if str(value) == chosen else "", label)
-        for value, label in _flat_choices(bound.field.choices)))
+        for value, label in _option_values(bound.field.choices)))
     django_attrs = bound.build_widget_attrs({})  # `required` and `disabled` exactly as Django would set them
     flags = "".join(f" {name}" for name in ("required", "disabled") if django_attrs.get(name))
     return format_html('<select name="{}" class="{}" id="{}"{}{}>{}</select>', bound.html_name, css, bound.auto_id,
                        mark_safe(f' aria-describedby="{described}"') if described else "", mark_safe(flags), options)
-
-
-def _flat_choices(choices: object) -> list[tuple[object, object]]:
-    """Choices with any option groups opened out (the tracker's selects have none, but a form may)."""
-    flat: list[tuple[object, object]] = []
-    for value, label in choices:  # type: ignore[attr-defined]
-        if isinstance(label, list | tuple):
-            flat.extend(label)
-        else:
-            flat.append(("" if value is None else getattr(value, "value", value), label))
-    return flat
 
 
 @register.simple_tag
