@@ -27,8 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from priority_families.casedb.figures import claims_standing, worked_with
-from priority_families.casedb.models import Attachment, BaselineLine, BaselineMember, ClaimStep, StepKind
+from priority_families.casedb.figures import worked_with
+from priority_families.casedb.models import Attachment, BaselineLine
 from priority_families.core.engine import Workspace
 from priority_families.core.export import copy_to_csv
 from priority_families.core.files import write_private
@@ -36,6 +36,7 @@ from priority_families.core.sql import load_rows
 from priority_families.geography import FAMILY_PLACES_SQL, has_geography
 from priority_families.outcomes.progress import evaluation
 from priority_families.refresh import refresh_standing_on
+from priority_families.reports.statistics import load_case_record
 
 KEY_VARIABLE = "PF_EVALUATION_KEY"
 MIN_KEY_BYTES = 32
@@ -47,19 +48,11 @@ class GovernmentReturnError(ValueError):
 
 
 def _load(con: duckdb.DuckDBPyConnection, on: date) -> None:
-    attachments = worked_with(Attachment.objects.all(), on)
-    load_rows(con, "g_att", {"family_id": "VARCHAR", "attached_on": "DATE", "lead_agency": "VARCHAR",
-                             "plan_id": "VARCHAR"},
-              list(attachments.values_list("family_id", "attached_on", "lead_agency", "plan_id")))
+    """The statistics' case-record rows (g_att, g_members, g_claims) and the headlines each family started with."""
+    load_case_record(con, on, prefix="g_")
     load_rows(con, "g_start", {"family_id": "VARCHAR", "headline": "VARCHAR"},
-              list(BaselineLine.objects.filter(attachment__in=attachments).values_list(
-                  "attachment__family_id", "headline").distinct()))
-    load_rows(con, "g_members", {"family_id": "VARCHAR", "person_id": "VARCHAR", "dob": "DATE"},
-              list(BaselineMember.objects.filter(attachment__in=attachments).values_list(
-                  "attachment__family_id", "person_id", "dob")))
-    load_rows(con, "g_claims", {"family_id": "VARCHAR", "route": "VARCHAR", "claimed_on": "DATE"},
-              list(ClaimStep.objects.filter(step=StepKind.SUBMITTED, claim__in=claims_standing(on)).values_list(
-                  "claim__family_id", "claim__route", "on")))
+              list(BaselineLine.objects.filter(attachment__in=worked_with(Attachment.objects.all(), on))
+                   .values_list("attachment__family_id", "headline").distinct()))
 
 
 # --- Family Monitoring Data: the sample ------------------------------------------------------------------

@@ -124,14 +124,18 @@ class ProgrammeStatistics:
         }
 
 
-def _load_case_record(con: duckdb.DuckDBPyConnection, on: date) -> None:
+def load_case_record(con: duckdb.DuckDBPyConnection, on: date, prefix: str = "s_") -> None:
+    """The families worked with on `on` (PREFIXatt, with lead agency and plan), their members at attachment
+    (PREFIXmembers) and their standing submitted claims (PREFIXclaims), handed to the engine once for a report's
+    SQL: the statistics and the government returns count from the same rows."""
     attachments = worked_with(Attachment.objects.all(), on)
-    load_rows(con, "s_att", {"family_id": "VARCHAR", "attached_on": "DATE", "lead_agency": "VARCHAR"},
-              list(attachments.values_list("family_id", "attached_on", "lead_agency")))
-    load_rows(con, "s_members", {"family_id": "VARCHAR", "person_id": "VARCHAR", "dob": "DATE"},
+    load_rows(con, f"{prefix}att", {"family_id": "VARCHAR", "attached_on": "DATE", "lead_agency": "VARCHAR",
+                                    "plan_id": "VARCHAR"},
+              list(attachments.values_list("family_id", "attached_on", "lead_agency", "plan_id")))
+    load_rows(con, f"{prefix}members", {"family_id": "VARCHAR", "person_id": "VARCHAR", "dob": "DATE"},
               list(BaselineMember.objects.filter(attachment__in=attachments).values_list(
                   "attachment__family_id", "person_id", "dob")))
-    load_rows(con, "s_claims", {"family_id": "VARCHAR", "route": "VARCHAR", "claimed_on": "DATE"},
+    load_rows(con, f"{prefix}claims", {"family_id": "VARCHAR", "route": "VARCHAR", "claimed_on": "DATE"},
               list(ClaimStep.objects.filter(step=StepKind.SUBMITTED, claim__in=claims_standing(on)).values_list(
                   "claim__family_id", "claim__route", "on")))
 
@@ -141,7 +145,7 @@ def programme_statistics(workspace: Workspace, on: date, level: str = "ward") ->
     areas_sql(level)  # refuse an unknown level before any work
     refresh = refresh_standing_on(workspace, on)
     with evaluation(workspace, refresh.as_of, refresh_id=refresh.refresh_id, attached_by=on) as con:
-        _load_case_record(con, on)
+        load_case_record(con, on)
         identified = con.execute("SELECT COUNT(*) FROM cohort WHERE eligible").fetchall()[0][0]
         return ProgrammeStatistics(
             on, refresh.refresh_id, refresh.as_of, int(identified), _worked_with(con), _claimed(con),
