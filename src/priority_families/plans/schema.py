@@ -17,6 +17,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from priority_families.core.calendar import shift_months
+from priority_families.core.vocabulary import Vocabulary
 from priority_families.ingest.schema import FACT_KINDS, ColumnType
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -502,3 +503,12 @@ class Plan(_Model):
 
     def indicators(self) -> list[tuple[Headline, Indicator]]:
         return [(h, i) for h in self.headlines for i in h.indicators]
+
+    def vocabulary(self) -> Vocabulary:
+        """The shipped vocabulary widened by this plan's own codes: headlines, indicator lines, claim routes."""
+        shipped = Vocabulary()
+        return Vocabulary({
+            "headline": {h.id: h.title for h in self.headlines},
+            "line": {i.id: i.label for _, i in self.indicators()},
+            "claim_route": {r.id: shipped.codes("claim_route").get(r.id, r.description) for r in self.claim_routes},
+        })

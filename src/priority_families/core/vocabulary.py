@@ -1,0 +1,58 @@
+"""One vocabulary of labels for codes, so every place a person reads a code shows the same words.
+
+Codes stay in the store, the case record and the workbooks' key columns, because analysts join on them and
+partners send them; people read labels. The tracker, the CLI, the evidence packs and the workbooks all ask
+this module (and a plan's own labels, `plans.schema.Plan.vocabulary`) rather than keeping lists of their own.
+A code with no label reads as itself with spaces for underscores, never as a blank: a partner may send a kind
+we have not met, and hiding it would hide data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
+
+
+@cache
+def _shipped() -> dict[str, dict[str, str]]:
+    with VOCABULARY_FILE.open(encoding="utf-8") as f:
+        groups = yaml.safe_load(f)
+    return {group: {str(code): str(label) for code, label in codes.items()} for group, codes in groups.items()}
+
+
+class Vocabulary:
+    """Labels by group (`source`, `fact`, `kind`, `benefit`, `claim_route`, ...), optionally widened by a plan."""
+
+    def __init__(self, extra: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        self.groups: dict[str, dict[str, str]] = {g: dict(codes) for g, codes in _shipped().items()}
+        for group, codes in (extra or {}).items():
+            self.groups.setdefault(group, {}).update(codes)
+
+    def label(self, group: str, code: object) -> str:
+        """The label of `code` in `group`; blank for no value; the code itself, read as words, when unknown."""
+        if code is None or code == "":
+            return ""
+        text = str(code)
+        return self.groups.get(group, {}).get(text) or text.replace("_", " ")
+
+    def codes(self, group: str) -> dict[str, str]:
+        """Every code of a group with its label (for choices, legends and the raw-code checks in tests)."""
+        return dict(self.groups.get(group, {}))
+
+
+def label(group: str, code: object) -> str:
+    """The shipped label of `code` in `group` (a plan's own codes need `Plan.vocabulary()`)."""
+    return Vocabulary().label(group, code)
+
+
+def actor_label(actor: str) -> str:
+    """Who did something, as a person reads it: "cli:root" is "root (command line)", a username stays itself."""
+    if ":" not in actor:
+        return actor
+    door, who = actor.split(":", 1)
+    return f"{who} ({label('actor', door)})"
