@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from priority_families.casedb.casework import Actor, record_claim_step, withdrawn_families
 from priority_families.casedb.models import Attachment, AuditEvent, Claim, ClaimStep, StepKind
 from priority_families.claims.pack import Pack, progress_records, render_pack
+from priority_families.claims.pack_inputs import measure_inputs
 from priority_families.claims.steps import ClaimsError, ClaimState, latest_state, states, window_end
 from priority_families.claims.workbook import write_claims_workbook
 from priority_families.core.calendar import financial_year
@@ -121,8 +122,9 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
         refresh_id = refresh_in_force(con).refresh_id
         candidates, follows, attachments, held = _candidates(con, window)
         behind = progress_records(con, [attachments[f] for f, _ in candidates], e)
+        inputs = measure_inputs(con, [attachments[f] for f, _ in candidates], e)
         packs: dict[str, Pack] = {
-            fid: render_pack(con, attachments[fid], e, route, window, refresh_id, behind[fid])
+            fid: render_pack(con, attachments[fid], e, route, window, refresh_id, behind[fid], inputs[fid])
             for fid, route in candidates
         }
     with transaction.atomic():

@@ -22,9 +22,11 @@ from priority_families.casedb.models import (
     BaselineLine,
     BaselineRecord,
 )
+from priority_families.claims.pack_inputs import INPUT_HEADER, measure_inputs
+from priority_families.core.vocabulary import Vocabulary, actor_label, record_value_label
 from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
 from priority_families.outcomes.progress import attachment_plan
-from priority_families.plans.schema import MeasureKind
+from priority_families.plans.schema import MeasureKind, Plan
 
 PackRows = list[tuple]
 
@@ -80,6 +82,18 @@ def progress_records(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
     return out
 
 
+PACK_CSS = (
+    # A4 landscape: the widest tables (records, measure inputs) fit the page; long ids and checksums wrap
+    # inside their cell rather than running off the right-hand edge.
+    "@page{size:A4 landscape;margin:12mm}body{font-family:Arial,sans-serif;font-size:9pt}"
+    "h1{font-size:15pt}h2{font-size:12pt;margin-top:1.2em}"
+    "table{border-collapse:collapse;margin-bottom:1em;width:100%;table-layout:auto}"
+    "td,th{border:1px solid #999;padding:2px 5px;text-align:left;vertical-align:top;"
+    "overflow-wrap:break-word}th{background:#eee;overflow-wrap:normal}"
+    "table.summary{width:auto;max-width:100%}table.summary th{width:14em}"
+)
+
+
 def _table(headers: tuple[str, ...], rows: PackRows) -> str:
     if not rows:  # say so: an empty table reads to an auditor like a rendering fault
         return "<p>None.</p>\n"
@@ -90,11 +104,66 @@ def _table(headers: tuple[str, ...], rows: PackRows) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
 
 
+def _summary_table(rows: list[tuple[str, object]]) -> str:
+    body = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
+    return f"<table class=\"summary\"><tbody>{body}</tbody></table>\n"
+
+
+def _measure(words: Vocabulary, headline: str, measure: str) -> str:
+    return f"{words.label('headline', headline)}: {measure.replace('_', ' ')}"
+
+
+def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts: PackRows, base_records: PackRows,
+                       measures: PackRows, inputs: PackRows, progress: PackRows, attestations: PackRows
+                       ) -> list[tuple[str, tuple[str, ...], PackRows]]:
+    """The pack's sections with every code read through the plan's vocabulary (one section per part)."""
+    words = plan.vocabulary()
+    facts = {ind.id: ind.fact for _, ind in plan.indicators()}
+    src, day = (lambda s: words.label("source", s)), (lambda d: "" if d is None else str(d))
+    return [
+        ("Headlines at attachment and now", ("headline", "status at claim date"),
+         [(words.label("headline", h), words.label("headline_status", st)) for h, st in headlines]),
+        ("Indicator lines at attachment (records behind them)",
+         ("headline", "indicator", "person", "source", "record id", "date", "value"),
+         [(words.label("headline", h), words.label("line", i), p, src(s), r, day(d),
+           record_value_label(facts.get(i, ""), v, words)) for h, i, p, s, r, d, v in lines]),
+        ("Baseline counts (frozen at attachment)",
+         ("measure", "test", "what is counted", "person", "after", "up to", "count"),
+         [(_measure(words, h, m), t + 1, words.label("fact", f), p, day(a), day(u), n)
+          for h, m, t, f, p, a, u, n in counts]),
+        ("Records behind the baseline counts", ("measure", "test", "person", "source", "record id", "date"),
+         [(_measure(words, h, m), t + 1, p, src(s), r, day(d)) for h, m, t, p, s, r, d in base_records]),
+        ("Measures at the claim date", ("measure", "status", "earliest", "figures"),
+         [(_measure(words, h, m), words.label("measure_status", st), day(er), _figures(words, f))
+          for h, m, st, er, f in measures]),
+        ("Each measure's inputs", INPUT_HEADER, inputs),
+        ("Records behind the progress figures",
+         ("measure", "test", "person", "source", "record id", "date", "kind"),
+         [(_measure(words, h, m), t + 1, p, src(s), r, day(d), words.label("kind", k))
+          for h, m, t, p, s, r, d, k in progress]),
+        ("Attestations", ("headline", "indicator", "by", "on", "statement", "evidence file", "sha256"),
+         [(words.label("headline", h), words.label("line", i), actor_label(by), day(on), st, name, sha)
+          for h, i, by, on, st, name, sha in attestations]),
+    ]
+
+
+def _figures(words: Vocabulary, detail: str | None) -> str:
+    """A measure's figures line with the fact codes in it read as words ("offence 0 after against 1 before")."""
+    text = detail or ""
+    for code in sorted(words.codes("fact"), key=len, reverse=True):
+        text = text.replace(code, words.label("fact", code).lower())
+    return text.replace("_", " ")
+
+
 def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date, route: str, window: str,
-                refresh_id: str, progress: PackRows) -> Pack:
-    """The evidence pack for one claim, from the frozen baseline, the evaluation tables on `con` and the
-    records behind its progress figures (`progress_records`)."""
+                refresh_id: str, progress: PackRows, inputs: PackRows | None = None) -> Pack:
+    """The evidence pack for one claim, from the frozen baseline, the evaluation tables on `con`, the
+    records behind its progress figures (`progress_records`) and each measure's inputs
+    (`pack_inputs.measure_inputs`, computed here for this family when not given)."""
     fid = attachment.family_id
+    plan = attachment_plan(attachment)
+    if inputs is None:
+        inputs = measure_inputs(con, [attachment], e)[fid]
     lines = sorted(BaselineLine.objects.filter(attachment=attachment).values_list(
         "headline", "indicator", "person_id", "source", "record_id", "fact_date", "value"), key=str)
     counts = sorted(BaselineCount.objects.filter(attachment=attachment).values_list(
@@ -110,34 +179,22 @@ def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date,
     headlines = con.execute(
         "SELECT headline, status FROM headline_status WHERE family_id = ? AND status <> 'not_applicable' "
         "ORDER BY ALL", [fid]).fetchall()
-    sections = [
-        ("Headlines at attachment and now", ("headline", "status at claim date"), headlines),
-        ("Indicator lines at attachment (records behind them)",
-         ("headline", "indicator", "person", "source", "record id", "date", "value"), lines),
-        ("Baseline counts (frozen at attachment)",
-         ("headline", "measure", "test", "fact", "person", "after", "up to", "count"), counts),
-        ("Records behind the baseline counts",
-         ("headline", "measure", "test", "person", "source", "record id", "date"), base_records),
-        ("Measures at the claim date", ("headline", "measure", "status", "earliest", "figures"), measures),
-        ("Records behind the progress figures",
-         ("headline", "measure", "test", "person", "source", "record id", "date", "kind"), progress),
-        ("Attestations", ("headline", "indicator", "by", "on", "statement", "evidence file", "sha256"),
-         attestations),
-    ]
+    sections = _labelled_sections(plan, headlines, lines, counts, base_records, measures, inputs, progress,
+                                  attestations)
     body = "".join(f"<h2>{escape(title)}</h2>\n{_table(h, rows)}" for title, h, rows in sections)
     checksum = hashlib.sha256(body.encode()).hexdigest()
-    summary = _table(("field", "value"), [
-        ("family", fid), ("route", route), ("claim window", window), ("claimed on (evaluation date)", e),
-        ("attached on", attachment.attached_on), ("lead worker", attachment.lead_worker),
-        ("lead agency", attachment.lead_agency), ("plan", attachment.plan_id),
-        ("plan sha256", attachment.plan_sha256), ("refresh at attachment", attachment.refresh_id),
-        ("refresh at claim", refresh_id), ("evidence checksum (sha256 of the sections below)", checksum),
+    words = plan.vocabulary()
+    summary = _summary_table([
+        ("family", fid), ("route", words.label("claim_route", route)), ("claim window", window),
+        ("claimed on (evaluation date)", e), ("attached on", attachment.attached_on),
+        ("lead worker", attachment.lead_worker), ("lead agency", attachment.lead_agency),
+        ("plan", attachment.plan_id), ("plan sha256", attachment.plan_sha256),
+        ("refresh at attachment", attachment.refresh_id), ("refresh at claim", refresh_id),
+        ("evidence checksum (sha256 of the sections below)", checksum),
     ])
     html = (
         "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
-        f"<title>Evidence pack {escape(fid)}</title><style>body{{font-family:Arial,sans-serif}}"
-        "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #999;padding:2px 6px;"
-        "text-align:left}</style></head><body>\n"
+        f"<title>Evidence pack {escape(fid)}</title><style>{PACK_CSS}</style></head><body>\n"
         f"<h1>Payment-by-Results evidence pack: family {escape(fid)}</h1>\n{summary}{body}</body></html>\n"
     )
     return Pack(fid, html.encode(), checksum, tuple(sections))

@@ -114,3 +114,85 @@ def workbook(target: Path | str | IO[bytes], options: dict[str, Any] | None = No
     book = xlsxwriter.Workbook(target, settings)
     book.worksheet_class = SafeWorksheet
     return book
+
+
+# --- Workbook sheets: one layout for every workbook the product writes -------------------------------------
+
+METADATA_SHEET = "About"
+MAX_WIDTH = 60  # characters: wider text wraps in the cell rather than pushing every other column off screen
+WIDTH_SAMPLE = 500  # rows read to size the columns (a county-sized sheet is not measured cell by cell)
+
+
+def produced(by: str, refresh_id: str | None = None) -> list[tuple[str, str]]:
+    """The "produced by / when" lines every workbook's metadata sheet ends with."""
+    from datetime import UTC, datetime
+
+    from priority_families import __version__
+    from priority_families.core.vocabulary import actor_label
+
+    fields = [("refresh id", refresh_id or "none (no refresh published)")] if refresh_id is not None else []
+    return fields + [("produced by", f"{actor_label(by)}, Priority Families {__version__}"),
+                     ("produced at (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"))]
+
+
+def write_metadata_sheet(book: xlsxwriter.Workbook, fields: Sequence[tuple[str, Any]],
+                         title: str) -> Worksheet:
+    """The workbook's first sheet: a title and one row per fact a reader needs before trusting the figures
+    (as_of, plan, filter, refresh id, who produced it and when). Add it before any other sheet."""
+    sheet = book.add_worksheet(METADATA_SHEET)
+    sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 12}))
+    bold = book.add_format({"bold": True, "valign": "top"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    for n, (field, value) in enumerate(fields, start=2):
+        sheet.write_string(n, 0, field, bold)
+        sheet.write(n, 1, _cell(value), wrap)
+    sheet.set_column(0, 0, max([len(f) for f, _ in fields] + [12]) + 2)
+    sheet.set_column(1, 1, 90)
+    return sheet
+
+
+def _cell(value: Any) -> Any:
+    """A value as a cell holds it: blank for none, ISO text for dates, numbers and text as they are."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (int, float, str)):
+        return value
+    return str(value)
+
+
+def _width(values: Iterable[Any]) -> int:
+    return min(max((len(str(v)) for v in values), default=0) + 2, MAX_WIDTH)
+
+
+def write_table_sheet(book: xlsxwriter.Workbook, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+                      *, header_format: Any = None, column_format: Any = None, limit: int = 1_048_575) -> int:
+    """A sheet of one table: a bold header row, the rows (dates as ISO text, None blank), the header row
+    frozen with the first column, an autofilter over the table and columns as wide as their content (to
+    MAX_WIDTH). Rows stream (a constant-memory workbook holds only the first WIDTH_SAMPLE to size columns).
+    Returns the number of rows written."""
+    sheet = book.add_worksheet(name[:31])
+    header_format = header_format or book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    sheet.write_row(0, 0, list(header), header_format)
+    iterator = iter(rows)
+    sample: list[list[Any]] = []
+    for values in iterator:
+        sample.append([_cell(v) for v in values])
+        if len(sample) >= WIDTH_SAMPLE:
+            break
+    for col, head in enumerate(header):
+        width = max(_width([head]), _width(r[col] for r in sample if col < len(r)), 8)
+        sheet.set_column(col, col, width, wrap if width >= MAX_WIDTH else column_format)
+    n = 0
+    for n, values in enumerate(sample, start=1):
+        sheet.write_row(n, 0, values)
+    for values in iterator:
+        if n >= limit:
+            break
+        n += 1
+        sheet.write_row(n, 0, [_cell(v) for v in values])
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, max(n, 1), max(len(header) - 1, 0))
+    return n

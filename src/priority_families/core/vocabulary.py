@@ -56,3 +56,33 @@ def actor_label(actor: str) -> str:
         return actor
     door, who = actor.split(":", 1)
     return f"{who} ({label('actor', door)})"
+
+
+OFFENCE_GRAVITY_TOP = 8  # the gravity scale partners send (ingest/schema.py: offence.gravity bounds 1 to 8)
+
+
+def record_value_label(fact: str, value: object, vocabulary: Vocabulary | None = None) -> str:
+    """A record's value as a person reads it: an offence's gravity "6" is "gravity 6 of 8", a benefit "CA"
+    is "Carer's Allowance", a kind its label, an attendance "2015-autumn 12/140" is "2015-autumn: 12 of 140
+    sessions absent (8.6%)". Blank for no value."""
+    words = vocabulary or Vocabulary()
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if fact == "offence" and text.isdigit():
+        return f"gravity {text} of {OFFENCE_GRAVITY_TOP}"
+    if fact == "benefit":
+        return words.label("benefit", text)
+    if fact == "school_attendance" and "/" in text:
+        term, _, share = text.rpartition(" ")
+        absent, _, possible = share.partition("/")
+        if absent.isdigit() and possible.isdigit():
+            return f"{term}: {sessions_absent(int(absent), int(possible))}".lstrip(": ")
+    return words.label("kind", text)
+
+
+def sessions_absent(absent: int | float | None, possible: int | float | None) -> str:
+    """"12 of 140 sessions absent (8.6%)"; "no sessions recorded" when there were none to attend."""
+    if not possible:
+        return "no sessions recorded"
+    return f"{absent or 0:g} of {possible:g} sessions absent ({100 * (absent or 0) / possible:.1f}%)"
