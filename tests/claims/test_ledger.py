@@ -21,6 +21,7 @@ from priority_families.claims.ledger import (
     window_end,
 )
 from priority_families.claims.life import draw_spot_check
+from priority_families.claims.workbook import SECTION_SHEETS
 from priority_families.core.engine import Workspace
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
 
@@ -143,12 +144,12 @@ def test_claims_workbook_lists_claims_and_evidence_rows(tmp_path):
     with zipfile.ZipFile(run.workbook) as book:
         sheets = book.read("xl/workbook.xml").decode()
         strings = book.read("xl/sharedStrings.xml").decode()
-    assert 'name="claims"' in sheets and 'name="evidence"' in sheets
+    assert 'name="claims"' in sheets and 'name="baseline counts"' in sheets
     for claim in run.claims:
         assert f">{claim.family_id}<" in strings and claim.pack_sha256 in strings
     for section in ("Baseline counts (frozen at attachment)", "Records behind the progress figures",
                     "Indicator lines at attachment (records behind them)", "Attestations"):
-        assert section in strings
+        assert f'name="{SECTION_SHEETS[section]}"' in sheets  # one sheet per pack section
 
 
 @pytest.mark.django_db

@@ -152,7 +152,8 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
             write_private(packs_dir / f"{claim.family_id}.pdf", packs[claim.family_id].pdf())
     claims_csv = out / "claims.csv"
     write_csv(claims_csv, CLAIM_COLUMNS, ((c.family_id, c.route, c.claimed_on.isoformat()) for c in made))
-    workbook = write_claims_workbook(out / "claims.xlsx", made, packs)
+    workbook = write_claims_workbook(out / "claims.xlsx", made, packs, window=window, claimed_on=e,
+                                     refresh_id=refresh_id, actor=actor)
     return ClaimRun(window, e, made, skipped, claims_csv, packs_dir, workbook, held)
 
 

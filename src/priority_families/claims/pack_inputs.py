@@ -70,27 +70,47 @@ def _applies(ref: TestRef, alias: str = "p") -> str:
             f"AND measure = {lit(ref.measure.id)}) m ON m.family_id = {alias}.family_id")
 
 
-def _counts_sql(ref: TestRef, e: date, words: Vocabulary) -> str:
-    """Records counted per member: the frozen baseline count (its window) and the count in the progress window."""
+def _terms_before(attachments: list[Attachment], n: int) -> str:
+    """(family_id, term_start, term_end) of the n terms before each family's attachment, as SQL VALUES."""
+    rows = [f"({lit(a.family_id)}, {sql_date(t.start)}, {sql_date(t.end)})"
+            for a in attachments for t in last_terms(a.attached_on, n)]
+    return f"(VALUES {', '.join(rows)}) bt(family_id, term_start, term_end)"
+
+
+def _counts_sql(ref: TestRef, e: date, attachments: list[Attachment], words: Vocabulary) -> str:
+    """Records counted per member: before, the frozen baseline count (its window) or, for a test over the
+    last terms, the same number of terms before attachment; after, the count in the progress window."""
     t = ref.test
     kinds = f" AND kind IN {in_list(t.kinds)}" if t.kinds else ""
     window = (progress_window_sql(t, e) if t.progress_window else
               "fact_date >= (SELECT x.attached_on FROM att x WHERE x.family_id = ev_records.family_id)")
     months = t.baseline_window.months if t.baseline_window and t.baseline_window.months else None
-    before_window = (f"strftime({months_before('a.attached_on', months)}, '%Y-%m-%d') || ' (after) to ' || "
-                     "strftime(a.attached_on, '%Y-%m-%d')") if months else lit("no baseline count (none needed)")
+    terms = t.progress_window.terms if t.progress_window and t.progress_window.terms else None
+    if months:
+        before_window = (f"strftime({months_before('a.attached_on', months)}, '%Y-%m-%d') || ' (after) to ' || "
+                         "strftime(a.attached_on, '%Y-%m-%d')")
+        before = (f"SELECT family_id, person_id, SUM(count) AS n FROM att_counts WHERE headline = "
+                  f"{lit(ref.headline.id)} AND measure = {lit(ref.measure.id)} AND test_no = {ref.test_no} "
+                  "GROUP BY ALL")
+    elif terms:
+        before_window = lit(f"{terms} terms before attachment")
+        before = (f"SELECT r.family_id, r.person_id, COUNT(*) AS n FROM ev_records r JOIN {_terms_before(attachments, terms)} "
+                  "ON bt.family_id = r.family_id AND r.fact_date BETWEEN bt.term_start AND bt.term_end "
+                  f"WHERE r.fact = {lit(t.fact or '')}{kinds} GROUP BY ALL")
+    else:
+        before_window = lit("no baseline count (none needed)")
+        before = "SELECT NULL AS family_id, NULL AS person_id, NULL AS n WHERE FALSE"
+    counted = "CAST(COALESCE(b.n, 0) AS VARCHAR)" if months or terms else lit("")
     return (
         f"SELECT p.family_id, {_head(ref, words)}, p.person_id, {lit(_counted(t, words))}, {before_window}, "
-        f"{'CAST(COALESCE(b.n, 0) AS VARCHAR)' if months else lit('')}, "
-        f"{lit(progress_window_words(t, e))}, CAST(COALESCE(r.n, 0) AS VARCHAR) "
-        f"FROM (SELECT * FROM att_members WHERE {_group(t.who, e)}) p {_applies(ref)} JOIN att a ON a.family_id = p.family_id "
-        f"LEFT JOIN (SELECT family_id, person_id, SUM(count) AS n FROM att_counts WHERE headline = "
-        f"{lit(ref.headline.id)} AND measure = {lit(ref.measure.id)} AND test_no = {ref.test_no} GROUP BY ALL) b "
-        "ON b.family_id = p.family_id AND b.person_id = p.person_id "
+        f"{counted}, {lit(progress_window_words(t, e))}, CAST(COALESCE(r.n, 0) AS VARCHAR) "
+        f"FROM (SELECT * FROM att_members WHERE {_group(t.who, e)}) p {_applies(ref)} "
+        "JOIN att a ON a.family_id = p.family_id "
+        f"LEFT JOIN ({before}) b ON b.family_id = p.family_id AND b.person_id = p.person_id "
         f"LEFT JOIN (SELECT family_id, person_id, COUNT(*) AS n FROM ev_records WHERE fact = {lit(t.fact or '')}"
         f"{kinds} AND {window} GROUP BY ALL) r "
         "ON r.family_id = p.family_id AND r.person_id = p.person_id "
-        f"WHERE b.n > 0 OR r.n > 0 OR {str(bool(months)).upper()}"
+        f"WHERE b.n > 0 OR r.n > 0 OR {str(bool(months or terms)).upper()}"
     )
 
 
@@ -98,8 +118,6 @@ def _attendance_sql(ref: TestRef, e: date, attachments: list[Attachment], words:
     """Per school-age child: absence sessions of the same number of terms before attachment and before e."""
     t = ref.test
     n = t.progress_window.terms if t.progress_window and t.progress_window.terms else 3
-    before_terms = [(a.family_id, term.start) for a in attachments for term in last_terms(a.attached_on, n)]
-    values = ", ".join(f"({lit(f)}, {sql_date(s)})" for f, s in before_terms)
     after_starts = ", ".join(sql_date(term.start) for term in last_terms(e, n))
     absent = " + ".join(f"COALESCE(r.{c}, 0)" for c in _absence_numerator(ref.headline))
 
@@ -112,7 +130,7 @@ def _attendance_sql(ref: TestRef, e: date, attachments: list[Attachment], words:
         f"{share(f'r.term_start IN ({after_starts})')} "
         f"FROM (SELECT * FROM att_members WHERE {_group(t.who, e)}) p {_applies(ref)} "
         f"LEFT JOIN ev_records r ON r.family_id = p.family_id AND r.person_id = p.person_id "
-        f"AND r.fact = 'school_attendance' LEFT JOIN (VALUES {values}) bt(family_id, term_start) "
+        f"AND r.fact = 'school_attendance' LEFT JOIN {_terms_before(attachments, n)} "
         "ON bt.family_id = p.family_id AND bt.term_start = r.term_start "
         "GROUP BY p.family_id, p.person_id"
     )
@@ -166,7 +184,7 @@ def _plan_inputs(con: duckdb.DuckDBPyConnection, plan: Plan, attachments: list[A
                              "benefit left", words.label("benefit", benefit) or "none recorded",
                              f"{start.isoformat()} to {until}", f"{weeks} weeks (needs {needed})"))
         else:
-            counts.append(_counts_sql(ref, e, words))
+            counts.append(_counts_sql(ref, e, attachments, words))
     if counts:
         rows += con.execute(f"SELECT * FROM ({' UNION ALL '.join(counts)}) WHERE family_id IN {families}"
                             ).fetchall()

@@ -1,43 +1,60 @@
-"""The claims workbook: one row per claim and, for the auditor, every row of every evidence pack."""
+"""The claims workbook: one row per claim and, for the auditor, every row of every evidence pack.
+
+Sheets: About (the window, evaluation date, plans, refresh, who made it and when), claims (codes beside
+their labels, so an analyst can join and a reader can read), then one sheet per section of the evidence
+pack with that section's own headers and a family_id column, so every column has a real name and a filter.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from priority_families.casedb.models import Attachment, Claim
 from priority_families.claims.pack import Pack
-from priority_families.core.export import workbook
+from priority_families.core.export import produced, workbook, write_metadata_sheet, write_table_sheet
+from priority_families.core.vocabulary import label
 
-CLAIM_HEADER = ("family_id", "route", "claimed_on", "window", "amount", "plan_id", "plan_sha256",
-                "attached_on", "lead_agency", "evidence_checksum", "pack_sha256")
-EVIDENCE_HEADER = ("family_id", "section", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8")
+CLAIM_HEADER = ("family_id", "route", "route (label)", "claimed_on", "window", "amount", "plan_id",
+                "plan_sha256", "attached_on", "lead_agency", "evidence_checksum", "pack_sha256")
+SECTION_SHEETS = {
+    "Headlines at attachment and now": "headlines",
+    "Indicator lines at attachment (records behind them)": "lines at attachment",
+    "Baseline counts (frozen at attachment)": "baseline counts",
+    "Records behind the baseline counts": "baseline records",
+    "Measures at the claim date": "measures",
+    "Each measure's inputs": "measure inputs",
+    "Records behind the progress figures": "progress records",
+    "Attestations": "attestations",
+}
 
 
-def write_claims_workbook(path: Path, claims: list[Claim], packs: dict[str, Pack]) -> Path:
-    """claims.xlsx: a `claims` sheet and an `evidence` sheet (section rows with their column names)."""
+def write_claims_workbook(path: Path, claims: list[Claim], packs: dict[str, Pack], *, window: str = "",
+                          claimed_on: date | None = None, refresh_id: str = "", actor: str = "") -> Path:
+    """claims.xlsx: About, claims, and one sheet per evidence-pack section (real headers, filters, frozen)."""
     attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[c.family_id for c in claims])}
     book = workbook(path, {"remove_timezone": True})
     try:
-        bold = book.add_format({"bold": True})
-        sheet = book.add_worksheet("claims")
-        sheet.write_row(0, 0, CLAIM_HEADER, bold)
-        for n, c in enumerate(claims, start=1):
-            a = attachments[c.family_id]
-            pack = packs[c.family_id]
-            sheet.write_row(n, 0, (c.family_id, c.route, c.claimed_on.isoformat(), c.window, float(c.amount),
-                                   c.plan_id, a.plan_sha256, a.attached_on.isoformat(), a.lead_agency,
-                                   pack.checksum, pack.sha256))
-        evidence = book.add_worksheet("evidence")
-        evidence.write_row(0, 0, EVIDENCE_HEADER, bold)
-        row = 1
-        for c in claims:
-            for title, columns, rows in packs[c.family_id].sections:
-                evidence.write_row(row, 0, (c.family_id, title, *columns), bold)
-                row += 1
-                for values in rows:
-                    evidence.write_row(row, 0, (c.family_id, title,
-                                                *("" if v is None else str(v) for v in values)))
-                    row += 1
+        write_metadata_sheet(book, [
+            ("what this is", "Payment-by-Results claims proposed in one run, with every row of their evidence packs"),
+            ("as_of (evaluation date)", claimed_on),
+            ("claim window", window),
+            ("plan", ", ".join(sorted({c.plan_id for c in claims})) or "none (no claim made)"),
+            ("filter", f"families whose results were met in window {window} and not claimed before"),
+            ("claims", len(claims)),
+            *produced(actor, refresh_id),
+        ], title=f"Priority Families claims, window {window}")
+        write_table_sheet(book, "claims", CLAIM_HEADER, (
+            (c.family_id, c.route, label("claim_route", c.route), c.claimed_on, c.window, float(c.amount),
+             c.plan_id, attachments[c.family_id].plan_sha256, attachments[c.family_id].attached_on,
+             attachments[c.family_id].lead_agency, packs[c.family_id].checksum, packs[c.family_id].sha256)
+            for c in claims))
+        first = next(iter(packs.values()), None)
+        sections = [(t, h) for t, h, _ in first.sections] if first else [(t, ()) for t in SECTION_SHEETS]
+        for title, columns in sections:
+            write_table_sheet(book, SECTION_SHEETS.get(title, title), ("family_id", *columns), (
+                (c.family_id, *values) for c in claims
+                for t, _, rows in packs[c.family_id].sections if t == title for values in rows))
     finally:
         book.close()
     return path

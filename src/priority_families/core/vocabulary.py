@@ -81,7 +81,7 @@ def record_value_label(fact: str, value: object, vocabulary: Vocabulary | None =
     return words.label("kind", text)
 
 
-def sessions_absent(absent: int | float | None, possible: int | float | None) -> str:
+def sessions_absent(absent: float | None, possible: float | None) -> str:
     """"12 of 140 sessions absent (8.6%)"; "no sessions recorded" when there were none to attend."""
     if not possible:
         return "no sessions recorded"
