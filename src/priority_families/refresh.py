@@ -390,7 +390,7 @@ def run_refresh(
         rejects_csv = _write_rejects(workspace, con)
         files = write_outputs(con, Path(out))
         step("workbook")
-        book = write_workbook(con, Path(out) / "cohort.xlsx", plan.id, report.as_of.isoformat())
+        book = write_workbook(con, Path(out) / "cohort.xlsx", plan, report.as_of.isoformat())
     return RefreshResult(report, linked, households, identified, files, book, rejects_csv,
                          workspace.path / WARNINGS_FILE)
 

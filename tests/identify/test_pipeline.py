@@ -135,10 +135,33 @@ def test_workbook_has_its_sheets(county):
     _, _, out = county
     with zipfile.ZipFile(out / "cohort.xlsx") as book:
         workbook = book.read("xl/workbook.xml").decode()
-        families_sheet = book.read("xl/worksheets/sheet2.xml").decode()
+        families_sheet = book.read("xl/worksheets/sheet3.xml").decode()  # after About and Summary
     for sheet in ("Summary", "Families", "Evidence"):
         assert f'name="{sheet}"' in workbook
     assert "autoFilter" in families_sheet and "pane" in families_sheet
+
+
+def test_workbook_says_what_it_is_and_labels_its_codes(county):
+    from workbooks import assert_laid_out, assert_metadata, sheets
+
+    _, _, out = county
+    book = out / "cohort.xlsx"
+    assert_metadata(book, as_of=AS_OF.isoformat(), plan="nottinghamshire-2015", filter="every family",
+                    refresh_id="refresh-")
+    tabs = sheets(book)
+    assert list(tabs) == ["About", "Summary", "Families", "Evidence"]
+    evidence = tabs["Evidence"]
+    header = evidence[0]
+    assert header[:8] == ["family_id", "headline", "indicator", "person_id", "source", "record_id", "date",
+                          "value"] and "value (label)" in header
+    rows = [dict(zip(header, r, strict=True)) for r in evidence[1:]]
+    offences = [r for r in rows if r["indicator"] == "offence" and r["value"]]
+    assert offences and all(r["value (label)"] == f"gravity {r['value']} of 8" for r in offences)
+    assert all(r["source (label)"] and "_" not in r["source (label)"] for r in rows)
+    families = tabs["Families"]
+    assert "headlines (labels)" in families[0]
+    for n in (3, 4):
+        assert_laid_out(book, n)
 
 
 def test_why_explains_met_and_missed_indicators(county):

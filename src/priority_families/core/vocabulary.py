@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -86,3 +87,26 @@ def sessions_absent(absent: float | None, possible: float | None) -> str:
     if not possible:
         return "no sessions recorded"
     return f"{absent or 0:g} of {possible:g} sessions absent ({100 * (absent or 0) / possible:.1f}%)"
+
+
+def register_vocabulary(con: Any, words: Vocabulary | None = None) -> None:
+    """The vocabulary as a temp table `vocabulary(grp, code, label)` on a DuckDB connection, so a query that
+    writes a file labels its codes in SQL (`label_sql`) rather than row by row."""
+    rows = [(g, c, lab) for g, codes in (words or Vocabulary()).groups.items() for c, lab in codes.items()]
+    con.execute("CREATE OR REPLACE TEMP TABLE vocabulary (grp VARCHAR, code VARCHAR, label VARCHAR)")
+    con.executemany("INSERT INTO vocabulary VALUES (?, ?, ?)", rows)
+
+
+def label_sql(group: str, expr: str) -> str:
+    """`label` in SQL over the `vocabulary` table (`register_vocabulary`): the label, else the code in words."""
+    return (f"COALESCE((SELECT v.label FROM vocabulary v WHERE v.grp = '{group}' AND v.code = CAST({expr} AS VARCHAR)), "
+            f"replace(CAST({expr} AS VARCHAR), '_', ' '))")
+
+
+def record_value_label_sql(fact: str, value: str) -> str:
+    """`record_value_label` in SQL: offence gravity, benefit and kind labels, attendance left as written."""
+    return (f"CASE WHEN {value} IS NULL OR {value} = '' THEN '' "
+            f"WHEN {fact} = 'offence' AND regexp_full_match({value}, '[0-9]+') "
+            f"THEN 'gravity ' || {value} || ' of {OFFENCE_GRAVITY_TOP}' "
+            f"WHEN {fact} = 'benefit' THEN {label_sql('benefit', value)} "
+            f"WHEN {fact} = 'school_attendance' THEN {value} ELSE {label_sql('kind', value)} END")

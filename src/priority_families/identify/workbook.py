@@ -1,21 +1,25 @@
 """The cohort workbook (`cohort.xlsx`) a programme manager opens: summary, family list, evidence.
 
 Figures are computed by SQL in the store; this module only lays them out with XlsxWriter (constant
-memory mode, so a county-sized cohort streams to disk). Sheets: Summary (eligible families by headline
+memory mode, so a county-sized cohort streams to disk). Sheets: About (as_of, plan, filter, refresh, produced by and when), Summary (eligible families by headline
 count, by headline, by area; rows rejected by ingest), Families (autofilter, frozen header), Evidence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from priority_families.core.export import workbook
+from priority_families.core.export import produced, workbook, write_metadata_sheet, write_table_sheet
 from priority_families.core.files import private_dir
 from priority_families.core.sql import has_table
+from priority_families.core.sql import sql_str as lit
+from priority_families.core.vocabulary import label_sql, record_value_label_sql, register_vocabulary
 from priority_families.identify.outputs import COHORT_COLUMNS, EVIDENCE_COLUMNS, EVIDENCE_SQL
+from priority_families.plans.schema import Plan
 
 EXCEL_MAX_ROWS = 1_048_575  # one header row
 
@@ -64,35 +68,54 @@ def _summary(con: duckdb.DuckDBPyConnection, ws: Any, fmt: dict[str, Any], plan_
                rejected, fmt)
 
 
-def _sheet_from_query(con: duckdb.DuckDBPyConnection, ws: Any, sql: str, header: tuple[str, ...],
-                      fmt: dict[str, Any]) -> int:
-    ws.write_row(0, 0, list(header), fmt["header"])
-    ws.freeze_panes(1, 0)
-    cursor = con.execute(sql)
-    row = 0
-    while row < EXCEL_MAX_ROWS:
-        batch = cursor.fetchmany(10_000)
-        if not batch:
-            break
-        for values in batch[: EXCEL_MAX_ROWS - row]:
-            row += 1
-            ws.write_row(row, 0, [v.isoformat() if hasattr(v, "isoformat") else v for v in values])
-    ws.autofilter(0, 0, max(row, 1), len(header) - 1)
-    ws.set_column(0, len(header) - 1, 16)
-    return row
+def _labelled_sql(plan: Plan) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """The Families and Evidence queries with a label column beside each code (labels from the plan's
+    vocabulary, joined in SQL), and their headers."""
+    facts = ", ".join(f"({lit(i.id)}, {lit(i.fact)})" for _, i in plan.indicators()) or "('', '')"
+    headlines = ("(SELECT string_agg(" + label_sql("headline", "h.code") + ", '; ') "
+                 "FROM (SELECT unnest(string_split(c.headlines, ';')) AS code) h WHERE h.code <> '')")
+    families = (f"SELECT {', '.join('c.' + col for col in COHORT_COLUMNS)}, {headlines} FROM cohort c "
+                "ORDER BY c.eligible DESC, c.priority DESC, c.family_id")
+    evidence = (
+        f"SELECT e.*, {label_sql('headline', 'e.headline')}, {label_sql('line', 'e.indicator')}, "
+        f"{label_sql('source', 'e.source')}, {record_value_label_sql('f.fact', 'e.value')} "
+        f"FROM ({EVIDENCE_SQL}) e LEFT JOIN (VALUES {facts}) f(indicator, fact) ON f.indicator = e.indicator "
+        "ORDER BY ALL"
+    )
+    return (families, evidence, (*COHORT_COLUMNS, "headlines (labels)"),
+            (*EVIDENCE_COLUMNS, "headline (label)", "indicator (label)", "source (label)", "value (label)"))
 
 
-def write_workbook(con: duckdb.DuckDBPyConnection, path: Path, plan_id: str, as_of: str) -> Path:
-    """Write the cohort workbook from the cohort, indicator_values and indicator_hits tables."""
+def write_workbook(con: duckdb.DuckDBPyConnection, path: Path, plan: Plan, as_of: str, actor: str = "") -> Path:
+    """Write the cohort workbook from the cohort, indicator_values and indicator_hits tables: About (as_of,
+    plan, filter, refresh, produced by and when), Summary, Families and Evidence (codes with their labels)."""
     private_dir(path.parent)
+    register_vocabulary(con, plan.vocabulary())
+    refresh = con.execute("SELECT max(refresh_id) FROM refresh").fetchone()[0] if has_table(con, "refresh") else None
+    families_sql, evidence_sql, families_header, evidence_header = _labelled_sql(plan)
     book = workbook(path, {"constant_memory": True})
     fmt = {"title": book.add_format({"bold": True, "font_size": 12}),
            "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})}
     try:
-        _summary(con, book.add_worksheet("Summary"), fmt, plan_id, as_of)
-        cohort_sql = f"SELECT {', '.join(COHORT_COLUMNS)} FROM cohort ORDER BY eligible DESC, priority DESC, family_id"
-        _sheet_from_query(con, book.add_worksheet("Families"), cohort_sql, COHORT_COLUMNS, fmt)
-        _sheet_from_query(con, book.add_worksheet("Evidence"), EVIDENCE_SQL, EVIDENCE_COLUMNS, fmt)
+        write_metadata_sheet(book, [
+            ("what this is", ("The families identified under the plan, eligible families first, with the "
+                              "records that made each indicator line true")),
+            ("as_of", as_of), ("plan", f"{plan.id} ({plan.name})"),
+            ("filter", "every family identified in the refresh (Families: eligible first, then by priority)"),
+            *produced(actor, refresh or ""),
+        ], title=f"Priority Families cohort - plan {plan.id}, as of {as_of}")
+        _summary(con, book.add_worksheet("Summary"), fmt, plan.id, as_of)
+        write_table_sheet(book, "Families", families_header, _stream(con, families_sql),
+                          header_format=fmt["header"], limit=EXCEL_MAX_ROWS)
+        write_table_sheet(book, "Evidence", evidence_header, _stream(con, evidence_sql),
+                          header_format=fmt["header"], limit=EXCEL_MAX_ROWS)
     finally:
         book.close()
     return path
+
+
+def _stream(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple]:
+    """A query's rows in batches (a county-sized cohort never sits in memory whole)."""
+    cursor = con.execute(sql)  # the connection itself: the vocabulary table is a temp table of it
+    while batch := cursor.fetchmany(10_000):
+        yield from batch

@@ -31,9 +31,11 @@ from priority_families.casedb.models import (
     Role,
 )
 from priority_families.core.engine import Workspace
+from priority_families.core.vocabulary import Vocabulary
 from priority_families.outcomes.attach import AttachError, attach_allocated
 from priority_families.outcomes.attest import AttestError
 from priority_families.outcomes.attest import attest as attest_line
+from priority_families.plans.loader import load_plan
 from priority_families.web import queries
 from priority_families.web.access import (
     CASE_ROLES,
@@ -134,11 +136,22 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
     as_of = refresh.as_of.isoformat() if refresh else "unpublished"
     values = rows.values_list("family_id", "area", "status", "headlines", "headline_count", "priority",
                               "members", "lead_worker", "agency")
-    body = cohort_workbook(values.iterator(), as_of)
+    body = cohort_workbook(values.iterator(), as_of, filtered_by=asked_for(request),
+                           plan=refresh.plan_id if refresh else "", refresh_id=refresh.refresh_id if refresh else "",
+                           exported_by=request.user.get_username(), words=_plan_words(refresh))
     record(request, AccessAction.EXPORT, target="cohort workbook", detail=_search_detail(request, rows.count()))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="cohort-{as_of}.xlsx"'
     return response
+
+
+def _plan_words(refresh: object) -> Vocabulary | None:
+    """The vocabulary of the plan in force (its headline titles), or the shipped one if it cannot be read."""
+    plan_id = getattr(refresh, "plan_id", "")
+    try:
+        return load_plan(plan_id).vocabulary() if plan_id else None
+    except (FileNotFoundError, ValueError):  # a council's own plan outside the library: codes read as words
+        return None
 
 
 def workspace() -> Workspace:
