@@ -9,7 +9,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-METADATA_FIELDS = ("as_of", "plan", "filter", "refresh id", "produced by", "produced at (UTC)")
+METADATA_FIELDS = ("as_of", "plan", "filter", "refresh id", "produced by", "produced at")
 
 
 def sheets(book: Path | bytes) -> dict[str, list[list]]:

@@ -166,6 +166,10 @@ def test_the_workbook_has_metadata_and_a_native_chart(tmp_path):
     assert flow.refresh_id in strings and "2016-07-31" in strings and "tester" in strings
     assert files.cashflow_csv.read_text().splitlines()[0].split(",") == list(CASHFLOW_COLUMNS)
     assert "Month by month" in files.html.read_text()
+    from workbooks import assert_laid_out, assert_metadata
+
+    assert_metadata(files.workbook, as_of=AS_OF.isoformat(), refresh_id=flow.refresh_id)
+    assert_laid_out(files.workbook, 2)
 
 
 @pytest.mark.django_db

@@ -115,6 +115,10 @@ def test_the_files_and_the_command(triaged, tmp_path: Path) -> None:
 
     written = write_allocations(allocations_report(triaged, TODAY), tmp_path)
     assert [p.suffix for p in written] == [".html", ".pdf", ".xlsx", ".svg", ".png"]
+    from workbooks import assert_laid_out, assert_metadata
+
+    assert_metadata(written[2], as_of=TODAY.isoformat())
+    assert_laid_out(written[2], 2)
     text = subprocess.run(["pdftotext", "-layout", str(written[1]), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert re.search(r"Empty Ward\s+Not yet rolled out\s+0\s+0\s+0\s+0", text), text

@@ -100,6 +100,10 @@ def test_the_files_hold_the_same_figures(claimed_county, tmp_path: Path) -> None
         strings = book.read("xl/sharedStrings.xml").decode()
     assert all(f'name="{s}"' in sheets for s in ("board", "by_ward", "by_agency", "charts"))
     assert "Courses booked" in strings and "Empty Ward" in strings
+    from workbooks import assert_laid_out, assert_metadata
+
+    assert_metadata(stem.with_suffix(".xlsx"))  # an About sheet first: as_of, framework, period, refresh, who
+    assert_laid_out(stem.with_suffix(".xlsx"), 2)
     again = write_board_paper(paper, tmp_path / "again")
     assert again[0].read_bytes() == stem.with_suffix(".html").read_bytes()  # the same paper, the same page
     with zipfile.ZipFile(again[2]) as first, zipfile.ZipFile(stem.with_suffix(".docx")) as second:

@@ -10,7 +10,7 @@ from pathlib import Path
 import xlsxwriter
 
 from priority_families.claims.finance import CASHFLOW_COLUMNS, STREAM_COLUMNS, CashFlow
-from priority_families.core.export import workbook, write_csv
+from priority_families.core.export import workbook, write_csv, write_metadata_sheet, write_table_sheet
 from priority_families.core.files import private_dir, write_private
 
 YEAR_COLUMNS = ("financial_year", "section", "stream", "budget", "amount", "scenario_amount")
@@ -31,13 +31,7 @@ def _csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> Path:
 
 
 def _sheet(book: xlsxwriter.Workbook, name: str, header: tuple[str, ...], rows: list[tuple]) -> None:
-    bold, money = book.add_format({"bold": True}), book.add_format({"num_format": "#,##0.00"})
-    sheet = book.add_worksheet(name)
-    sheet.write_row(0, 0, header, bold)
-    for n, row in enumerate(rows, start=1):
-        sheet.write_row(n, 0, ["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v for v in row])
-    sheet.set_column(0, len(header) - 1, 14, money)
-    sheet.freeze_panes(1, 1)
+    write_table_sheet(book, name, header, rows, column_format=book.add_format({"num_format": "#,##0.00"}))
 
 
 def write_workbook(path: Path, flow: CashFlow) -> Path:
@@ -45,13 +39,11 @@ def write_workbook(path: Path, flow: CashFlow) -> Path:
     (income and spend as columns, the reserve and the scenario's reserve as lines)."""
     book = workbook(path, {"remove_timezone": True})
     try:
-        bold = book.add_format({"bold": True})
-        meta = book.add_worksheet("metadata")
-        meta.write_row(0, 0, ("field", "value"), bold)
-        for n, (key, value) in enumerate(flow.metadata(), start=1):
-            meta.write_row(n, 0, (key, value))
-        meta.set_column(0, 0, 30)
-        meta.set_column(1, 1, 90)
+        write_metadata_sheet(book, [
+            ("as_of", flow.as_of.isoformat()), ("plan", f"{flow.plan.id} - {flow.plan.name}"),
+            ("filter", "the whole programme: every income and spend stream of the financial plan"),
+            ("refresh id", flow.refresh_id), *flow.metadata()],
+            title=f"Priority Families finance: cash flow as of {flow.as_of.isoformat()}")
         _sheet(book, "cashflow", CASHFLOW_COLUMNS, flow.months)
         _sheet(book, "by_year", YEAR_COLUMNS, flow.by_year)
         _sheet(book, "streams", STREAM_COLUMNS, flow.streams)

@@ -13,10 +13,9 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-import xlsxwriter
-
 from priority_families.casedb.models import Claim, SampleKind, SpotCheck, StepKind, Verdict
 from priority_families.claims.steps import states, window_end
+from priority_families.core.export import produced, workbook, write_metadata_sheet, write_table_sheet
 
 FAMILY_HEADER = ("family_id", "route", "amount", "verdict", "reason", "checked_by", "checked_on", "amount_to_repay")
 
@@ -87,7 +86,7 @@ def render_html(report: SpotCheckReport) -> bytes:
     ).encode()
 
 
-def write_spot_check_report(report: SpotCheckReport, out: Path, pdf: bool = False) -> list[Path]:
+def write_spot_check_report(report: SpotCheckReport, out: Path, pdf: bool = False, actor: str = "") -> list[Path]:
     """OUT/spotcheck-WINDOW.html (and .pdf with `pdf`) and OUT/spotcheck-WINDOW.xlsx (summary and families)."""
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"spotcheck-{report.window}"
@@ -100,21 +99,14 @@ def write_spot_check_report(report: SpotCheckReport, out: Path, pdf: bool = Fals
         written.append(stem.with_suffix(".pdf"))
         written[-1].write_bytes(weasyprint.HTML(string=html.decode()).write_pdf())
     written.append(stem.with_suffix(".xlsx"))
-    book = xlsxwriter.Workbook(str(written[-1]))
+    book = workbook(written[-1])
     try:
-        bold = book.add_format({"bold": True})
-        sheet = book.add_worksheet("spot check")
-        for n, row in enumerate(report.summary()):
-            sheet.write_row(n, 0, row, bold if n == 0 else None)
-        row = len(report.summary()) + 1
-        sheet.write_row(row, 0, ("invalid reason", "claims"), bold)
-        for reason, count in report.invalid_by_reason:
-            row += 1
-            sheet.write_row(row, 0, (reason, count))
-        families = book.add_worksheet("families sampled")
-        families.write_row(0, 0, FAMILY_HEADER, bold)
-        for n, values in enumerate(report.families, start=1):
-            families.write_row(n, 0, values)
+        write_metadata_sheet(book, [
+            ("as_of", f"claims of window {report.window}"), ("plan", "the plans the sampled claims were made under"),
+            ("filter", f"a random sample of the window's claims (seed {report.seed}, share {report.share})"),
+            *report.summary(), *produced(actor, "")], title=f"Spot check of claim window {report.window}")
+        write_table_sheet(book, "invalid reasons", ("invalid reason", "claims"), report.invalid_by_reason)
+        write_table_sheet(book, "families sampled", FAMILY_HEADER, report.families)
     finally:
         book.close()
     return written

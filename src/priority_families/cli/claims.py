@@ -270,7 +270,7 @@ def spotcheck_report(
     for row in report.summary()[3:]:
         table.add_row(*row)
     console.print(table)
-    written = write_spot_check_report(report, out, pdf)
+    written = write_spot_check_report(report, out, pdf, actor=f"cli:{actor()}")
     console.print("written: " + ", ".join(str(p) for p in written))
 
 

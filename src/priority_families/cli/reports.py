@@ -151,7 +151,7 @@ def allocations(
     on = as_of.date()
     try:
         report = allocations_report(ws, on)
-        written = write_allocations(report, out)
+        written = write_allocations(report, out, actor=f"cli:{actor()}")
     except (StoreError, ValueError) as exc:
         raise fail(str(exc)) from None
     header, rows = report.tables()["by_rollout_group"]

@@ -130,6 +130,10 @@ def produced(by: str, refresh_id: str | None = None) -> list[tuple[str, str]]:
     from priority_families import __version__
     from priority_families.core.vocabulary import actor_label
 
+    if not by:  # a command run without an actor: the account running it
+        import getpass
+
+        by = f"cli:{getpass.getuser()}"
     fields = [("refresh id", refresh_id or "none (no refresh published)")] if refresh_id is not None else []
     return fields + [("produced by", f"{actor_label(by)}, Priority Families {__version__}"),
                      ("produced at (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"))]

@@ -38,7 +38,7 @@ from priority_families.casedb.models import (
 )
 from priority_families.core.calendar import financial_year, financial_year_start
 from priority_families.core.engine import Workspace
-from priority_families.core.export import workbook
+from priority_families.core.export import produced, workbook, write_metadata_sheet, write_table_sheet
 from priority_families.core.files import write_private
 from priority_families.core.sql import load_rows
 from priority_families.geography import FAMILY_PLACES_SQL, UNPLACED, has_geography
@@ -203,7 +203,7 @@ def _year(con: duckdb.DuckDBPyConnection, as_of: date) -> list[tuple[str, int]]:
 # --- Writing it ------------------------------------------------------------------------------------------
 
 
-def write_allocations(report: AllocationsReport, out: Path) -> list[Path]:
+def write_allocations(report: AllocationsReport, out: Path, actor: str = "") -> list[Path]:
     """OUT/allocations-D.{html,pdf,xlsx} and the chart of allocations by agency (.svg, .png)."""
     import weasyprint  # loads pango: only when the report is written
 
@@ -230,12 +230,12 @@ def write_allocations(report: AllocationsReport, out: Path) -> list[Path]:
                write_private(stem.with_suffix(".pdf"), weasyprint.HTML(string=page).write_pdf())]
     book = workbook(stem.with_suffix(".xlsx"))
     try:
-        bold = book.add_format({"bold": True})
+        write_metadata_sheet(book, [
+            ("as_of", report.as_of.isoformat()), ("plan", "the outcomes plan of the refresh in force"),
+            ("filter", f"every ward and agency; programme year {report.year}"),
+            *produced(actor, report.refresh_id)], title=f"Priority Families allocations as of {report.as_of}")
         for name, (header, rows) in report.tables().items():
-            sheet = book.add_worksheet(name[:31])
-            sheet.write_row(0, 0, header, bold)
-            for r, row in enumerate(rows, start=1):
-                sheet.write_row(r, 0, [v.isoformat() if isinstance(v, date) else v for v in row])
+            write_table_sheet(book, name, header, rows)
     finally:
         book.close()
     written.append(stem.with_suffix(".xlsx"))

@@ -18,7 +18,7 @@ from typing import IO
 
 from priority_families.casedb.figures import CLAIMED, WORKED_WITH
 from priority_families.core.engine import Workspace
-from priority_families.core.export import workbook
+from priority_families.core.export import produced, workbook, write_metadata_sheet, write_table_sheet
 from priority_families.core.files import write_private
 from priority_families.reports import charts
 from priority_families.reports.frameworks import (
@@ -275,7 +275,7 @@ def _outcome_lines(paper: BoardPaper, outcome: Outcome, values: dict[str, str]) 
                     if paper.scored[m.id].override_reason]
 
 
-def write_xlsx(paper: BoardPaper, path: Path | IO[bytes]) -> Path | IO[bytes]:
+def write_xlsx(paper: BoardPaper, path: Path | IO[bytes], actor: str = "") -> Path | IO[bytes]:
     """The paper as a workbook: the framework's rows with RAG colours, each table on a sheet, the charts."""
     book = workbook(path)
     try:
@@ -283,6 +283,12 @@ def write_xlsx(paper: BoardPaper, path: Path | IO[bytes]) -> Path | IO[bytes]:
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
         rags = {k: book.add_format({"bold": True, "font_color": "white", "bg_color": v, "valign": "top"})
                 for k, v in RAG_COLOURS.items()}
+        write_metadata_sheet(book, [
+            ("as_of", f"{paper.stats.judged_on.isoformat()} (results judged on the refresh's data)"),
+            ("plan", f"framework {paper.framework.id}: {paper.framework.title}"),
+            ("filter", (f"period {paper.period.label}: {paper.period.start.isoformat()} to "
+                        f"{paper.period.end.isoformat()}, the whole programme")),
+            *produced(actor, paper.stats.refresh_id)], title=f"{paper.framework.title}: {paper.period.label}")
         sheet = book.add_worksheet("board")
         header = ("priority", "outcome", "measure", "RAG", "achievements to date / next steps", "lead")
         sheet.write_row(0, 0, header, bold)
@@ -291,11 +297,10 @@ def write_xlsx(paper: BoardPaper, path: Path | IO[bytes]) -> Path | IO[bytes]:
                 sheet.write_string(r, c, value, rags.get(value.split(" ")[0], wrap) if c == 3 else wrap)
         for c, width in enumerate((24, 50, 30, 14, 80, 24)):
             sheet.set_column(c, c, width)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(paper.rows()), 1), len(header) - 1)
         for name, (head, rows) in paper.stats.tables().items():
-            tab = book.add_worksheet(name[:31])
-            tab.write_row(0, 0, head, bold)
-            for r, row in enumerate(rows, start=1):
-                tab.write_row(r, 0, ["" if v is None else v for v in row])
+            write_table_sheet(book, name, head, rows)
         pictures = book.add_worksheet("charts")
         for k, chart in enumerate(paper.charts):
             pictures.insert_image(k * 26, 0, f"{chart.name}.png", {"image_data": io.BytesIO(chart.png),

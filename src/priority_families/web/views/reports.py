@@ -109,7 +109,7 @@ def paper_file(request: HttpRequest, kind: str) -> HttpResponse:
         import io
 
         target = io.BytesIO()
-        write_xlsx(paper, target)
+        write_xlsx(paper, target, f"tracker:{request.user.get_username()}")
         body = target.getvalue()
     record(request, AccessAction.EXPORT, target=f"board paper {framework_id}", detail=f"period {period}, .{kind}")
     response = HttpResponse(body, content_type=FILES[kind])
