@@ -54,7 +54,8 @@ def test_attach_refuses_a_second_time_with_row_errors(ws):
 @pytest.mark.django_db
 def test_progress_table_and_csv(ws):
     run = _pf(ws, "progress", "--as-of", "2016-06-30", "--out", str(ws.parent / "progress"))
-    assert "Progress at 2016-06-30" in run.stdout and "offending_adults" in run.stdout
+    assert "Progress at 2016-06-30" in run.stdout and "offending adults" in (ws.parent / "progress" / "progress.md"
+                                                                            ).read_text()
     assert "6 attached families evaluated" in run.stdout
     with open(ws.parent / "progress" / "progress.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))

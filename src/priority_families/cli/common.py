@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,9 +16,11 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table
 
 from priority_families.core.config import DEFAULT_WORKSPACE, Settings
 from priority_families.core.engine import Workspace
+from priority_families.core.export import markdown_table, write_markdown
 from priority_families.refresh import PublishGuard
 
 console = Console()
@@ -89,3 +92,27 @@ def actor() -> str:
     import getpass
 
     return getpass.getuser()
+
+
+def show_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *, out: Path | None = None,
+               name: str = "table", limit: int = 200, right: Sequence[str] = ()) -> Path | None:
+    """A table for a person: on a terminal, a Rich table (its first `limit` rows); when stdout is a file or a
+    pipe (`pf progress ... > progress.txt`), no Rich table cut to the pipe's 80 columns with "…" in every
+    cell: with --out the full table goes to OUT/NAME.md and one summary line is printed, without it the full
+    table is printed as Markdown. Returns the file written, if any."""
+    if console.is_terminal:
+        table = Table(title=title)
+        for col in header:
+            table.add_column(col, justify="right" if col in right else "left")
+        for row in rows[:limit]:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+        if len(rows) > limit:
+            console.print(f"... {len(rows) - limit} more rows (use --out for the full table)")
+        return None
+    if out is None:
+        print(f"## {title}\n\n{markdown_table(header, rows)}")
+        return None
+    path = write_markdown(out / f"{name}.md", title, header, rows)
+    print(f"{title}: {len(rows)} rows, the full table in {path}")
+    return path

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
+from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail, show_table
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
 from priority_families.core.files import private_dir
@@ -53,6 +53,7 @@ def progress_cmd(
         PROGRESS_SQL,
         ROUTES_SQL,
         evaluation,
+        progress_vocabulary,
         write_progress_csv,
         write_routes_csv,
     )
@@ -68,24 +69,20 @@ def progress_cmd(
                 write_routes_csv(con, str(out / "routes.csv"))
     except StoreError as exc:
         raise fail(str(exc)) from None
-    table = Table(title=f"Progress at {e}")
-    for col in ("family", "headline", "measure", "line", "status", "headline status", "earliest", "figures"):
-        table.add_column(col)
-    for row in rows[:200]:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
-    if len(rows) > 200:
-        console.print(f"... {len(rows) - 200} more rows (use --out for the full CSV)")
-    by_route = Table(title=f"Claim routes open at {e}")
-    by_route.add_column("route")
-    by_route.add_column("families", justify="right")
+    words = progress_vocabulary()
+    show_table(f"Progress at {e}", ("family", "headline", "measure", "line", "status", "headline status",
+                                    "earliest", "figures"),
+               [(f, words.label("headline", h), m.replace("_", " "), words.label("line", i),
+                 words.label("measure_status", st), words.label("headline_status", hs), er or "",
+                 (d or "").replace("_", " ")) for f, h, m, i, st, hs, er, d in rows],
+               out=out, name="progress")
     counts: dict[str, int] = {}
     for *_, names in routes:
         for name in filter(None, names.split(";")):
             counts[name] = counts.get(name, 0) + 1
-    for name, n in sorted(counts.items()):
-        by_route.add_row(name, str(n))
-    console.print(by_route)
+    show_table(f"Claim routes open at {e}", ("route", "families"),
+               [(words.label("claim_route", name), n) for name, n in sorted(counts.items())],
+               out=None, right=("families",))
     claimable = sum(1 for r in routes if r[3])
     console.print(f"{len(routes)} attached families evaluated; {claimable} with a claim route at {e}")
 

@@ -200,3 +200,22 @@ def write_table_sheet(book: xlsxwriter.Workbook, name: str, header: Sequence[str
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, max(n, 1), max(len(header) - 1, 0))
     return n
+
+
+# --- Markdown tables: what a command writes when its output is a file, not a terminal ----------------------
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A GitHub-flavoured Markdown table of every row in full (a pipe in a value is escaped)."""
+    def cells(values: Sequence[Any]) -> str:
+        return "| " + " | ".join(str(_cell(v)).replace("|", "\\|").replace("\n", " ") for v in values) + " |"
+
+    lines = [cells(header), "| " + " | ".join("---" for _ in header) + " |", *(cells(r) for r in rows)]
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(path: Path | str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """An owner-only Markdown file: a heading and the full table."""
+    with open_private(path, "w", encoding="utf-8") as handle:
+        handle.write(f"# {title}\n\n{markdown_table(header, rows)}")
+    return Path(path)

@@ -40,6 +40,7 @@ from priority_families.core.engine import StoreError, Workspace
 from priority_families.core.export import copy_to_csv
 from priority_families.core.sql import in_list, load_rows
 from priority_families.core.sql import sql_str as lit
+from priority_families.core.vocabulary import Vocabulary
 from priority_families.linkage.ids import IdKind, merged_successors
 from priority_families.outcomes.measures import (
     continuous_employment_sql,
@@ -400,3 +401,12 @@ def write_progress_csv(con: duckdb.DuckDBPyConnection, out: str) -> None:
 def write_routes_csv(con: duckdb.DuckDBPyConnection, out: str) -> None:
     """routes.csv: one row per evaluated family with the claim routes open at e (`;`-separated, plan order)."""
     copy_to_csv(con, ROUTES_SQL, out)
+
+
+def progress_vocabulary() -> Vocabulary:
+    """The labels of every plan families are attached under (headlines, lines, routes), for what people read."""
+    extra: dict[str, dict[str, str]] = {}
+    for text in Attachment.objects.values_list("plan_yaml", flat=True).distinct():
+        for group, codes in _parse_plan(text).vocabulary().groups.items():
+            extra.setdefault(group, {}).update(codes)
+    return Vocabulary(extra)
