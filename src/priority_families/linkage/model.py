@@ -8,6 +8,7 @@ council) is scored with the priors, larger data re-estimates u by random samplin
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -249,6 +250,7 @@ def _identifiers() -> dict[str, Any]:
     }
 
 
+log = logging.getLogger(__name__)
 PRIOR_MATCH_PROBABILITY = 1e-4  # before training: the chance two random descriptions are one person
 
 
@@ -337,8 +339,53 @@ def _predict_in_chunks(
     work.execute("DROP TABLE blocked")
 
 
+SPLINK_TRAINING_LOGGER = "splink.internals.expectation_maximisation"  # where both warnings are logged
+
+
+class _UnobservedLevels(logging.Filter):
+    """Splink warns, in its own words and once per parameter (so twice for a level neither u sampling nor
+    EM met: "Level postcode one character out on comparison place not observed in dataset, unable to train
+    m value", then the same for u), when no training pair falls in a comparison level. That is expected
+    for a rare level in a small or clean extract. This filter holds those records back and keeps the
+    levels, so the linkage says it once, in plain words (`_say_unobserved`)."""
+
+    PATTERN = re.compile(r"Level (.+) on comparison (\S+) not observed in dataset, unable to train (m|u) value")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels: dict[tuple[str, str], set[str]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = self.PATTERN.search(record.getMessage())
+        if found:
+            self.levels.setdefault((found.group(2), found.group(1)), set()).add(found.group(3))
+        return found is None
+
+
+def _say_unobserved(levels: dict[tuple[str, str], set[str]]) -> None:
+    """One plain line per run naming the levels training never met (none: nothing said)."""
+    if levels:
+        named = "; ".join(f"'{level}' ({comparison}, {' and '.join(sorted(which))})"
+                          for (comparison, level), which in sorted(levels.items()))
+        log.warning("linkage training met no pair in these comparison levels, so their probabilities were not "
+                    "re-estimated from this data (usual for a rare level in a small or clean extract; pairs in "
+                    "them are still scored): %s", named)
+
+
 def _train(linker: Linker, settings: LinkageSettings, em_rules: list[str]) -> None:
-    """u from random pairs, the match rate from near-certain pairs, m by EM on two blocking passes."""
+    """u from random pairs, the match rate from near-certain pairs, m by EM on two blocking passes
+    (Splink's "level not observed" warnings collected and said once, in plain words)."""
+    unobserved = _UnobservedLevels()
+    source = logging.getLogger(SPLINK_TRAINING_LOGGER)
+    source.addFilter(unobserved)
+    try:
+        _estimate(linker, settings, em_rules)
+    finally:
+        source.removeFilter(unobserved)
+    _say_unobserved(unobserved.levels)
+
+
+def _estimate(linker: Linker, settings: LinkageSettings, em_rules: list[str]) -> None:
     linker.training.estimate_probability_two_random_records_match(
         ["l.first_name = r.first_name AND l.last_name = r.last_name AND l.dob = r.dob"], recall=0.7
     )
