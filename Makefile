@@ -33,6 +33,9 @@ setup: $(BIN)/pf
 # spend files in examples/finance/), check the claim decisions against the county's truth, publish into the
 # tracker and print the tracker's dashboard figures beside the ledger's (they must be equal).
 demo: setup
+	@if [ -d demo ]; then kept=demo-previous-$$(date +%Y%m%d-%H%M%S); mv demo $$kept; \
+	  echo "make demo: the previous demo, with any casework recorded in its tracker, is kept in $$kept/"; \
+	  echo "  (delete it when no longer needed; make clean removes demo/ only)"; fi
 	rm -rf demo
 	$(PF_DEMO) synth demo/extracts --people $(DEMO_PEOPLE) --as-of $(DEMO_AS_OF) --seed 1 --follow-ups 2
 	$(PF_DEMO) identify demo/extracts --as-of $(DEMO_AS_OF) -w demo/workspace --out demo/out
@@ -91,7 +94,8 @@ PG_PORT ?= 54329
 WEB_ASSETS := src/priority_families/web/frontend
 
 setup-web: setup
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; fi
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; fi
+	@if ! command -v pdftoppm >/dev/null && [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils; fi
 	@if [ ! -d $(WEB_ASSETS)/node_modules/axe-core ]; then cd $(WEB_ASSETS) && npm install --no-audit --no-fund; fi
 
 test: setup setup-web
@@ -101,6 +105,7 @@ test: setup setup-web
 # The web tests again, browser journeys included, on a throwaway PostgreSQL server (the database a council
 # runs; installed with apt-get when missing and root).
 test-web-postgres: setup-web
+	trap 'tests/web/pg.sh stop $(PG_DIR) 2>/dev/null; rm -rf $(PG_DIR)' EXIT; \
 	url=$$(tests/web/pg.sh start $(PG_DIR) $(PG_PORT)) && \
 	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web; \
 	rc=$$?; tests/web/pg.sh stop $(PG_DIR); exit $$rc
