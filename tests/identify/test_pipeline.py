@@ -238,3 +238,18 @@ def test_evaluation_against_truth_counts_families_and_headlines(county):
     assert after.eligible_ours == e.eligible_ours - 1
     assert after.eligible_both == e.eligible_both - 1
     assert after.f1 < e.f1
+
+
+def test_why_reads_in_labels_not_codes(county):
+    from priority_families.plans.loader import load_plan
+
+    _, ws, out = county
+    eligible = next(r for r in _read(out / "cohort.csv") if r["eligible"] == "true")
+    result = CliRunner().invoke(app, ["why", eligible["family_id"], "--workspace", str(ws.path)],
+                                env={"COLUMNS": "250"})
+    plan = load_plan("nottinghamshire-2015")
+    titles = {h.id: h.title for h in plan.headlines}
+    first = " ".join(result.output.split())
+    named = "; ".join(titles[code] for code in eligible["headlines"].split(";"))
+    assert f"headlines {named}; the rule is" in first
+    assert not any(code in first for code in titles if "_" in code)

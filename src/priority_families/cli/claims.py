@@ -13,6 +13,7 @@ from rich.table import Table
 from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
+from priority_families.core.vocabulary import label
 
 if TYPE_CHECKING:  # the models load only once the case record is set up
     from priority_families.casedb.models import SampleKind
@@ -74,7 +75,7 @@ def claims(
     for c in run.claims:
         by_route[c.route] = by_route.get(c.route, 0) + 1
     for route, n in sorted(by_route.items()):
-        table.add_row(route, str(n))
+        table.add_row(label("claim_route", route), str(n))
     console.print(table)
     console.print(f"{len(run.claims)} proposed -> {run.claims_csv}, {run.workbook}; packs in {run.packs}"
                   + (f"; {run.already_claimed} already proposed by another run" if run.already_claimed else ""))
@@ -203,7 +204,8 @@ def history_cmd(
     from priority_families.claims.steps import history
 
     for claim, steps in history(family_id):
-        table = Table(title=f"Claim of {family_id}, window {claim.window}: {claim.route}, GBP {claim.amount:,.2f}")
+        table = Table(title=f"Claim of {family_id}, window {claim.window}: {label('claim_route', claim.route)}, "
+                            f"GBP {claim.amount:,.2f}")
         for col in ("step", "verdict", "by", "on", "reason", "to repay", "recorded"):
             table.add_column(col)
         for s in steps:

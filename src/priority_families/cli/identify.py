@@ -23,6 +23,7 @@ from priority_families.cli.common import (
 )
 from priority_families.core.config import DEFAULT_PLAN, DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
+from priority_families.core.vocabulary import Vocabulary, record_value_label
 from priority_families.identify.explain import (
     ExplainError,
     FamilyExplanation,
@@ -101,22 +102,38 @@ def why(
     _print_why(ex)
 
 
+def _plan_words(plan_id: str) -> tuple[Vocabulary, dict[str, str]]:
+    """The plan's labels and each indicator's fact (the shipped words alone for a plan not in the library)."""
+    from priority_families.plans.loader import PlanError, load_plan
+
+    try:
+        plan = load_plan(plan_id)
+    except (PlanError, FileNotFoundError, OSError):
+        return Vocabulary(), {}
+    return plan.vocabulary(), {i.id: i.fact for _, i in plan.indicators()}
+
+
 def _print_why(ex: FamilyExplanation) -> None:
     verdict = "[green]eligible[/]" if ex.eligible else "[yellow]not eligible[/]"
+    words, facts = _plan_words(ex.plan_id)
+    headlines = "; ".join(words.label("headline", h) for h in ex.headlines)
     console.print(f"{ex.family_id} ({ex.members} members) is {verdict} under {ex.plan_id} as of {ex.as_of}: "
-                  f"headlines {', '.join(ex.headlines) or 'none'}; the rule is {ex.rule}.")
+                  f"headlines {headlines or 'none'}; the rule is {ex.rule}.")
     met = Table(title="Indicators met")
-    for col in ("headline", "indicator", "person", "value", "records (source/record_id, date, value)"):
+    for col in ("headline", "indicator", "person", "value", "records (source record id, date, value)"):
         met.add_column(col)
     for r in ex.met:
-        records = "\n".join(f"{e.source}/{e.record_id} {e.date or ''} {e.value or ''}" for e in r.evidence)
-        met.add_row(r.headline, r.indicator, r.person_id or "(family)", r.shown(), records)
+        records = "\n".join(f"{words.label('source', e.source)} {e.record_id} {e.date or ''} "
+                            f"{record_value_label(facts.get(r.indicator, ''), e.value, words)}" for e in r.evidence)
+        met.add_row(words.label("headline", r.headline), words.label("line", r.indicator), r.person_id or "(family)",
+                    r.shown(), records)
     console.print(met)
     missed = Table(title="Indicators looked at but not met (closest first)")
     for col in ("headline", "indicator", "person", "value"):
         missed.add_column(col)
     for r in ex.missed:
-        missed.add_row(r.headline, r.indicator, r.person_id or "(family)", r.shown())
+        missed.add_row(words.label("headline", r.headline), words.label("line", r.indicator),
+                       r.person_id or "(family)", r.shown())
     console.print(missed if ex.missed else "No indicator came near: no records in its window.")
     if ex.unknown_ages:
         console.print(f"[yellow]note:[/] no date of birth on any record of {', '.join(ex.unknown_ages)}: "
