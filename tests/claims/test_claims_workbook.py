@@ -37,3 +37,23 @@ def test_claims_workbook_has_metadata_and_real_headers(tmp_path):
             assert rows[0] not in rows[1:], f"{name} repeats its header as data"
     for n in range(2, len(book) + 1):
         assert_laid_out(run.workbook, n)
+
+
+@pytest.mark.django_db
+def test_no_raw_code_in_the_evidence_sheets(tmp_path):
+    from priority_families.core.vocabulary import Vocabulary
+
+    ws = claims_county(tmp_path, families=2)
+    _attach_all(ws, 2)
+    run = make_claims(ws, WINDOW, tmp_path / "out", actor="t")
+    words = Vocabulary()
+    codes = {c for g in ("source", "fact", "kind", "benefit", "claim_route", "measure_status", "who")
+             for c in words.codes(g)}
+    for name, rows in sheets(run.workbook).items():
+        if name in ("About", "claims"):  # the claims sheet keeps the route code beside its label, for joins
+            continue
+        for row in rows[1:]:
+            for cell in row[1:]:  # column 0 is the family_id key
+                text = str(cell)
+                assert text not in codes and text != "None", f"{name}: raw {text!r}"
+                assert not any("_" in c and c in text for c in codes), f"{name}: raw code in {text!r}"
