@@ -104,6 +104,12 @@ def test_the_files_hold_the_same_figures(claimed_county, tmp_path: Path) -> None
 
     assert_metadata(stem.with_suffix(".xlsx"))  # an About sheet first: as_of, framework, period, refresh, who
     assert_laid_out(stem.with_suffix(".xlsx"), 2)
+    from workbooks import sheets
+
+    tabs = sheets(stem.with_suffix(".xlsx"))
+    assert tabs["claimed"][0] == ["programme_year", "route", "route (label)", "families_claimed"]
+    assert all(r[2] in ("Significant and sustained progress", "Continuous employment") for r in tabs["claimed"][1:])
+    assert "headline (label)" in tabs["results"][0]
     again = write_board_paper(paper, tmp_path / "again")
     assert again[0].read_bytes() == stem.with_suffix(".html").read_bytes()  # the same paper, the same page
     with zipfile.ZipFile(again[2]) as first, zipfile.ZipFile(stem.with_suffix(".docx")) as second:

@@ -219,3 +219,15 @@ def write_markdown(path: Path | str, title: str, header: Sequence[str], rows: It
     with open_private(path, "w", encoding="utf-8") as handle:
         handle.write(f"# {title}\n\n{markdown_table(header, rows)}")
     return Path(path)
+
+
+def with_labels(header: Sequence[str], rows: Iterable[Sequence[Any]],
+                labels: dict[str, Any]) -> tuple[tuple[str, ...], list[tuple]]:
+    """The table with a "<column> (label)" column after each column named in `labels` (a function from a
+    code to its label): the code stays for joins, the label is what a reader reads."""
+    at = {i: labels[name] for i, name in enumerate(header) if name in labels}
+    new_header = tuple(h for i, name in enumerate(header) for h in ((name, f"{name} (label)") if i in at
+                                                                     else (name,)))
+    new_rows = [tuple(v for i, value in enumerate(row) for v in ((value, at[i](value)) if i in at else (value,)))
+                for row in rows]
+    return new_header, new_rows

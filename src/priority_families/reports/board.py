@@ -18,7 +18,13 @@ from typing import IO
 
 from priority_families.casedb.figures import CLAIMED, WORKED_WITH
 from priority_families.core.engine import Workspace
-from priority_families.core.export import produced, workbook, write_metadata_sheet, write_table_sheet
+from priority_families.core.export import (
+    produced,
+    with_labels,
+    workbook,
+    write_metadata_sheet,
+    write_table_sheet,
+)
 from priority_families.core.files import write_private
 from priority_families.reports import charts
 from priority_families.reports.frameworks import (
@@ -34,7 +40,12 @@ from priority_families.reports.frameworks import (
     period_of,
     score,
 )
-from priority_families.reports.statistics import TO_DATE, ProgrammeStatistics, programme_statistics
+from priority_families.reports.statistics import (
+    TO_DATE,
+    ProgrammeStatistics,
+    programme_statistics,
+    statistics_labels,
+)
 
 KIND_LABELS = {OutcomeKind.HEADLINE: "Headline outcome", OutcomeKind.SECONDARY: "Secondary outcome",
                OutcomeKind.KEY_ACTION: "Key action"}
@@ -299,8 +310,9 @@ def write_xlsx(paper: BoardPaper, path: Path | IO[bytes], actor: str = "") -> Pa
             sheet.set_column(c, c, width)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(paper.rows()), 1), len(header) - 1)
+        labels = statistics_labels()
         for name, (head, rows) in paper.stats.tables().items():
-            write_table_sheet(book, name, head, rows)
+            write_table_sheet(book, name, *with_labels(head, rows, labels))
         pictures = book.add_worksheet("charts")
         for k, chart in enumerate(paper.charts):
             pictures.insert_image(k * 26, 0, f"{chart.name}.png", {"image_data": io.BytesIO(chart.png),

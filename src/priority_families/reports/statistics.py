@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -291,3 +292,17 @@ def _closed(con: duckdb.DuckDBPyConnection, on: date) -> list[tuple[str, int]]:
 
 def _by_agency(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     return con.execute("SELECT lead_agency, COUNT(*) FROM s_att GROUP BY 1 ORDER BY 1").fetchall()
+
+
+def statistics_labels() -> dict[str, Any]:
+    """Label functions for the code columns of `ProgrammeStatistics.tables` (routes; headlines, also joined
+    with " + "), from the plans families are attached under, for workbooks that keep the code beside it."""
+    from priority_families.outcomes.progress import progress_vocabulary
+
+    words = progress_vocabulary()
+
+    def headlines(value: Any) -> str:
+        return " + ".join(words.label("headline", h) for h in str(value or "").split(" + ") if h)
+
+    return {"route": lambda v: words.label("claim_route", v), "headline": lambda v: words.label("headline", v),
+            "headlines_met": headlines}
