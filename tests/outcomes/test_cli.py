@@ -142,6 +142,10 @@ def test_a_claims_life_through_the_commands(ws):
     assert "amount to repay" in report
     html = (out / "spotcheck-2016-06.html").read_text()
     assert "school record is another child&#x27;s" in html and (out / "spotcheck-2016-06.xlsx").exists()
+    from workbooks import assert_laid_out, assert_metadata
+
+    assert_metadata(out / "spotcheck-2016-06.xlsx", filter="random sample")
+    assert_laid_out(out / "spotcheck-2016-06.xlsx", 3)
     gone = _pf(ws, "claims", "withdraw", rest[1], "--reason", "found on a case review", "--on", "2016-08-03").stdout
     assert "withdrawn on 2016-08-03" in gone
     twice = _pf(ws, "claims", "withdraw", rest[1], "--reason", "again", "--on", "2016-08-03", ok=False)
