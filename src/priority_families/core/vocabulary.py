@@ -99,7 +99,8 @@ def register_vocabulary(con: Any, words: Vocabulary | None = None) -> None:
 
 def label_sql(group: str, expr: str) -> str:
     """`label` in SQL over the `vocabulary` table (`register_vocabulary`): the label, else the code in words."""
-    return (f"COALESCE((SELECT v.label FROM vocabulary v WHERE v.grp = '{group}' AND v.code = CAST({expr} AS VARCHAR)), "
+    return (f"COALESCE((SELECT _vocab.label FROM vocabulary _vocab WHERE _vocab.grp = '{group}' "
+            f"AND _vocab.code = CAST({expr} AS VARCHAR)), "
             f"replace(CAST({expr} AS VARCHAR), '_', ' '))")
 
 
