@@ -60,3 +60,12 @@ def test_with_labels_puts_the_label_beside_its_code():
                                {"route": lambda v: Vocabulary().label("claim_route", v)})
     assert header == ("year", "route", "route (label)", "n")
     assert rows == [("2015/16", "significant_sustained", "Significant and sustained progress", 3)]
+
+
+def test_figures_read_fact_codes_once_as_words():
+    from priority_families.core.vocabulary import figures_in_words
+
+    assert figures_in_words("offence 0 after against 1 before") == "proven offence 0 after against 1 before"
+    assert figures_in_words("marac 1 after; referral 0") == "marac referral 1 after; referral to the front door 0"
+    assert figures_in_words("no lasting work_progress spell") == "no lasting step towards work spell"
+    assert figures_in_words(None) == ""

@@ -23,7 +23,7 @@ from priority_families.casedb.models import (
     BaselineRecord,
 )
 from priority_families.claims.pack_inputs import INPUT_HEADER, measure_inputs
-from priority_families.core.vocabulary import Vocabulary, actor_label, record_value_label
+from priority_families.core.vocabulary import Vocabulary, actor_label, figures_in_words, record_value_label
 from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
 from priority_families.outcomes.progress import attachment_plan
 from priority_families.plans.schema import MeasureKind, Plan
@@ -134,7 +134,7 @@ def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts:
         ("Records behind the baseline counts", ("measure", "test", "person", "source", "record id", "date"),
          [(_measure(words, h, m), t + 1, p, src(s), r, day(d)) for h, m, t, p, s, r, d in base_records]),
         ("Measures at the claim date", ("measure", "status", "earliest", "figures"),
-         [(_measure(words, h, m), words.label("measure_status", st), day(er), _figures(words, f))
+         [(_measure(words, h, m), words.label("measure_status", st), day(er), figures_in_words(f, words))
           for h, m, st, er, f in measures]),
         ("Each measure's inputs", INPUT_HEADER, inputs),
         ("Records behind the progress figures",
@@ -145,14 +145,6 @@ def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts:
          [(words.label("headline", h), words.label("line", i), actor_label(by), day(on), st, name, sha)
           for h, i, by, on, st, name, sha in attestations]),
     ]
-
-
-def _figures(words: Vocabulary, detail: str | None) -> str:
-    """A measure's figures line with the fact codes in it read as words ("offence 0 after against 1 before")."""
-    text = detail or ""
-    for code in sorted(words.codes("fact"), key=len, reverse=True):
-        text = text.replace(code, words.label("fact", code).lower())
-    return text.replace("_", " ")
 
 
 def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date, route: str, window: str,

@@ -14,6 +14,7 @@ from priority_families.cli.common import WorkspaceOption, actor, case_workspace,
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
 from priority_families.core.files import private_dir
+from priority_families.core.vocabulary import figures_in_words
 
 DateOption = Annotated[datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluation date e.")]
 
@@ -74,7 +75,7 @@ def progress_cmd(
                                     "earliest", "figures"),
                [(f, words.label("headline", h), m.replace("_", " "), words.label("line", i),
                  words.label("measure_status", st), words.label("headline_status", hs), er or "",
-                 (d or "").replace("_", " ")) for f, h, m, i, st, hs, er, d in rows],
+                 figures_in_words(d, words)) for f, h, m, i, st, hs, er, d in rows],
                out=out, name="progress")
     counts: dict[str, int] = {}
     for *_, names in routes:

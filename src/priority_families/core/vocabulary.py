@@ -9,6 +9,7 @@ we have not met, and hiding it would hide data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -111,3 +112,12 @@ def record_value_label_sql(fact: str, value: str) -> str:
             f"THEN 'gravity ' || {value} || ' of {OFFENCE_GRAVITY_TOP}' "
             f"WHEN {fact} = 'benefit' THEN {label_sql('benefit', value)} "
             f"WHEN {fact} = 'school_attendance' THEN {value} ELSE {label_sql('kind', value)} END")
+
+
+def figures_in_words(detail: str | None, vocabulary: Vocabulary | None = None) -> str:
+    """A measure's figures line ("offence 0 after against 1 before", written by the measures' SQL with fact
+    codes in it) with every fact code read as its label and no underscores left."""
+    words = vocabulary or Vocabulary()
+    facts = words.codes("fact")
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, facts), key=len, reverse=True)) + r")\b")
+    return pattern.sub(lambda m: facts[m.group(1)].lower(), detail or "").replace("_", " ")  # one pass

@@ -362,14 +362,29 @@ class _UnobservedLevels(logging.Filter):
         return found is None
 
 
-def _say_unobserved(levels: dict[tuple[str, str], set[str]]) -> None:
-    """One plain line per run naming the levels training never met (none: nothing said)."""
-    if levels:
-        named = "; ".join(f"'{level}' ({comparison}, {' and '.join(sorted(which))})"
-                          for (comparison, level), which in sorted(levels.items()))
-        log.warning("linkage training met no pair in these comparison levels, so their probabilities were not "
-                    "re-estimated from this data (usual for a rare level in a small or clean extract; pairs in "
-                    "them are still scored): %s", named)
+def _still_untrained(linker: Linker, levels: dict[tuple[str, str], set[str]]) -> dict[tuple[str, str], str]:
+    """Of the levels some training pass did not meet, those no pass estimated, with the starting values they
+    keep (Splink takes the median over the passes that met a level, and the settings' value otherwise)."""
+    kept: dict[tuple[str, str], str] = {}
+    for comparison in linker._settings_obj.comparisons:  # Splink keeps the trained values on its settings
+        for level in comparison._comparison_levels_excluding_null:
+            which = levels.get((comparison.output_column_name, level.label_for_charts), set())
+            untrained = [(p, getattr(level, f"{p}_probability")) for p in sorted(which)
+                         if not getattr(level, f"_has_estimated_{p}_values")]
+            if untrained:
+                kept[(comparison.output_column_name, level.label_for_charts)] = " and ".join(
+                    f"{p} {value:g}" for p, value in untrained)
+    return kept
+
+
+def _say_unobserved(kept: dict[tuple[str, str], str]) -> None:
+    """One plain line per run naming the levels no training pass met and the values they keep (none: silent)."""
+    if kept:
+        named = "; ".join(f"'{level}' ({comparison}) keeps {values}"
+                          for (comparison, level), values in sorted(kept.items()))
+        log.warning("linkage training found no pair in a comparison level, so the model's starting values are "
+                    "used for it (usual for a rare level such as a postcode typo in a small or clean extract; "
+                    "pairs in it are still scored): %s", named)
 
 
 def _train(linker: Linker, settings: LinkageSettings, em_rules: list[str]) -> None:
@@ -382,7 +397,7 @@ def _train(linker: Linker, settings: LinkageSettings, em_rules: list[str]) -> No
         _estimate(linker, settings, em_rules)
     finally:
         source.removeFilter(unobserved)
-    _say_unobserved(unobserved.levels)
+    _say_unobserved(_still_untrained(linker, unobserved.levels))
 
 
 def _estimate(linker: Linker, settings: LinkageSettings, em_rules: list[str]) -> None:
