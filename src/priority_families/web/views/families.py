@@ -30,11 +30,13 @@ from priority_families.casedb.models import (
     FamilyProgress,
     Role,
 )
+from priority_families.casedb.figures import figures_by_place
 from priority_families.core.engine import Workspace
 from priority_families.outcomes.attach import AttachError, attach_allocated
 from priority_families.outcomes.attest import AttestError
 from priority_families.outcomes.attest import attest as attest_line
 from priority_families.web import queries
+from priority_families.web.views.places import level_of, place_context
 from priority_families.web.access import (
     CASE_ROLES,
     CLAIM_ROLES,
@@ -78,7 +80,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     bars = [("Identified", totals.identified), ("Triaged", totals.triaged), ("Worked with", totals.worked_with),
             ("Claimed", totals.claimed)]
     scale = max([target or 0] + [v for _, v in bars] + [1])
+    place = level_of(request)
+    by_place = figures_by_place(cases_for(request.user), place.level)
+    columns = {"identified": "Identified", "worked_with": "Worked with", "claimed": "Claimed"}
     return render(request, "web/dashboard.html", {
+        **place_context(place, by_place, columns, "Families"),
         "totals": totals, "by_area": by_area, "by_agency": by_agency, "top": top,
         "bars": [{"label": label, "value": v, "width": round(300 * v / scale), "y": 24 * i + 4, "text_y": 24 * i + 17,
                   "value_x": round(300 * v / scale) + 116} for i, (label, v) in enumerate(bars)],

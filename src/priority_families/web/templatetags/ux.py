@@ -1,0 +1,59 @@
+"""Filters that put people's words on the page: labels for codes, families and people by name.
+
+`{% load ux %}` then `{{ record.source|label:"source" }}`, `{{ step.by|actor }}`, `{{ family|family_name }}`.
+Labels come from `core.vocabulary` (widened by the plan in force for headlines, lines and claim routes), so the
+tracker, the CLI, the packs and the workbooks read the same words.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from priority_families.core.vocabulary import Vocabulary, actor_label
+
+register = template.Library()
+
+
+def _vocabulary() -> Vocabulary:
+    """The plan in force's vocabulary when a refresh is published (headline and line titles), else the shipped."""
+    from priority_families.web.views.vocabulary import plan_vocabulary
+
+    return plan_vocabulary()
+
+
+@register.filter
+def label(code: object, group: str) -> str:
+    """The label of a code in a vocabulary group ("" for no value; never Python's None)."""
+    return _vocabulary().label(group, code)
+
+
+@register.filter
+def labels(codes: str, group: str) -> str:
+    """A ;-separated list of codes (a family's headlines) as labels joined with commas."""
+    vocabulary = _vocabulary()
+    return ", ".join(vocabulary.label(group, c) for c in str(codes or "").split(";") if c)
+
+
+@register.filter
+def actor(who: str) -> str:
+    """Who did something as a person reads it: "root (command line)", not "cli:root"."""
+    return actor_label(str(who or ""))
+
+
+@register.filter
+def family_name(family: object) -> str:
+    """A family as people call it, by its members' surnames ("Green family", "Green and Hall family"); the
+    family id when no member is named. Uses the members already fetched (prefetch `people`)."""
+    people = list(getattr(family, "people").all()) if family is not None and hasattr(family, "people") else []
+    surnames = sorted({p.last_name.strip().title() for p in people if p.last_name.strip()})
+    if not surnames:
+        return f"Family {getattr(family, 'family_id', '')}".strip()
+    shown = " and ".join(surnames[:2]) + (" and others" if len(surnames) > 2 else "")
+    return f"{shown} family"
+
+
+@register.filter
+def person_name(member: object) -> str:
+    """A person by name, first then last; their id when the record has no name."""
+    name = f"{getattr(member, 'first_name', '')} {getattr(member, 'last_name', '')}".strip()
+    return name or str(getattr(member, "person_id", ""))
