@@ -73,7 +73,7 @@ def test_dashboard_figures_against_target(signed_in, published):
     response = signed_in("analyst").get(reverse("web:dashboard"))
     page = response.content.decode()
     assert f'data-figure="identified">{published.eligible}<' in page
-    assert "target of 40" in page and "By area" in page and "By lead agency" in page
+    assert "target of 40" in page and "Families by ward" in page and "By lead agency" in page
 
 
 def test_auditor_opens_a_claims_evidence_pack(signed_in, published):
@@ -119,7 +119,7 @@ def test_quarterly_return_page(signed_in, published):
     page = client.get(reverse("web:returns"), {"quarter": "2015Q3"})
     assert page.status_code == 200, page.content.decode()[:2000]
     text = page.content.decode()
-    assert "Families identified" in text and "By area" in text
+    assert "Families identified" in text and "By postcode district" in text
     bad = client.get(reverse("web:returns"), {"quarter": "2015-3"})
     assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
 

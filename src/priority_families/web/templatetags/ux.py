@@ -44,7 +44,7 @@ def actor(who: str) -> str:
 def family_name(family: object) -> str:
     """A family as people call it, by its members' surnames ("Green family", "Green and Hall family"); the
     family id when no member is named. Uses the members already fetched (prefetch `people`)."""
-    people = list(getattr(family, "people").all()) if family is not None and hasattr(family, "people") else []
+    people = list(family.people.all()) if family is not None and hasattr(family, "people") else []
     surnames = sorted({p.last_name.strip().title() for p in people if p.last_name.strip()})
     if not surnames:
         return f"Family {getattr(family, 'family_id', '')}".strip()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from priority_families.casedb import casework
 from priority_families.casedb.casework import MOVES, CaseworkError
+from priority_families.casedb.figures import figures_by_place
 from priority_families.casedb.models import (
     AccessAction,
     Attachment,
@@ -30,16 +31,15 @@ from priority_families.casedb.models import (
     FamilyProgress,
     Role,
 )
-from priority_families.casedb.figures import figures_by_place
 from priority_families.core.engine import Workspace
 from priority_families.outcomes.attach import AttachError, attach_allocated
 from priority_families.outcomes.attest import AttestError
 from priority_families.outcomes.attest import attest as attest_line
 from priority_families.web import queries
-from priority_families.web.views.places import level_of, place_context
 from priority_families.web.access import (
     CASE_ROLES,
     CLAIM_ROLES,
+    cases_for,
     deny,
     family_or_404,
     record,
@@ -56,6 +56,7 @@ from priority_families.web.forms import (
     NoteForm,
 )
 from priority_families.web.views.common import actor, asked_for, paginate, stored_file, team_summary
+from priority_families.web.views.places import level_of, place_context
 
 
 @login_required

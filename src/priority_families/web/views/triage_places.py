@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from priority_families.casedb import casework
+from priority_families.casedb.caseloads import caseloads
 from priority_families.casedb.casework import CaseworkError
 from priority_families.casedb.models import AccessAction, CaseStatus, Family, NotAllocatedReason, Role
 from priority_families.casedb.places import LEVELS, count_by_place, place_label, with_place
@@ -68,7 +69,7 @@ def _meeting(request: HttpRequest, level: str, place: str, forms: dict[str, Allo
     return render(request, "web/triage_place.html", {
         "level": level, "level_label": LEVELS[level], "place": name, "slug": place or UNPLACED_SLUG,
         "rows": rows, "errors": errors, "page": page, "pages": pages, "waiting": len(ordered),
-        "reasons": NotAllocatedReason.choices}, status=status)
+        "reasons": NotAllocatedReason.choices, "caseload_rows": caseloads(_team(request))}, status=status)
 
 
 @roles_required(Role.TEAM_MANAGER, Role.ANALYST)
