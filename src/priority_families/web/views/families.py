@@ -32,6 +32,7 @@ from priority_families.casedb.models import (
     Role,
 )
 from priority_families.core.engine import Workspace
+from priority_families.core.sorting import natural_key
 from priority_families.outcomes.attach import AttachError, attach_allocated
 from priority_families.outcomes.attest import AttestError
 from priority_families.outcomes.attest import attest as attest_line
@@ -103,7 +104,7 @@ def _choices(refresh_key: tuple | None) -> tuple[list[str], list[str]]:
     """
     combos = Family.objects.order_by().values_list("headlines", flat=True).distinct()
     headlines = sorted({h for hs in combos for h in hs.split(";") if h})
-    areas = list(Family.objects.order_by("area").values_list("area", flat=True).distinct())
+    areas = sorted(Family.objects.order_by().values_list("area", flat=True).distinct(), key=natural_key)
     return headlines, areas
 
 
@@ -190,6 +191,7 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         "family_agreements": FamilyAgreement.objects.filter(family_id=family.family_id),
         "moves": [(s.value, s.label) for s in MOVES.get(status, ())] if status else [],
         "can_attach": bool(case and status is CaseStatus.TRIAGED),
+        "closed": status is CaseStatus.CLOSED,
         "move_form": forms.get("move_form") or MoveForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "action_form": forms.get("action_form") or ActionForm(),
