@@ -20,7 +20,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from priority_families.casedb.models import Attachment, Attestation, AuditEvent, BaselineLine, Case, CaseStatus
+from priority_families.casedb.models import (
+    Attachment,
+    Attestation,
+    AuditEvent,
+    BaselineLine,
+    Case,
+    CaseStatus,
+)
 from priority_families.core.engine import Workspace
 from priority_families.core.files import private_dir
 
