@@ -14,6 +14,7 @@ from priority_families.web.views import (
     referrals,
     reports,
     team,
+    todo,
     triage,
     triage_places,
 )
@@ -21,7 +22,7 @@ from priority_families.web.views import (
 app_name = "web"
 
 pages = [
-    path("", families.home, name="home"),
+    path("", todo.home, name="home"),
     path("dashboard/", families.dashboard, name="dashboard"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),

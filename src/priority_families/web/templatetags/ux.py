@@ -57,3 +57,12 @@ def person_name(member: object) -> str:
     """A person by name, first then last; their id when the record has no name."""
     name = f"{getattr(member, 'first_name', '')} {getattr(member, 'last_name', '')}".strip()
     return name or str(getattr(member, "person_id", ""))
+
+
+@register.filter
+def line_label(pair: str) -> str:
+    """A baseline line written "headline|indicator" as "Headline title: indicator label"."""
+    headline, _, indicator = str(pair or "").partition("|")
+    vocabulary = _vocabulary()
+    return f"{vocabulary.label('headline', headline)}: {vocabulary.label('line', indicator)}" if indicator else \
+        vocabulary.label("headline", headline)

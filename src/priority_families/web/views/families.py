@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +28,6 @@ from priority_families.casedb.models import (
     Family,
     FamilyAgreement,
     FamilyProgress,
-    Role,
 )
 from priority_families.core.engine import Workspace
 from priority_families.core.sorting import natural_key
@@ -58,21 +56,6 @@ from priority_families.web.forms import (
 )
 from priority_families.web.views.common import actor, asked_for, paginate, stored_file, team_summary
 from priority_families.web.views.places import level_of, place_context
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role starts where its work is."""
-    role = role_of(request.user)
-    if role is Role.AUDITOR:
-        return redirect("web:claims")
-    if role is Role.ADMINISTRATOR:
-        return redirect("web:access-log")
-    if role is Role.PARTNER:
-        return redirect("web:my-teams")
-    if role is None:
-        return render(request, "web/no_role.html", status=403)
-    return dashboard(request)
 
 
 @roles_required(*CASE_ROLES)
