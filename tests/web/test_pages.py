@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _families(response) -> set[str]:
     page = response.content.decode()
-    return {f.family_id for f in Family.objects.all() if f'>{f.family_id}</a>' in page}
+    return {f.family_id for f in Family.objects.all() if f'pf-secondary">{f.family_id}</span>' in page}
 
 
 def test_search_by_name_dob_and_postcode_finds_the_family(signed_in, published):

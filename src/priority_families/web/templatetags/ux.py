@@ -66,3 +66,11 @@ def line_label(pair: str) -> str:
     vocabulary = _vocabulary()
     return f"{vocabulary.label('headline', headline)}: {vocabulary.label('line', indicator)}" if indicator else \
         vocabulary.label("headline", headline)
+
+
+@register.filter
+def case_status(code: str) -> str:
+    """A case status as its label ("Plan agreed"), never its code."""
+    from priority_families.casedb.models import CaseStatus
+
+    return CaseStatus(code).label if code in CaseStatus.values else str(code or "").replace("_", " ")

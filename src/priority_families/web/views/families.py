@@ -110,10 +110,13 @@ def _search_detail(request: HttpRequest, found: int) -> str:
 @roles_required(*CASE_ROLES)
 def cohort(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
-    page, pages = paginate(request, rows)
+    page, pages = paginate(request, rows.prefetch_related("people"))
     record(request, AccessAction.VIEW, target="cohort", detail=_search_detail(request, page.paginator.count))
+    matched = queries.matched_members([f.pk for f in page], form.cleaned_data.get("q") or ""
+                                      if form.is_bound and form.is_valid() else "")
     return render(request, "web/cohort.html", {
         "form": form, "page": page, "pages": pages, "total": page.paginator.count,
+        "rows": [{"family": f, "matched": matched.get(f.pk, [])} for f in page],
         "export_query": request.GET.urlencode(), "refresh": queries.latest_refresh(),
     })
 
