@@ -74,3 +74,9 @@ def case_status(code: str) -> str:
     from priority_families.casedb.models import CaseStatus
 
     return CaseStatus(code).label if code in CaseStatus.values else str(code or "").replace("_", " ")
+
+
+@register.filter
+def lookup(mapping: object, key: object) -> object:
+    """`mapping[key]`, or "" when absent (a person's name by their id)."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""

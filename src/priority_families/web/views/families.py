@@ -167,6 +167,8 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
     attachment = Attachment.objects.filter(family_id=family.family_id).first()
     return {
         "family": family, "case": case, "members": family.people.all(), "evidence": evidence,
+        "names": {m.person_id: f"{m.first_name} {m.last_name}".strip().title() or m.person_id
+                  for m in family.people.all()},
         "timeline": family.timeline.all()[:TIMELINE_ON_PAGE],
         "timeline_total": family.timeline.count(), "why": family.why.all(),
         "history": case.history.all() if case else [], "notes": case.notes.all() if case else [],

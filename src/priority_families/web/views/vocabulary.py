@@ -13,9 +13,14 @@ from priority_families.web.queries import latest_refresh
 def _for_plan(plan_id: str) -> Vocabulary:
     """The plan's vocabulary; the shipped one for a plan not in the library (its codes then read as words)."""
     try:
-        return load_plan(plan_id).vocabulary()
+        plan = load_plan(plan_id)
     except (ValueError, OSError):
         return Vocabulary()
+    vocabulary = plan.vocabulary()
+    # a results measure reads as the change it looks for ("Youth offending and anti-social behaviour reduced")
+    vocabulary.groups.setdefault("measure", {}).update(
+        {m.id: m.substantial_change for h in plan.headlines for m in h.results})
+    return vocabulary
 
 
 def plan_vocabulary() -> Vocabulary:
