@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from priority_families.casedb.models import Claim, Family, Member, ProgrammeTarget, SpotCheck
+from priority_families.core.vocabulary import label
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +65,8 @@ def test_family_page_shows_members_evidence_timeline_and_why(signed_in, publishe
     evidence = family.evidence.first()
     record = family.timeline.first()
     assert member.person_id in page
-    assert f"{evidence.source} {evidence.record_id}" in page
-    assert f"{record.source} {record.record_id}" in page
+    assert f"record {evidence.record_id}" in page and f"record {record.record_id}" in page
+    assert escape(label("source", evidence.source)) in page and escape(label("source", record.source)) in page
     assert "Why this family was identified" in page
 
 

@@ -7,6 +7,8 @@ tracker, the CLI, the packs and the workbooks read the same words.
 
 from __future__ import annotations
 
+import re
+
 from django import template
 
 from priority_families.core.vocabulary import Vocabulary, actor_label
@@ -80,3 +82,23 @@ def case_status(code: str) -> str:
 def lookup(mapping: object, key: object) -> object:
     """`mapping[key]`, or "" when absent (a person's name by their id)."""
     return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+@register.filter
+def in_words(text: object) -> str:
+    """Prose the product wrote with codes in it ("1 social_care child_in_need records") with each code read as
+    its label: a fact, kind or source where the vocabulary knows it, else as words."""
+    vocabulary = _vocabulary()
+
+    def word(match: re.Match[str]) -> str:
+        code = match.group(0)
+        for group in ("kind", "fact", "source", "measure", "line", "headline", "claim_route"):
+            if code in vocabulary.groups.get(group, {}):
+                return vocabulary.label(group, code).lower() if group in ("kind", "fact", "source") else \
+                    vocabulary.label(group, code)
+        return code.replace("_", " ")
+
+    return CODE.sub(word, str(text or ""))
