@@ -70,6 +70,8 @@ def test_triage_find_attach_attest_and_see_progress(page: Page, live_server, pub
 
     # a manager allocates the family at the area's triage meeting
     sign_in(page, base, "manager")
+    expect(page.get_by_role("heading", name="What is waiting for you")).to_be_visible()
+    page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     check(page, "02-dashboard")
     page.goto(f"{base}/triage/{family.area}/")
@@ -89,8 +91,8 @@ def test_triage_find_attach_attest_and_see_progress(page: Page, live_server, pub
     page.get_by_label("Name, date of birth or postcode").fill(member.last_name.lower())
     page.get_by_role("button", name="Find families").click()
     check(page, "04-find-family")
-    page.get_by_role("link", name=family.family_id).click()
-    expect(page.get_by_role("heading", name=family.family_id)).to_be_visible()
+    page.locator(f"a[href='/families/{family.family_id}/']").first.click()
+    expect(page.locator(".govuk-caption-l")).to_contain_text(family.family_id)
     page.get_by_label("Date attached").fill("2015-08-31")
     page.get_by_role("button", name="Attach family").click()
     expect(page.locator("[data-field=attached]")).to_contain_text("31 August 2015")
@@ -119,11 +121,13 @@ def test_auditor_opens_a_claims_evidence_pack(page: Page, live_server, published
                          claimed_on=date(2016, 3, 31), plan_id="nottinghamshire-2015", amount=Decimal(800),
                          pack_sha256="0" * 64)
     sign_in(page, live_server.url, "auditor")
+    expect(page.get_by_role("heading", name="What is waiting for you")).to_be_visible()
+    page.goto(f"{live_server.url}/claims/")
     expect(page.get_by_role("heading", name="Claims")).to_be_visible()
     check(page, "06-claims")
     page.get_by_role("link", name=f"{family.family_id} evidence pack").click()
     expect(page.get_by_role("heading", name=f"Family {family.family_id}")).to_be_visible()
-    expect(page.get_by_text("significant sustained")).to_be_visible()
+    expect(page.get_by_text("Significant and sustained progress")).to_be_visible()
     check(page, "07-evidence-pack")
     # the auditor cannot open case data
     response = page.goto(f"{live_server.url}/families/{family.family_id}/")

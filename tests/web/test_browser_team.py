@@ -70,7 +70,8 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
 
     # a school practitioner refers a family; a referral without what it needs is refused first
     sign_in(page, base, "school")
-    expect(page.get_by_role("heading", name="My families' teams")).to_be_visible()
+    expect(page.get_by_role("heading", name="What is waiting for you")).to_be_visible()
+    expect(page.get_by_text("Families whose team you are on")).to_be_visible()
     page.goto(f"{base}/referrals/new")
     page.get_by_role("button", name="Send referral").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Describe the worries")

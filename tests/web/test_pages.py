@@ -9,15 +9,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from priority_families.casedb.models import Claim, Family, Member, ProgrammeTarget, SpotCheck
+from priority_families.core.vocabulary import label
 
 pytestmark = pytest.mark.django_db
 
 
 def _families(response) -> set[str]:
     page = response.content.decode()
-    return {f.family_id for f in Family.objects.all() if f'>{f.family_id}</a>' in page}
+    return {f.family_id for f in Family.objects.all() if f'pf-secondary">{f.family_id}</span>' in page}
 
 
 def test_search_by_name_dob_and_postcode_finds_the_family(signed_in, published):
@@ -63,8 +65,8 @@ def test_family_page_shows_members_evidence_timeline_and_why(signed_in, publishe
     evidence = family.evidence.first()
     record = family.timeline.first()
     assert member.person_id in page
-    assert f"{evidence.source} {evidence.record_id}" in page
-    assert f"{record.source} {record.record_id}" in page
+    assert f"record {evidence.record_id}" in page and f"record {record.record_id}" in page
+    assert escape(label("source", evidence.source)) in page and escape(label("source", record.source)) in page
     assert "Why this family was identified" in page
 
 
@@ -73,7 +75,7 @@ def test_dashboard_figures_against_target(signed_in, published):
     response = signed_in("analyst").get(reverse("web:dashboard"))
     page = response.content.decode()
     assert f'data-figure="identified">{published.eligible}<' in page
-    assert "target of 40" in page and "By area" in page and "By lead agency" in page
+    assert "target of 40" in page and "Families by ward" in page and "By lead agency" in page
 
 
 def test_auditor_opens_a_claims_evidence_pack(signed_in, published):
@@ -119,7 +121,7 @@ def test_quarterly_return_page(signed_in, published):
     page = client.get(reverse("web:returns"), {"quarter": "2015Q3"})
     assert page.status_code == 200, page.content.decode()[:2000]
     text = page.content.decode()
-    assert "Families identified" in text and "By area" in text
+    assert "Families identified" in text and "By postcode district" in text
     bad = client.get(reverse("web:returns"), {"quarter": "2015-3"})
     assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from priority_families.casedb.models import AccessAction, AccessLog, Family, PartnerRecord
+from priority_families.core.vocabulary import label
 from priority_families.web.views.families import TIMELINE_ON_PAGE
 from priority_families.web.views.records import RECORDS_PER_PAGE
 
@@ -15,7 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _shown(page: str) -> list[str]:
-    return re.findall(r'<td class="govuk-table__cell">([^<>]+ [^<>]+)</td></tr>', page)
+    """Each record shown, as "source label record id" (the source as its label, the id as secondary text)."""
+    return [f"{unescape(source)} {record}" for source, record in re.findall(
+        r'<td class="govuk-table__cell">([^<>]+)<br><span class="govuk-body-s pf-secondary">record ([^<>]+)</span>'
+        r"</td></tr>", page)]
+
+
+def _as_shown(r: PartnerRecord) -> str:
+    return f"{label('source', r.source)} {r.record_id}"
 
 
 def _busiest() -> Family:
@@ -27,13 +36,13 @@ def _busiest() -> Family:
 def test_the_family_page_shows_the_newest_records_and_links_to_all(signed_in, published):
     family = _busiest()
     page = signed_in("analyst").get(reverse("web:family", args=[family.family_id])).content.decode()
-    newest = [f"{r.source} {r.record_id}" for r in family.timeline.all()[:TIMELINE_ON_PAGE]]
-    assert all(r in page for r in newest)
+    newest = [_as_shown(r) for r in family.timeline.all()[:TIMELINE_ON_PAGE]]
+    assert sorted(newest) == sorted(_shown(page))
     total = family.timeline.count()
     assert f"All {total} partner record" in page and reverse("web:family-records", args=[family.family_id]) in page
     if total > TIMELINE_ON_PAGE:
         oldest = family.timeline.all()[total - 1]
-        assert f"{oldest.source} {oldest.record_id}</td>" not in page
+        assert _as_shown(oldest) not in _shown(page)
 
 
 def test_every_record_is_reachable_page_by_page_and_filtered_by_source(signed_in, published):
@@ -46,10 +55,10 @@ def test_every_record_is_reachable_page_by_page_and_filtered_by_source(signed_in
     seen: list[str] = []
     for number in range(1, -(-family.timeline.count() // RECORDS_PER_PAGE) + 1):
         seen += _shown(client.get(url, {"page": number}).content.decode())
-    assert sorted(seen) == sorted(f"{r.source} {r.record_id}" for r in family.timeline.all())
+    assert sorted(seen) == sorted(_as_shown(r) for r in family.timeline.all())
     police = client.get(url, {"source": "police"}).content.decode()
     assert f"{family.timeline.filter(source='police').count()} records" in police
-    assert all(s.startswith("police ") for s in _shown(police))
+    assert all(s.startswith(label("source", "police") + " ") for s in _shown(police))
     rows = AccessLog.objects.filter(username="analyst", action=AccessAction.VIEW, target=f"family {family.family_id}",
                                     detail__startswith="partner records")
     assert rows.filter(detail__contains="source='police'").count() == 1

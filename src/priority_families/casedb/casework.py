@@ -81,6 +81,13 @@ def _locked(family_id: str) -> Case:
         raise CaseworkError(f"family {family_id} has no case") from exc
 
 
+def _open(case: Case) -> Case:
+    """The case, if it still takes case work: a closed case is read only until it is reopened."""
+    if case.status == S.CLOSED:
+        raise CaseworkError(f"family {case.family_id}'s case is closed: reopen it before adding to it")
+    return case
+
+
 def _log(actor: Actor, case: Case, detail: str) -> None:
     AccessLog.objects.create(username=actor.username, action=AccessAction.CHANGE,
                              target=f"family {case.family_id}", detail=detail, ip=actor.ip)
@@ -273,7 +280,7 @@ def add_note(family_id: str, text: str, actor: Actor) -> CaseNote:
     if not text.strip():
         raise CaseworkError("Enter the note")
     with transaction.atomic():
-        case = _locked(family_id)
+        case = _open(_locked(family_id))
         note = CaseNote.objects.create(case=case, text=text.strip(), by=actor.username)
         _log(actor, case, "case note added")
     return note
@@ -283,7 +290,7 @@ def add_action(family_id: str, description: str, owner: str, due_on: date | None
     if not description.strip() or not owner.strip():
         raise CaseworkError("Enter the action and who will do it")
     with transaction.atomic():
-        case = _locked(family_id)
+        case = _open(_locked(family_id))
         action = PlanAction.objects.create(case=case, description=description.strip(), owner=owner.strip(),
                                            due_on=due_on, by=actor.username)
         _log(actor, case, "plan action added")

@@ -1,6 +1,6 @@
 """A team around a family on the synthetic demo's case record, so every journey of the team pages can be walked
 at once (`pf team demo`, run by `make demo`): a manager and two lead workers with capacities, partner
-practitioners (a school, a health visitor, housing), one family allocated with housing on its team, and a
+practitioners (a school, a health visitor, housing), an analyst and an auditor, one family allocated with housing on its team, and a
 person the school can refer who is a member of that family (the referral will match it)."""
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ USERS = (
     ("demo-school", Role.PARTNER, "Sam School", "", "Greenfield Primary School"),
     ("demo-hv", Role.PARTNER, "Hana Visitor", "", "Health Visiting Service"),
     ("demo-housing", Role.PARTNER, "Hal Housing", "", "District Council Housing"),
+    ("demo-analyst", Role.ANALYST, "Ann Analyst", "", ""),
+    ("demo-auditor", Role.AUDITOR, "Aud Auditor", "", ""),
 )
 CAPACITY = {"demo-worker": Decimal(10), "demo-worker2": Decimal(6)}
 

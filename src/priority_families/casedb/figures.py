@@ -76,3 +76,11 @@ def ledger_figures(on: date | None = None) -> Figures:
     attached = worked_with(Attachment.objects.all(), on)
     return Figures(identified=Case.objects.count(), triaged=Case.objects.exclude(status=CaseStatus.IDENTIFIED).count(),
                    worked_with=attached.count(), claimed=claims_standing(on).count())
+
+
+def figures_by_place(cases: QuerySet[Case], level: str, on: date | None = None) -> list[dict]:
+    """The same figures per area at a level of the geography (`casedb.places`): every area listed, zeros
+    included, sorted naturally."""
+    from priority_families.casedb.places import count_by_place  # places reads the published tables too
+
+    return count_by_place(cases, level, _counts(on))

@@ -33,10 +33,12 @@ from priority_families.casedb.models import (
     PartnerRecord,
     StatusChange,
     TrackerRefresh,
+    Ward,
     WhyLine,
 )
 from priority_families.core.engine import Workspace
 from priority_families.core.sql import load_rows
+from priority_families.geography import has_geography
 from priority_families.refresh import RefreshError, refresh_in_force
 
 BATCH = 5000
@@ -61,9 +63,11 @@ class PublishSummary:
 
 
 KEPT = (  # eligible families, families with a case, and attached families the refresh no longer holds
-    "CREATE TEMP TABLE kept AS SELECT family_id, eligible, headlines, headline_count, priority, members, area "
+    "CREATE TEMP TABLE kept AS SELECT family_id, eligible, headlines, headline_count, priority, members, area, "
+    "{places} "
     "FROM cohort WHERE eligible OR family_id IN (SELECT family_id FROM has_case) "
-    "UNION ALL SELECT family_id, FALSE, headlines, headline_count, 0.0, members, area FROM frozen_families "
+    "UNION ALL SELECT family_id, FALSE, headlines, headline_count, 0.0, members, area, NULL, NULL, NULL, NULL "
+    "FROM frozen_families "
     "WHERE family_id NOT IN (SELECT family_id FROM cohort)"
 )
 KEPT_MEMBERS = (
@@ -126,6 +130,23 @@ def _load_case_record(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _places(con: duckdb.DuckDBPyConnection) -> str:
+    """The cohort's place columns; NULLs for a store identified before the cohort carried them."""
+    names = ("ward_code", "ward", "district", "locality")
+    have = {r[0] for r in con.execute("DESCRIBE cohort").fetchall()}
+    return ", ".join(n if n in have else f"NULL AS {n}" for n in names)
+
+
+def _publish_wards(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the tracker's wards with the lookup the refresh holds (none without one), so a table by ward,
+    district or locality lists every ward, those with no family included."""
+    Ward.objects.all().delete()
+    if has_geography(con):
+        Ward.objects.bulk_create([Ward(code=c, name=n, district_code=dc, district=d, locality=lo) for c, n, dc, d, lo
+                                  in con.execute("SELECT ward_code, ward, district_code, district, locality "
+                                                 "FROM geography_wards ORDER BY ward_code").fetchall()])
+
+
 def _clear_published() -> None:
     """Empty the published tables (children first), without loading rows into Python."""
     for model in (PartnerRecord, WhyLine, EvidenceRow, NameWord, Member, Family):
@@ -184,19 +205,22 @@ def publish_refresh(workspace: Workspace, by: str, step: Step | None = None) -> 
             raise PublishError(str(exc)) from None
         refresh_id, as_of, authority = refresh.refresh_id, refresh.as_of, refresh.authority
         _load_case_record(con)
-        con.execute(KEPT)
+        con.execute(KEPT.format(places=_places(con)))
         con.execute(KEPT_MEMBERS)
         with transaction.atomic():
             _clear_published()
             families = con.execute(
                 "SELECT family_id, eligible, COALESCE(headlines, ''), headline_count, priority, members, "
-                "COALESCE(area, '') FROM kept ORDER BY family_id"
+                "COALESCE(area, ''), COALESCE(ward_code, ''), COALESCE(ward, ''), COALESCE(district, ''), "
+                "COALESCE(locality, '') FROM kept ORDER BY family_id"
             ).fetchall()
             Family.objects.bulk_create(
-                [Family(family_id=f, eligible=e, headlines=h, headline_count=c, priority=p, members=m, area=a)
-                 for f, e, h, c, p, m, a in families],
+                [Family(family_id=f, eligible=e, headlines=h, headline_count=c, priority=p, members=m, area=a,
+                        ward_code=wc, ward=w, district=d, locality=lo)
+                 for f, e, h, c, p, m, a, wc, w, d, lo in families],
                 batch_size=BATCH,
             )
+            _publish_wards(con)
             ids = dict(Family.objects.values_list("family_id", "pk"))
             step("families", len(families))
             Area.objects.bulk_create([Area(code=a) for a in {r[6] for r in families if r[6]}],

@@ -335,6 +335,8 @@ def calendar(year: Annotated[int, typer.Option("--year", help="The programme yea
 def quarterly(
     quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, e.g. 2015Q2.")],
     out: Annotated[Path | None, typer.Option("--out", help="Write the return's tables as CSV here.")] = None,
+    by: Annotated[str, typer.Option("--by", help="Group areas by ward, district or locality of the refresh's "
+                                    "geography lookup, or by area (postcode district).")] = "area",
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """The quarterly return: identified, attached, worked with, claims by route, predicted, by area/agency."""
@@ -342,7 +344,7 @@ def quarterly(
     from priority_families.reports.returns import ReturnError, quarterly_return
 
     try:
-        r = quarterly_return(ws, quarter)
+        r = quarterly_return(ws, quarter, by=by)
     except (ReturnError, StoreError) as exc:
         raise fail(str(exc)) from None
     summary = Table(title=f"Return {r.quarter} ({r.start} to {r.end}), from refresh {r.refresh_id} "
@@ -357,7 +359,7 @@ def quarterly(
     console.print(summary)
     for title, cols, rows in (("Claims by route", ("route", "submitted in quarter", "standing", "withdrawn in quarter"),
                                r.claims_by_route),
-                              ("By area", ("area", "identified", "attached"), r.by_area),
+                              (f"By {r.level}", (r.level, "identified", "attached"), r.by_area),
                               ("By lead agency", ("lead agency", "attached in quarter", "worked with"), r.by_agency)):
         table = Table(title=title)
         for c in cols:
@@ -366,14 +368,16 @@ def quarterly(
             table.add_row(*(str(v) for v in row))
         console.print(table)
     agencies = sorted({agency for _area, agency, _n in r.area_by_agency})
-    cross = Table(title="Worked with, by area and lead agency")
-    for c in ("area", *agencies, "total"):
-        cross.add_column(c, justify="left" if c == "area" else "right")
+    cross = Table(title=f"Worked with, by {r.level} and lead agency")
+    for c in (r.level, *agencies, "total"):
+        cross.add_column(c, justify="left" if c == r.level else "right")
     counts = {(area, agency): n for area, agency, n in r.area_by_agency}
-    for area in sorted({area for area, _agency, _n in r.area_by_agency}):
+    for area in dict.fromkeys(area for area, _agency, _n in r.area_by_agency):
         values = [counts.get((area, agency), 0) for agency in agencies]
         cross.add_row(area, *(str(v) for v in values), str(sum(values)))
     console.print(cross)
+    if r.note:
+        console.print(f"Note: {r.note}.")
     if out is not None:
         from priority_families.core.export import write_csv
         from priority_families.core.files import private_dir

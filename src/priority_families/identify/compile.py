@@ -10,7 +10,9 @@ Tables (names take an optional prefix so `pf whatif` can build temporary copies 
   indicator_records the records each indicator looks at, with the per-record value
   indicator_values  one row per (family, indicator, person or family): value, threshold, met
   indicator_hits    the records that made an indicator true (the evidence)
-  cohort            one row per family: eligible, headlines, headline_count, priority, members, area
+  cohort            one row per family: eligible, headlines, headline_count, priority, members, area (postcode
+                    district) and, from the geography lookup when the store holds one, ward_code, ward,
+                    district and locality
 """
 
 from __future__ import annotations
@@ -245,8 +247,19 @@ def _eligible(plan: Plan, flag: dict[str, str]) -> str:
     return f"(({core}) = {len(rule.core or [])} OR (({core}) >= {rule.n} AND {flag[rule.plus or '']} = 1))"
 
 
-def cohort_sql(plan: Plan, prefix: str = "") -> str:
-    """One row per family: eligibility, headlines met, a transparent priority score and the area."""
+# The places of a family: its ward, district and locality from the geography lookup (by the smallest postcode
+# of its members, the postcode its area is taken from), or NULLs when the store holds no lookup.
+PLACES_FROM_LOOKUP = (
+    "LEFT JOIN geography_postcodes gp ON gp.postcode = a.postcode "
+    "LEFT JOIN geography_wards gw ON gw.ward_code = gp.ward_code"
+)
+PLACES = ("gw.ward_code", "gw.ward", "gw.district", "gw.locality")
+
+
+def cohort_sql(plan: Plan, prefix: str = "", geography: bool = False) -> str:
+    """One row per family: eligibility, headlines met, a transparent priority score and the area (its
+    postcode district), with its ward, district and locality when the store holds a geography lookup
+    (`priority_families.geography`; NULLs without one, and the tracker then groups by postcode district)."""
     ids = [h.id for h in plan.headlines]
     flag = {h: f"COALESCE(m.h_{h}, 0)" for h in ids}
     weights = ", ".join(
@@ -257,6 +270,10 @@ def cohort_sql(plan: Plan, prefix: str = "") -> str:
     count = " + ".join(flag.values())
     names = ", ".join(f"CASE WHEN {flag[h]} = 1 THEN {_lit(h)} END" for h in sorted(ids))
     pr = plan.priority
+    names_out = ("ward_code", "ward", "district", "locality")
+    columns = PLACES if geography else ("CAST(NULL AS VARCHAR)",) * len(names_out)
+    places = ", ".join(f"{c} AS {n}" for c, n in zip(columns, names_out, strict=True))
+    joins = PLACES_FROM_LOOKUP if geography else ""
     inner = (
         f"WITH plan_indicators AS (SELECT * FROM (VALUES {weights}) AS t(headline, indicator, weight, unit_cost)), "
         f"met AS (SELECT family_id, headline, indicator, COUNT(*) AS rows_met FROM {prefix}indicator_values "
@@ -264,13 +281,14 @@ def cohort_sql(plan: Plan, prefix: str = "") -> str:
         "scored AS (SELECT x.family_id, SUM(pi.weight) AS weights, SUM(pi.unit_cost * x.rows_met) AS cost, "
         f"{pivots} FROM met x JOIN plan_indicators pi ON pi.headline = x.headline AND pi.indicator = x.indicator "
         "GROUP BY x.family_id), "
-        "areas AS (SELECT fm.family_id, MIN(SPLIT_PART(p.postcode_std, ' ', 1)) AS area "
+        "areas AS (SELECT fm.family_id, MIN(SPLIT_PART(p.postcode_std, ' ', 1)) AS area, "
+        "MIN(p.postcode_std) AS postcode "
         "FROM family_members fm JOIN persons p ON p.person_id = fm.person_id GROUP BY fm.family_id), "
-        f"counted AS (SELECT f.family_id, f.members, a.area, {count} AS headline_count, "
+        f"counted AS (SELECT f.family_id, f.members, a.area, {places}, {count} AS headline_count, "
         f"CONCAT_WS(';', {names}) AS headlines, COALESCE(m.weights, 0) AS weights, COALESCE(m.cost, 0) AS cost, "
         + ", ".join(f"{flag[h]} AS h_{h}" for h in ids)
         + " FROM families f LEFT JOIN scored m ON m.family_id = f.family_id "
-        "LEFT JOIN areas a ON a.family_id = f.family_id) "
+        f"LEFT JOIN areas a ON a.family_id = f.family_id {joins}) "
     )
     flag_out = {h: f"h_{h}" for h in ids}
     eligible = _eligible(plan, flag_out)
@@ -278,12 +296,14 @@ def cohort_sql(plan: Plan, prefix: str = "") -> str:
         inner
         + f"SELECT family_id, {eligible} AS eligible, headlines, headline_count, "
         f"ROUND({pr.headline_points!r} * headline_count + weights + cost / {pr.cost_per_point!r}, 2) AS priority, "
-        "members, area, cost AS estimated_cost FROM counted ORDER BY priority DESC, family_id"
+        "members, area, ward_code, ward, district, locality, cost AS estimated_cost FROM counted "
+        "ORDER BY priority DESC, family_id"
     )
 
 
-def compile_plan(plan: Plan, as_of: date, prefix: str = "") -> list[Statement]:
-    """The ordered statements that identify families under `plan` at `as_of`."""
+def compile_plan(plan: Plan, as_of: date, prefix: str = "", geography: bool = False) -> list[Statement]:
+    """The ordered statements that identify families under `plan` at `as_of` (placing each family in its
+    ward, district and locality when `geography`: the store holds a lookup)."""
     pairs = plan.indicators()
     records = " UNION ALL ".join(indicator_records_sql(h, i, as_of, prefix) for h, i in pairs)
     values = " UNION ALL ".join(indicator_values_sql(h, i, prefix) for h, i in pairs)
@@ -292,7 +312,7 @@ def compile_plan(plan: Plan, as_of: date, prefix: str = "") -> list[Statement]:
         Statement(f"{prefix}indicator_records", records),
         Statement(f"{prefix}indicator_values", values),
         Statement(f"{prefix}indicator_hits", indicator_hits_sql(plan, prefix)),
-        Statement(f"{prefix}cohort", cohort_sql(plan, prefix)),
+        Statement(f"{prefix}cohort", cohort_sql(plan, prefix, geography)),
     ]
 
 

@@ -13,6 +13,7 @@ from datetime import date
 import duckdb
 
 from priority_families.core.sql import has_table
+from priority_families.geography import has_geography
 from priority_families.identify.compile import compile_plan
 from priority_families.plans.schema import Plan
 
@@ -58,7 +59,7 @@ def identify_families(
     """Create indicator_values, indicator_hits and cohort (optionally `prefix`ed temporary copies)."""
     _check_tables(con)
     kind = "TEMP TABLE" if temporary else "TABLE"
-    statements = compile_plan(plan, as_of, prefix)
+    statements = compile_plan(plan, as_of, prefix, geography=has_geography(con))
     for st in statements:
         try:
             con.execute(f"CREATE OR REPLACE {kind} {st.table} AS {st.sql}")

@@ -20,7 +20,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from priority_families.casedb.models import Attachment, Attestation, AuditEvent, BaselineLine
+from priority_families.casedb.models import (
+    Attachment,
+    Attestation,
+    AuditEvent,
+    BaselineLine,
+    Case,
+    CaseStatus,
+)
 from priority_families.core.engine import Workspace
 from priority_families.core.files import private_dir
 
@@ -171,6 +178,8 @@ def attest(family_id: str, headline: str, indicator: str, attested_by: str, stat
     attachment = Attachment.objects.filter(family_id=family_id).first()
     if attachment is None:
         raise AttestError(f"family {family_id} is not attached")
+    if Case.objects.filter(family_id=family_id, status=CaseStatus.CLOSED).exists():
+        raise AttestError(f"family {family_id}'s case is closed: reopen it before recording an attestation")
     if not BaselineLine.objects.filter(attachment=attachment, headline=headline, indicator=indicator).exists():
         raise AttestError(f"family {family_id} did not have {headline}/{indicator} at attachment")
     digest, store = _store(evidence, family_id)

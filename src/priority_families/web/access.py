@@ -99,7 +99,8 @@ def member_of(user: AbstractBaseUser) -> QuerySet[Case]:
 
 def cases_for(user: AbstractBaseUser) -> QuerySet[Case]:
     """The cases a user may see: their own and those whose team they are on (lead worker), those whose team
-    they are on (partner practitioner), their team's (manager), all (analyst)."""
+    they are on (partner practitioner), their team's and those waiting for triage in their team's areas
+    (manager), all (analyst)."""
     role = role_of(user)
     if role is Role.ANALYST:
         return Case.objects.all()
@@ -108,7 +109,10 @@ def cases_for(user: AbstractBaseUser) -> QuerySet[Case]:
     if role is Role.PARTNER:
         return Case.objects.filter(pk__in=member_of(user).values("pk"))
     if role is Role.TEAM_MANAGER and user.profile.team_id is not None:
-        return Case.objects.filter(team_id=user.profile.team_id)
+        # their team's cases, and the cases no team leads yet in the areas their team covers: the families
+        # they triage (a manager must read a family's summary to decide whether and to whom to allocate it)
+        waiting = Q(team__isnull=True, area__in=user.profile.team.areas.values("code"))
+        return Case.objects.filter(Q(team_id=user.profile.team_id) | waiting)
     return Case.objects.none()
 
 

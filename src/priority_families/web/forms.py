@@ -31,8 +31,10 @@ class AllocateForm(forms.Form):
         choices=[("allocate", "Allocate to a lead agency and lead worker"), ("not_allocate", "Not to be allocated")],
         error_messages={"required": "Select whether to allocate the family"},
     )
-    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False, label="Lead agency")
-    worker = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, label="Lead worker")
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False, label="Lead agency",
+                                    empty_label="Choose a lead agency")
+    worker = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, label="Lead worker",
+                                    empty_label="Choose a lead worker")
     reason = forms.ChoiceField(required=False, label="Reason not to allocate",
                                choices=[("", "Choose a reason"), *NotAllocatedReason.choices])
 

@@ -7,7 +7,8 @@ import unicodedata
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, Trim
 
 from priority_families.casedb.figures import Figures, programme_figures
 from priority_families.casedb.models import (
@@ -35,6 +36,9 @@ def with_case(families: QuerySet[Family]) -> QuerySet[Family]:
     return families.annotate(
         status=Subquery(case.values("status")[:1]),
         lead_worker=Subquery(case.values("lead_worker__username")[:1]),
+        lead_worker_name=Subquery(case.annotate(
+            name=Trim(Concat("lead_worker__first_name", Value(" "), "lead_worker__last_name")))
+            .values("name")[:1]),
         agency=Subquery(case.values("agency__name")[:1]),
     )
 
@@ -111,6 +115,23 @@ def search(families: QuerySet[Family], q: str, few: bool = False) -> QuerySet[Fa
     if few:
         return families.filter(Exists(hits.filter(family_id=OuterRef("pk"))))
     return families.filter(pk__in=hits)
+
+
+def matched_members(family_pks: list[int], q: str) -> dict[int, list[Member]]:
+    """Which members of these families matched a search (by name, date of birth or postcode), so a result
+    can say why it is there; none for a search by family id or no search."""
+    q = " ".join(q.split())
+    if not q or not family_pks:
+        return {}
+    if POSTCODE.match(q.upper()) and _as_date(q) is None:
+        people = Member.objects.filter(family_id__in=family_pks, postcode__startswith=q.upper())
+    else:
+        hits = _matching_people(q.split()).filter(family_id__in=family_pks).values_list("person_id", flat=True)
+        people = Member.objects.filter(family_id__in=family_pks, person_id__in=list(hits))
+    found: dict[int, list[Member]] = {}
+    for member in people.order_by("last_name", "first_name"):
+        found.setdefault(member.family_id, []).append(member)
+    return found
 
 
 def has_headline(headline: str) -> Q:

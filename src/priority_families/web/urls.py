@@ -14,13 +14,15 @@ from priority_families.web.views import (
     referrals,
     reports,
     team,
+    todo,
     triage,
+    triage_places,
 )
 
 app_name = "web"
 
 pages = [
-    path("", families.home, name="home"),
+    path("", todo.home, name="home"),
     path("dashboard/", families.dashboard, name="dashboard"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
@@ -56,7 +58,9 @@ pages = [
     path("referrals/<int:referral_id>/decide", referrals.decide, name="referral-decide"),
     path("referrals/<int:referral_id>/answer", referrals.answer, name="referral-answer"),
     path("caseloads/", referrals.caseloads, name="caseloads"),
-    path("triage/", triage.areas, name="triage"),
+    path("triage/", triage_places.places, name="triage"),
+    path("triage/by/<str:level>/<str:place>/", triage_places.meeting, name="triage-place"),
+    path("triage/by/<str:level>/<str:place>/<str:family_id>", triage_places.decide, name="triage-place-decide"),
     path("triage/<str:area>/", triage.meeting, name="triage-area"),
     path("triage/<str:area>/<str:family_id>", triage.decide, name="triage-decide"),
     path("claims/", oversight.claims, name="claims"),

@@ -9,6 +9,7 @@
 - `governance`: the family's agreement, flags sent to partners, subject access requests, retention deletions.
 - `reports`: values, narrative and RAG overrides measure owners enter against an outcome framework; triage
   meetings, group tags and shared allocations (the allocations report); closures with their reason.
+- `ux`: the geography lookup's wards as published, for tables grouped by ward, district or locality.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -102,6 +103,7 @@ from priority_families.casedb.models.team import (
     TeamMeeting,
     WorkerCapacity,
 )
+from priority_families.casedb.models.ux import Ward
 
 __all__ = [
     "AccessAction",
@@ -179,6 +181,7 @@ __all__ = [
     "TriageMeetingError",
     "TrustedAddress",
     "Verdict",
+    "Ward",
     "WhyLine",
     "WorkerCapacity",
 ]

@@ -19,7 +19,7 @@ class Attachment(AppendOnly):
     plan_yaml = models.TextField()
     refresh_id = models.CharField(max_length=100)
     refresh_as_of = models.DateField()
-    area = models.CharField(max_length=20, blank=True, default="")
+    area = models.CharField(max_length=100, blank=True, default="")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -35,7 +35,7 @@ class Case(models.Model):
     """The council's work with one family: where it is in the workflow and who leads it."""
 
     family_id = models.CharField(max_length=64, unique=True)
-    area = models.CharField(max_length=20, blank=True, default="", db_index=True)
+    area = models.CharField(max_length=100, blank=True, default="", db_index=True)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.IDENTIFIED)
     lead_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"

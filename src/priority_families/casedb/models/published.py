@@ -31,7 +31,12 @@ class Family(models.Model):
     headline_count = models.PositiveIntegerField()
     priority = models.FloatField()
     members = models.PositiveIntegerField()
-    area = models.CharField(max_length=20, blank=True, default="", db_index=True)
+    area = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    # where the family lives by the refresh's geography lookup (blank without one, or off the lookup)
+    ward_code = models.CharField(max_length=20, blank=True, default="")
+    ward = models.CharField(max_length=100, blank=True, default="")
+    district = models.CharField(max_length=100, blank=True, default="")
+    locality = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ("-priority", "family_id")

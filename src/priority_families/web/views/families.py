@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from priority_families.casedb import casework
 from priority_families.casedb.casework import MOVES, CaseworkError
+from priority_families.casedb.figures import figures_by_place
 from priority_families.casedb.models import (
     AccessAction,
     Attachment,
@@ -28,9 +28,9 @@ from priority_families.casedb.models import (
     Family,
     FamilyAgreement,
     FamilyProgress,
-    Role,
 )
 from priority_families.core.engine import Workspace
+from priority_families.core.sorting import natural_key
 from priority_families.core.vocabulary import Vocabulary
 from priority_families.outcomes.attach import AttachError, attach_allocated
 from priority_families.outcomes.attest import AttestError
@@ -40,6 +40,7 @@ from priority_families.web import queries
 from priority_families.web.access import (
     CASE_ROLES,
     CLAIM_ROLES,
+    cases_for,
     deny,
     family_or_404,
     record,
@@ -56,21 +57,7 @@ from priority_families.web.forms import (
     NoteForm,
 )
 from priority_families.web.views.common import actor, asked_for, paginate, stored_file, team_summary
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role starts where its work is."""
-    role = role_of(request.user)
-    if role is Role.AUDITOR:
-        return redirect("web:claims")
-    if role is Role.ADMINISTRATOR:
-        return redirect("web:access-log")
-    if role is Role.PARTNER:
-        return redirect("web:my-teams")
-    if role is None:
-        return render(request, "web/no_role.html", status=403)
-    return dashboard(request)
+from priority_families.web.views.places import level_of, place_context
 
 
 @roles_required(*CASE_ROLES)
@@ -80,7 +67,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     bars = [("Identified", totals.identified), ("Triaged", totals.triaged), ("Worked with", totals.worked_with),
             ("Claimed", totals.claimed)]
     scale = max([target or 0] + [v for _, v in bars] + [1])
+    place = level_of(request)
+    by_place = figures_by_place(cases_for(request.user), place.level)
+    columns = {"identified": "Identified", "worked_with": "Worked with", "claimed": "Claimed"}
     return render(request, "web/dashboard.html", {
+        **place_context(place, by_place, columns, "Families"),
         "totals": totals, "by_area": by_area, "by_agency": by_agency, "top": top,
         "bars": [{"label": label, "value": v, "width": round(300 * v / scale), "y": 24 * i + 4, "text_y": 24 * i + 17,
                   "value_x": round(300 * v / scale) + 116} for i, (label, v) in enumerate(bars)],
@@ -98,7 +89,7 @@ def _choices(refresh_key: tuple | None) -> tuple[list[str], list[str]]:
     """
     combos = Family.objects.order_by().values_list("headlines", flat=True).distinct()
     headlines = sorted({h for hs in combos for h in hs.split(";") if h})
-    areas = list(Family.objects.order_by("area").values_list("area", flat=True).distinct())
+    areas = sorted(Family.objects.order_by().values_list("area", flat=True).distinct(), key=natural_key)
     return headlines, areas
 
 
@@ -121,10 +112,13 @@ def _search_detail(request: HttpRequest, found: int) -> str:
 @roles_required(*CASE_ROLES)
 def cohort(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
-    page, pages = paginate(request, rows)
+    page, pages = paginate(request, rows.prefetch_related("people"))
     record(request, AccessAction.VIEW, target="cohort", detail=_search_detail(request, page.paginator.count))
+    matched = queries.matched_members([f.pk for f in page], form.cleaned_data.get("q") or ""
+                                      if form.is_bound and form.is_valid() else "")
     return render(request, "web/cohort.html", {
         "form": form, "page": page, "pages": pages, "total": page.paginator.count,
+        "rows": [{"family": f, "matched": matched.get(f.pk, [])} for f in page],
         "export_query": request.GET.urlencode(), "refresh": queries.latest_refresh(),
     })
 
@@ -186,6 +180,8 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
     attachment = Attachment.objects.filter(family_id=family.family_id).first()
     return {
         "family": family, "case": case, "members": family.people.all(), "evidence": evidence,
+        "names": {m.person_id: f"{m.first_name} {m.last_name}".strip().title() or m.person_id
+                  for m in family.people.all()},
         "timeline": family.timeline.all()[:TIMELINE_ON_PAGE],
         "timeline_total": family.timeline.count(), "why": family.why.all(),
         "history": case.history.all() if case else [], "notes": case.notes.all() if case else [],
@@ -196,6 +192,7 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         "family_agreements": FamilyAgreement.objects.filter(family_id=family.family_id),
         "moves": [(s.value, s.label) for s in MOVES.get(status, ())] if status else [],
         "can_attach": bool(case and status is CaseStatus.TRIAGED),
+        "closed": status is CaseStatus.CLOSED,
         "move_form": forms.get("move_form") or MoveForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "action_form": forms.get("action_form") or ActionForm(),

@@ -226,16 +226,19 @@ def returns(request: HttpRequest) -> HttpResponse:
     from priority_families.reports.returns import ReturnError, quarterly_return
 
     quarter = request.GET.get("quarter", "").strip()
+    by = request.GET.get("by", "").strip() or "area"
     result, error = None, ""
     if quarter:
         try:
-            result = quarterly_return(_workspace(), quarter)
+            result = quarterly_return(_workspace(), quarter, by=by)
             record(request, AccessAction.VIEW, target=f"quarterly return {result.quarter}")
         except ReturnError as exc:
             error = f"Enter the quarter as a year and quarter number, like 2015Q2 ({exc})"
         except StoreError as exc:
             error = str(exc)
-    return render(request, "web/returns.html", {"quarter": quarter, "result": result, "error": error},
+    return render(request, "web/returns.html", {"quarter": quarter, "result": result, "error": error, "by": by,
+                                                "levels": [("area", "Postcode district"), ("ward", "Ward"),
+                                                           ("district", "District"), ("locality", "Locality")]},
                   status=400 if error else 200)
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from priority_families.casedb.models import AccessAction
+from priority_families.core.vocabulary import label
 from priority_families.web.access import CASE_ROLES, family_or_404, record, roles_required
 from priority_families.web.views.common import asked_for, paginate
 
@@ -21,7 +22,7 @@ class RecordsFilter(forms.Form):
 
     def __init__(self, *args: object, sources: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", "All sources"), *((s, s) for s in sources)]
+        self.fields["source"].choices = [("", "All sources"), *((s, label("source", s)) for s in sources)]
 
     def clean(self) -> dict:
         data = super().clean()
