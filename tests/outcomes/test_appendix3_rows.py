@@ -293,3 +293,32 @@ def test_the_case_table_covers_every_measured_row():
     measures = {m.id for h in plan.headlines for m in h.results}
     assert {c.measure for c in CASES} == measures
     assert all({True, False} <= {c.met for c in CASES if c.measure == m} for m in measures)
+
+
+def test_the_docs_table_names_every_row_where_the_plan_keeps_it_with_the_counts():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "outcome-rows.md").read_text(encoding="utf-8")
+    doc = doc[doc.index("## warwickshire-2015 against seed 002 Appendix Three"):]
+    plan = load_plan(WARKS)
+    kinds = []
+    for h in plan.headlines:
+        for m in h.results:
+            rows = [r.strip() for r in (m.row or "").split(";")]
+            kinds += [{t.kind.value for t in m.tests}] * len(rows)
+            assert all(f"| {row} |" in doc and f"`{h.id}` results `{m.id}`" in doc for row in rows)
+        for r in h.not_measured:
+            assert f"| {r.row} |" in doc and f"`{h.id}` not_measured" in doc
+        for p in h.eligibility_priorities:
+            assert " ".join(p.text.split()) in doc
+    kept = sum(len(h.not_measured) for h in plan.headlines)
+    attested_only = sum(1 for k in kinds if k == {"attestation"})
+    both = sum(1 for k in kinds if "attestation" in k and len(k) > 1)
+    priorities = [p for h in plan.headlines for p in h.eligibility_priorities]
+    tested = sum(1 for p in priorities if p.lines)
+    assert f"**Counts for seed 002 Appendix Three: {len(kinds) + kept} outcome rows" in doc
+    assert f"Measured from the extracts: {len(kinds) - attested_only} ({len(kinds) - attested_only - both} by data" in doc
+    assert f"By attestation alone: {attested_only}. Not measurable: {kept}**" in doc
+    assert f"**Eligibility priorities: {len(priorities)}, of which {tested} are tested" in doc
+    assert f"Sustainability: {sum(len(h.sustainability) for h in plan.headlines)} items, evidence sources: " \
+           f"{sum(len(h.evidence_sources) for h in plan.headlines)}" in doc
