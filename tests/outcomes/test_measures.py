@@ -32,19 +32,20 @@ MARAC_ENGAGED = (("domestic_abuse", "marac"),)  # no_marac also asks for engagem
 
 
 def _evaluate(tmp_path, facts: list[Fact], e: date, plan: str = "nottinghamshire-2015",
-              attested: tuple[tuple[str, str], ...] = MARAC_ENGAGED) -> tuple[dict, dict, set]:
-    ws = make_workspace(tmp_path, plan, {"F1": PEOPLE}, facts, A)
+              attested: tuple[tuple[str, str], ...] = MARAC_ENGAGED,
+              people: list[Person] = PEOPLE) -> tuple[dict, dict, set]:
+    ws = make_workspace(tmp_path, plan, {"F1": people}, facts, A)
     attach_families(ws, [AttachmentRequest("F1", A, "W", "Agency")], actor="t")
     for headline, line in attested:
         Attestation.objects.create(family_id="F1", headline=headline, indicator=line, attested_by="L",
                                    attested_on=A, statement="s", evidence_name="e", evidence_sha256="0" * 64,
                                    evidence_path="e")
-    republish(ws, plan, {"F1": PEOPLE}, facts, e)  # results are judged on a refresh as of e
+    republish(ws, plan, {"F1": people}, facts, e)  # results are judged on a refresh as of e
     with evaluation(ws, e) as con:
         status = {m: (s, d) for m, s, d in con.execute(
             "SELECT measure, status, earliest FROM measure_status").fetchall()}
         routes = {r[0] for r in con.execute("SELECT route FROM family_routes").fetchall()}
-    members = [TruePerson(p.person_id, p.dob, "F") for p in PEOPLE]
+    members = [TruePerson(p.person_id, p.dob, "F") for p in people]
     clean = [CleanFact(f.fact, f.person_id, "test", f"R{k}", dict(f.values)) for k, f in enumerate(facts, 1)]
     truth = evaluate_results(plan, A, e, members, clean, set(attested))
     oracle = {o.measure: o.met for o in truth.measures}

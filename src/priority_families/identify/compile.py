@@ -81,6 +81,16 @@ def who_condition(who: Who, as_of: date) -> str:
 
 
 
+def school_years_condition(years: list[int] | None, as_of: date) -> str:
+    """Members in school years [first, last] at as_of: year N of the school year starting 1 September Y holds
+    those born from 1 September Y - N - 5 to 31 August Y - N - 4 (Reception, N = 0, turns 5 during it)."""
+    if years is None:
+        return "TRUE"
+    first, last = years
+    y = as_of.year if as_of.month >= 9 else as_of.year - 1
+    return f"(dob >= {sql_date(date(y - last - 5, 9, 1))} AND dob <= {sql_date(date(y - first - 4, 8, 31))})"
+
+
 def _dated_column(ind: Indicator) -> str:
     columns = FACT_KINDS[ind.fact].column_names
     return '"date"' if "date" in columns else "start_date"
@@ -145,7 +155,8 @@ def _qualifies(ind: Indicator, as_of: date) -> str:
 def indicator_records_sql(headline: Headline, ind: Indicator, as_of: date, prefix: str = "") -> str:
     """The records one indicator looks at, each with its value and whether it can be evidence."""
     num, den, text = _record_value(ind, as_of)
-    where = [f"fact = {_lit(ind.fact)}", who_condition(ind.who, as_of), _window(ind, as_of)]
+    where = [f"fact = {_lit(ind.fact)}", who_condition(ind.who, as_of), school_years_condition(ind.school_years, as_of),
+             _window(ind, as_of)]
     if ind.kinds:
         where.append(f"kind IN {_in_list(ind.kinds)}")
     group = "family_id" if ind.scope is Scope.FAMILY else "family_id, person_id"

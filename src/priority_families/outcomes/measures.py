@@ -346,6 +346,8 @@ def _spell_lasted(ref: TestRef, e: date) -> str:
         days = _weeks(t, "COALESCE(b.jsa_open_at_attachment, FALSE)")
         due = f"r.start_date + {days}"
         lasted = f"DATE_DIFF('day', r.start_date, {end}) >= {days}"
+    if t.kinds:  # Appendix Three: each kind of step towards work has its own duration
+        lasted = f"{lasted} AND r.kind IN {in_list(t.kinds)}"
     return (
         f"WITH fams AS ({_fams(ref)}), pids AS ({_pids(ref)}), "
         "done AS (SELECT DISTINCT p.family_id FROM pids p JOIN att t ON t.family_id = p.family_id "
@@ -358,7 +360,8 @@ def _spell_lasted(ref: TestRef, e: date) -> str:
         "JOIN ev_records r ON r.family_id = p.family_id AND r.person_id = p.person_id "
         "LEFT JOIN att_benefit b ON b.family_id = p.family_id AND b.person_id = p.person_id "
         f"WHERE r.fact = {lit(t.fact or '')} AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
-        f"AND (r.end_date IS NULL OR r.end_date >= {sql_date(e)}) GROUP BY p.family_id) "
+        f"AND (r.end_date IS NULL OR r.end_date >= {sql_date(e)}) "
+        + (f"AND r.kind IN {in_list(t.kinds)} " if t.kinds else "") + "GROUP BY p.family_id) "
         "SELECT f.family_id, d.family_id IS NOT NULL AS ok, "
         f"CASE WHEN d.family_id IS NULL THEN 'no lasting {t.fact} spell' ELSE 'a lasting {t.fact} spell' END "
         "AS detail, CAST(o.clear_on AS DATE) AS clear_on FROM fams f LEFT JOIN done d ON d.family_id = f.family_id "

@@ -9,6 +9,7 @@ is compiled from, so what is signed is what runs.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from priority_families.plans.schema import (
@@ -48,6 +49,15 @@ class Section:
     heading: str
     paragraphs: list[str]
     tables: list[Table]
+
+
+def _who_words(ind: Indicator) -> str:
+    """Who a line looks at, with the school years it keeps to (taken from the date of birth)."""
+    if ind.school_years is None:
+        return WHO_WORDS[ind.who.value]
+    first, last = ind.school_years
+    years = f"school year {first}" if first == last else f"school years {first} to {last}"
+    return f"{WHO_WORDS[ind.who.value]} in {years} (Reception = 0) at the identification date"
 
 
 def window_words(ind: Indicator) -> str:
@@ -162,9 +172,32 @@ def _seed_layout(h: Headline) -> tuple[list[str], Table]:
 
 
 def _row_order(row: str) -> tuple[int, ...]:
-    """'004 2.3' sorts as (2, 3); a row without a number after its headline comes last in it."""
-    numbers = row.split(" ", 1)[-1].split(" ", 1)[0].split(".")
-    return tuple(int(n) if n.isdigit() else 99 for n in numbers) + ((99,) if len(numbers) == 1 else ())
+    """'004 2.3' sorts as (2, 3), '002 HP3 outcome 10' as (3, 10); a row without a number after its headline
+    comes last in it."""
+    numbers = [int(n) for n in re.findall(r"\d+", row.split(" ", 1)[-1])][:2]
+    return tuple(numbers) + (99,) * (2 - len(numbers))
+
+
+def _appendix_three_layout(h: Headline) -> tuple[list[str], list[Table]]:
+    """The headline as Warwickshire's Appendix Three prints it: the HO statement, eligibility priorities (each
+    with the lines that test it, and the reading under it), outcome measures (each with its exact test under
+    it), sustainability and evidence; the lines' exact tests follow once, in the indicators table."""
+    paras = [h.outcome_statement] if h.outcome_statement else []
+    priorities = Table("Eligibility Priorities", ["Eligibility priority", "Tested by"],
+                       [[p.text, ", ".join(p.lines) or "no line yet"] for p in h.eligibility_priorities],
+                       {i: f"Reading: {p.note}" for i, p in enumerate(h.eligibility_priorities) if p.note})
+    rows: list[tuple[str, list[str], str]] = []
+    for m in h.results:
+        rows.append((m.row or m.id, [m.significant_progress, m.baseline, m.sustained, m.source], _row_test(m)))
+    for r in h.not_measured:
+        rows.append((r.row, [r.significant_progress, r.baseline, r.sustained, r.source],
+                     f"Not measured yet: {r.reason}"))
+    rows.sort(key=lambda r: _row_order(r[0]))
+    outcomes = Table("Outcome Measures", ["Row", "Outcome measure", "Applies to", "Sustained", "Evidence"],
+                     [[row, *cells] for row, cells, _ in rows], {i: test for i, (_, _, test) in enumerate(rows)})
+    sustainability = Table("Sustainability", ["Sustainability"], [[s] for s in h.sustainability])
+    evidence = Table("Evidence to Support Eligibility", ["Source"], [[s] for s in h.evidence_sources])
+    return paras, [priorities, outcomes, sustainability, evidence]
 
 
 def plan_sections(plan: Plan) -> list[Section]:
@@ -180,8 +213,12 @@ def plan_sections(plan: Plan) -> list[Section]:
     for n, h in enumerate(plan.headlines, start=1):
         indicators = Table("Eligibility indicators",
                            ["Indicator", "Who", "Records", "Window", "Test", "Source of information"],
-                           [[f"{i.label} ({i.id})", WHO_WORDS[i.who.value], _records_words(i), window_words(i),
+                           [[f"{i.label} ({i.id})", _who_words(i), _records_words(i), window_words(i),
                              test_words(i), i.evidence] for i in h.indicators])
+        if h.priority_statement:
+            paras, tables = _appendix_three_layout(h)
+            sections.append(Section(f"{n}. {h.priority_statement} ({h.id})", paras, [*tables, indicators]))
+            continue
         if h.strategic_goal or h.not_measured or any(m.row for m in h.results):
             paras, outcomes = _seed_layout(h)
             sections.append(Section(f"{n}. {h.title} ({h.id})", paras, [outcomes, indicators]))

@@ -148,10 +148,21 @@ class Indicator(_Model):
     school_year: int | None = Field(default=None, ge=0, le=13,
                                     description="the school year the line names (RONI Year 10), 0 = Reception")
 
+    school_years: list[int] | None = Field(
+        default=None, min_length=2, max_length=2,
+        description="[first, last]: only members in these school years at as_of (from the date of birth; "
+        "Reception = 0): RONI Year 10, primary school (0-6)")
+
     @model_validator(mode="after")
     def _school_year_fits(self) -> Self:
-        """A line naming a school year (in `school_year` or its label) must look at an age group holding it."""
+        """A line naming a school year (in `school_year`, `school_years` or its label) must look at an age group
+        holding it."""
         named = [("school_year", self.school_year)] if self.school_year is not None else []
+        if self.school_years is not None:
+            first, last = self.school_years
+            if not 0 <= first <= last <= 13:
+                raise ValueError(f"school_years: {self.school_years} is not [first, last] within Reception (0) to 13")
+            named += [("school_years", first), ("school_years", last)]
         named += [("label", int(m.group(1))) for m in SCHOOL_YEAR_IN_TEXT.finditer(self.label)
                   if int(m.group(1)) <= 13]
         for where, year in named:
@@ -311,14 +322,52 @@ class SeedRow(_Model):
     reason: str
 
 
+class EligibilityPriority(_Model):
+    """One eligibility priority as the council printed it (seed 002 Appendix Three), with the indicator lines
+    that test it, or why none can yet (a professional's nomination, a record no extract carries)."""
+
+    text: str
+    lines: list[str] = Field(default_factory=list, description="indicator ids that test this priority")
+    note: str | None = Field(default=None, description="the reading taken, or why no line tests it yet")
+
+    @model_validator(mode="after")
+    def _said(self) -> Self:
+        if not self.lines and not self.note:
+            raise ValueError(f"eligibility priority {self.text[:40]!r}: give the lines that test it or a note why none")
+        return self
+
+
 class Headline(_Model):
     id: str = Field(pattern=ID_PATTERN)
     title: str
     strategic_goal: str | None = Field(default=None, description="the published plan's strategic goal")
     measures: list[str] = Field(default_factory=list, description="the published plan's measures (prose)")
+    priority_statement: str | None = Field(default=None, description="Appendix Three's HP statement")
+    outcome_statement: str | None = Field(default=None, description="Appendix Three's HO statement")
+    eligibility_priorities: list[EligibilityPriority] = Field(
+        default_factory=list, description="the published eligibility priorities; when given, every indicator "
+        "must test one of them (no eligibility route the council's plan does not have)")
+    sustainability: list[str] = Field(default_factory=list, description="the published sustainability list")
+    evidence_sources: list[str] = Field(default_factory=list, description="the published evidence sources")
     indicators: list[Indicator] = Field(min_length=1)
     results: list[ResultMeasure] = Field(default_factory=list)
     not_measured: list[SeedRow] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _priorities_cover_lines(self) -> Self:
+        """Every line tests a published priority, and every priority names only lines of this headline."""
+        if not self.eligibility_priorities:
+            return self
+        ids = {i.id for i in self.indicators}
+        named = {line for p in self.eligibility_priorities for line in p.lines}
+        unknown = sorted(named - ids)
+        if unknown:
+            raise ValueError(f"eligibility_priorities name unknown indicators {unknown}")
+        extra = sorted(ids - named)
+        if extra:
+            raise ValueError(f"indicators {extra} test no published eligibility priority: an eligibility route the "
+                             "council's plan does not have")
+        return self
 
     @model_validator(mode="after")
     def _unique(self) -> Self:

@@ -103,20 +103,36 @@ Results (`evaluate_results`, attachment date a, evaluation date e)
   out-of-work benefit spells open on any day of those weeks (start .. start + 7N - 1 days; a benefit
   ending on the job's first day is open that day and breaks it).
 
-Warwickshire (seed 002, Appendix Three) reads Nottinghamshire's former rows (`_WARWICKSHIRE_MEASURES`) except
-where the appendix contradicts them: a child in alternative provision as agreed meets attending_school when
-below the absence threshold (only an open not_registered spell fails it); the social care line is judged by
-caf_engaged (early help, attested), plan_engaged (child in need, attested: a plan in place with the family
-engaging) and cpp_ended (child protection: no child protection episode open at e or starting in the last 6
-months); a domestic abuse incident line by engaged_with_services (attested; increased reporting is never a
-failure). Its thresholds differ from Nottinghamshire's former rows in three places:
-- education: absence threshold 15% instead of 10%, both for eligibility and for the education measure;
-- crime_asb/offence measure: offences by the family in (e - 6 months, e] at most 67% of those in
-  (a - 6 months, a] (a 33% reduction over 6 months against a 6-month baseline, not half of 12 months);
-  the ASB measure (60% reduction = at most 40%, 6 months against 6 months) is the same as Nottinghamshire;
-- worklessness/out_of_work_benefit work-progress alternative: the work_progress spell must have lasted
-  26 weeks if that adult's out-of-work benefit spells open at a include JSA, else 13 weeks (instead of
-  4 months). Continuous employment is unchanged.
+Warwickshire (seed 002, Appendix Three) row for row (`_WARWICKSHIRE_MEASURES`, `_warwickshire_measure`).
+Its eligibility lines are the appendix's priorities, not Nottinghamshire's basket:
+- crime_asb/offence is a CHILD's offence only; there is no asb_incident line; children_need_help has no
+  missing line; absence is overall absence >= 15%.
+- education/exclusion_days_primary: a school-age child in school years 0-6 at d with fixed exclusions in the
+  last 3 terms summing to >= 10 sessions (5 days); exclusion_days_secondary: years 7-11, >= 20 sessions.
+  The school year at d: the school year (1 September to 31 August) containing d began in year Y; a child born
+  in the school year beginning in year C is in year Y - C - 5 (Reception = 0).
+- worklessness/neet: a young person whose latest neet record in the last 12 months is neet (ties: any neet);
+  worklessness/roni_year10 and children_need_help/roni_year7: a school-age child in school year 10 (7) whose
+  latest record in the last 12 months is roni_red or roni_amber (ties: any of them).
+Rows (all with Warwickshire's 6-month wait unless said): prison_programme_engaged (custody_release, attested);
+order_completed (community_sentence/custody_release: no offence by those adults in (e - 6 months, e] and no
+custody spell of theirs open at e or starting in it); offending_reduced (family offences in (e - 6m, e] at most
+67% of (a - 6m, a]); asb_reduced (asb_intervention: family ASB incidents at most 40%, 6 against 6 months);
+attendance_high (absence, permanent_exclusion: every school-age child at e below 15% over the last 3 terms,
+all ended after a); exclusions_fewer (fixed_exclusions and the days lines: every school-age child fewer than 3
+fixed); ap_as_agreed (education_status through alternative_provision: every child below 15%); registered
+(education_status through not_registered: every child below 15% and none with a not_registered spell open at
+e); caf_engaged (early help, attested), plan_engaged (child in need, attested), cpp_ended (child protection: no
+child protection episode of any member open at e or starting in (e - 6m, e]); roni_steps and into_eet (those
+people: latest neet record on or before e is eet, and none in (e - 6m, e] of kinds roni_red/roni_amber, or
+neet/roni_red/roni_amber for into_eet); exploitation_safe (no exploitation_risk record of the family in (e - 6m,
+e]); off_benefit (continuous employment, or that adult has a work_progress spell starting in [a, e] that lasted
+by e: volunteering, work_experience, qualification 13 weeks; work_club 6 weeks; apprenticeship 26 weeks if
+their benefit open at a was JSA else 13); financial_exclusion_reduced (attested, and no eviction_notice or
+homeless record of the family in (e - 6m, e]); engaged_with_services (incident/marac, attested: more reports
+never fail it); engaged_with_health (attested); gp_registered (health_record through not_gp_registered: no
+not_gp_registered record of the family in (e - 6m, e]); fewer_ae (that child's A&E attendances in (e - 6m, e]
+fewer than in (a - 6m, a], or none where none).
 """
 
 from __future__ import annotations
@@ -355,11 +371,12 @@ class _Phase2:
     absence_threshold: Fraction
     offence_baseline_months: int  # 12 = compare with half the 12-month count; 6 = with the 6-month count
     work_progress_weeks: bool  # True: 26 weeks after JSA, else 13; False: 4 months
+    appendix_three: bool = False  # Warwickshire's own eligibility priorities (module docstring)
 
 
 _PHASE2 = {
     PlanId.NOTTINGHAMSHIRE_2015: _Phase2(Fraction(10, 100), 12, False),
-    PlanId.WARWICKSHIRE_2015: _Phase2(Fraction(15, 100), 6, True),
+    PlanId.WARWICKSHIRE_2015: _Phase2(Fraction(15, 100), 6, True, appendix_three=True),
 }
 NATIONAL_ABSENCE = Fraction(15, 100)
 NATIONAL_CRITERIA = ("crime_asb", "education", "work")
@@ -441,8 +458,52 @@ def _latest_neet_at_risk(fam: _Family, pid: str, d: date) -> bool:
     return any(v.get("kind") in NEET_AT_RISK for v in recent if v["date"] == latest)
 
 
+def school_year(dob: date | None, d: date) -> int | None:
+    """The school year (Reception = 0) a child born on dob is in at d, from the school years (1 Sep - 31 Aug)
+    of d and of the birth."""
+    if dob is None:
+        return None
+    began = d.year if d.month >= 9 else d.year - 1
+    born_in = dob.year if dob.month >= 9 else dob.year - 1
+    return began - born_in - 5
+
+
+def _latest_in(fam: _Family, pid: str, d: date, kinds: frozenset[str]) -> bool:
+    """The person's latest neet record within the last 12 months is one of kinds (ties: any of them)."""
+    recent = [v for v in fam.rows("neet", pid) if in_window(v.get("date"), d, 12)]
+    if not recent:
+        return False
+    latest = max(v["date"] for v in recent)
+    return any(v.get("kind") in kinds for v in recent if v["date"] == latest)
+
+
+def _appendix_three_lines(fam: _Family, d: date) -> dict[Line, set]:
+    """Warwickshire's eligibility priorities where they differ from the Phase 2 basket (module docstring)."""
+    lines: dict[Line, set] = defaultdict(set)
+    roni = frozenset({"roni_red", "roni_amber"})
+    for pid in fam.who(AgeGroup.SCHOOL_AGE, d):
+        year = school_year(fam.people[pid].dob, d)
+        sessions = sum(v.get("sessions") or 0 for v in fam.rows("exclusion", pid) if v.get("kind") == "fixed"
+                       and v.get("date") is not None and any(t.start <= v["date"] <= t.end for t in last_terms(d)))
+        if year is not None and 0 <= year <= 6 and sessions >= 10:
+            lines[("education", "exclusion_days_primary")].add(pid)
+        if year is not None and 7 <= year <= 11 and sessions >= 20:
+            lines[("education", "exclusion_days_secondary")].add(pid)
+        if year == 7 and _latest_in(fam, pid, d, roni):
+            lines[("children_need_help", "roni_year7")].add(pid)
+        if year == 10 and _latest_in(fam, pid, d, roni):
+            lines[("worklessness", "roni_year10")].add(pid)
+    for pid in fam.who(AgeGroup.YOUNG_PERSON, d):
+        if _latest_in(fam, pid, d, frozenset({"neet"})):
+            lines[("worklessness", "neet")].add(pid)
+    return lines
+
+
 def _phase2_lines(fam: _Family, d: date, params: _Phase2) -> dict[Line, set]:
     lines = _education_lines(fam, d, params.absence_threshold, overall=True, absence_line="absence")
+    if params.appendix_three:
+        for line, pids in _appendix_three_lines(fam, d).items():
+            lines[line] |= pids
     orders = frozenset({"licence", "community_order", "suspended_sentence"})
     help_kinds = frozenset({"early_help", "child_in_need", "child_protection"})
     money = frozenset({"rent_arrears", "eviction_notice", "debt"})
@@ -482,6 +543,11 @@ def _phase2_lines(fam: _Family, d: date, params: _Phase2) -> dict[Line, set]:
     for pid in fam.who(AgeGroup.YOUNG_PERSON, d):
         if _latest_neet_at_risk(fam, pid, d):
             lines[("worklessness", "neet_risk")].add(pid)
+    if params.appendix_three:  # routes the appendix does not have, and the NEET line it splits in two
+        for line in (("crime_asb", "asb_incident"), ("children_need_help", "missing"), ("worklessness", "neet_risk")):
+            lines.pop(line, None)
+        lines[("crime_asb", "offence")] = {pid for pid in lines.get(("crime_asb", "offence"), set())
+                                           if in_age_group(fam.people[pid].dob, d, AgeGroup.CHILD)}
     return lines
 
 
@@ -493,6 +559,11 @@ def _line_people_of_kinds(fam: _Family, line: Line, kinds: frozenset[str], d: da
                              or fam.any_started("social_care", pid, d, 12, kinds))
         case ("worklessness", "financial_exclusion"):
             return frozenset(pid for pid in fam.who(None, d) if fam.count_dated("housing", pid, d, 12, kinds))
+        case ("education", "education_status"):
+            return frozenset(pid for pid in fam.who(AgeGroup.SCHOOL_AGE, d)
+                             if fam.any_open("education_status", pid, d, kinds))
+        case ("health", "health_record"):
+            return frozenset(pid for pid in fam.who(None, d) if fam.count_dated("health", pid, d, 12, kinds))
     raise ValueError(f"no reading of line {line} by kinds")
 
 
@@ -599,15 +670,32 @@ _PHASE2_MEASURES: tuple[_Measure, ...] = (
     _Measure("health", "engaged_with_health", ("health_record",), 8),
     _Measure("health", "fewer_ae", ("ae_attendance",), 8),
 )
-# Warwickshire: Nottinghamshire's former rows where Appendix Three agrees, its own where it contradicts them.
-_WARWICKSHIRE_MEASURES: tuple[_Measure, ...] = tuple(
-    m for m in _PHASE2_MEASURES if m.id not in ("stepped_down", "fewer_callouts")
-) + (
+# Warwickshire: seed 002 Appendix Three's outcome measures, row for row (module docstring).
+_WARWICKSHIRE_MEASURES: tuple[_Measure, ...] = (
+    _Measure("crime_asb", "prison_programme_engaged", ("custody_release",), 6),
+    _Measure("crime_asb", "order_completed", ("community_sentence", "custody_release"), 6),
+    _Measure("crime_asb", "offending_reduced", ("offence",), 6),
+    _Measure("crime_asb", "asb_reduced", ("asb_intervention",), 6),
+    _Measure("education", "attendance_high", ("absence", "permanent_exclusion"), None),
+    _Measure("education", "exclusions_fewer",
+             ("fixed_exclusions", "exclusion_days_primary", "exclusion_days_secondary"), None),
+    _Measure("education", "ap_as_agreed", ("education_status",), None, frozenset({"alternative_provision"})),
+    _Measure("education", "registered", ("education_status",), None, frozenset({"not_registered"})),
     _Measure("children_need_help", "caf_engaged", ("social_care",), 6, frozenset({"early_help"})),
     _Measure("children_need_help", "plan_engaged", ("social_care",), 6, frozenset({"child_in_need"})),
     _Measure("children_need_help", "cpp_ended", ("social_care",), 6, frozenset({"child_protection"})),
-    _Measure("domestic_abuse", "engaged_with_services", ("incident",), 6),
+    _Measure("children_need_help", "roni_steps", ("roni_year7",), 6),
+    _Measure("children_need_help", "exploitation_safe", ("exploitation",), 6),
+    _Measure("worklessness", "off_benefit", ("out_of_work_benefit",), None),
+    _Measure("worklessness", "into_eet", ("neet", "roni_year10"), 6),
+    _Measure("worklessness", "financial_exclusion_reduced", ("financial_exclusion",), 6),
+    _Measure("domestic_abuse", "engaged_with_services", ("incident", "marac"), 6),
+    _Measure("health", "engaged_with_health", ("health_record",), 6),
+    _Measure("health", "gp_registered", ("health_record",), 6, frozenset({"not_gp_registered"})),
+    _Measure("health", "fewer_ae", ("ae_attendance",), 6),
 )
+# Appendix Three's own periods for the steps towards work (HP4 outcome 1): weeks by work_progress kind.
+_WARWICKSHIRE_STEP_WEEKS = {"volunteering": 13, "work_experience": 13, "qualification": 13, "work_club": 6}
 # Nottinghamshire, seed 004 row for row (the plan YAML's `row`): the rows the product measures.
 _NOTTINGHAMSHIRE_MEASURES: tuple[_Measure, ...] = (
     _Measure("crime_asb", "offending_children", ("offence",), 6),
@@ -904,22 +992,72 @@ def _nottinghamshire_measure(
     return _phase2_measure(fam, m, pids, a, e, params, attestations)
 
 
+def _warwickshire_step(fam: _Family, pid: str, a: date, e: date) -> bool:
+    """That adult has a step towards work starting in [a, e] that has lasted its Appendix Three period by e."""
+    open_at_a = [b for b in _oow_spells(fam, pid) if spell_open(b["start_date"], b.get("end_date"), a)]
+    weeks = dict(_WARWICKSHIRE_STEP_WEEKS, apprenticeship=26 if any(b["kind"] == "JSA" for b in open_at_a) else 13)
+    return any(v.get("start_date") is not None and a <= v["start_date"] <= e and v.get("kind") in weeks
+               and lasted_weeks(v["start_date"], v.get("end_date"), e, weeks[v["kind"]])
+               for v in fam.rows("work_progress", pid))
+
+
+def _steps_from_risk(fam: _Family, pids: frozenset[str], e: date, risky: frozenset[str]) -> tuple[bool, str]:
+    ok = sum(1 for pid in pids if _latest_neet_is_eet(fam, pid, e) and not fam.count_dated("neet", pid, e, 6, risky))
+    return ok == len(pids), f"{ok} of {len(pids)} young people no longer at risk"
+
+
+def _warwickshire_education(fam: _Family, m: _Measure, a: date, e: date, threshold: Fraction) -> tuple[bool, str]:
+    if not _terms_after(a, e):
+        return False, "one of the last 3 terms before evaluation ended by attachment"
+    if m.id == "exclusions_fewer":
+        return _every_school_child(fam, e, lambda pid: fam.exclusions(pid, e, "fixed") < 3)
+    unregistered = frozenset({"not_registered"}) if m.id == "registered" else frozenset()
+    return _every_school_child(fam, e, lambda pid: ((s := fam.absence_share(pid, e, True)) is None or s < threshold)
+                               and not fam.any_open("education_status", pid, e, unregistered))
+
+
 def _warwickshire_measure(
     fam: _Family, m: _Measure, pids: frozenset[str], a: date, e: date, params: _Phase2, attestations
 ) -> tuple[bool, str]:
-    """Appendix Three where it contradicts Nottinghamshire's rows; the shared rows otherwise."""
+    """Seed 002 Appendix Three's outcome measures as `_WARWICKSHIRE_MEASURES` lists them."""
     match m.id:
-        case "caf_engaged" | "plan_engaged" | "engaged_with_services":
+        case "prison_programme_engaged" | "caf_engaged" | "plan_engaged" | "engaged_with_services" \
+                | "engaged_with_health":
             return _attested(m, attestations)
+        case "order_completed":
+            custody = frozenset({"custody"})
+            failed = sum(1 for pid in pids if fam.count_dated("offence", pid, e, 6) or fam.any_open(
+                "justice", pid, e, custody) or fam.any_started("justice", pid, e, 6, custody))
+            return failed == 0, f"{failed} of {len(pids)} adults offended or were in custody"
+        case "attendance_high" | "exclusions_fewer" | "ap_as_agreed" | "registered":
+            return _warwickshire_education(fam, m, a, e, params.absence_threshold)
         case "cpp_ended":
             still = sum(1 for pid in fam.people if fam.any_open("social_care", pid, e, frozenset({"child_protection"}))
                         or fam.any_started("social_care", pid, e, 6, frozenset({"child_protection"})))
             return still == 0, f"{still} members with a child protection episode"
-        case "attending_school":
-            if not _terms_after(a, e):
-                return False, "one of the last 3 terms before evaluation ended by attachment"
-            return _education_result(fam, e, params.absence_threshold, overall=True, spells_count=True,
-                                     spells=frozenset({"not_registered"}))
+        case "roni_steps":
+            return _steps_from_risk(fam, pids, e, frozenset({"roni_red", "roni_amber"}))
+        case "into_eet":
+            return _steps_from_risk(fam, pids, e, NEET_AT_RISK)
+        case "exploitation_safe":
+            after = fam.family_count("exploitation_risk", e, 6)
+            return after == 0, f"{after} exploitation risk records"
+        case "off_benefit":
+            if _continuous_employment(fam, a, e):
+                return True, "continuous employment"
+            stepped = any(_warwickshire_step(fam, pid, a, e) for pid in pids)
+            return stepped, "a step towards work lasted" if stepped else "no continuous employment or lasting step"
+        case "financial_exclusion_reduced":
+            engaged, why = _attested(m, attestations)
+            after = fam.family_count("housing", e, 6, frozenset({"eviction_notice", "homeless"}))
+            return engaged and after == 0, f"{after} eviction or homeless records; {why}"
+        case "gp_registered":
+            after = fam.family_count("health", e, 6, frozenset({"not_gp_registered"}))
+            return after == 0, f"{after} not-registered-with-a-GP records"
+        case "fewer_ae":
+            ok = sum(1 for pid in pids if _fewer_or_none(fam.count_dated("ae_attendance", pid, e, 6),
+                                                         fam.count_dated("ae_attendance", pid, a, 6)))
+            return ok == len(pids), f"{ok} of {len(pids)} children with fewer A&E attendances"
     return _phase2_measure(fam, m, pids, a, e, params, attestations)
 
 
