@@ -26,6 +26,7 @@ from priority_families.synth.attachments import (
 from priority_families.synth.calendar import age_on
 from priority_families.synth.facts import Record, RecordMaker, UnitFacts
 from priority_families.synth.geography import write_county_geography
+from priority_families.synth.hard_addresses import AddressNoise, harden_addresses
 from priority_families.synth.oracle import evaluate_family
 from priority_families.synth.places import address_of
 from priority_families.synth.population import Person, PopulationState, Timeline, make_unit
@@ -252,7 +253,8 @@ def default_attach_share(follow_ups: int) -> float:
 
 def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0,
              authority: str = AUTHORITY, on_progress: Callable[[int], None] | None = None,
-             attach_share: float | None = None) -> SynthSummary:
+             attach_share: float | None = None,
+             address_noise: AddressNoise = AddressNoise.STANDARD) -> SynthSummary:
     """Write a county of about `people` people to `out` (and `out/follow-up-K` for each follow-up).
 
     Same arguments, same bytes: every random choice comes from generators seeded with `seed`.
@@ -260,6 +262,8 @@ def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0
     `attach_share` of the families eligible under any plan are attached on `as_of` (see
     `synth.attachments`), written to `truth/attachments.csv`, with their results at each follow-up in
     `follow-up-K/truth/results.csv`; default `default_attach_share(follow_ups)`.
+    `address_noise` `hard` adds the slips of `synth.hard_addresses` (blank postcodes and shifted digits on
+    the latest record, flats written other ways, abbreviations with typos, the street alone).
     """
     started = time.perf_counter()
     share = default_attach_share(follow_ups) if attach_share is None else attach_share
@@ -276,6 +280,8 @@ def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0
             unit = make_unit(state)
             maker.records = []
             records = UnitFacts(state, maker).generate(unit)
+            if address_noise is AddressNoise.HARD:
+                harden_addresses(state, records, timeline.as_ofs)
             unit_people = unit.people
             county.write_unit(unit_people, records, state.hard_cases)
             state.hard_cases = []
