@@ -12,10 +12,11 @@ each record (a person's own other records can settle what the description alone 
    its own place. With a gazetteer (`households.gazetteer`), descriptions it matches take its UPRN.
 2. *Partial* descriptions do not: no postcode and no UPRN, or the street alone. Their candidates are
    anchored places with the same house number and flat and a similar street (and the same postcode when
-   one is written). One candidate: `fuzzy`. Several, or the street alone: the candidates the person's own
-   other records resolve to decide, when they leave exactly one (`inferred`). Still several: nothing is
-   guessed, the record goes to `place_review` and stays `unresolved`. None: the line is a place of its
-   own, `unresolved`.
+   one is written). One candidate: `fuzzy`. Several, or the street alone: the person's own records, then
+   their postcodes, then the places of people of their surname decide, when they leave exactly one
+   (`inferred`, `_choose_partial`). Still several: nothing is guessed, the record goes to `place_review`
+   and stays `unresolved`, without a place. None: a line with a house number is a place of its own,
+   `unresolved`; the street alone is no place.
 
 Statuses: `exact` (the description names the place as written), `fuzzy` (by similarity: score is the
 street similarity), `inferred` (by the person's own records), `unresolved`. Place ids are derived from
@@ -30,6 +31,7 @@ from enum import StrEnum
 import duckdb
 
 from priority_families.core.sql import has_table
+from priority_families.households.gazetteer import match_gazetteer
 
 STREET_SIMILARITY = 0.85
 _STREET = "regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')"
@@ -56,11 +58,11 @@ def resolve_places(con: duckdb.DuckDBPyConnection) -> int:
     number of places."""
     _describe(con)
     _anchor(con)
-    if has_table(con, "gazetteer"):
-        from priority_families.households.gazetteer import match_gazetteer
-
+    gazetteer = has_table(con, "gazetteer")
+    if gazetteer:
         match_gazetteer(con)
-    _partial_candidates(con)
+        _name_by_gazetteer(con)
+    _partial_candidates(con, gazetteer)
     _resolve_records(con)
     return con.execute("SELECT count(DISTINCT place_id) FROM record_place").fetchall()[0][0]
 
@@ -79,11 +81,14 @@ def _describe(con: duckdb.DuckDBPyConnection) -> None:
             SELECT DISTINCT postcode_std, street FROM d WHERE postcode_std IS NOT NULL AND house_number IS NOT NULL
         ),
         street_only AS (
-            SELECT DISTINCT d.description FROM d JOIN numbered_street s USING (postcode_std)
+            SELECT DISTINCT d.description FROM d JOIN numbered_street s
+                ON s.postcode_std = d.postcode_std
+                OR (d.postcode_std IS NULL AND left(s.street, 2) = left(d.street, 2))
             WHERE d.house_number IS NULL AND d.uprn IS NULL
               AND jaro_winkler_similarity(d.street, s.street) >= {STREET_SIMILARITY}
         )
-        SELECT d.*, (d.uprn IS NOT NULL OR (d.postcode_std IS NOT NULL AND s.description IS NULL)) AS anchored
+        SELECT d.*, (d.uprn IS NOT NULL OR (d.postcode_std IS NOT NULL AND s.description IS NULL)) AS anchored,
+               s.description IS NOT NULL AS street_alone
         FROM d LEFT JOIN street_only s USING (description)
         """
     )
@@ -147,7 +152,28 @@ def _anchor(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _partial_candidates(con: duckdb.DuckDBPyConnection) -> None:
+def _name_by_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
+    """Anchored places the gazetteer names take its UPRN: a place whose matched descriptions name one UPRN
+    becomes `U<uprn>` whole, and each matched description takes its match's status and score."""
+    con.execute(
+        """
+        UPDATE address_place SET place_id = u.place_id FROM (
+            SELECT a.place_id AS old_place, any_value(m.place_id) AS place_id
+            FROM address_place a JOIN gazetteer_match m USING (description)
+            WHERE a.place_id LIKE 'A%' GROUP BY a.place_id HAVING count(DISTINCT m.place_id) = 1
+        ) u
+        WHERE address_place.place_id = u.old_place
+        """
+    )
+    con.execute(
+        """
+        UPDATE address_place SET place_id = m.place_id, place_status = m.place_status, place_score = m.place_score
+        FROM gazetteer_match m WHERE address_place.description = m.description
+        """
+    )
+
+
+def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None:
     """`partial_candidate(description, place_id, score)`: the anchored places a partial description with a
     house number fits (same house number and flat, a similar street, the same postcode when written).
 
@@ -166,10 +192,20 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection) -> None:
                   AND (d.postcode_std IS NULL OR k.postcode_std = d.postcode_std)
                   AND score >= {STREET_SIMILARITY}"""
         )
+    if gazetteer:  # the gazetteer's match, or its candidates within the margin, instead of the seen places
+        blocks = [
+            """SELECT description, place_id, place_score FROM gazetteer_match
+               UNION ALL SELECT description, place_id, score FROM gazetteer_candidates""",
+            f"SELECT * FROM ({' UNION ALL '.join(blocks)}) "
+            "WHERE description NOT IN (SELECT description FROM gazetteer_match UNION SELECT description "
+            "FROM gazetteer_candidates)",
+        ]
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial_candidate AS
-        SELECT description, place_id, max(score) AS score FROM ({' UNION ALL '.join(blocks)}) GROUP BY ALL
+        SELECT description, place_id, max(score) AS score FROM ({' UNION ALL '.join(blocks)})
+        WHERE description IN (SELECT description FROM place_descriptions WHERE NOT anchored)
+        GROUP BY ALL
         """
     )
 
@@ -182,7 +218,7 @@ def _resolve_records(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE record_description AS
-        SELECT r.record_key, {person} AS person_id, d.description, d.anchored, d.street, d.postcode_std,
+        SELECT r.record_key, {person} AS person_id, d.description, d.anchored, d.street_alone, d.street, d.postcode_std,
                d.address_std, d.house_number, d.flat
         FROM records r {join_person}
         JOIN place_descriptions d ON {same_description('d', 'r')}
@@ -194,7 +230,7 @@ def _resolve_records(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TABLE record_place AS
         SELECT rd.record_key,
                CASE WHEN rd.anchored THEN a.place_id WHEN c.place_id IS NOT NULL THEN c.place_id
-                    WHEN rd.record_key IN (SELECT record_key FROM place_review) THEN NULL
+                    WHEN rd.street_alone OR rd.record_key IN (SELECT record_key FROM place_review) THEN NULL
                     ELSE 'A' || substr(md5(coalesce(rd.postcode_std, '') || '|' || rd.address_std), 1, 16)
                END AS place_id,
                CASE WHEN rd.anchored THEN a.place_status ELSE coalesce(c.place_status, 'unresolved') END
@@ -211,7 +247,7 @@ def _resolve_records(con: duckdb.DuckDBPyConnection) -> None:
         """
         INSERT INTO address_place
         SELECT d.description, d.uprn, d.postcode_std, d.address_std, d.flat, d.house_number, d.street,
-               CASE WHEN c.n = 1 THEN c.place_id WHEN c.n > 1 THEN NULL
+               CASE WHEN c.n = 1 THEN c.place_id WHEN c.n > 1 OR d.street_alone THEN NULL
                     ELSE 'A' || substr(md5(coalesce(d.postcode_std, '') || '|' || d.address_std), 1, 16) END,
                CASE WHEN c.n = 1 THEN 'fuzzy' ELSE 'unresolved' END, coalesce(c.score, 0.0)
         FROM place_descriptions d
@@ -224,35 +260,64 @@ def _resolve_records(con: duckdb.DuckDBPyConnection) -> None:
 
 def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
     """`partial_choice(record_key, place_id, score, place_status)` for the records with a partial
-    description that fits one place, and `place_review` for those that fit several."""
+    description that fits one place, and `place_review` for those that fit several.
+
+    A description that fits one place is `fuzzy`. Otherwise the evidence of the record's person decides,
+    in this order, the first that offers any candidate: (1) the places of the person's own other records
+    that fit; (2) the fitting places in a postcode the person's own records carry (a move along the
+    street); (3) the fitting places where someone of the person's surname lives (their family's records
+    say where). One candidate: `inferred`. Several: review.
+    """
+    persons = has_table(con, "persons")
+    surname = "pe.last_name" if persons else "NULL::VARCHAR"
+    join_surname = "LEFT JOIN persons pe USING (person_id)" if persons else ""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial_fits AS
-        WITH partial AS (SELECT * FROM record_description WHERE NOT anchored),
+        WITH partial AS (
+            SELECT rd.*, {surname} AS last_name FROM record_description rd {join_surname} WHERE NOT rd.anchored
+        ),
         global AS (
             SELECT p.record_key, c.place_id, c.score, count(*) OVER (PARTITION BY p.record_key) AS n
             FROM partial p JOIN partial_candidate c USING (description)
         ),
-        own_place AS (
-            SELECT DISTINCT rd.person_id, a.place_id, a.street, a.house_number, a.flat, a.postcode_std
-            FROM record_description rd JOIN address_place a USING (description)
+        resident AS (
+            SELECT DISTINCT rd.person_id, {surname} AS last_name, a.place_id, a.street, a.house_number, a.flat,
+                   a.postcode_std
+            FROM record_description rd JOIN address_place a USING (description) {join_surname}
             WHERE rd.anchored AND rd.person_id IS NOT NULL
         ),
-        own AS (
-            SELECT p.record_key, o.place_id, max(jaro_winkler_similarity(p.street, o.street)) AS score
-            FROM partial p JOIN own_place o USING (person_id)
-            WHERE jaro_winkler_similarity(p.street, o.street) >= {STREET_SIMILARITY}
-              AND (p.house_number IS NULL OR (o.house_number = p.house_number
-                                              AND o.flat IS NOT DISTINCT FROM p.flat))
-              AND (p.postcode_std IS NULL OR o.postcode_std = p.postcode_std)
-              AND NOT EXISTS (SELECT 1 FROM global g WHERE g.record_key = p.record_key AND g.n = 1)
-              AND (NOT EXISTS (SELECT 1 FROM global g WHERE g.record_key = p.record_key)
-                   OR EXISTS (SELECT 1 FROM global g WHERE g.record_key = p.record_key AND g.place_id = o.place_id))
+        fits AS (
+            SELECT p.record_key, r.place_id, 1 AS tier, jaro_winkler_similarity(p.street, r.street) AS score
+            FROM partial p JOIN resident r USING (person_id)
+            UNION ALL
+            SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
+            FROM partial p JOIN resident r ON r.last_name = p.last_name AND left(r.street, 2) = left(p.street, 2)
+            WHERE r.person_id <> p.person_id
+        ),
+        fitting AS (
+            SELECT f.record_key, f.place_id, f.tier, max(f.score) AS score
+            FROM fits f JOIN partial p USING (record_key) JOIN resident r ON r.place_id = f.place_id
+            WHERE f.score >= {STREET_SIMILARITY}
+              AND (p.house_number IS NULL OR (r.house_number = p.house_number AND r.flat IS NOT DISTINCT FROM p.flat))
+              AND (p.postcode_std IS NULL OR r.postcode_std = p.postcode_std)
+              AND NOT EXISTS (SELECT 1 FROM global g WHERE g.record_key = f.record_key AND g.n = 1)
+              AND (NOT EXISTS (SELECT 1 FROM global g WHERE g.record_key = f.record_key)
+                   OR EXISTS (SELECT 1 FROM global g WHERE g.record_key = f.record_key AND g.place_id = f.place_id))
             GROUP BY ALL
+            UNION ALL
+            SELECT g.record_key, g.place_id, 2, g.score FROM global g JOIN partial p USING (record_key)
+            WHERE g.n > 1 AND g.place_id IN (
+                SELECT a.place_id FROM address_place a
+                WHERE a.postcode_std IN (SELECT postcode_std FROM resident r WHERE r.person_id = p.person_id))
+        ),
+        first_tier AS (
+            SELECT * FROM fitting QUALIFY tier = min(tier) OVER (PARTITION BY record_key)
         )
         SELECT record_key, place_id, score, 'fuzzy' AS kind, n FROM global
         UNION ALL
-        SELECT record_key, place_id, score, 'inferred', count(*) OVER (PARTITION BY record_key) FROM own
+        SELECT record_key, place_id, max(score), 'inferred', count(*) OVER (PARTITION BY record_key)
+        FROM first_tier GROUP BY record_key, place_id
         """
     )
     con.execute(

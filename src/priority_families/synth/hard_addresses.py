@@ -74,14 +74,15 @@ def _latest_keys(records: list[Record], as_ofs: tuple[date, ...]) -> set[int]:
 
 def _case_for(state: PopulationState, r: Record, records: list[Record]) -> HardAddress:
     """The next slip in rotation that this address can carry (a flat style needs a flat, a shifted digit
-    a house number of two digits or more, the street alone another record of the person at the place)."""
+    a house number of two digits or more, the street alone an earlier record of the person at the place)."""
     addr = address_of(r.place or 0)
     fits = {
         HardAddress.BLANK_POSTCODE: True,
         HardAddress.DIGIT_SHIFT: addr.number >= 10,
         HardAddress.ABBREVIATION_TYPO: True,
         HardAddress.FLAT_STYLE: addr.flat is not None,
-        HardAddress.STREET_ONLY: any(o is not r and o.person is r.person and o.place == r.place for o in records),
+        HardAddress.STREET_ONLY: any(o.person is r.person and o.place == r.place and o.event < r.event
+                                     for o in records),
     }
     cases = list(HardAddress)
     start = state.turn("hard_address", len(cases))
