@@ -124,6 +124,7 @@ def main() -> None:
     parser.add_argument("--stages", action="store_true", help="print each linkage stage's seconds (first refresh)")
     parser.add_argument("--address-noise", type=AddressNoise, default=AddressNoise.STANDARD,
                         help="'hard': the address slips of synth.hard_addresses (issue 14)")
+    parser.add_argument("--gazetteer", action="store_true", help="synth writes gazetteer.csv, linkage uses it")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -134,7 +135,8 @@ def main() -> None:
     if county is None:
         county = scratch / "county"
         started = time.perf_counter()
-        generate(county, args.people, AS_OF, args.seed, follow_ups=1, address_noise=args.address_noise)
+        generate(county, args.people, AS_OF, args.seed, follow_ups=1, address_noise=args.address_noise,
+                 gazetteer=args.gazetteer)
         print(f"synth {args.people:,} people: {time.perf_counter() - started:.0f} s", flush=True)
     ws = scratch / "ws"
     started = time.perf_counter()

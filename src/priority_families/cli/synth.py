@@ -30,6 +30,9 @@ def synth(
         help="'hard' adds blank postcodes and shifted digits on the latest record, flats written other ways, "
              "abbreviations with typos and streets without the house number (truth/hard_cases.csv).")]
         = AddressNoise.STANDARD,
+    gazetteer: Annotated[bool, typer.Option(
+        "--gazetteer", help="Also write gazetteer.csv (UPRN, address line, postcode of every place) beside the "
+                            "extracts, as a council's LLPG extract.")] = False,
 ) -> None:
     """Write a synthetic county in the canonical extract format, with ground truth under truth/."""
     try:
@@ -42,7 +45,8 @@ def synth(
         task = bar.add_task("generating people", total=people)
         summary = generate(out, people, as_of_date, seed, follow_ups,
                            on_progress=lambda n: bar.update(task, completed=min(n, people)),
-                           attach_share=attach_share, address_noise=address_noise)
+                           attach_share=attach_share, address_noise=address_noise,
+                           gazetteer=gazetteer)
     print_summary(summary)
 
 

@@ -190,11 +190,11 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None
                  AND {block.format(a='k')} = {block.format(a='d')}
                 WHERE NOT d.anchored AND d.house_number IS NOT NULL
                   AND (d.postcode_std IS NULL OR k.postcode_std = d.postcode_std)
-                  AND score >= {STREET_SIMILARITY}"""
+                  AND jaro_winkler_similarity(d.street, k.street) >= {STREET_SIMILARITY}"""
         )
     if gazetteer:  # the gazetteer's match, or its candidates within the margin, instead of the seen places
         blocks = [
-            """SELECT description, place_id, place_score FROM gazetteer_match
+            """SELECT description, place_id, place_score AS score FROM gazetteer_match
                UNION ALL SELECT description, place_id, score FROM gazetteer_candidates""",
             f"SELECT * FROM ({' UNION ALL '.join(blocks)}) "
             "WHERE description NOT IN (SELECT description FROM gazetteer_match UNION SELECT description "

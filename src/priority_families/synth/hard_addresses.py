@@ -13,14 +13,13 @@ does not send). Each planted slip is a row of `truth/hard_cases.csv` (`case`, pe
 from __future__ import annotations
 
 import random
-from datetime import date
 from enum import StrEnum
 
 from priority_families.synth.facts import Record
 from priority_families.synth.names import ABBREVIATIONS
 from priority_families.synth.noise import typo
 from priority_families.synth.places import Address, address_of
-from priority_families.synth.population import PopulationState
+from priority_families.synth.population import PopulationState, Timeline
 
 LINE, POSTCODE, UPRN = 4, 5, 6  # positions in `Record.columns` (see `noise.person_columns`)
 LATEST_SHARE = 0.25  # of the records that decide a current address
@@ -44,20 +43,20 @@ class HardAddress(StrEnum):
     STREET_ONLY = "address_street_only"
 
 
-def harden_addresses(state: PopulationState, records: list[Record], as_ofs: tuple[date, ...]) -> None:
+def harden_addresses(state: PopulationState, records: list[Record], timeline: Timeline) -> None:
     """Rewrite the address of a share of `records` (in place) with one hard slip each, tagged in truth."""
     rng = state.rng
-    latest = _latest_keys(records, as_ofs)
+    latest = _latest_keys(records, timeline.as_ofs)
     for r in records:
         if r.place is None or rng.random() >= (LATEST_SHARE if id(r) in latest else OTHER_SHARE):
             continue
-        case = _case_for(state, r, records)
+        case = _case_for(state, r, records, timeline)
         r.columns[LINE], r.columns[POSTCODE] = written(rng, address_of(r.place), case)
         r.columns[UPRN] = ""
         state.tag(case.value, r.person, f"{r.source}:{r.record_id}")
 
 
-def _latest_keys(records: list[Record], as_ofs: tuple[date, ...]) -> set[int]:
+def _latest_keys(records: list[Record], as_ofs: tuple) -> set[int]:
     """The records (by id) that are a person's latest with an address at some refresh."""
     out: set[int] = set()
     for as_of in as_ofs:
@@ -72,17 +71,25 @@ def _latest_keys(records: list[Record], as_ofs: tuple[date, ...]) -> set[int]:
     return out
 
 
-def _case_for(state: PopulationState, r: Record, records: list[Record]) -> HardAddress:
+def _earlier_at_place(r: Record, records: list[Record], timeline: Timeline) -> bool:
+    """Whether every refresh that shows `r` also shows an earlier record of its person at its place."""
+    windows = [(as_of, timeline.window_start(k)) for k, as_of in enumerate(timeline.as_ofs)
+               if r.visible(as_of, timeline.window_start(k))]
+    return all(any(o.person is r.person and o.place == r.place and o.event < r.event and o.visible(*w)
+                   for o in records) for w in windows)
+
+
+def _case_for(state: PopulationState, r: Record, records: list[Record], timeline: Timeline) -> HardAddress:
     """The next slip in rotation that this address can carry (a flat style needs a flat, a shifted digit
-    a house number of two digits or more, the street alone an earlier record of the person at the place)."""
+    a house number of two digits or more, the street alone an earlier record of the person at the place in
+    every refresh that shows it)."""
     addr = address_of(r.place or 0)
     fits = {
         HardAddress.BLANK_POSTCODE: True,
         HardAddress.DIGIT_SHIFT: addr.number >= 10,
         HardAddress.ABBREVIATION_TYPO: True,
         HardAddress.FLAT_STYLE: addr.flat is not None,
-        HardAddress.STREET_ONLY: any(o.person is r.person and o.place == r.place and o.event < r.event
-                                     for o in records),
+        HardAddress.STREET_ONLY: _earlier_at_place(r, records, timeline),
     }
     cases = list(HardAddress)
     start = state.turn("hard_address", len(cases))
