@@ -106,8 +106,8 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
     blocks = [
         "g.postcode_std = d.postcode_std AND g.house_number = d.house_number",
         "d.postcode_std IS NULL AND g.house_number = d.house_number AND left(g.street, 2) = left(d.street, 2)",
-        "d.postcode_std IS NULL AND g.house_number = d.house_number "
-        "AND split_part(g.street, ' ', -1) = split_part(d.street, ' ', -1)",
+        ("d.postcode_std IS NULL AND g.house_number = d.house_number "
+         "AND split_part(g.street, ' ', -1) = split_part(d.street, ' ', -1)"),
     ]
     pairs = " UNION ".join(
         f"SELECT d.description, g.uprn, {_score()} AS bits, (d.street = g.street AND d.flat IS NOT DISTINCT FROM "

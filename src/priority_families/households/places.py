@@ -196,9 +196,9 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None
         blocks = [
             """SELECT description, place_id, place_score AS score FROM gazetteer_match
                UNION ALL SELECT description, place_id, score FROM gazetteer_candidates""",
-            f"SELECT * FROM ({' UNION ALL '.join(blocks)}) "
-            "WHERE description NOT IN (SELECT description FROM gazetteer_match UNION SELECT description "
-            "FROM gazetteer_candidates)",
+            (f"SELECT * FROM ({' UNION ALL '.join(blocks)}) "
+             "WHERE description NOT IN (SELECT description FROM gazetteer_match UNION SELECT description "
+             "FROM gazetteer_candidates)"),
         ]
     con.execute(
         f"""
