@@ -287,7 +287,7 @@ def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0
             unit = make_unit(state)
             maker.records = []
             records = UnitFacts(state, maker).generate(unit)
-            if address_noise is AddressNoise.HARD:
+            if AddressNoise(address_noise) is AddressNoise.HARD:
                 harden_addresses(state, records, timeline)
             unit_people = unit.people
             county.write_unit(unit_people, records, state.hard_cases)
