@@ -34,6 +34,7 @@ from priority_families.core.sql import has_table
 from priority_families.households.gazetteer import match_gazetteer
 
 STREET_SIMILARITY = 0.85
+SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family (house-numbered lines only)
 _STREET = "regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')"
 DESCRIPTION_COLUMNS = ("uprn", "postcode_std", "address_std", "flat", "house_number")
 
@@ -266,7 +267,7 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
     in this order, the first that offers any candidate: (1) the places of the person's own other records
     that fit; (2) the fitting places in a postcode the person's own records carry (a move along the
     street); (3) the fitting places where someone of the person's surname lives (their family's records
-    say where). One candidate: `inferred`. Several: review.
+    say where; with a house number written, a surname with a slip counts too). One candidate: `inferred`. Several: review.
     """
     persons = has_table(con, "persons")
     surname = "pe.last_name" if persons else "NULL::VARCHAR"
@@ -293,7 +294,11 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL
             SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
             FROM partial p JOIN resident r ON r.last_name = p.last_name AND left(r.street, 2) = left(p.street, 2)
-            WHERE r.person_id <> p.person_id
+            WHERE r.person_id <> p.person_id AND p.house_number IS NULL
+            UNION ALL
+            SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
+            FROM partial p JOIN resident r ON r.house_number = p.house_number AND left(r.street, 2) = left(p.street, 2)
+            WHERE r.person_id <> p.person_id AND jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY}
         ),
         fitting AS (
             SELECT f.record_key, f.place_id, f.tier, max(f.score) AS score
