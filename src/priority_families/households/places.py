@@ -272,54 +272,74 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
     persons = has_table(con, "persons")
     surname = "pe.last_name" if persons else "NULL::VARCHAR"
     join_surname = "LEFT JOIN persons pe USING (person_id)" if persons else ""
+    gazetteer_postcodes = (
+        "UNION SELECT 'U' || uprn, postcode_std FROM gazetteer WHERE postcode_std IS NOT NULL"
+        if has_table(con, "gazetteer") else "")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE partial_record AS
+        SELECT rd.*, {surname} AS last_name FROM record_description rd {join_surname} WHERE NOT rd.anchored
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE partial_global AS
+        SELECT p.record_key, c.place_id, c.score, count(*) OVER (PARTITION BY p.record_key) AS n
+        FROM partial_record p JOIN partial_candidate c USING (description)
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE place_resident AS
+        SELECT DISTINCT rd.person_id, {surname} AS last_name, a.place_id, a.street, a.house_number, a.flat,
+               a.postcode_std
+        FROM record_description rd JOIN address_place a USING (description) {join_surname}
+        WHERE rd.anchored AND rd.person_id IS NOT NULL
+        """
+    )
+    fit = f"""jaro_winkler_similarity(p.street, r.street) >= {STREET_SIMILARITY}
+              AND (p.house_number IS NULL OR (r.house_number = p.house_number AND r.flat IS NOT DISTINCT FROM p.flat))
+              AND (p.postcode_std IS NULL OR r.postcode_std = p.postcode_std)"""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial_fits AS
-        WITH partial AS (
-            SELECT rd.*, {surname} AS last_name FROM record_description rd {join_surname} WHERE NOT rd.anchored
-        ),
-        global AS (
-            SELECT p.record_key, c.place_id, c.score, count(*) OVER (PARTITION BY p.record_key) AS n
-            FROM partial p JOIN partial_candidate c USING (description)
-        ),
-        resident AS (
-            SELECT DISTINCT rd.person_id, {surname} AS last_name, a.place_id, a.street, a.house_number, a.flat,
-                   a.postcode_std
-            FROM record_description rd JOIN address_place a USING (description) {join_surname}
-            WHERE rd.anchored AND rd.person_id IS NOT NULL
-        ),
-        fits AS (
+        WITH fits AS (
             SELECT p.record_key, r.place_id, 1 AS tier, jaro_winkler_similarity(p.street, r.street) AS score
-            FROM partial p JOIN resident r USING (person_id)
+            FROM partial_record p JOIN place_resident r USING (person_id) WHERE {fit}
             UNION ALL
             SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
-            FROM partial p JOIN resident r ON r.last_name = p.last_name AND left(r.street, 2) = left(p.street, 2)
-            WHERE r.person_id <> p.person_id AND p.house_number IS NULL
+            FROM partial_record p JOIN place_resident r
+                ON r.last_name = p.last_name AND left(r.street, 2) = left(p.street, 2)
+            WHERE r.person_id <> p.person_id AND p.house_number IS NULL AND {fit}
             UNION ALL
             SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
-            FROM partial p JOIN resident r ON r.house_number = p.house_number AND left(r.street, 2) = left(p.street, 2)
+            FROM partial_record p JOIN place_resident r
+                ON r.house_number = p.house_number AND left(r.street, 2) = left(p.street, 2)
             WHERE r.person_id <> p.person_id AND jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY}
+              AND {fit}
         ),
-        fitting AS (
+        global_n AS (SELECT record_key, any_value(n) AS n FROM partial_global GROUP BY record_key),
+        kept AS (  -- where the description fits several places, the person's evidence chooses among them
             SELECT f.record_key, f.place_id, f.tier, max(f.score) AS score
-            FROM fits f JOIN partial p USING (record_key) JOIN resident r ON r.place_id = f.place_id
-            WHERE f.score >= {STREET_SIMILARITY}
-              AND (p.house_number IS NULL OR (r.house_number = p.house_number AND r.flat IS NOT DISTINCT FROM p.flat))
-              AND (p.postcode_std IS NULL OR r.postcode_std = p.postcode_std)
-              AND NOT EXISTS (SELECT 1 FROM global g WHERE g.record_key = f.record_key AND g.n = 1)
-              AND (NOT EXISTS (SELECT 1 FROM global g WHERE g.record_key = f.record_key)
-                   OR EXISTS (SELECT 1 FROM global g WHERE g.record_key = f.record_key AND g.place_id = f.place_id))
+            FROM fits f LEFT JOIN global_n gn USING (record_key)
+            LEFT JOIN partial_global g ON g.record_key = f.record_key AND g.place_id = f.place_id
+            WHERE gn.n IS NULL OR (gn.n > 1 AND g.record_key IS NOT NULL)
             GROUP BY ALL
-            UNION ALL
-            SELECT g.record_key, g.place_id, 2, g.score FROM global g JOIN partial p USING (record_key)
-            WHERE g.n > 1 AND g.place_id IN (
-                SELECT a.place_id FROM address_place a
-                WHERE a.postcode_std IN (SELECT postcode_std FROM resident r WHERE r.person_id = p.person_id))
+        ),
+        own_postcode AS (
+            SELECT DISTINCT p.record_key, g.place_id, 2 AS tier, g.score
+            FROM partial_global g JOIN partial_record p USING (record_key)
+            JOIN (SELECT DISTINCT person_id, postcode_std FROM place_resident WHERE postcode_std IS NOT NULL) o
+                USING (person_id)
+            JOIN (SELECT DISTINCT place_id, postcode_std FROM address_place WHERE postcode_std IS NOT NULL
+                  {gazetteer_postcodes}) pp ON pp.place_id = g.place_id AND pp.postcode_std = o.postcode_std
+            WHERE g.n > 1
         ),
         first_tier AS (
-            SELECT * FROM fitting QUALIFY tier = min(tier) OVER (PARTITION BY record_key)
+            SELECT * FROM (SELECT * FROM kept UNION ALL SELECT * FROM own_postcode)
+            QUALIFY tier = min(tier) OVER (PARTITION BY record_key)
         )
-        SELECT record_key, place_id, score, 'fuzzy' AS kind, n FROM global
+        SELECT record_key, place_id, score, 'fuzzy' AS kind, n FROM partial_global
         UNION ALL
         SELECT record_key, place_id, max(score), 'inferred', count(*) OVER (PARTITION BY record_key)
         FROM first_tier GROUP BY record_key, place_id
