@@ -7,8 +7,9 @@ line 1 and the building in line 2 is one line), `postcode`; standardised by inge
 its error names the file, line, column and reason.
 
 Matching (as MoJ's `uk_address_matcher` does, in our own SQL): each address description is compared with
-the gazetteer entries that share its postcode and house number, or (no postcode written) its house number,
-flat and the start or last word of its street. Each comparison adds evidence in bits (postcode, house
+the gazetteer entries that share its postcode and house number, or (no postcode written) its house number
+flat and the start of its street, or its house number, flat and the end of its street's first word (one slip
+of the keyboard rarely changes both; a short street name is blocked on its first letter). Each comparison adds evidence in bits (postcode, house
 number, flat, street similarity); the best candidate is taken only when it scores at least
 `MATCH_BITS` and beats the second best by `MARGIN_BITS` (the distinguishability margin). A best candidate
 that does not stand out is no match: its candidates are left to the person's own records or review.
@@ -28,6 +29,8 @@ REQUIRED = ("uprn", "address_line1", "postcode")
 MATCH_BITS = 9.0
 MARGIN_BITS = 3.0
 FULL_BITS = 16.0  # every part agreeing: the score 1.0
+# A short street name can lose both its start and its end to one slip: its block is its first letter.
+SHORT_WORD = "length(split_part({a}.street, ' ', 1)) <= 5"
 
 
 class GazetteerError(ValueError):
@@ -89,14 +92,13 @@ def _standardised(has_line2: bool) -> str:
 
 
 def _score() -> str:
-    """Evidence in bits that description `d` is gazetteer entry `g` (token and numeric comparisons)."""
-    return """(CASE WHEN d.postcode_std IS NULL THEN 0 WHEN d.postcode_std = g.postcode_std THEN 5 ELSE -5 END
-             + CASE WHEN d.house_number = g.house_number THEN 4 ELSE -6 END
-             + CASE WHEN d.flat IS NOT DISTINCT FROM g.flat THEN 3
-                    WHEN d.flat IS NULL OR g.flat IS NULL THEN -2 ELSE -6 END
-             + CASE WHEN d.street = g.street THEN 4
-                    WHEN jaro_winkler_similarity(d.street, g.street) >= 0.92 THEN 2.5
-                    WHEN jaro_winkler_similarity(d.street, g.street) >= 0.85 THEN 1 ELSE -4 END)"""
+    """Evidence in bits that description `d` is gazetteer entry `g` (token and numeric comparisons);
+    `sim` is their streets' jaro-winkler similarity."""
+    return """(CASE WHEN d_postcode IS NULL THEN 0 WHEN d_postcode = g_postcode THEN 5 ELSE -5 END
+             + CASE WHEN d_house = g_house THEN 4 ELSE -6 END
+             + CASE WHEN d_flat IS NOT DISTINCT FROM g_flat THEN 3
+                    WHEN d_flat IS NULL OR g_flat IS NULL THEN -2 ELSE -6 END
+             + CASE WHEN sim = 1 THEN 4 WHEN sim >= 0.92 THEN 2.5 WHEN sim >= 0.85 THEN 1 ELSE -4 END)"""
 
 
 def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
@@ -104,21 +106,32 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
     `place_descriptions` the gazetteer names, and `gazetteer_candidates(description, place_id, score)`
     for those it cannot tell apart (within the margin)."""
     blocks = [
-        "g.postcode_std = d.postcode_std AND g.house_number = d.house_number",
-        "d.postcode_std IS NULL AND g.house_number = d.house_number AND left(g.street, 2) = left(d.street, 2)",
-        ("d.postcode_std IS NULL AND g.house_number = d.house_number "
-         "AND split_part(g.street, ' ', -1) = split_part(d.street, ' ', -1)"),
+        ("place_descriptions", "g.postcode_std = d.postcode_std AND g.house_number = d.house_number"),
+        ("without_postcode", "g.house_number = d.house_number AND g.flat IS NOT DISTINCT FROM d.flat "
+                             "AND left(g.street, 3) = left(d.street, 3)"),
+        ("without_postcode", "g.house_number = d.house_number AND g.flat IS NOT DISTINCT FROM d.flat "
+                             "AND right(split_part(g.street, ' ', 1), 3) = right(split_part(d.street, ' ', 1), 3)"),
+        ("without_postcode", f"g.house_number = d.house_number AND left(g.street, 1) = left(d.street, 1) "
+                             f"AND {SHORT_WORD.format(a='g')} AND {SHORT_WORD.format(a='d')}"),
     ]
-    pairs = " UNION ".join(
-        f"SELECT d.description, g.uprn, {_score()} AS bits, (d.street = g.street AND d.flat IS NOT DISTINCT FROM "
-        f"g.flat AND d.postcode_std = g.postcode_std) AS same FROM place_descriptions d JOIN gazetteer g ON {b}"
-        for b in blocks
+    pairs = " UNION ALL ".join(
+        f"""SELECT d.description, g.uprn, d.postcode_std AS d_postcode, g.postcode_std AS g_postcode,
+                   d.house_number AS d_house, g.house_number AS g_house, d.flat AS d_flat, g.flat AS g_flat,
+                   jaro_winkler_similarity(d.street, g.street) AS sim
+            FROM {table} d JOIN gazetteer g ON {condition}"""
+        for table, condition in blocks
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE gazetteer_scored AS
+        WITH without_postcode AS (SELECT * FROM place_descriptions WHERE postcode_std IS NULL),
+        scored AS (
+            SELECT description, uprn, max({_score()}) AS bits,
+                   bool_or(sim = 1 AND d_flat IS NOT DISTINCT FROM g_flat AND d_postcode = g_postcode) AS same
+            FROM ({pairs}) GROUP BY description, uprn
+        )
         SELECT *, row_number() OVER w AS rank, lead(bits) OVER w AS second_bits
-        FROM ({pairs}) WHERE bits >= {MATCH_BITS}
+        FROM scored WHERE bits >= {MATCH_BITS}
         WINDOW w AS (PARTITION BY description ORDER BY bits DESC, uprn)
         """
     )

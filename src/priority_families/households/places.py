@@ -31,7 +31,7 @@ from enum import StrEnum
 import duckdb
 
 from priority_families.core.sql import has_table
-from priority_families.households.gazetteer import match_gazetteer
+from priority_families.households.gazetteer import SHORT_WORD, match_gazetteer
 
 STREET_SIMILARITY = 0.85
 SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family (house-numbered lines only)
@@ -178,12 +178,13 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None
     """`partial_candidate(description, place_id, score)`: the anchored places a partial description with a
     house number fits (same house number and flat, a similar street, the same postcode when written).
 
-    Blocked on the street's first two letters or its last word (a typo rarely hits both), so the join
-    stays small at a million people.
+    Blocked on the street's first three letters or the last three of its first word (one slip rarely
+    changes both), so the join stays small at a million people.
     """
     known = "(SELECT DISTINCT place_id, postcode_std, house_number, flat, street FROM address_place)"
     blocks = []
-    for block in ("left({a}.street, 2)", "split_part({a}.street, ' ', -1)"):
+    short = f"(CASE WHEN {SHORT_WORD} THEN left({{a}}.street, 1) END)"
+    for block in ("left({a}.street, 3)", "right(split_part({a}.street, ' ', 1), 3)", short):
         blocks.append(
             f"""SELECT d.description, k.place_id, jaro_winkler_similarity(d.street, k.street) AS score
                 FROM place_descriptions d JOIN {known} k
@@ -314,7 +315,8 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL
             SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
             FROM partial_record p JOIN place_resident r
-                ON r.house_number = p.house_number AND left(r.street, 2) = left(p.street, 2)
+                ON r.house_number = p.house_number AND r.flat IS NOT DISTINCT FROM p.flat
+               AND left(r.street, 2) = left(p.street, 2) AND left(r.last_name, 1) = left(p.last_name, 1)
             WHERE r.person_id <> p.person_id AND jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY}
               AND {fit}
         ),
