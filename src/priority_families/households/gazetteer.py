@@ -105,14 +105,14 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
     """`gazetteer_match(description, place_id, place_status, place_score)` for the descriptions of
     `place_descriptions` the gazetteer names, and `gazetteer_candidates(description, place_id, score)`
     for those it cannot tell apart (within the margin)."""
+    same_house = "g.house_number = d.house_number AND g.flat IS NOT DISTINCT FROM d.flat"
+    first_word = "right(split_part({a}.street, ' ', 1), 3)"
     blocks = [
         ("place_descriptions", "g.postcode_std = d.postcode_std AND g.house_number = d.house_number"),
-        ("without_postcode", "g.house_number = d.house_number AND g.flat IS NOT DISTINCT FROM d.flat "
-                             "AND left(g.street, 3) = left(d.street, 3)"),
-        ("without_postcode", "g.house_number = d.house_number AND g.flat IS NOT DISTINCT FROM d.flat "
-                             "AND right(split_part(g.street, ' ', 1), 3) = right(split_part(d.street, ' ', 1), 3)"),
-        ("without_postcode", f"g.house_number = d.house_number AND left(g.street, 1) = left(d.street, 1) "
-                             f"AND {SHORT_WORD.format(a='g')} AND {SHORT_WORD.format(a='d')}"),
+        ("without_postcode", f"{same_house} AND left(g.street, 3) = left(d.street, 3)"),
+        ("without_postcode", f"{same_house} AND {first_word.format(a='g')} = {first_word.format(a='d')}"),
+        ("without_postcode", f"g.house_number = d.house_number AND left(g.street, 1) = left(d.street, 1) AND "
+                             f"{SHORT_WORD.format(a='g')} AND {SHORT_WORD.format(a='d')}"),
     ]
     pairs = " UNION ALL ".join(
         f"""SELECT d.description, g.uprn, d.postcode_std AS d_postcode, g.postcode_std AS g_postcode,
