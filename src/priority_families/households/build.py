@@ -31,6 +31,7 @@ class HouseholdSummary:
     family_members: int
     families_kept: int
     families_new: int
+    addresses_in_review: int = 0  # addresses that fit several places (`place_review`): not guessed
 
 
 def build_households(con: duckdb.DuckDBPyConnection, as_of: date) -> HouseholdSummary:
@@ -140,4 +141,5 @@ def _summary(con: duckdb.DuckDBPyConnection, places: int, as_of: date) -> Househ
         """,
         [as_of, as_of],
     ).fetchall()[0]
-    return HouseholdSummary(row[0], row[1], places, row[2], row[3], row[4], row[5], row[6])
+    review = con.execute("SELECT count(*) FROM place_review").fetchall()[0][0]
+    return HouseholdSummary(row[0], row[1], places, row[2], row[3], row[4], row[5], row[6], review)

@@ -107,12 +107,12 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
     for those it cannot tell apart (within the margin)."""
     same_house = "g.house_number = d.house_number AND g.flat IS NOT DISTINCT FROM d.flat"
     first_word = "right(split_part({a}.street, ' ', 1), 3)"
+    short = f"{SHORT_WORD.format(a='g')} AND {SHORT_WORD.format(a='d')}"
     blocks = [
         ("place_descriptions", "g.postcode_std = d.postcode_std AND g.house_number = d.house_number"),
         ("without_postcode", f"{same_house} AND left(g.street, 3) = left(d.street, 3)"),
         ("without_postcode", f"{same_house} AND {first_word.format(a='g')} = {first_word.format(a='d')}"),
-        ("without_postcode", f"g.house_number = d.house_number AND left(g.street, 1) = left(d.street, 1) AND "
-                             f"{SHORT_WORD.format(a='g')} AND {SHORT_WORD.format(a='d')}"),
+        ("without_postcode", f"g.house_number = d.house_number AND left(g.street, 1) = left(d.street, 1) AND {short}"),
     ]
     pairs = " UNION ALL ".join(
         f"""SELECT d.description, g.uprn, d.postcode_std AS d_postcode, g.postcode_std AS g_postcode,
