@@ -37,6 +37,8 @@ STREET_SIMILARITY = 0.85
 SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family (house-numbered lines only)
 _STREET = "regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')"
 DESCRIPTION_COLUMNS = ("uprn", "postcode_std", "address_std", "flat", "house_number")
+_WORKING_TABLES = ("record_description", "partial_record", "partial_global", "place_resident", "partial_fits",
+                   "partial_choice", "partial_candidate", "gazetteer_scored", "gazetteer_match", "gazetteer_candidates")
 
 
 class PlaceStatus(StrEnum):
@@ -65,6 +67,8 @@ def resolve_places(con: duckdb.DuckDBPyConnection) -> int:
         _name_by_gazetteer(con)
     _partial_candidates(con, gazetteer)
     _resolve_records(con)
+    for table in _WORKING_TABLES:  # free the working tables: at a million people they hold millions of rows
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     return con.execute("SELECT count(DISTINCT place_id) FROM record_place").fetchall()[0][0]
 
 
