@@ -7,6 +7,7 @@ many truly continuing families kept their id.
 
     .venv/bin/python benchmarks/bench_linkage.py --people 100000
     .venv/bin/python benchmarks/bench_linkage.py --county /tmp/county --people 0
+    .venv/bin/python benchmarks/bench_linkage.py --people 100000 --address-noise hard   (issue 14's county)
     (a county without `follow-up-1` is linked once, without the stability check)
 """
 
@@ -31,6 +32,7 @@ from priority_families.evaluation.linkage import evaluate_linkage, family_id_sta
 from priority_families.linkage import LinkageSettings
 from priority_families.refresh import ingest_refresh, link_workspace
 from priority_families.synth.county import generate
+from priority_families.synth.hard_addresses import AddressNoise
 
 AS_OF = date(2015, 8, 31)
 
@@ -105,7 +107,10 @@ def timed_link(workspace: Path, chunk: int = 0, stages: bool = False) -> dict:
 def evaluate(workspace: Path, truth: Path) -> dict:
     con = Workspace(path=workspace).connect()
     try:
-        return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(evaluate_linkage(con, truth)).items()}
+        e = evaluate_linkage(con, truth)
+        return {k: round(v, 4) if isinstance(v, float) else v
+                for k, v in {**asdict(e), "split_share": e.split_share,
+                                 "split_share_records": e.families_split_records / max(e.true_families, 1)}.items()}
     finally:
         con.close()
 
@@ -117,6 +122,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--chunk", type=int, default=0, help="blocked pairs per prediction chunk (0: default)")
     parser.add_argument("--stages", action="store_true", help="print each linkage stage's seconds (first refresh)")
+    parser.add_argument("--address-noise", type=AddressNoise, default=AddressNoise.STANDARD,
+                        help="'hard': the address slips of synth.hard_addresses (issue 14)")
+    parser.add_argument("--gazetteer", action="store_true", help="synth writes gazetteer.csv, linkage uses it")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -127,7 +135,8 @@ def main() -> None:
     if county is None:
         county = scratch / "county"
         started = time.perf_counter()
-        generate(county, args.people, AS_OF, args.seed, follow_ups=1)
+        generate(county, args.people, AS_OF, args.seed, follow_ups=1, address_noise=args.address_noise,
+                 gazetteer=args.gazetteer)
         print(f"synth {args.people:,} people: {time.perf_counter() - started:.0f} s", flush=True)
     ws = scratch / "ws"
     started = time.perf_counter()

@@ -26,7 +26,7 @@ from priority_families.core.export import copy_to_csv
 from priority_families.core.problems import RowsRefused
 from priority_families.core.sql import has_table, quote_ident
 from priority_families.geography import load_geography
-from priority_families.households import HouseholdSummary, build_households
+from priority_families.households import HouseholdSummary, build_households, load_gazetteer
 from priority_families.identify.outputs import OutputFiles, write_outputs
 from priority_families.identify.run import IdentifySummary, identify_families
 from priority_families.identify.workbook import write_workbook
@@ -347,6 +347,7 @@ def ingest_refresh(workspace: Workspace, folder: Path, as_of: date | None = None
     with workspace.publishing(fresh=True) as con:
         report = ingest_extracts(con, folder, as_of, authority, on_file)
         load_geography(con, folder)  # the lookup in force is carried over when the folder has none
+        load_gazetteer(con, folder)
         check_sources(con, guard)
         check_agreements(con, register, guard)
     report.store = workspace.store_path
@@ -376,6 +377,7 @@ def run_refresh(
         step("ingest")
         report = ingest_extracts(con, Path(extracts), as_of)
         load_geography(con, Path(extracts))  # the lookup in force is carried over when the folder has none
+        load_gazetteer(con, Path(extracts))
         step("guards")
         check_sources(con, guard)
         check_agreements(con, register, guard)

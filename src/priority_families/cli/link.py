@@ -70,7 +70,7 @@ def _print_link(outcome: WorkspaceLinkage) -> None:
         ("identifier links", r.identifier_links), ("pairs scored", r.pairs_scored),
         ("pairs linked by the model", r.pairs_matched), ("pairs vetoed by guards", r.guarded),
         ("reviewer decisions applied", r.decisions_applied), ("pairs in review", r.pairs_in_review),
-        ("places", h.places), ("households", h.households), ("persons without an address", h.persons_without_address),
+        ("places", h.places), ("addresses in place review", h.addresses_in_review), ("households", h.households), ("persons without an address", h.persons_without_address),
         ("families", h.families), ("family members", h.family_members),
         ("family ids kept from last refresh", h.families_kept), ("new family ids", h.families_new),
     ):

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from priority_families.cli.common import console, fail, progress
 from priority_families.synth.county import SynthSummary, generate
+from priority_families.synth.hard_addresses import AddressNoise
 from priority_families.synth.writer import PLAN_IDS
 
 
@@ -24,6 +25,14 @@ def synth(
         "--attach-share", min=0.0, max=1.0,
         help="Share of eligible families attached on --as-of (default 0.5 with follow-ups, else 0); "
              "truth/attachments.csv, and follow-up-K/truth/results.csv with their results.")] = None,
+    address_noise: Annotated[AddressNoise, typer.Option(
+        "--address-noise",
+        help="'hard' adds blank postcodes and shifted digits on the latest record, flats written other ways, "
+             "abbreviations with typos and streets without the house number (truth/hard_cases.csv).")]
+        = AddressNoise.STANDARD,
+    gazetteer: Annotated[bool, typer.Option(
+        "--gazetteer", help="Also write gazetteer.csv (UPRN, address line, postcode of every place) beside the "
+                            "extracts, as a council's LLPG extract.")] = False,
 ) -> None:
     """Write a synthetic county in the canonical extract format, with ground truth under truth/."""
     try:
@@ -36,7 +45,8 @@ def synth(
         task = bar.add_task("generating people", total=people)
         summary = generate(out, people, as_of_date, seed, follow_ups,
                            on_progress=lambda n: bar.update(task, completed=min(n, people)),
-                           attach_share=attach_share)
+                           attach_share=attach_share, address_noise=address_noise,
+                           gazetteer=gazetteer)
     print_summary(summary)
 
 

@@ -5,6 +5,10 @@
 - Households, B-cubed over true persons: each true person's predicted household is the household of
   the predicted person holding most of its records; per person precision/recall are the overlaps of
   its predicted and true household, averaged.
+- Split families: true families (at the refresh) whose members are spread over more than one of our
+  households, each member in the household of the predicted person holding most of their records (as for
+  B-cubed); and, stricter, whose members' *records* are (a stray record of a member that linkage left as
+  a person of its own, in no household, counts as a household of its own).
 - Family id stability between two refreshes: among true families the truth says continued
   (`unchanged`/`moved` in `family_lineage.csv`), the share mapped to the same family id of ours in both
   refreshes (each true family to our family holding most of its records, `evaluation.families`).
@@ -35,6 +39,13 @@ class LinkageEvaluation:
     household_precision: float
     household_recall: float
     household_f1: float
+    true_families: int = 0
+    families_split: int = 0
+    families_split_records: int = 0
+
+    @property
+    def split_share(self) -> float:
+        return self.families_split / self.true_families if self.true_families else 0.0
 
 
 def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
@@ -42,7 +53,8 @@ def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE truth_records AS
-        SELECT source, record_id, person_id AS true_person, household_id AS true_household
+        SELECT source, record_id, person_id AS true_person, household_id AS true_household,
+               nullif(family_id, '') AS true_family
         FROM read_csv({path}, header = true, all_varchar = true)
         """
     )
@@ -58,7 +70,7 @@ def evaluate_linkage(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> Linkage
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE eval_records AS
-        SELECT rp.record_key, rp.person_id, t.true_person, t.true_household, ph.household_id
+        SELECT rp.record_key, rp.person_id, t.true_person, t.true_household, t.true_family, ph.household_id
         FROM record_person rp
         JOIN truth_records t ON t.source = rp.source AND t.record_id = rp.record_id
         LEFT JOIN person_household ph ON ph.person_id = rp.person_id
@@ -101,8 +113,23 @@ def evaluate_linkage(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> Linkage
                (SELECT count(DISTINCT person_id) FROM eval_records)
         """
     ).fetchall()[0]
+    split = con.execute(
+        """
+        WITH member AS (
+            SELECT true_family, true_person, coalesce(mode(household_id), 'none:' || true_person) AS household_id
+            FROM eval_records WHERE true_family IS NOT NULL GROUP BY true_family, true_person
+        ),
+        by_member AS (SELECT true_family, count(DISTINCT household_id) AS n FROM member GROUP BY true_family),
+        by_record AS (
+            SELECT true_family, count(DISTINCT coalesce(household_id, 'none:' || person_id)) AS n
+            FROM eval_records WHERE true_family IS NOT NULL GROUP BY true_family
+        )
+        SELECT count(*), count(*) FILTER (m.n > 1), count(*) FILTER (r.n > 1)
+        FROM by_member m JOIN by_record r USING (true_family)
+        """
+    ).fetchall()[0]
     hp, hr = float(household[0] or 0), float(household[1] or 0)
-    return LinkageEvaluation(*counts, precision, recall, _f1(precision, recall), hp, hr, _f1(hp, hr))
+    return LinkageEvaluation(*counts, precision, recall, _f1(precision, recall), hp, hr, _f1(hp, hr), *split)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ from priority_families.ingest.schema import (
 
 REFRESH_FILE = "refresh.yaml"
 REJECTS_FILE = "rejects.csv"
+# Reference files beside the extracts, read by their own stage (docs/extracts.md), not reported as unknown.
+REFERENCE_FILES = frozenset({"gazetteer.csv"})
 WARNINGS_FILE = "warnings.csv"
 DEFAULT_MAX_FILE_MB = 1024  # the largest county's largest extract is a few hundred MB
 
@@ -177,7 +179,7 @@ def ingest_extracts(
         report.files += [_load_file(con, f, report.as_of) for f in checked]
         _drop_lookups(con)  # on failure the rollback removes them and the checked files
         report.files += [FileReport(p.name, None, 0, 0, 0, FileStatus.UNKNOWN)
-                         for p in csvs if p.stem not in FACT_KINDS]
+                         for p in csvs if p.stem not in FACT_KINDS and p.name not in REFERENCE_FILES]
         report.files += [FileReport(f"{k}.csv", k, 0, 0, 0, FileStatus.ABSENT)
                          for k in FACT_KINDS if k not in present]
         con.executemany(

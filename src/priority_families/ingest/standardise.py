@@ -96,12 +96,21 @@ _HOUSE = r"[0-9]+[A-Z]?"
 _FLAT_FIRST = (rf"^FLAT ([0-9A-Z]+) ({_HOUSE}) ", r"\1/\2 ")
 _FLAT_LAST = (rf"^({_HOUSE}) (.+) FLAT ([0-9A-Z]+)$", r"\3/\1 \2")
 _PARTS = rf"^(?:([0-9A-Z]+)/)?({_HOUSE}) (.+)$"
+# Slips of the keyboard that hide the parts (issue 14): `FLAT3 12 HIGH ST` (no space after FLAT); the
+# house number's last digit shifted onto the street, `21 3BELLS LN` for `213 BELLS LN` (never an ordinal
+# street such as `12 3RD AVE`); a bare flat number before the house number, `3 12 HIGH ST`.
+_FLAT_GLUED = (r"^FLAT([0-9]+[A-Z]?) ", r"FLAT \1 ")
+_SHIFTED_DIGIT = (r"^((?:FLAT [0-9A-Z]+ )?[0-9]+) ([0-9])([A-Z]{2,}) ", r"\1\2 \3 ")
+_ORDINAL_STREET = r"^(?:FLAT [0-9A-Z]+ )?[0-9]+ [0-9](?:ST|ND|RD|TH) "
+_BARE_FLAT = (rf"^([0-9]+[A-Z]?) ({_HOUSE}) ", r"\1/\2 ")
 
 
 def address_parts(words: str) -> str:
     """A struct (flat, house_number, street) read from `address_words`; empty strings where absent."""
-    canon = words
-    for pattern, replacement in (_FLAT_FIRST, _FLAT_LAST):
+    glued = f"regexp_replace({words}, {sql_str(_FLAT_GLUED[0])}, {sql_str(_FLAT_GLUED[1])})"
+    canon = (f"CASE WHEN regexp_matches({glued}, {sql_str(_ORDINAL_STREET)}) THEN {glued} "
+             f"ELSE regexp_replace({glued}, {sql_str(_SHIFTED_DIGIT[0])}, {sql_str(_SHIFTED_DIGIT[1])}) END")
+    for pattern, replacement in (_BARE_FLAT, _FLAT_FIRST, _FLAT_LAST):
         canon = f"regexp_replace({canon}, {sql_str(pattern)}, {sql_str(replacement)})"
     return f"regexp_extract({canon}, {sql_str(_PARTS)}, ['flat', 'house_number', 'street'])"
 

@@ -25,7 +25,9 @@ from priority_families.synth.attachments import (
 )
 from priority_families.synth.calendar import age_on
 from priority_families.synth.facts import Record, RecordMaker, UnitFacts
+from priority_families.synth.gazetteer import write_gazetteer
 from priority_families.synth.geography import write_county_geography
+from priority_families.synth.hard_addresses import AddressNoise, harden_addresses
 from priority_families.synth.oracle import evaluate_family
 from priority_families.synth.places import address_of
 from priority_families.synth.population import Person, PopulationState, Timeline, make_unit
@@ -135,8 +137,10 @@ def household_id_of(place: int) -> str:
 class CountyWriter:
     """Writes one unit at a time to every refresh folder and keeps the running summary."""
 
-    def __init__(self, out: Path, timeline: Timeline, authority: str, attacher: Attacher | None = None) -> None:
+    def __init__(self, out: Path, timeline: Timeline, authority: str, attacher: Attacher | None = None,
+                 gazetteer: bool = False) -> None:
         self.timeline = timeline
+        self.gazetteer = gazetteer
         self.attacher = attacher
         extra = {"attachments": ATTACHMENT_HEADER} if attacher else {}
         self.writers = [RefreshWriter(refresh_folder(out, k), as_of, authority,
@@ -241,6 +245,8 @@ class CountyWriter:
         for writer, summary in zip(self.writers, self.summaries):
             writer.close()
             write_county_geography(writer.folder, self.places)
+            if self.gazetteer:
+                write_gazetteer(writer.folder, self.places)
             summary.records = dict(writer.counts)
         return self.summaries
 
@@ -252,7 +258,8 @@ def default_attach_share(follow_ups: int) -> float:
 
 def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0,
              authority: str = AUTHORITY, on_progress: Callable[[int], None] | None = None,
-             attach_share: float | None = None) -> SynthSummary:
+             attach_share: float | None = None,
+             address_noise: AddressNoise = AddressNoise.STANDARD, gazetteer: bool = False) -> SynthSummary:
     """Write a county of about `people` people to `out` (and `out/follow-up-K` for each follow-up).
 
     Same arguments, same bytes: every random choice comes from generators seeded with `seed`.
@@ -260,6 +267,10 @@ def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0
     `attach_share` of the families eligible under any plan are attached on `as_of` (see
     `synth.attachments`), written to `truth/attachments.csv`, with their results at each follow-up in
     `follow-up-K/truth/results.csv`; default `default_attach_share(follow_ups)`.
+    `address_noise` `hard` adds the slips of `synth.hard_addresses` (blank postcodes and shifted digits on
+    the latest record, flats written other ways, abbreviations with typos, the street alone).
+    `gazetteer` writes `gazetteer.csv` (every place of the county's streets, as an LLPG would) in each
+    refresh folder (`synth.gazetteer`).
     """
     started = time.perf_counter()
     share = default_attach_share(follow_ups) if attach_share is None else attach_share
@@ -269,13 +280,15 @@ def generate(out: Path, people: int, as_of: date, seed: int, follow_ups: int = 0
     state = PopulationState(random.Random(seed), timeline)
     maker = RecordMaker(state.rng)
     attacher = Attacher(seed, share, maker.counters) if share > 0 else None
-    county = CountyWriter(Path(out), timeline, authority, attacher)
+    county = CountyWriter(Path(out), timeline, authority, attacher, gazetteer)
     generated = 0
     try:
         while generated < people:
             unit = make_unit(state)
             maker.records = []
             records = UnitFacts(state, maker).generate(unit)
+            if AddressNoise(address_noise) is AddressNoise.HARD:
+                harden_addresses(state, records, timeline)
             unit_people = unit.people
             county.write_unit(unit_people, records, state.hard_cases)
             state.hard_cases = []
