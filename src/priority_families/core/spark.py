@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +59,11 @@ def spark_session(settings: SparkSettings, scratch: Path) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
     )
+    if settings.master.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers need this venv's packages
     try:
         _session = builder.getOrCreate()
-    except Exception as exc:  # the JVM's own failure, reduced to its first line
+    except (RuntimeError, OSError) as exc:  # the JVM gateway failed: its first line only
         raise EngineUnavailable(f"Spark did not start ({str(exc).splitlines()[0][:200]}): "
                                 f"check Java and {INSTALL_SPARK}") from None
     _session.sparkContext.setLogLevel("ERROR")
@@ -75,12 +78,13 @@ def _register_functions(session: Any) -> None:
     from pyspark.sql.functions import pandas_udf
     from rapidfuzz.distance import JaroWinkler
 
-    @pandas_udf("double")  # type: ignore[call-overload]
     def pf_jaro_winkler(a: pd.Series, b: pd.Series) -> pd.Series:
-        return pd.Series([None if x is None or y is None else JaroWinkler.similarity(x, y)
-                          for x, y in zip(a, b, strict=True)], dtype="float64")
+        return pd.Series([None if x is None or y is None else JaroWinkler.similarity(x, y) if x and y else 0.0
+                          for x, y in zip(a, b, strict=True)], dtype="float64")  # DuckDB: '' is like nothing
 
-    session.udf.register("pf_jaro_winkler", pf_jaro_winkler)
+    # pandas_udf reads the hints as types, not the strings `from __future__ import annotations` leaves
+    pf_jaro_winkler.__annotations__ = {"a": pd.Series, "b": pd.Series, "return": pd.Series}
+    session.udf.register("pf_jaro_winkler", pandas_udf(pf_jaro_winkler, "double"))
 
 
 def _session_alive(session: Any) -> bool:
