@@ -19,6 +19,8 @@ from priority_families.core.config import SparkSettings
 INSTALL_SPARK = "pip install 'priority-families[spark]'"
 INSTALL_JAVA = "apt-get install --no-install-recommends default-jre-headless (Java 17 or later)"
 
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+
 _session: Any = None
 
 
@@ -54,6 +56,7 @@ def spark_session(settings: SparkSettings, scratch: Path) -> Any:
         .config("spark.sql.shuffle.partitions", str(settings.shuffle_partitions))
         .config("spark.default.parallelism", str(settings.shuffle_partitions))
         .config("spark.jars", similarity_jar_location())
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
