@@ -86,7 +86,7 @@ demo: setup
 	@echo "  board papers and the allocations report demo/reports/ (HTML, PDF, Word, Excel, charts)"
 
 # The Spark engine (`--engine spark`, tests/spark): Java from Debian (apt, as root, only when java is missing,
-# without recommends) and the `spark` extra (pyspark, rapidfuzz, pandas).
+# without recommends) and the `spark` extra (pyspark, pandas).
 .PHONY: setup-spark
 setup-spark: setup
 	@if ! command -v java >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \

@@ -39,7 +39,7 @@ def transpile(sql: str, dialect: str = "duckdb") -> str:
     """Turn SQL written in DuckDB's dialect into `dialect` (e.g. 'spark').
 
     For Spark, the few DuckDB functions sqlglot does not map are rewritten too (`_for_spark`): Jaro-Winkler
-    goes to `pf_jaro_winkler` (rapidfuzz, the implementation DuckDB's is taken from: Splink's Scala one
+    goes to `pf_jaro_winkler` (DuckDB's own function run on each batch, `core.spark`: Splink's Scala one
     differs, JOHNSON/JOHSON 0.928 here and under 0.92 there), damerau_levenshtein to Splink's Scala
     function, list functions to Spark's array functions, `hamming` to a count of differing characters; all
     NULL on a NULL input, as in DuckDB. The SQL stays written once, in DuckDB's dialect.
