@@ -88,6 +88,14 @@ demo: setup
 	$(PF_DEMO) report allocations --as-of $(DEMO_LATER) --out demo/reports -w demo/workspace
 	@echo "  board papers and the allocations report demo/reports/ (HTML, PDF, Word, Excel, charts)"
 
+# The Spark engine (`--engine spark`, tests/spark): Java from Debian (apt, as root, only when java is missing,
+# without recommends) and the `spark` extra (pyspark, pandas).
+.PHONY: setup-spark
+setup-spark: setup
+	@if ! command -v java >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends default-jre-headless; fi
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
 PG_DIR ?= /tmp/pf-test-postgres
 PG_PORT ?= 54329
@@ -99,6 +107,7 @@ setup-web: setup
 	@if [ ! -d $(WEB_ASSETS)/node_modules/axe-core ]; then cd $(WEB_ASSETS) && npm install --no-audit --no-fund; fi
 
 test: setup setup-web
+	$(MAKE) setup-spark
 	$(BIN)/python -m pytest -q
 	$(MAKE) test-web-postgres
 

@@ -110,10 +110,21 @@ _IMPORT_EVERYTHING = textwrap.dedent(
         for r in metadata.requires("priority-families") or []
         if "extra ==" not in r
     }
+    # The `spark` extra's modules: imported only inside the Spark engine's functions (`core.spark`), after
+    # `require_spark` has said what to install; they must be declared in that extra, and are not installed here.
+    spark_extra = {
+        canonical(re.match(r"[A-Za-z0-9._-]+", r).group())
+        for r in metadata.requires("priority-families") or []
+        if 'extra == "spark"' in r
+    }
     providers = metadata.packages_distributions()
     failed = []
     for top, files in sorted(third_party.items()):
         where = f"{top} (imported by {', '.join(sorted(files))})"
+        if top in ("pyspark", "pandas"):
+            if canonical(top) not in spark_extra or files != {"core/spark.py"}:
+                failed.append(f"{where}: must be in the spark extra and imported only by core/spark.py")
+            continue
         try:
             importlib.import_module(top)
         except Exception as e:

@@ -24,6 +24,7 @@ import duckdb
 from priority_families.core.engine import StoreError, Workspace
 from priority_families.core.export import copy_to_csv
 from priority_families.core.problems import RowsRefused
+from priority_families.core.spark import require_spark
 from priority_families.core.sql import has_table, quote_ident
 from priority_families.geography import load_geography
 from priority_families.households import HouseholdSummary, build_households, load_gazetteer
@@ -42,11 +43,13 @@ from priority_families.ingest.schema import PERSON_COLUMNS
 from priority_families.linkage import Linker, LinkSummary, link_records, review
 from priority_families.linkage.pipeline import LinkageError, Step, TruthLinkage
 from priority_families.linkage.settings import LinkageSettings
+from priority_families.linkage.spark import SplinkSparkLinkage
 from priority_families.plans.loader import load_plan, load_plan_text, plan_from_text
 from priority_families.plans.schema import Plan
 
 STEPS = ("ingest", "guards", "linkage", "households", "identification", "outputs", "workbook")
 CHARTS_DIR = "linkage"
+SPARK_DIR = "spark"  # the Spark engine's Parquet exchange and checkpoints (emptied after each run)
 DEFAULT_MAX_SHRINK = 0.5  # a truncated or half-sent extract; a rolling window legitimately loses less
 
 
@@ -369,6 +372,7 @@ def run_refresh(
 ) -> RefreshResult:
     """Identify families from a folder of extracts under a plan, publish atomically, write OUT files."""
     step = step or (lambda _name: None)
+    linker = linker or engine_linker(workspace)  # a missing Spark stops here, before anything is read
     plan = load_plan(plan_ref)  # fail on a bad plan before touching anything
     plan_text = load_plan_text(plan_ref)
     guard = guard or PublishGuard()
@@ -397,6 +401,17 @@ def run_refresh(
                          workspace.path / WARNINGS_FILE)
 
 
+def engine_linker(workspace: Workspace) -> Linker | None:
+    """The person linkage of the workspace's engine: None (Splink on DuckDB) or blocking and scoring on Spark.
+
+    Raises `EngineUnavailable` (one line: what to install) when the engine is spark and it cannot start.
+    """
+    if workspace.settings.engine != "spark":
+        return None
+    require_spark()
+    return SplinkSparkLinkage(workspace.settings.spark, workspace.path / SPARK_DIR)
+
+
 @dataclass(frozen=True)
 class WorkspaceLinkage:
     link: LinkSummary
@@ -414,7 +429,7 @@ def link_workspace(
     """`pf link`: link records and build households on the refresh in force, publishing atomically."""
     charts = ws.path / CHARTS_DIR
     settings = (settings or LinkageSettings()).model_copy(update={"charts_dir": str(charts)})
-    linker: Linker | None = TruthLinkage(truth_dir) if truth_dir else None
+    linker: Linker | None = TruthLinkage(truth_dir) if truth_dir else engine_linker(ws)
     with ws.publishing(fresh=False) as con:
         try:
             as_of = refresh_in_force(con).as_of

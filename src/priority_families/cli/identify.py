@@ -21,6 +21,13 @@ from priority_families.cli.common import (
     publish_guard,
     workspace,
 )
+from priority_families.cli.engine import (
+    Engine,
+    EngineOption,
+    SparkConfigOption,
+    SparkMasterOption,
+    engine_workspace,
+)
 from priority_families.core.config import DEFAULT_PLAN, DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
 from priority_families.core.vocabulary import Vocabulary, record_value_label
@@ -57,9 +64,12 @@ def identify(
     override: OverrideOption = None,
     agreements: AgreementsOption = None,
     override_agreements: AgreementsOverrideOption = None,
+    engine: EngineOption = Engine.duckdb,
+    spark_config: SparkConfigOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Ingest, link, build households and identify eligible families, published atomically."""
-    ws = workspace(workspace_path)
+    ws = engine_workspace(workspace_path, engine, spark_config, spark_master)
     guard = publish_guard(max_shrink, override, agreements, override_agreements)
     try:
         with progress() as bar:

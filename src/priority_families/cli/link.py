@@ -10,6 +10,13 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
+from priority_families.cli.engine import (
+    Engine,
+    EngineOption,
+    SparkConfigOption,
+    SparkMasterOption,
+    engine_workspace,
+)
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
 from priority_families.evaluation.linkage import evaluate_linkage
@@ -39,13 +46,16 @@ def link(
     truth: Annotated[
         Path | None, typer.Option(help="Take persons from a synthetic county's truth (for testing later stages).")
     ] = None,
+    engine: EngineOption = Engine.duckdb,
+    spark_config: SparkConfigOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Resolve persons, households and families on the published store."""
     try:
         settings = LinkageSettings(match_probability=match_probability, review_probability=review_probability)
     except ValidationError as exc:
         raise fail(f"bad thresholds: {exc.errors()[0]['msg']}") from None
-    ws = workspace(workspace_path)
+    ws = engine_workspace(workspace_path, engine, spark_config, spark_master)
     try:
         with progress() as bar:
             task = bar.add_task("linking", total=LINK_STEPS)

@@ -10,6 +10,20 @@ DEFAULT_WORKSPACE = Path("workspace")
 DEFAULT_PLAN = "nottinghamshire-2015"
 
 
+class SparkSettings(BaseModel):
+    """Where and how big the Spark engine runs (`engine: spark`); defaults run on this machine's cores."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    master: str = Field(default="local[*]", description="local[N] or a cluster URL (spark://, yarn, k8s://)")
+    driver_memory: str = Field(default="2g", pattern=r"^[0-9]+[kmgt]?$", description="spark.driver.memory")
+    executor_memory: str = Field(default="2g", pattern=r"^[0-9]+[kmgt]?$", description="spark.executor.memory")
+    shuffle_partitions: int = Field(default=8, ge=1, description="spark.sql.shuffle.partitions")
+    checkpoint_dir: Path | None = Field(
+        default=None, description="where Spark checkpoints and the Parquet intermediates go; None = the workspace"
+    )
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -17,3 +31,4 @@ class Settings(BaseModel):
     engine: str = Field(default="duckdb", pattern="^(duckdb|spark)$")
     threads: int | None = Field(default=None, ge=1, description="engine threads; None = all cores")
     memory_limit: str | None = Field(default=None, description="engine memory cap, e.g. '6GB'")
+    spark: SparkSettings = Field(default_factory=SparkSettings, description="used when engine is spark")

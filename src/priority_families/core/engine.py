@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 import sqlglot
+from sqlglot import exp
 
 from priority_families.core.config import Settings
 from priority_families.core.files import make_private, owner_only, private_dir
@@ -35,10 +36,58 @@ STAGING_PREFIX = ".staging-"
 
 
 def transpile(sql: str, dialect: str = "duckdb") -> str:
-    """Turn SQL written in DuckDB's dialect into `dialect` (e.g. 'spark')."""
+    """Turn SQL written in DuckDB's dialect into `dialect` (e.g. 'spark').
+
+    For Spark, the few DuckDB functions sqlglot does not map are rewritten too (`_for_spark`): Jaro-Winkler
+    goes to `pf_jaro_winkler` (DuckDB's own function run on each batch, `core.spark`: Splink's Scala one
+    differs, JOHNSON/JOHSON 0.928 here and under 0.92 there), damerau_levenshtein to Splink's Scala
+    function, list functions to Spark's array functions, `hamming` to a count of differing characters; all
+    NULL on a NULL input, as in DuckDB. The SQL stays written once, in DuckDB's dialect.
+    """
     if dialect == "duckdb":
         return sql
-    return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=False)[0]
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if dialect == "spark":
+        tree = tree.transform(_for_spark)
+    return tree.sql(dialect=dialect, pretty=False)
+
+
+_LISTS = (exp.ArrayIntersect, exp.ArrayDistinct, exp.Split, exp.Array)
+_SPARK_NAMES = {"list_intersect": "array_intersect", "list_distinct": "array_distinct",
+                "jaro_winkler_similarity": "jaro_winkler"}
+# Characters that differ position by position; DuckDB's hamming is only defined on equal lengths.
+_HAMMING = ("size(filter(sequence(1, greatest(length({a}), 1)), "
+            "i -> substr({a}, i, 1) <> substr({b}, i, 1)))")
+
+
+def _null_safe(a: exp.Expression, b: exp.Expression, sql: str) -> exp.Expression:
+    """`sql` over `a` and `b`, NULL when either is (DuckDB's meaning; Splink's Scala functions and the
+    hamming rewrite would otherwise answer a number for a missing value)."""
+    left, right = a.sql(dialect="spark"), b.sql(dialect="spark")
+    return sqlglot.parse_one(f"CASE WHEN {left} IS NULL OR {right} IS NULL THEN NULL ELSE "
+                             f"{sql.format(a=left, b=right)} END", read="spark")
+
+
+def _for_spark(node: exp.Expression) -> exp.Expression:
+    """One node of a DuckDB-dialect tree rewritten where Spark's meaning or name differs."""
+    if isinstance(node, exp.JarowinklerSimilarity):
+        return _null_safe(node.this, node.expression, "pf_jaro_winkler({a}, {b})")
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("hamming", "damerau_levenshtein"):
+        a, b = node.expressions
+        sql = _HAMMING if node.name.lower() == "hamming" else "damerau_levenshtein({a}, {b})"
+        return _null_safe(a, b, sql)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _SPARK_NAMES:
+        return exp.Anonymous(this=_SPARK_NAMES[node.name.lower()], expressions=node.expressions)
+    if isinstance(node, exp.In) and isinstance(node.args.get("query"), exp.Subquery):
+        select = node.args["query"].this
+        if isinstance(select, exp.Select) and len(select.expressions) == 1 and isinstance(
+                select.expressions[0], exp.Tuple):  # (a, b) IN (SELECT (x, y) ...): two columns, not a struct
+            select.set("expressions", select.expressions[0].expressions)
+        return node
+    if isinstance(node, exp.Length) and (isinstance(node.this, _LISTS) or (
+            isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _SPARK_NAMES)):
+        return exp.ArraySize(this=node.this.transform(_for_spark))
+    return node
 
 
 class StoreError(RuntimeError):

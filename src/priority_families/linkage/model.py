@@ -11,9 +11,10 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
+import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
 
 from priority_families.linkage.blocking import RULES, block_pairs, blocked_pairs, broad_rules
@@ -283,14 +284,25 @@ class ScoredPairs:
     trained: bool
 
 
+class PairScorer(Protocol):
+    """Blocks and scores the descriptions elsewhere (Spark), with the model trained here."""
+
+    def score(self, work: duckdb.DuckDBPyConnection, linker: Linker, broad: list[str],
+              settings: LinkageSettings) -> pa.Table:
+        """Scored pairs (unique_id_l, unique_id_r, match_probability, match_weight) of `SPLINK_INPUT`."""
+        ...
+
+
 def score_descriptions(
-    con: duckdb.DuckDBPyConnection, descriptions: str, out_table: str, settings: LinkageSettings
+    con: duckdb.DuckDBPyConnection, descriptions: str, out_table: str, settings: LinkageSettings,
+    scorer: PairScorer | None = None,
 ) -> ScoredPairs:
     """Train (when there is enough data) and score blocked pairs of person descriptions.
 
     Splink runs on its own in-memory DuckDB so its scratch tables never reach the published store;
     the descriptions go in and the scored pairs come back as Arrow. Blocking is ours
-    (`linkage.blocking`); Splink scores the blocked pairs it is given, a chunk at a time.
+    (`linkage.blocking`); Splink scores the blocked pairs it is given, a chunk at a time. A `scorer`
+    (the Spark engine) blocks and scores instead, with the m and u values trained here.
     """
     work = duckdb.connect()
     threads, memory = con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchall()[0]
@@ -309,9 +321,12 @@ def score_descriptions(
         _train(linker, settings, em_blocks(work, SPLINK_INPUT, n))
     if settings.charts_dir:
         save_charts(linker, Path(settings.charts_dir))
-    pairs = blocked_pairs(work, SPLINK_INPUT, broad, "blocked")
-    _predict_in_chunks(work, db, linker, -(-pairs // settings.pairs_per_chunk), settings)
-    result = work.sql("SELECT * FROM scored_chunks").to_arrow_table()
+    if scorer is not None:
+        result = scorer.score(work, linker, broad, settings)
+    else:
+        pairs = blocked_pairs(work, SPLINK_INPUT, broad, "blocked")
+        _predict_in_chunks(work, db, linker, -(-pairs // settings.pairs_per_chunk), settings)
+        result = work.sql("SELECT * FROM scored_chunks").to_arrow_table()
     work.close()
     con.register("scored_incoming", result)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {out_table} AS SELECT * FROM scored_incoming")

@@ -21,7 +21,7 @@ from priority_families.core.sql import has_table, sql_str
 from priority_families.linkage import guards, prepare, review
 from priority_families.linkage.clustering import cluster_descriptions, cluster_edges
 from priority_families.linkage.ids import IdKind, assign_ids, ensure_lineage
-from priority_families.linkage.model import score_descriptions
+from priority_families.linkage.model import PairScorer, score_descriptions
 from priority_families.linkage.previous import has_columns, previous_table
 from priority_families.linkage.settings import LinkageSettings
 
@@ -72,13 +72,16 @@ class SplinkDuckDBLinkage:
 
     name = "splink-duckdb"
 
+    def __init__(self, scorer: PairScorer | None = None) -> None:
+        self.scorer = scorer  # None: block and score on DuckDB; else where the scorer runs (Spark)
+
     def link(self, con: duckdb.DuckDBPyConnection, settings: LinkageSettings, step: Step) -> LinkResult:
         result = LinkResult()
         step("describing records")
         result.descriptions = prepare.describe_records(con)
         result.identifier_links = prepare.identifier_edges(con)
         step("scoring pairs (Splink)")
-        scored = score_descriptions(con, "link_descriptions", "scored_pairs", settings)
+        scored = score_descriptions(con, "link_descriptions", "scored_pairs", settings, self.scorer)
         result.pairs_scored, result.trained = scored.pairs, scored.trained
         result.guarded = guards.apply_guards(con, "scored_pairs", settings)
         result.decisions_applied = review.review_edges(con)

@@ -1,0 +1,76 @@
+"""`--engine spark` where Spark cannot run: one line saying what to install, nothing touched; the dialect seam.
+
+These start no JVM: they hide pyspark or Java from the checks that run before any session starts.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from typer.testing import CliRunner
+
+from priority_families.cli.app import app
+from priority_families.core import spark as spark_module
+from priority_families.core.engine import transpile
+from priority_families.core.spark import EngineUnavailable, require_spark
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def no_java(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no java on the path
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+
+
+@pytest.fixture
+def no_pyspark(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(spark_module.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pyspark" else real(name, *a))
+
+
+def test_without_pyspark_says_to_install_the_extra(no_pyspark):
+    with pytest.raises(EngineUnavailable, match=r"pip install 'priority-families\[spark\]'"):
+        require_spark()
+
+
+def test_without_java_says_to_install_java(no_java):
+    with pytest.raises(EngineUnavailable, match="default-jre-headless"):
+        require_spark()
+
+
+@pytest.mark.parametrize("command", ["identify", "link"])
+def test_cli_stops_with_one_line_and_publishes_nothing(no_java, tmp_path, command):
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    ws = tmp_path / "ws"
+    args = [command, *([str(extracts), "--out", str(tmp_path / "out"), "--as-of", "2015-07-31"]
+                       if command == "identify" else []), "-w", str(ws), "--engine", "spark"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "default-jre-headless" in lines[0], result.output
+    assert "Traceback" not in result.output and "py4j" not in result.output
+    assert not (ws / "store.duckdb").exists()
+
+
+def test_bad_spark_configuration_names_the_file_and_setting(tmp_path):
+    config = tmp_path / "spark.yaml"
+    config.write_text("master: local[2]\ndriver_memory: lots\n", encoding="utf-8")
+    result = runner.invoke(app, ["link", "-w", str(tmp_path / "ws"), "--engine", "spark", "--spark-config",
+                                 str(config)])
+    assert result.exit_code == 1
+    assert "spark.yaml" in result.output and "driver_memory" in result.output
+    assert not (tmp_path / "ws" / "store.duckdb").exists()
+
+
+def test_spark_sql_keeps_duckdb_meaning():
+    """Spark's names for DuckDB's functions, NULL where DuckDB answers NULL, tuples compared as columns."""
+    sql = transpile("SELECT jaro_winkler_similarity(a, b) >= 0.8, hamming(a, b) <= 1, len(list_intersect(x, y)), "
+                    "damerau_levenshtein(a, b) FROM t WHERE (a, b) IN (SELECT (p, q) FROM s)", "spark")
+    assert "PF_JARO_WINKLER(a, b)" in sql and "SIZE(ARRAY_INTERSECT(x, y))" in sql
+    assert sql.count("CASE WHEN a IS NULL OR b IS NULL THEN NULL") == 3
+    assert "IN (SELECT p, q FROM s)" in sql
+    assert transpile("SELECT hamming(a, b)") == "SELECT hamming(a, b)"  # DuckDB's own SQL is untouched
