@@ -449,11 +449,12 @@ def export_review(ws: Workspace, path: Path) -> int:
         return review.export_queue(con, path)
 
 
-def review_queue_page(ws: Workspace, limit: int = 50) -> tuple[list[dict], int]:
-    """The pairs a reviewer should look at first, and how many the refresh in force holds (none without one)."""
+def review_queue_page(ws: Workspace, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """A page of the pairs in the order a reviewer should look at them, and how many the refresh in force
+    holds (none without one)."""
     try:
         with ws.connect() as con:
-            return review.queue_page(con, limit)
+            return review.queue_page(con, limit, offset)
     except StoreError:
         return [], 0
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 
 from priority_families.casedb import casework
@@ -186,3 +187,41 @@ def test_auditor_opens_the_ledgers_evidence_pack_rebuilt_from_the_baseline(signe
     assert AccessLog.objects.filter(username="auditor", action=AccessAction.EXPORT,
                                     target=f"evidence pack {family_id}", detail__contains="differs").exists()
     assert signed_in("worker").get(reverse("web:generated-pack", args=[family_id])).status_code == 404
+
+
+def test_the_tracker_verifies_a_packs_checksum_against_the_ledger(signed_in, family_id, county, django_user_model):
+    from decimal import Decimal
+
+    from priority_families.casedb.models import Claim
+    from priority_families.claims.ledger import regenerate_pack
+    from priority_families.core.engine import Workspace
+    from priority_families.outcomes.attach import attach_allocated
+    from priority_families.refresh import in_force
+
+    worker = django_user_model.objects.get(username="worker")
+    casework.allocate(family_id, Agency.objects.get(name="Family Support"), worker, Actor("manager"))
+    attach_allocated(Workspace(path=county), family_id, date(2015, 3, 1), "worker")
+
+    def claim(sha256: str) -> None:
+        Claim.objects.create(family_id=family_id, route="significant_sustained", window="2015-08",
+                             claimed_on=date(2015, 8, 31), plan_id="nottinghamshire-2015", amount=Decimal(800),
+                             pack_sha256=sha256, refresh_id=in_force(Workspace(path=county)).refresh_id)
+
+    def logged() -> list[str]:
+        return list(AccessLog.objects.filter(username="auditor", target=f"evidence pack {family_id}",
+                                             action=AccessAction.EXPORT).values_list("detail", flat=True))
+
+    auditor = signed_in("auditor")
+    url = reverse("web:evidence-pack", args=[family_id])
+    with transaction.atomic():  # claims are frozen: each wrong claim is rolled back
+        claim("0" * 64)
+        recorded = regenerate_pack(Workspace(path=county), family_id).sha256  # what the ledger would record
+        assert "data-verified" not in auditor.get(url).content.decode()  # rebuilt only when asked
+        differs = auditor.get(url, {"verify": 1}).content.decode()
+        assert 'data-verified="differs"' in differs and recorded in differs and "does not match" in differs
+        assert logged() == ["checksum verified: differs from ledger"]
+        transaction.set_rollback(True)
+    claim(recorded)
+    matches = auditor.get(url, {"verify": 1}).content.decode()
+    assert 'data-verified="matches"' in matches and "does not match" not in matches
+    assert logged() == ["checksum verified: matches the ledger"]

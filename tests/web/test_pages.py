@@ -107,7 +107,12 @@ def test_review_queue_shows_pairs_side_by_side_and_stores_a_decision(signed_in, 
     with duckdb.connect(str(ws / "store.duckdb"), read_only=True) as con:
         pair = con.execute("SELECT source_l, record_id_l, source_r, record_id_r FROM review_queue "
                            "ORDER BY match_probability DESC, record_key_l, record_key_r LIMIT 1").fetchall()[0]
-    assert f"{pair[0]} {pair[1]}" in page and f"{pair[2]} {pair[3]}" in page
+    from django.utils.html import escape
+
+    from priority_families.core.vocabulary import label
+
+    for source, record_id in (pair[:2], pair[2:]):
+        assert f'{escape(label("source", source))} <span class="govuk-hint govuk-!-display-inline">{record_id}</span>' in page
     response = client.post(reverse("web:review-decide"), dict(zip(
         ["source_l", "record_id_l", "source_r", "record_id_r"], pair, strict=True), decision="not_a_match"))
     assert response.status_code == 302

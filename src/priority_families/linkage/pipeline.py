@@ -104,7 +104,8 @@ class SplinkDuckDBLinkage:
 
 
 def _write_pairs(con: duckdb.DuckDBPyConnection, settings: LinkageSettings) -> None:
-    """`link_pairs` (every stored pair with its route) and `review_queue` (the undecided uncertain band).
+    """`link_pairs` (every stored pair with its route) and `review_queue` (the undecided uncertain band, each
+    pair with `why` it is there: scored below the match threshold, or one record fits two people equally).
 
     Pair keys are the record keys that stand for each description (the smallest record key).
     """
@@ -129,7 +130,9 @@ def _write_pairs(con: duckdb.DuckDBPyConnection, settings: LinkageSettings) -> N
                l.first_name AS first_name_l, r.first_name AS first_name_r,
                l.last_name AS last_name_l, r.last_name AS last_name_r,
                l.dob AS dob_l, r.dob AS dob_r, l.sex AS sex_l, r.sex AS sex_r,
-               l.address AS address_l, r.address AS address_r, l.postcode AS postcode_l, r.postcode AS postcode_r
+               l.address AS address_l, r.address AS address_r, l.postcode AS postcode_l, r.postcode AS postcode_r,
+               CASE WHEN s.match_probability < {settings.match_probability} THEN 'below_match'
+                    ELSE 'fits_two_people' END AS why
         FROM scored_pairs s
         JOIN link_descriptions l ON l.unique_id = s.unique_id_l
         JOIN link_descriptions r ON r.unique_id = s.unique_id_r

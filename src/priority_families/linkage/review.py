@@ -173,20 +173,20 @@ QUEUE_PAGE = (
     "SELECT q.*, d.decision AS decided FROM review_queue q LEFT JOIN (SELECT * FROM {decisions} "
     "QUALIFY row_number() OVER (PARTITION BY source_l, record_id_l, source_r, record_id_r "
     "ORDER BY decided_on DESC, imported_at DESC) = 1) d USING (source_l, record_id_l, source_r, record_id_r) "
-    "ORDER BY d.decision NULLS FIRST, q.match_probability DESC, q.record_key_l, q.record_key_r LIMIT ?"
+    "ORDER BY d.decision NULLS FIRST, q.match_probability DESC, q.record_key_l, q.record_key_r LIMIT ? OFFSET ?"
 )
 
 
-def queue_page(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[dict], int]:
-    """The first `limit` pairs a reviewer should look at (undecided first, most likely first), and how many
-    pairs the queue holds; an empty queue when the refresh has none."""
+def queue_page(con: duckdb.DuckDBPyConnection, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """`limit` pairs from `offset` in the order a reviewer should look at them (undecided first, most likely
+    first), and how many pairs the queue holds; an empty queue when the refresh has none."""
     if not has_table(con, "review_queue"):
         return [], 0
     decisions = "review_decisions" if has_table(con, "review_decisions") else (
         "(SELECT NULL::VARCHAR AS source_l, NULL::VARCHAR AS record_id_l, NULL::VARCHAR AS source_r, "
         "NULL::VARCHAR AS record_id_r, NULL::VARCHAR AS decision, NULL::DATE AS decided_on, "
         "NULL::TIMESTAMP AS imported_at WHERE FALSE)")
-    cur = con.execute(QUEUE_PAGE.format(decisions=decisions), [limit])
+    cur = con.execute(QUEUE_PAGE.format(decisions=decisions), [limit, offset])
     names = [d[0] for d in cur.description]
     pairs = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     return pairs, con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0]

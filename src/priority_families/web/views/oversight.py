@@ -101,6 +101,23 @@ def _evidence_viewed(family_id: str) -> str:
     return f"{lines} baseline lines, {records} baseline records, {attestations} attestations"
 
 
+def _verify_pack(request: HttpRequest, claim: Claim) -> dict[str, object]:
+    """Rebuild the claim's pack from the frozen baseline and the extracts and compare its checksum with the
+    ledger's, so the auditor does not compare 64 hex digits by eye; the outcome goes to the access log."""
+    from priority_families.claims.ledger import ClaimsError, regenerate_pack
+
+    try:
+        rebuilt = regenerate_pack(_workspace(), claim.family_id).sha256
+    except (ClaimsError, StoreError) as exc:
+        record(request, AccessAction.EXPORT, target=f"evidence pack {claim.family_id}",
+               detail="checksum not verified: the pack could not be rebuilt")
+        return {"matches": False, "rebuilt": "", "problem": str(exc)}
+    matches = rebuilt == claim.pack_sha256
+    record(request, AccessAction.EXPORT, target=f"evidence pack {claim.family_id}",
+           detail="checksum verified: matches the ledger" if matches else "checksum verified: differs from ledger")
+    return {"matches": matches, "rebuilt": rebuilt, "problem": ""}
+
+
 @roles_required(*CLAIM_ROLES)
 def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     """A claim's evidence (the claim, the frozen baseline and its source records, the attestations), the
@@ -117,7 +134,9 @@ def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     sampled = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK, family_id=family_id, window=claim.window).exists()
     may_record = (sampled and state.live and state.step(StepKind.SPOT_CHECKED) is None
                   and role_of(request.user) is Role.AUDITOR)
+    verified = _verify_pack(request, claim) if request.GET.get("verify") else None
     return render(request, "web/evidence_pack.html", {
+        "verified": verified,
         "claim": claim, "attachment": attachment, "status": state.status, "history": history(family_id),
         "lines": attachment.lines.all() if attachment else [],
         "counts": attachment.counts.all() if attachment else [],
@@ -271,15 +290,64 @@ def _workspace() -> Workspace:
     return Workspace(path=Path(settings.WORKSPACE))
 
 
+REVIEW_PAGE_SIZE = 20
+REVIEW_FIELDS = [("first_name", "First name"), ("last_name", "Last name"), ("dob", "Date of birth"), ("sex", "Sex"),
+                 ("address", "Address"), ("postcode", "Postcode")]
+
+
+class ReviewQueue:
+    """The refresh's review queue as a sequence Django's Paginator can page: each page is read from the store
+    (one page at a time, never the whole queue)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        from priority_families.refresh import review_queue_page
+
+        self._read = lambda limit, offset: review_queue_page(ws, limit, offset)
+        self._total = self._read(0, 0)[1]
+
+    def count(self) -> int:
+        return self._total
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return self._read(window.stop - window.start, window.start)[0]
+
+
+def compared(pair: dict) -> list[dict]:
+    """Each field of a pair side by side, as a reader reads it, with whether the two records agree, so the
+    reviewer sees why the model was unsure."""
+    from priority_families.core.vocabulary import label
+
+    def shown(field: str, value: object) -> str:
+        if value in (None, ""):
+            return "Not given"
+        if field == "dob":
+            return f"{value:%-d %b %Y}" if isinstance(value, date) else str(value)
+        return label("sex", value) if field == "sex" else str(value)
+
+    rows = []
+    for field, heading in REVIEW_FIELDS:
+        left, right = pair.get(f"{field}_l"), pair.get(f"{field}_r")
+        if left in (None, "") or right in (None, ""):
+            verdict = "missing"
+        else:
+            verdict = "same" if str(left).strip().lower() == str(right).strip().lower() else "differs"
+        rows.append({"label": heading, "left": shown(field, left), "right": shown(field, right), "verdict": verdict})
+    return rows
+
+
 @roles_required(Role.ANALYST)
 def review(request: HttpRequest) -> HttpResponse:
-    """Uncertain person links, side by side, with the reviewer's match / not a match decision."""
-    from priority_families.refresh import review_queue_page
-
-    pairs, total = review_queue_page(_workspace())
-    record(request, AccessAction.VIEW, target="review queue", detail=f"{len(pairs)} pairs shown")
-    fields = ["first_name", "last_name", "dob", "sex", "address", "postcode"]
-    return render(request, "web/review.html", {"pairs": pairs, "total": total, "fields": fields})
+    """Uncertain person links, a page at a time, each with why it is uncertain and the fields compared, and
+    the reviewer's same person / not the same person decision."""
+    page, pages = paginate(request, ReviewQueue(_workspace()), REVIEW_PAGE_SIZE)
+    pairs = [{**p, "fields": compared(p), "number": page.start_index() + i} for i, p in enumerate(page)]
+    record(request, AccessAction.VIEW, target="review queue",
+           detail=f"page {page.number}: {len(pairs)} of {page.paginator.count} pairs shown")
+    return render(request, "web/review.html", {"pairs": pairs, "page": page, "pages": pages,
+                                               "total": page.paginator.count})
 
 
 class DecisionForm(forms.Form):
