@@ -105,3 +105,40 @@ def signed_in(people: dict):
         return client
 
     return make
+
+
+def awaiting_attestation(family_id: str) -> str:
+    """The first line of an attached family whose measure waits for an attestation, as the form names it."""
+    from priority_families.casedb.models import FamilyProgress
+
+    waiting = FamilyProgress.objects.filter(family_id=family_id, line_status="awaiting_attestation").order_by(
+        "headline", "indicator").values_list("headline", "indicator").first()
+    assert waiting, f"{family_id} has no line waiting for an attestation"
+    return "|".join(waiting)
+
+
+@pytest.fixture
+def health_family_id(published: object) -> str:
+    """A family of the test county with the health headline, which the county's plan (nottinghamshire-2015)
+    judges by the lead professional's attestation: once attached it has a line to attest."""
+    from priority_families.casedb.models import Family
+
+    found = Family.objects.filter(eligible=True, headlines__contains="health").order_by("family_id").values_list(
+        "family_id", flat=True).first()
+    assert found, "the test county should have a family with the health headline"
+    return found
+
+
+def claim_as_the_ledger_records_it(county: Path, family_id: str, **fields: object) -> object:
+    """A claim row whose pack checksum is the one the claims ledger records: the pack is rebuilt from the
+    frozen baseline for the same claim in a savepoint rolled back (claim rows are frozen once written)."""
+    from django.db import transaction
+
+    from priority_families.casedb.models import Claim
+    from priority_families.claims.ledger import regenerate_pack
+
+    with transaction.atomic():
+        Claim.objects.create(family_id=family_id, pack_sha256="0" * 64, **fields)
+        recorded = regenerate_pack(Workspace(path=county), family_id).sha256
+        transaction.set_rollback(True)
+    return Claim.objects.create(family_id=family_id, pack_sha256=recorded, **fields)

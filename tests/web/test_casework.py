@@ -21,11 +21,14 @@ from priority_families.casedb.models import (
     BaselineLine,
     Case,
     CaseStatus,
+    FamilyProgress,
     NotAllocatedReason,
     StatusChange,
     SustainabilityCheck,
     Team,
 )
+
+from .conftest import awaiting_attestation, claim_as_the_ledger_records_it
 
 pytestmark = pytest.mark.django_db
 
@@ -86,9 +89,11 @@ def test_workflow_moves_only_along_allowed_steps(family_id, county, django_user_
     assert Case.objects.get(family_id=family_id).status == CaseStatus.IDENTIFIED
 
 
-def test_attach_freezes_the_baseline_then_plan_notes_and_attestation(signed_in, family_id, county,
+def test_attach_freezes_the_baseline_then_plan_notes_and_attestation(signed_in, health_family_id, county,
                                                                     django_user_model, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "evidence"
+    family_id = health_family_id
+    Team.objects.get(name="North").areas.set(Area.objects.all())
     worker = django_user_model.objects.get(username="worker")
     casework.allocate(family_id, Agency.objects.get(name="Family Support"), worker, Actor("manager"))
     client = signed_in("worker")
@@ -109,14 +114,24 @@ def test_attach_freezes_the_baseline_then_plan_notes_and_attestation(signed_in, 
                 {"description": "School attendance plan", "owner": "Head of year", "due_on": "2015-10-01"})
     client.post(reverse("web:family-note", args=[family_id]), {"text": "Met the family at home."})
 
-    line = BaselineLine.objects.filter(attachment=attachment).first()
+    line = awaiting_attestation(family_id)
+    offered = client.get(reverse("web:family", args=[family_id])).content.decode()
+    judged = FamilyProgress.objects.filter(family_id=family_id).exclude(line_status="awaiting_attestation")
+    assert f'value="{line}"' in offered and judged.exists()
+    assert not any(f'value="{h}|{i}"' in offered for h, i in judged.values_list("headline", "indicator")
+                   if f"{h}|{i}" != line)
+    data_line = judged.values_list("headline", "indicator").first()
+    refused = client.post(reverse("web:family-attest", args=[family_id]), {
+        "line": "|".join(data_line), "statement": "x", "attested_on": "2015-12-01",
+        "evidence": SimpleUploadedFile("letter.pdf", b"%PDF-1.4 synthetic evidence")})
+    assert refused.status_code == 400 and not Attestation.objects.filter(family_id=family_id).exists()
     empty = client.post(reverse("web:family-attest", args=[family_id]), {
-        "line": f"{line.headline}|{line.indicator}", "statement": "x", "attested_on": "2015-12-01",
+        "line": line, "statement": "x", "attested_on": "2015-12-01",
         "evidence": SimpleUploadedFile("empty.pdf", b"")})
     assert empty.status_code == 400 and "The selected file is empty" in empty.content.decode()
     upload = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 synthetic evidence", content_type="application/pdf")
     response = client.post(reverse("web:family-attest", args=[family_id]), {
-        "line": f"{line.headline}|{line.indicator}", "statement": "Engaged with services",
+        "line": line, "statement": "Engaged with services",
         "attested_on": "2015-12-01", "evidence": upload})
     assert response.status_code == 302, response.content.decode()[:3000]
     made = Attestation.objects.get(family_id=family_id)
@@ -193,7 +208,6 @@ def test_the_tracker_verifies_a_packs_checksum_against_the_ledger(signed_in, fam
     from decimal import Decimal
 
     from priority_families.casedb.models import Claim
-    from priority_families.claims.ledger import regenerate_pack
     from priority_families.core.engine import Workspace
     from priority_families.outcomes.attach import attach_allocated
     from priority_families.refresh import in_force
@@ -202,10 +216,9 @@ def test_the_tracker_verifies_a_packs_checksum_against_the_ledger(signed_in, fam
     casework.allocate(family_id, Agency.objects.get(name="Family Support"), worker, Actor("manager"))
     attach_allocated(Workspace(path=county), family_id, date(2015, 3, 1), "worker")
 
-    def claim(sha256: str) -> None:
-        Claim.objects.create(family_id=family_id, route="significant_sustained", window="2015-08",
-                             claimed_on=date(2015, 8, 31), plan_id="nottinghamshire-2015", amount=Decimal(800),
-                             pack_sha256=sha256, refresh_id=in_force(Workspace(path=county)).refresh_id)
+    fields = {"route": "significant_sustained", "window": "2015-08", "claimed_on": date(2015, 8, 31),
+              "plan_id": "nottinghamshire-2015", "amount": Decimal(800),
+              "refresh_id": in_force(Workspace(path=county)).refresh_id}
 
     def logged() -> list[str]:
         return list(AccessLog.objects.filter(username="auditor", target=f"evidence pack {family_id}",
@@ -213,15 +226,14 @@ def test_the_tracker_verifies_a_packs_checksum_against_the_ledger(signed_in, fam
 
     auditor = signed_in("auditor")
     url = reverse("web:evidence-pack", args=[family_id])
-    with transaction.atomic():  # claims are frozen: each wrong claim is rolled back
-        claim("0" * 64)
-        recorded = regenerate_pack(Workspace(path=county), family_id).sha256  # what the ledger would record
+    with transaction.atomic():  # a claim whose pack is not the one rebuilt (claims are frozen: rolled back)
+        Claim.objects.create(family_id=family_id, pack_sha256="0" * 64, **fields)
         assert "data-verified" not in auditor.get(url).content.decode()  # rebuilt only when asked
         differs = auditor.get(url, {"verify": 1}).content.decode()
-        assert 'data-verified="differs"' in differs and recorded in differs and "does not match" in differs
+        assert 'data-verified="differs"' in differs and "does not match" in differs
         assert logged() == ["checksum verified: differs from ledger"]
         transaction.set_rollback(True)
-    claim(recorded)
+    claim = claim_as_the_ledger_records_it(county, family_id, **fields)
     matches = auditor.get(url, {"verify": 1}).content.decode()
     assert 'data-verified="matches"' in matches and "does not match" not in matches
-    assert logged() == ["checksum verified: matches the ledger"]
+    assert claim.pack_sha256 in matches and logged() == ["checksum verified: matches the ledger"]

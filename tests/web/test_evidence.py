@@ -18,8 +18,6 @@ from priority_families.casedb.models import (
     AccessLog,
     Agency,
     Attestation,
-    BaselineLine,
-    Case,
     Claim,
     FamilyProgress,
 )
@@ -28,20 +26,22 @@ from priority_families.outcomes import attest as attest_module
 from priority_families.outcomes.attach import attach_allocated
 from priority_families.web import uploads
 
+from .conftest import awaiting_attestation
+
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4 synthetic evidence"
 
 
 @pytest.fixture
-def attached(published, people, county, settings, tmp_path, django_user_model) -> tuple[str, str]:
-    """A family allocated to `worker` and attached; (family id, an attestable line as the form names it)."""
+def attached(health_family_id, people, county, settings, tmp_path, django_user_model) -> tuple[str, str]:
+    """A family allocated to `worker` and attached; (family id, a line waiting for attestation as the form
+    names it)."""
     settings.MEDIA_ROOT = tmp_path / "evidence"
-    family_id = Case.objects.order_by("family_id").values_list("family_id", flat=True).first()
+    family_id = health_family_id
     casework.allocate(family_id, Agency.objects.get(name="Family Support"),
                       django_user_model.objects.get(username="worker"), Actor("manager"))
     attach_allocated(Workspace(path=county), family_id, date(2015, 8, 31), "worker")
-    line = BaselineLine.objects.filter(attachment__family_id=family_id).first()
-    return family_id, f"{line.headline}|{line.indicator}"
+    return family_id, awaiting_attestation(family_id)
 
 
 def _attest(client, attached: tuple[str, str], name: str, content: bytes):
@@ -116,10 +116,13 @@ def test_the_domain_refuses_an_oversized_stream_without_reading_it_all(attached,
 def test_a_family_has_an_evidence_quota(signed_in, attached, monkeypatch):
     monkeypatch.setattr(attest_module, "FAMILY_EVIDENCE_QUOTA", len(PDF) + 10)
     client = signed_in("worker")
+    family_id, first = attached
     assert _attest(client, attached, "one.pdf", PDF).status_code == 302
-    assert _attest(client, attached, "one-again.pdf", PDF).status_code == 302  # the same file costs nothing more
-    refused = _attest(client, attached, "two.pdf", PDF + b" another")
+    second = (family_id, awaiting_attestation(family_id))  # the first line is met now: the next one waiting
+    assert second[1] != first
+    refused = _attest(client, second, "two.pdf", PDF + b" another")
     assert refused.status_code == 400 and "already keeps" in refused.content.decode()
+    assert _attest(client, second, "one-again.pdf", PDF).status_code == 302  # the same file costs nothing more
     assert Attestation.objects.count() == 2
 
 

@@ -25,7 +25,6 @@ from priority_families.casedb.models import (
     Case,
     CaseNote,
     CaseStatus,
-    Claim,
     Family,
     PlanAction,
     SampleKind,
@@ -37,6 +36,7 @@ from priority_families.core.engine import Workspace
 from priority_families.outcomes.attach import attach_allocated
 from priority_families.outcomes.attest import attest
 
+from .conftest import awaiting_attestation, claim_as_the_ledger_records_it
 from .test_browser import check as axe_check
 from .test_browser import sign_in
 
@@ -111,9 +111,11 @@ def test_the_manager_triages_a_ward_and_allocates(screen: Page, live_server, war
 
 
 @pytest.fixture
-def allocated(published, people, django_user_model, settings, tmp_path) -> str:
+def allocated(health_family_id, people, django_user_model, settings, tmp_path) -> str:
+    """A family allocated to the lead worker; it has the health headline, so once attached a line of it waits
+    for the lead worker's attestation."""
     settings.MEDIA_ROOT = tmp_path / "evidence"
-    family_id = Family.objects.filter(eligible=True).order_by("family_id").values_list("family_id", flat=True)[0]
+    family_id = health_family_id
     casework.allocate(family_id, Agency.objects.get(name="Family Support"),
                       django_user_model.objects.get(username="worker"), Actor("manager"))
     return family_id
@@ -139,7 +141,7 @@ def test_the_lead_worker_attaches_plans_notes_and_attests_with_evidence(screen: 
     expect(page.get_by_text("Met the family at home; agreed the plan.", exact=True)).to_be_visible()
     evidence = tmp_path / "school-letter.txt"
     evidence.write_text("Synthetic letter: attendance improved.")
-    page.get_by_label("Headline and indicator line").select_option(index=1)
+    page.get_by_label("Headline and indicator line").select_option(index=1)  # the first line waiting for it
     page.get_by_label("Statement", exact=True).fill("The family engaged with the school nurse.")
     page.get_by_label("Date of the statement").fill("2015-12-01")
     page.get_by_label("Evidence file").set_input_files(str(evidence))
@@ -172,21 +174,20 @@ def test_the_analyst_exports_the_cohort(screen: Page, live_server, published, pe
 
 
 @pytest.fixture
-def claimed(published, people, county, django_user_model, settings, tmp_path) -> str:
+def claimed(health_family_id, people, county, django_user_model, settings, tmp_path) -> str:
     settings.MEDIA_ROOT = tmp_path / "evidence"
-    family_id = Family.objects.filter(eligible=True).order_by("family_id").values_list("family_id", flat=True)[0]
+    family_id = health_family_id
     casework.allocate(family_id, Agency.objects.get(name="Family Support"),
                       django_user_model.objects.get(username="worker"), Actor("manager"))
-    attach_allocated(Workspace(path=county), family_id, date(2015, 8, 31), "worker")
-    from priority_families.casedb.models import BaselineLine
-
-    line = BaselineLine.objects.filter(attachment__family_id=family_id).first()
-    attest(family_id, line.headline, line.indicator, "Wendy Worker", "Engaged with the school", "letter.txt",
-           [b"Synthetic letter for the auditor."], "worker", attested_on=date(2015, 12, 1))
-    claim = Claim.objects.create(family_id=family_id, route="significant_sustained", window="2016-03",
-                                 claimed_on=date(2016, 3, 31), plan_id=TrackerRefresh.objects.first().plan_id,
-                                 amount=Decimal(800), pack_sha256="0" * 64)
-    SpotCheck.objects.create(kind=SampleKind.SPOT_CHECK, window="2016-03", family_id=family_id, claim=claim,
+    attach_allocated(Workspace(path=county), family_id, date(2015, 3, 1), "worker")
+    headline, line = awaiting_attestation(family_id).split("|")
+    attest(family_id, headline, line, "Wendy Worker", "Engaged with the school nurse", "letter.txt",
+           [b"Synthetic letter for the auditor."], "worker", attested_on=date(2015, 7, 1))
+    refresh = TrackerRefresh.objects.first()
+    claim = claim_as_the_ledger_records_it(county, family_id, route="significant_sustained", window="2015-08",
+                                           claimed_on=date(2015, 8, 31), plan_id=refresh.plan_id,
+                                           amount=Decimal(800), refresh_id=refresh.refresh_id)
+    SpotCheck.objects.create(kind=SampleKind.SPOT_CHECK, window="2015-08", family_id=family_id, claim=claim,
                              seed=1, share=0.1)
     return family_id
 
@@ -199,6 +200,9 @@ def test_the_auditor_opens_a_claim_and_its_evidence(screen: Page, live_server, c
     page.locator(f"a[href='/claims/{claimed}/']").first.click()
     expect(page.get_by_text("Significant and sustained progress")).to_be_visible()
     look(page, "auditor-02-evidence-pack")
+    page.get_by_role("button", name="Verify the pack's checksum").click()
+    expect(page.locator("[data-verified=matches]")).to_contain_text("Verified")
+    look(page, "auditor-03-pack-verified")
     with page.expect_download() as download:
         page.locator("[data-evidence]").first.evaluate("a => { a.setAttribute('download', ''); a.click(); }")
     assert Path(download.value.path()).read_text() == "Synthetic letter for the auditor."

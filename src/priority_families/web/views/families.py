@@ -163,12 +163,13 @@ def _progress(family: Family, attachment: Attachment | None) -> list[FamilyProgr
 
 
 def _lines(family: Family) -> list[tuple[str, str]]:
-    """The lines an attestation may be about: those frozen in the baseline at attachment."""
-    from priority_families.casedb.models import BaselineLine
-
-    pairs = BaselineLine.objects.filter(attachment__family_id=family.family_id).values_list("headline", "indicator")
-    seen = dict.fromkeys(pairs.order_by("headline", "indicator"))
-    return [(f"{h}|{i}", f"{h.replace('_', ' ')}: {i.replace('_', ' ')}") for h, i in seen]
+    """The lines an attestation may be about: those of the baseline frozen at attachment whose measure waits
+    for the lead worker's attestation on the progress judged last (a line met, not yet met from the data or
+    not applicable has nothing to attest), by their plan's labels."""
+    waiting = (FamilyProgress.objects.filter(family_id=family.family_id, line_status="awaiting_attestation")
+               .values_list("headline", "indicator").order_by("headline", "indicator").distinct())
+    words = _plan_words(queries.latest_refresh()) or Vocabulary()
+    return [(f"{h}|{i}", f"{words.label('headline', h)}: {words.label('line', i)}") for h, i in waiting]
 
 
 def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[str, Any]:
@@ -198,6 +199,7 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         "action_form": forms.get("action_form") or ActionForm(),
         "attach_form": forms.get("attach_form") or AttachForm(),
         "attest_form": forms.get("attest_form") or AttestationForm(lines=_lines(family)),
+        "attest_waiting": forms.get("attest_form") is not None or bool(_lines(family)),
         "errors": forms.get("errors", []), "refresh": queries.latest_refresh(),
         "team_summary": team_summary(case) if case else None,
     }
