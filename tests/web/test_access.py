@@ -50,7 +50,7 @@ def pages(scene: dict) -> dict[str, tuple[str, set[str]]]:
         "family": (reverse("web:family", args=[scene["mine"]]), CASE),
         "family records": (reverse("web:family-records", args=[scene["mine"]]), CASE),
         "triage": (reverse("web:triage"), {"manager", "analyst"}),
-        "triage area": (reverse("web:triage-area", args=[scene["area"]]), {"manager", "analyst"}),
+        "triage area": (reverse("web:triage-place", args=["area", scene["area"]]), {"manager", "analyst"}),
         "review": (reverse("web:review"), {"analyst"}),
         "refreshes": (reverse("web:refreshes"), {"analyst"}),
         "returns": (reverse("web:returns"), {"analyst"}),
@@ -154,7 +154,7 @@ def test_changes_by_roles_without_the_case_are_refused_and_change_nothing(signed
         (reverse("web:family-action", args=[fid]), {"description": "x", "owner": "y"}),
         (reverse("web:family-attach", args=[fid]), {"attached_on": "2015-09-01"}),
         (reverse("web:family-attest", args=[fid]), {"line": "a|b", "statement": "x", "attested_on": "2015-09-01"}),
-        (reverse("web:triage-decide", args=[scene["area"], scene["unallocated"]]), {}),
+        (reverse("web:triage-place-decide", args=["area", scene["area"], scene["unallocated"]]), {}),
         (reverse("web:review-decide"), {}),
         (reverse("web:publish"), {}),
         (reverse("web:spot-check"), {"window": "2016-03", "share": "0.5", "seed": "1"}),
@@ -173,7 +173,7 @@ def test_a_manager_allocates_only_to_their_own_teams_workers(signed_in, scene):
     area = Case.objects.get(family_id=fid).area
     outsider = Case.objects.get(family_id=scene["theirs"]).lead_worker
     agency = Agency.objects.get(name="Family Support")
-    response = client.post(reverse("web:triage-decide", args=[area, fid]),
+    response = client.post(reverse("web:triage-place-decide", args=["area", area, fid]),
                            {f"{fid}-decision": "allocate", f"{fid}-agency": agency.pk, f"{fid}-worker": outsider.pk})
     assert response.status_code == 400
     assert Case.objects.get(family_id=fid).lead_worker is None
@@ -185,11 +185,11 @@ def test_a_manager_cannot_reallocate_another_teams_family(signed_in, scene, djan
     area = Case.objects.get(family_id=fid).area
     worker = django_user_model.objects.get(username="worker")
     agency = Agency.objects.get(name="Family Support")
-    response = client.post(reverse("web:triage-decide", args=[area, fid]),
+    response = client.post(reverse("web:triage-place-decide", args=["area", area, fid]),
                            {f"{fid}-decision": "allocate", f"{fid}-agency": agency.pk, f"{fid}-worker": worker.pk})
     assert response.status_code == 404
     assert Case.objects.get(family_id=fid).lead_worker.username == "outsider"
-    meeting = client.get(reverse("web:triage-area", args=[area])).content.decode()
+    meeting = client.get(reverse("web:triage-place", args=["area", area])).content.decode()
     assert fid not in meeting
 
 

@@ -42,7 +42,7 @@ def family_id(published, people) -> str:
 def _triage(client, family_id: str, **data: str):
     area = Case.objects.get(family_id=family_id).area
     form = {f"{family_id}-{k}": v for k, v in data.items()}
-    return client.post(reverse("web:triage-decide", args=[area, family_id]), form)
+    return client.post(reverse("web:triage-place-decide", args=["area", area, family_id]), form)
 
 
 def test_triage_allocates_to_agency_and_worker(signed_in, family_id, django_user_model):

@@ -182,7 +182,7 @@ def test_the_manager_sees_caseloads_on_the_allocation_screen_and_sets_capacity(s
     page = manager.get(reverse("web:caseloads")).content.decode()
     assert "Wendy Worker" in page and "Over capacity" in page and "Olive Outside" not in page
     area = Case.objects.exclude(family_id=fid).filter(status="identified").first().area
-    triage = manager.get(reverse("web:triage-area", args=[area])).content.decode()
+    triage = manager.get(reverse("web:triage-place", args=["area", area])).content.decode()
     assert 'id="caseloads"' in triage and "Wendy Worker" in triage
     outsider = django_user_model.objects.get(username="outsider")
     refused = manager.post(reverse("web:caseloads"), {"worker": outsider.pk, "capacity": "9"})

@@ -16,7 +16,6 @@ from priority_families.web.views import (
     team,
     todo,
     triage,
-    triage_places,
 )
 
 app_name = "web"
@@ -58,11 +57,9 @@ pages = [
     path("referrals/<int:referral_id>/decide", referrals.decide, name="referral-decide"),
     path("referrals/<int:referral_id>/answer", referrals.answer, name="referral-answer"),
     path("caseloads/", referrals.caseloads, name="caseloads"),
-    path("triage/", triage_places.places, name="triage"),
-    path("triage/by/<str:level>/<str:place>/", triage_places.meeting, name="triage-place"),
-    path("triage/by/<str:level>/<str:place>/<str:family_id>", triage_places.decide, name="triage-place-decide"),
-    path("triage/<str:area>/", triage.meeting, name="triage-area"),
-    path("triage/<str:area>/<str:family_id>", triage.decide, name="triage-decide"),
+    path("triage/", triage.places, name="triage"),
+    path("triage/by/<str:level>/<str:place>/", triage.meeting, name="triage-place"),
+    path("triage/by/<str:level>/<str:place>/<str:family_id>", triage.decide, name="triage-place-decide"),
     path("claims/", oversight.claims, name="claims"),
     path("claims/spot-check", oversight.spot_check, name="spot-check"),
     path("claims/<str:family_id>/", oversight.evidence_pack, name="evidence-pack"),

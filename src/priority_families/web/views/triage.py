@@ -1,11 +1,16 @@
-"""The triage meeting for an area: allocate each identified family, or record why it is not allocated."""
+"""Triage by any level of the geography: the families waiting in a ward (district, locality or postcode
+district), a page at a time, each linked to its family page, with its decision form folded away until the
+manager opens it (no wall of selects); allocate each family, or record why it is not allocated."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from priority_families.casedb import casework
@@ -20,9 +25,11 @@ from priority_families.casedb.models import (
     Role,
     Team,
 )
+from priority_families.casedb.places import LEVELS, count_by_place, place_label, with_place
 from priority_families.web.access import deny, record, role_of, roles_required
 from priority_families.web.forms import AllocateForm
-from priority_families.web.views.common import actor
+from priority_families.web.views.common import actor, paginate
+from priority_families.web.views.places import level_of, place_context
 
 AWAITING = (CaseStatus.IDENTIFIED, CaseStatus.NOT_ALLOCATED, CaseStatus.TRIAGED)
 
@@ -48,42 +55,67 @@ def _form(request: HttpRequest, family_id: str, data: object = None) -> Allocate
     return AllocateForm(data, prefix=family_id, team=_team(request))
 
 
+PAGE = 20
+UNPLACED_SLUG = "-"  # the URL of the families the lookup does not place
+COUNTS = {"waiting": Count("id", filter=Q(status=CaseStatus.IDENTIFIED)),
+          "allocated": Count("id", filter=Q(status=CaseStatus.TRIAGED)),
+          "set_aside": Count("id", filter=Q(status=CaseStatus.NOT_ALLOCATED))}
+COLUMNS = {"waiting": "Waiting", "allocated": "Allocated", "set_aside": "Not allocated"}
+
+
+def _place(slug: str) -> str:
+    return "" if slug == UNPLACED_SLUG else slug
+
+
+def _waiting(request: HttpRequest, level: str, place: str):
+    return (with_place(_areas_for(request), level).filter(place=place, status__in=AWAITING)
+            .select_related("lead_worker", "agency"))
+
+
 @roles_required(Role.TEAM_MANAGER, Role.ANALYST)
-def areas(request: HttpRequest) -> HttpResponse:
-    rows = (_areas_for(request).values("area")
-            .annotate(waiting=Count("id", filter=Q(status=CaseStatus.IDENTIFIED)),
-                      allocated=Count("id", filter=Q(status=CaseStatus.TRIAGED)),
-                      set_aside=Count("id", filter=Q(status=CaseStatus.NOT_ALLOCATED)))
-            .order_by("area"))
-    return render(request, "web/triage_areas.html", {"rows": rows})
+def places(request: HttpRequest) -> HttpResponse:
+    """Families waiting for triage, allocated and set aside, per area at the level picked; every ward listed."""
+    level = level_of(request)
+    rows = count_by_place(_areas_for(request), level.level, COUNTS)
+    for r in rows:
+        r["href"] = reverse("web:triage-place", args=[level.level, r["place"] or UNPLACED_SLUG])
+    return render(request, "web/triage_places.html", place_context(level, rows, COLUMNS, "Families"))
 
 
-def _meeting(request: HttpRequest, area: str, forms: dict[str, AllocateForm] | None = None,
+def _meeting(request: HttpRequest, level: str, place: str, forms: dict[str, AllocateForm] | None = None,
              status: int = 200) -> HttpResponse:
-    cases = _areas_for(request).filter(area=area, status__in=AWAITING).select_related("lead_worker", "agency")
-    families = {f.family_id: f for f in Family.objects.filter(family_id__in=cases.values("family_id"))}
+    cases = _waiting(request, level, place)
+    priority = {f: p for f, p in Family.objects.filter(family_id__in=cases.values("family_id"))
+                .values_list("family_id", "priority")}
+    ordered = sorted(cases, key=lambda c: (-priority.get(c.family_id, 0), c.family_id))
+    page, pages = paginate(request, ordered, size=PAGE)
+    families = {f.family_id: f for f in Family.objects.filter(family_id__in=[c.family_id for c in page])
+                .prefetch_related("people")}
     forms = forms or {}
-    rows = [{"case": c, "family": families.get(c.family_id),
-             "form": forms.get(c.family_id) or _form(request, c.family_id)} for c in cases]
-    rows.sort(key=lambda r: (-(r["family"].priority if r["family"] else 0), r["case"].family_id))
+    rows = [{"case": c, "family": families.get(c.family_id), "form": forms.get(c.family_id)
+             or _form(request, c.family_id)} for c in page]
     errors = [(r["case"].family_id, r["form"]) for r in rows if r["form"].errors]
-    record(request, AccessAction.VIEW, target=f"triage {area}", detail=f"{len(rows)} families")
-    return render(request, "web/triage.html", {"area": area, "rows": rows, "errors": errors,
-                                               "reasons": NotAllocatedReason.choices,
-                                               "caseload_rows": caseloads(_team(request))}, status=status)
+    name = place_label(place, level)
+    record(request, AccessAction.VIEW, target=f"triage {level} {name}", detail=f"{len(rows)} families shown")
+    return render(request, "web/triage_place.html", {
+        "level": level, "level_label": LEVELS[level], "place": name, "slug": place or UNPLACED_SLUG,
+        "rows": rows, "errors": errors, "page": page, "pages": pages, "waiting": len(ordered),
+        "reasons": NotAllocatedReason.choices, "caseload_rows": caseloads(_team(request))}, status=status)
 
 
 @roles_required(Role.TEAM_MANAGER, Role.ANALYST)
-def meeting(request: HttpRequest, area: str) -> HttpResponse:
-    if not _areas_for(request).filter(area=area).exists():
-        raise deny(request, target=f"triage {area}")
-    return _meeting(request, area)
+def meeting(request: HttpRequest, level: str, place: str) -> HttpResponse:
+    if level not in LEVELS:
+        raise deny(request, target=f"triage {level}")
+    return _meeting(request, level, _place(place))
 
 
 @require_POST
 @roles_required(Role.TEAM_MANAGER, Role.ANALYST)
-def decide(request: HttpRequest, area: str, family_id: str) -> HttpResponse:
-    if not _areas_for(request).filter(area=area, family_id=family_id).exists():
+def decide(request: HttpRequest, level: str, place: str, family_id: str) -> HttpResponse:
+    """Allocate a family, or record why not; back to the same page of the meeting."""
+    where = _place(place)
+    if level not in LEVELS or not _waiting(request, level, where).filter(family_id=family_id).exists():
         raise deny(request, target=f"family {family_id}")
     form = _form(request, family_id, request.POST)
     if form.is_valid():
@@ -93,11 +125,12 @@ def decide(request: HttpRequest, area: str, family_id: str) -> HttpResponse:
                 casework.allocate(family_id, d["agency"], d["worker"], actor(request), team=_team(request))
                 messages.success(request, f"Family {family_id} allocated to {d['agency'].name}")
             else:
-                casework.not_allocate(family_id, NotAllocatedReason(d["reason"]), actor(request),
-                                      team=_team(request))
-                messages.success(request, f"Family {family_id} not to be allocated: "
-                                          f"{NotAllocatedReason(d['reason']).label.lower()}")
-            return redirect("web:triage-area", area=area)
+                reason = NotAllocatedReason(d["reason"])
+                casework.not_allocate(family_id, reason, actor(request), team=_team(request))
+                messages.success(request, f"Family {family_id} not to be allocated: {reason.label.lower()}")
+            back = reverse("web:triage-place", args=[level, place])
+            page = request.POST.get("page", "")
+            return redirect(back + (f"?{urlencode({'page': page})}" if page.isdigit() else ""))
         except CaseworkError as exc:
             form.add_error(None, str(exc))
-    return _meeting(request, area, {family_id: form}, status=400)
+    return _meeting(request, level, where, {family_id: form}, status=400)
