@@ -8,8 +8,7 @@ or one school year either side of a line, attached or refused, with the oracle a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -21,12 +20,11 @@ from priority_families.synth.oracle import evaluate_family
 from priority_families.synth.truth import CleanFact, TruePerson
 
 from .case_store import make_workspace
+from .seed_rows import DAY, SUMMER_2016, Case, after, before
 from .test_measures import ADULT, CHILD, MARAC, PEOPLE, YOUNG, A, _evaluate
 
-DAY = timedelta(days=1)
 E6, E9 = shift_months(A, 6), shift_months(A, 9)
 BEFORE_E6 = shift_months(E6, -6)  # the day the 6-month window up to E6 starts after (outside it)
-SUMMER_2016 = date(2016, 7, 31)  # the third whole term after attachment ends
 WARKS = "warwickshire-2015"
 Y7, Y10 = "P7", "P10"  # children in school years 7 and 10 at attachment (31 August 2015: still 2014/15)
 PUPILS = [*PEOPLE, Person(Y7, date(2003, 1, 1)), Person(Y10, date(2000, 1, 1))]
@@ -36,31 +34,8 @@ AFTER_TERMS = ("2015-autumn", "2016-spring", "2016-summer")
 BEFORE_TERMS = ("2014-autumn", "2015-spring", "2015-summer")
 
 
-def _before(fact: str, person: str, n: int, **values) -> list[Fact]:
-    """n records in the month before attachment."""
-    return [dated(fact, person, A - DAY * (3 + k), **values) for k in range(n)]
-
-
-def _after(fact: str, person: str, n: int, e: date, **values) -> list[Fact]:
-    return [dated(fact, person, e - DAY * k, **values) for k in range(n)]
-
-
 def _terms(person: str, terms: tuple[str, ...], absent: int) -> list[Fact]:
     return [attendance(person, t, 120, authorised=absent) for t in terms]
-
-
-@dataclass(frozen=True)
-class Case:
-    row: str
-    measure: str
-    facts: list[Fact]
-    e: date
-    met: bool
-    attested: tuple[tuple[str, str], ...] = field(default=())
-
-    @property
-    def id(self) -> str:
-        return f"{self.row}-{self.measure}-{'met' if self.met else 'not'}-{self.e}"
 
 
 def _custody(start: date, end: date | None = None) -> Fact:
@@ -93,11 +68,11 @@ CASES = [
                                       _custody(BEFORE_E6 + DAY, BEFORE_E6 + DAY * 10)], E6, False),
     Case("HP1 2", "order_completed", [_custody(date(2015, 1, 1))], E6, False, PRISON),  # still inside at e
     # HP1 outcome 3: a child's offences; at least 33% fewer across the household, 6 months against 6
-    Case("HP1 3", "offending_reduced", _before("offence", CHILD, 3) + _after("offence", ADULT, 2, E6), E6, True),
-    Case("HP1 3", "offending_reduced", _before("offence", CHILD, 3) + _after("offence", ADULT, 3, E6), E6, False),
+    Case("HP1 3", "offending_reduced", before("offence", CHILD, 3) + after("offence", ADULT, 2, E6), E6, True),
+    Case("HP1 3", "offending_reduced", before("offence", CHILD, 3) + after("offence", ADULT, 3, E6), E6, False),
     # HP1 outcome 4: an ASB order; ASB across the household down 60% (5 before allows 2 after)
     *[Case("HP1 4", "asb_reduced", [spell("asb_intervention", ADULT, A - DAY * 30, kind="injunction"),
-                                    *_before("asb_incident", ADULT, 5), *_after("asb_incident", CHILD, n, E6)],
+                                    *before("asb_incident", ADULT, 5), *after("asb_incident", CHILD, n, E6)],
            E6, n == 2) for n in (2, 3)],
     # HP2 outcome 1: each child below 15% absence over 3 terms after attachment (17 of 120 is, 18 is not)
     *[Case("HP2 1", "attendance_high", _terms(CHILD, BEFORE_TERMS, 18) + _terms(CHILD, AFTER_TERMS, absent),
@@ -170,27 +145,27 @@ CASES = [
                                  dated("neet", Y10, shift_months(A, 5), kind=latest)], E6, latest == "eet")
       for latest in ("eet", "roni_red")],
     # HP4 outcome 4: reduction plan adhered to (attested) and the eviction process on hold for 6 months
-    *[Case("HP4 4", "financial_exclusion_reduced", [*_before("housing", ADULT, 1, kind="rent_arrears"),
+    *[Case("HP4 4", "financial_exclusion_reduced", [*before("housing", ADULT, 1, kind="rent_arrears"),
                                                     dated("housing", ADULT, on, kind="eviction_notice")], E6, met, MONEY)
       for on, met in ((BEFORE_E6, True), (BEFORE_E6 + DAY, False))],
-    Case("HP4 4", "financial_exclusion_reduced", _before("housing", ADULT, 1, kind="debt"), E6, False),
+    Case("HP4 4", "financial_exclusion_reduced", before("housing", ADULT, 1, kind="debt"), E6, False),
     # HP5 outcomes 1-3: engagement and reduced risk attested; more reports after attachment never fail it
-    Case("HP5 1-3", "engaged_with_services", [*_before("domestic_abuse", ADULT, 1, role="victim"),
-                                              *_after("domestic_abuse", ADULT, 3, E6, role="victim")], E6, True,
+    Case("HP5 1-3", "engaged_with_services", [*before("domestic_abuse", ADULT, 1, role="victim"),
+                                              *after("domestic_abuse", ADULT, 3, E6, role="victim")], E6, True,
          (("domestic_abuse", "incident"),)),
-    Case("HP5 1-3", "engaged_with_services", _before("domestic_abuse", ADULT, 1, role="victim"), E6, False),
+    Case("HP5 1-3", "engaged_with_services", before("domestic_abuse", ADULT, 1, role="victim"), E6, False),
     Case("HP5 1-3", "engaged_with_services", [*MARAC, dated("marac", ADULT, E6)], E6, True, MARAC_ENGAGED),
     Case("HP5 1-3", "engaged_with_services", MARAC, E6 - DAY, False, MARAC_ENGAGED),
     # HP6 outcomes 1, 7, 8: support received and engaged, attested after 6 months
-    Case("HP6 1-7-8", "engaged_with_health", _before("health", ADULT, 1, kind="mental_health"), E6, True, HEALTH),
-    Case("HP6 1-7-8", "engaged_with_health", _before("health", ADULT, 1, kind="mental_health"), E6 - DAY, False,
+    Case("HP6 1-7-8", "engaged_with_health", before("health", ADULT, 1, kind="mental_health"), E6, True, HEALTH),
+    Case("HP6 1-7-8", "engaged_with_health", before("health", ADULT, 1, kind="mental_health"), E6 - DAY, False,
          HEALTH),
     # HP6 outcome 5: everyone registered with a GP (no not-registered record in the last 6 months)
-    *[Case("HP6 5", "gp_registered", [*_before("health", CHILD, 1, kind="not_gp_registered"),
+    *[Case("HP6 5", "gp_registered", [*before("health", CHILD, 1, kind="not_gp_registered"),
                                       dated("health", CHILD, on, kind="not_gp_registered")], E6, met, HEALTH)
       for on, met in ((BEFORE_E6, True), (BEFORE_E6 + DAY, False))],
     # HP6 outcome 6: that child's A&E attendances fewer over 6 months than in the 6 months before
-    *[Case("HP6 6", "fewer_ae", [*_before("ae_attendance", CHILD, 3), *_after("ae_attendance", CHILD, n, E6)], E6,
+    *[Case("HP6 6", "fewer_ae", [*before("ae_attendance", CHILD, 3), *after("ae_attendance", CHILD, n, E6)], E6,
            n == 2) for n in (2, 3)],
 ]
 
@@ -209,7 +184,7 @@ def test_appendix3_row_at_its_boundary(tmp_path, case: Case):
 
 @pytest.mark.django_db
 def test_increased_reporting_is_not_a_failure_and_there_is_no_marac_row(tmp_path):
-    facts = [*_before("domestic_abuse", ADULT, 1), *MARAC, *_after("domestic_abuse", ADULT, 3, E6),
+    facts = [*before("domestic_abuse", ADULT, 1), *MARAC, *after("domestic_abuse", ADULT, 3, E6),
              dated("marac", ADULT, E6), *CHILD_OFFENCE]
     status, _, _ = _evaluate(tmp_path, facts, E6, plan=WARKS, attested=(("domestic_abuse", "marac"),), people=PUPILS)
     assert status["engaged_with_services"][0] == "met"

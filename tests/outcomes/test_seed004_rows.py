@@ -8,53 +8,28 @@ measure that holds it, the records, the evaluation date, the attestations and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from identify.builders import Fact, attendance, dated, spell
+from identify.builders import attendance, dated, spell
 from priority_families.core.calendar import shift_months
 from priority_families.plans.loader import load_plan
 
+from .seed_rows import DAY, SUMMER_2016, Case, after, before
 from .test_measures import ADULT, CHILD, MARAC, MARAC_ENGAGED, YOUNG, A, _evaluate
 
-DAY = timedelta(days=1)
 E4, E6, E8 = shift_months(A, 4), shift_months(A, 6), shift_months(A, 8)
-SUMMER_2016 = date(2016, 7, 31)  # the third whole term after attachment ends
 EARLY_HELP = spell("social_care", CHILD, date(2015, 6, 1), kind="early_help")
-
-
-def _before(fact: str, person: str, n: int, **values) -> list[Fact]:
-    """n records in the month before attachment."""
-    return [dated(fact, person, A - DAY * (3 + k), **values) for k in range(n)]
-
-
-def _after(fact: str, person: str, n: int, e: date, **values) -> list[Fact]:
-    return [dated(fact, person, e - DAY * k, **values) for k in range(n)]
-
-
-@dataclass(frozen=True)
-class Case:
-    row: str
-    measure: str
-    facts: list[Fact]
-    e: date
-    met: bool
-    attested: tuple[tuple[str, str], ...] = field(default=())
-
-    @property
-    def id(self) -> str:
-        return f"{self.row}-{self.measure}-{'met' if self.met else 'not'}-{self.e}"
 
 
 CASES = [
     # 1.1 under-18s: 3 offences before -> at most 67% of half = 1.005 after
-    Case("1.1", "offending_children", _before("offence", CHILD, 3) + _after("offence", CHILD, 1, E6), E6, True),
-    Case("1.1", "offending_children", _before("offence", CHILD, 3) + _after("offence", CHILD, 2, E6), E6, False),
+    Case("1.1", "offending_children", before("offence", CHILD, 3) + after("offence", CHILD, 1, E6), E6, True),
+    Case("1.1", "offending_children", before("offence", CHILD, 3) + after("offence", CHILD, 2, E6), E6, False),
     # 1.2 over-18s, the same reading
-    Case("1.2", "offending_adults", _before("offence", ADULT, 3) + _after("offence", ADULT, 1, E6), E6, True),
-    Case("1.2", "offending_adults", _before("offence", ADULT, 3) + _after("offence", ADULT, 2, E6), E6, False),
+    Case("1.2", "offending_adults", before("offence", ADULT, 3) + after("offence", ADULT, 1, E6), E6, True),
+    Case("1.2", "offending_adults", before("offence", ADULT, 3) + after("offence", ADULT, 2, E6), E6, False),
     # 1.3 the adult on licence: a return to court on e - 6 months is outside the window, a day later inside
     Case("1.3", "order_completed", [spell("justice", ADULT, date(2015, 1, 1), kind="licence"),
                                     dated("breach", ADULT, shift_months(E6, -6), kind="licence")], E6, True),
@@ -63,8 +38,8 @@ CASES = [
     Case("1.3", "order_completed", [spell("justice", ADULT, date(2015, 1, 1), kind="community_order"),
                                     dated("offence", ADULT, E6)], E6, True),  # an offence is 1.2's, not a breach
     # 1.5 ASB reports down 60%: 5 before, 2 after is 40%, 3 is not
-    Case("1.5", "asb_reduced", _before("asb_incident", ADULT, 5) + _after("asb_incident", ADULT, 2, E6), E6, True),
-    Case("1.5", "asb_reduced", _before("asb_incident", ADULT, 5) + _after("asb_incident", ADULT, 3, E6), E6, False),
+    Case("1.5", "asb_reduced", before("asb_incident", ADULT, 5) + after("asb_incident", ADULT, 2, E6), E6, True),
+    Case("1.5", "asb_reduced", before("asb_incident", ADULT, 5) + after("asb_incident", ADULT, 3, E6), E6, False),
     # 1.6 compliance with the ASB intervention: no breach in the last 6 months (a day inside fails), judged
     # once its 6 months have passed
     *[Case("1.6", "asb_complied", [spell("asb_intervention", ADULT, A - DAY * 30, kind="injunction"),
@@ -96,19 +71,19 @@ CASES = [
                                  spell("social_care", CHILD, shift_months(E6, -6) + DAY, E6 - DAY * 40,
                                        kind="child_protection")], E6, False),
     # 3.3 referrals to MASH/EHU halved over 8 months: 2 before, 1 after is, 2 is not
-    Case("3.3", "fewer_referrals", [EARLY_HELP, *_before("referral", CHILD, 2), *_after("referral", CHILD, 1, E8)],
+    Case("3.3", "fewer_referrals", [EARLY_HELP, *before("referral", CHILD, 2), *after("referral", CHILD, 1, E8)],
          E8, True),
-    Case("3.3", "fewer_referrals", [EARLY_HELP, *_before("referral", CHILD, 2), *_after("referral", CHILD, 2, E8)],
+    Case("3.3", "fewer_referrals", [EARLY_HELP, *before("referral", CHILD, 2), *after("referral", CHILD, 2, E8)],
          E8, False),
     # 3.5 fewer missing episodes over 4 months: 2 before, 1 after is fewer, 2 is not
-    Case("3.5", "fewer_missing", _before("missing_episode", CHILD, 2) + _after("missing_episode", CHILD, 1, E4),
+    Case("3.5", "fewer_missing", before("missing_episode", CHILD, 2) + after("missing_episode", CHILD, 1, E4),
          E4, True),
-    Case("3.5", "fewer_missing", _before("missing_episode", CHILD, 2) + _after("missing_episode", CHILD, 2, E4),
+    Case("3.5", "fewer_missing", before("missing_episode", CHILD, 2) + after("missing_episode", CHILD, 2, E4),
          E4, False),
     # 3.6 engagement with services, attested (a clean record is not engagement)
-    Case("3.6", "exploitation_engaged", _before("exploitation_risk", CHILD, 1), E4, True,
+    Case("3.6", "exploitation_engaged", before("exploitation_risk", CHILD, 1), E4, True,
          (("children_need_help", "exploitation"),)),
-    Case("3.6", "exploitation_engaged", _before("exploitation_risk", CHILD, 1), E4, False),
+    Case("3.6", "exploitation_engaged", before("exploitation_risk", CHILD, 1), E4, False),
     # 4.1 a work-progress spell of that adult lasting 4 months (a day short is not)
     *[Case("4.1", "off_benefit", [spell("benefit", ADULT, date(2014, 1, 1), kind="ESA"),
                                   spell("work_progress", ADULT, A + DAY, end, kind="volunteering")],
@@ -119,28 +94,28 @@ CASES = [
                                dated("neet", YOUNG, shift_months(A, 5), kind=latest)], shift_months(A, 6), met)
       for latest, met in (("eet", True), ("roni_red", False))],
     # 4.4 a debt: the lead professional attests the debt plan kept, after 8 months
-    Case("4.4", "debt_managed", _before("housing", ADULT, 1, kind="debt"), E8, True,
+    Case("4.4", "debt_managed", before("housing", ADULT, 1, kind="debt"), E8, True,
          (("worklessness", "financial_exclusion"),)),
-    Case("4.4", "debt_managed", _before("housing", ADULT, 1, kind="debt"), E8 - DAY, False,
+    Case("4.4", "debt_managed", before("housing", ADULT, 1, kind="debt"), E8 - DAY, False,
          (("worklessness", "financial_exclusion"),)),
     # 4.5 rent arrears: no arrears, eviction notice or homelessness in the last 4 months (a day inside fails)
-    Case("4.5", "eviction_averted", _before("housing", ADULT, 1, kind="rent_arrears")
+    Case("4.5", "eviction_averted", before("housing", ADULT, 1, kind="rent_arrears")
          + [dated("housing", ADULT, shift_months(E4, -4), kind="rent_arrears")], E4, True),
-    Case("4.5", "eviction_averted", _before("housing", ADULT, 1, kind="rent_arrears")
+    Case("4.5", "eviction_averted", before("housing", ADULT, 1, kind="rent_arrears")
          + [dated("housing", ADULT, shift_months(E4, -4) + DAY, kind="eviction_notice")], E4, False),
     # 5.1 no MARAC re-referral in 8 months and engagement attested (a re-referral a day inside fails)
     Case("5.1", "no_marac", [*MARAC, dated("marac", ADULT, shift_months(E8, -8))], E8, True, MARAC_ENGAGED),
     Case("5.1", "no_marac", [*MARAC, dated("marac", ADULT, shift_months(E8, -8) + DAY)], E8, False, MARAC_ENGAGED),
     Case("5.1", "no_marac", MARAC, E8, False),
     # 5.2 police call outs down 60% over 8 against 12 months: 4 before allows 1 after (4 x 2/3 x 40%)
-    Case("5.2", "fewer_callouts", _before("domestic_abuse", ADULT, 4) + _after("domestic_abuse", ADULT, 1, E8),
+    Case("5.2", "fewer_callouts", before("domestic_abuse", ADULT, 4) + after("domestic_abuse", ADULT, 1, E8),
          E8, True),
-    Case("5.2", "fewer_callouts", _before("domestic_abuse", ADULT, 4) + _after("domestic_abuse", ADULT, 2, E8),
+    Case("5.2", "fewer_callouts", before("domestic_abuse", ADULT, 4) + after("domestic_abuse", ADULT, 2, E8),
          E8, False),
     # 6.1 a family whose health line was repeated A&E attendances: the engagement attestation answers for it
-    Case("6.1", "engaged_with_health", _before("ae_attendance", CHILD, 3), E8, True,
+    Case("6.1", "engaged_with_health", before("ae_attendance", CHILD, 3), E8, True,
          (("health", "ae_attendance"),)),
-    Case("6.1", "engaged_with_health", _before("ae_attendance", CHILD, 3), E8, False),
+    Case("6.1", "engaged_with_health", before("ae_attendance", CHILD, 3), E8, False),
 ]
 
 
@@ -173,7 +148,7 @@ def test_the_step_down_row_is_not_passed_by_an_early_help_family(tmp_path, kind,
 @pytest.mark.parametrize(("kind", "rows"), [("debt", {"debt_managed"}), ("rent_arrears", {"eviction_averted"}),
                                             ("eviction_notice", {"eviction_averted"})])
 def test_debt_and_rent_arrears_are_separate_rows(tmp_path, kind, rows):
-    status, _, _ = _evaluate(tmp_path, [*_before("housing", ADULT, 1, kind=kind), *MARAC], E8)
+    status, _, _ = _evaluate(tmp_path, [*before("housing", ADULT, 1, kind=kind), *MARAC], E8)
     assert {m for m in status if m in ("debt_managed", "eviction_averted")} == rows
 
 

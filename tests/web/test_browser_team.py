@@ -140,6 +140,7 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
 
     # the health visitor sees only that family and adds a note
     sign_in(page, base, "hv")
+    page.get_by_role("link", name="My families' teams").click()
     expect(page.locator("#my-families")).to_contain_text(fid)
     expect(page.locator("#my-families li")).to_have_count(1)
     page.get_by_role("link", name=f"Family {fid}").click()
@@ -158,6 +159,7 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
     expect(page.locator("#team ~ table").first).not_to_contain_text("On the team")
     sign_out(page)
     sign_in(page, base, "hv")
+    page.get_by_role("link", name="My families' teams").click()
     expect(page.locator("#my-families")).not_to_contain_text(fid)
     page.goto(f"{base}/families/{fid}/team/")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
@@ -208,9 +210,10 @@ def test_the_team_around_the_family_journeys(page: Page, live_server, published,
     page.get_by_role("link", name="Caseloads").click()
     expect(page.locator("#caseloads")).to_contain_text("Wendy Worker")
     check(page, "team-09-caseloads")
-    page.goto(f"{base}/triage/{other.area}/")
+    page.goto(f"{base}/triage/by/area/{other.area}/")
     expect(page.locator("#caseloads")).to_contain_text("Wendy Worker")
-    section = page.locator(f"section[aria-labelledby='family-{other.family_id}']")
+    section = page.locator(f"#family-{other.family_id}")
+    section.get_by_text("Record the decision").click()
     section.get_by_label("Allocate to a lead agency and lead worker").check()
     section.get_by_label("Lead agency", exact=True).select_option(label="Family Support")
     section.get_by_label("Lead worker", exact=True).select_option(label="Will Other")
