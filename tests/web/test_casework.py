@@ -237,3 +237,42 @@ def test_the_tracker_verifies_a_packs_checksum_against_the_ledger(signed_in, fam
     matches = auditor.get(url, {"verify": 1}).content.decode()
     assert 'data-verified="matches"' in matches and "does not match" not in matches
     assert claim.pack_sha256 in matches and logged() == ["checksum verified: matches the ledger"]
+
+
+def test_the_analyst_downloads_a_windows_claims_workbook(signed_in, health_family_id, county, django_user_model):
+    from decimal import Decimal
+
+    from priority_families.claims.ledger import regenerate_pack
+    from priority_families.core.engine import Workspace
+    from priority_families.outcomes.attach import attach_allocated
+    from priority_families.refresh import in_force
+    from workbooks import assert_laid_out, field, metadata, sheets
+
+    family_id = health_family_id
+    casework.allocate(family_id, Agency.objects.get(name="Family Support"),
+                      django_user_model.objects.get(username="worker"), Actor("manager"))
+    attach_allocated(Workspace(path=county), family_id, date(2015, 3, 1), "worker")
+    claim = claim_as_the_ledger_records_it(
+        county, family_id, route="significant_sustained", window="2015-08", claimed_on=date(2015, 8, 31),
+        plan_id="nottinghamshire-2015", amount=Decimal(800), refresh_id=in_force(Workspace(path=county)).refresh_id)
+    analyst = signed_in("analyst")
+    listed = analyst.get(reverse("web:claims"), {"window": "2015-08"}).content.decode()
+    assert f"{reverse('web:claims-workbook')}?window=2015-08" in listed
+
+    response = analyst.get(reverse("web:claims-workbook"), {"window": "2015-08"})
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('claims-2015-08.xlsx"')
+    book = response.content
+    meta = metadata(book)
+    assert field(meta, "claim window") == "2015-08" and field(meta, "produced by").startswith("analyst (the tracker)")
+    rows = sheets(book)["claims"]
+    assert rows[1][0] == family_id and rows[1][-1] == claim.pack_sha256  # the rebuilt pack is the claimed one
+    pack = regenerate_pack(Workspace(path=county), family_id)
+    measures = sheets(book)["measures"]
+    assert len(measures) - 1 == len(next(r for t, _, r in pack.sections if t == "Measures at the claim date"))
+    assert_laid_out(book, 2)
+    assert AccessLog.objects.filter(username="analyst", action=AccessAction.EXPORT, target="claims workbook",
+                                    detail="window 2015-08: 1 claims").exists()
+
+    nothing = analyst.get(reverse("web:claims-workbook"), {"window": "2099-01"})
+    assert nothing.status_code == 302  # back to the claims with the reason, no empty workbook
+    assert signed_in("worker").get(reverse("web:claims-workbook"), {"window": "2015-08"}).status_code == 404

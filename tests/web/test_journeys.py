@@ -1,8 +1,9 @@
 """Each role's day in real headless Chromium (Debian's), at desktop width and at 390 px (a phone).
 
-The manager triages a ward and allocates; the lead worker attaches the family, records a plan action, a note
-and an attestation with its evidence and opens that evidence; the analyst exports the cohort; the auditor
-opens a claim, its evidence file and the pack. Every page visited is checked with axe-core (no serious or
+The manager triages a ward and allocates; the lead worker attaches the family, records a whole-family
+assessment, a plan action, a note and an attestation with its evidence and opens that evidence; the analyst
+exports the cohort and a window's claims workbook; the auditor opens a claim, its evidence file and the pack,
+and has the tracker verify the pack's checksum. Every page visited is checked with axe-core (no serious or
 critical violation) and, at 390 px, for a page that scrolls sideways. Screenshots (the visible window, small)
 are kept in tests/web/artefacts/journeys/ and committed.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from priority_families.casedb import casework
+from priority_families.casedb import casework, team
 from priority_families.casedb.casework import Actor
 from priority_families.casedb.models import (
     Agency,
@@ -35,6 +36,7 @@ from priority_families.casedb.models import (
 from priority_families.core.engine import Workspace
 from priority_families.outcomes.attach import attach_allocated
 from priority_families.outcomes.attest import attest
+from workbooks import sheets
 
 from .conftest import awaiting_attestation, claim_as_the_ledger_records_it
 from .test_browser import check as axe_check
@@ -136,6 +138,18 @@ def test_the_lead_worker_attaches_plans_notes_and_attests_with_evidence(screen: 
     page.get_by_label("Who will do it").fill("Head of year")
     page.get_by_role("button", name="Add action").click()
     expect(page.get_by_role("cell", name="School attendance plan with the head of year", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Team around the family", exact=False).click()  # the whole-family assessment
+    page.get_by_text("Record an assessment").click()
+    assessment = page.locator("form[action$='/team/assessments']")
+    assessment.get_by_label("Date of the assessment").fill("2015-09-07")
+    assessment.get_by_label("Assessed by").fill("Wendy Worker")
+    headline_title = team.plan_criteria()[0][1]
+    assessment.get_by_label(f"{headline_title}: needs").fill("Mornings are hard; attendance 80%")
+    assessment.get_by_label(f"{headline_title}: score", exact=False).fill("4")
+    assessment.get_by_role("button", name="Record assessment").click()
+    expect(page.get_by_text("Mornings are hard; attendance 80%")).to_be_visible()
+    look(page, "worker-02-assessment")
+    page.goto(f"{base}/families/{allocated}/")
     page.get_by_label("Case note").fill("Met the family at home; agreed the plan.")
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_text("Met the family at home; agreed the plan.", exact=True)).to_be_visible()
@@ -147,7 +161,7 @@ def test_the_lead_worker_attaches_plans_notes_and_attests_with_evidence(screen: 
     page.get_by_label("Evidence file").set_input_files(str(evidence))
     page.get_by_role("button", name="Record attestation").click()
     expect(page.get_by_text("The family engaged with the school nurse.", exact=False).first).to_be_visible()
-    look(page, "worker-02-family")
+    look(page, "worker-03-family")
     with page.expect_download() as download:  # the evidence opens for those allowed to see the family
         page.locator("[data-evidence]").first.evaluate("a => { a.setAttribute('download', ''); a.click(); }")
     assert Path(download.value.path()).read_text() == "Synthetic letter: attendance improved."
@@ -157,7 +171,7 @@ def test_the_lead_worker_attaches_plans_notes_and_attests_with_evidence(screen: 
     sign_out(page)
 
 
-def test_the_analyst_exports_the_cohort(screen: Page, live_server, published, people):
+def test_the_analyst_exports_the_cohort_and_the_claims_workbook(screen: Page, live_server, claimed):
     page, base = screen, live_server.url
     sign_in(page, base, "analyst")
     look(page, "analyst-01-home")
@@ -167,9 +181,15 @@ def test_the_analyst_exports_the_cohort(screen: Page, live_server, published, pe
         page.get_by_role("link", name="Export these families to a workbook").click()
     assert download.value.suggested_filename.startswith("cohort-") and \
         Path(download.value.path()).read_bytes()[:2] == b"PK"
+    page.goto(f"{base}/claims/?window=2015-08")
+    look(page, "analyst-03-claims")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the claims workbook for window 2015-08").click()
+    assert download.value.suggested_filename == "claims-2015-08.xlsx"
+    assert sheets(Path(download.value.path()).read_bytes())["claims"][1][0] == claimed
     page.goto(f"{base}/dashboard/?by=locality")
     expect(page.get_by_text("Families by locality")).to_be_visible()
-    look(page, "analyst-03-dashboard-by-locality")
+    look(page, "analyst-04-dashboard-by-locality")
     sign_out(page)
 
 

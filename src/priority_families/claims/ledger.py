@@ -158,14 +158,45 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
 
 
 def regenerate_pack(workspace: Workspace, family_id: str) -> Pack:
-    """Rebuild a claim's evidence pack from the stored baseline and the refresh it was claimed on (kept under
-    `refreshes/`), so the rebuilt pack is the claimed one, byte for byte."""
+    """Rebuild a family's latest claim's evidence pack from the stored baseline and the refresh it was claimed
+    on (kept under `refreshes/`), so the rebuilt pack is the claimed one, byte for byte."""
     state = latest_state(family_id)
     if state is None:
         raise ClaimsError(f"family {family_id} has no claim")
-    claim = state.claim
-    attachment = Attachment.objects.get(family_id=family_id)
-    with evaluation(workspace, claim.claimed_on, family_ids=[family_id], refresh_id=claim.refresh_id) as con:
-        behind = progress_records(con, [attachment], claim.claimed_on)
-        return render_pack(con, attachment, claim.claimed_on, claim.route, claim.window,
-                           refresh_in_force(con).refresh_id, behind[family_id])
+    return regenerate_packs(workspace, [state.claim])[family_id]
+
+
+def regenerate_packs(workspace: Workspace, claims: list[Claim]) -> dict[str, Pack]:
+    """The evidence packs of many claims, rebuilt as `regenerate_pack` does: one evaluation per claim date and
+    refresh for all the families claimed then, not one per family."""
+    attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[c.family_id for c in claims])}
+    groups: dict[tuple[date, str], list[Claim]] = {}
+    for claim in claims:
+        groups.setdefault((claim.claimed_on, claim.refresh_id), []).append(claim)
+    packs: dict[str, Pack] = {}
+    for (e, refresh_id), group in groups.items():
+        attached = [attachments[c.family_id] for c in group]
+        with evaluation(workspace, e, family_ids=[c.family_id for c in group], refresh_id=refresh_id) as con:
+            behind = progress_records(con, attached, e)
+            inputs = measure_inputs(con, attached, e)
+            in_force_id = refresh_in_force(con).refresh_id
+            for c in group:
+                packs[c.family_id] = render_pack(con, attachments[c.family_id], e, c.route, c.window, in_force_id,
+                                                 behind[c.family_id], inputs[c.family_id])
+    return packs
+
+
+def window_workbook(workspace: Workspace, window: str, path: Path, actor: str) -> tuple[Path, int]:
+    """claims.xlsx for a window already claimed (each family's latest claim in it, its pack rebuilt), the same
+    workbook `make_claims` writes, for those who did not run the claim: the analyst and the auditor."""
+    latest: dict[str, Claim] = {}
+    for claim in Claim.objects.filter(window=window).order_by("id"):
+        latest[claim.family_id] = claim
+    claims = sorted(latest.values(), key=lambda c: c.family_id)
+    if not claims:
+        raise ClaimsError(f"no claim was made in window {window}")
+    packs = regenerate_packs(workspace, claims)
+    refreshes = sorted({c.refresh_id for c in claims})
+    write_claims_workbook(path, claims, packs, window=window, claimed_on=claims[0].claimed_on,
+                          refresh_id=", ".join(refreshes), actor=actor)
+    return path, len(claims)

@@ -62,6 +62,7 @@ pages = [
     path("triage/by/<str:level>/<str:place>/<str:family_id>", triage.decide, name="triage-place-decide"),
     path("claims/", oversight.claims, name="claims"),
     path("claims/spot-check", oversight.spot_check, name="spot-check"),
+    path("claims/workbook.xlsx", oversight.claims_workbook, name="claims-workbook"),
     path("claims/<str:family_id>/", oversight.evidence_pack, name="evidence-pack"),
     path("claims/<str:family_id>/verdict", oversight.spot_check_verdict, name="spot-check-verdict"),
     path("sustainability/", oversight.sustainability, name="sustainability"),

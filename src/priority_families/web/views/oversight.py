@@ -60,6 +60,32 @@ def claims(request: HttpRequest) -> HttpResponse:
     })
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@roles_required(*CLAIM_ROLES)
+def claims_workbook(request: HttpRequest) -> HttpResponse:
+    """A claimed window's claims.xlsx (About, claims, every evidence-pack section), its packs rebuilt from the
+    frozen baselines; logged as an export."""
+    import tempfile
+
+    from priority_families.claims.ledger import ClaimsError, window_workbook
+
+    window = request.GET.get("window", "")
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            path, count = window_workbook(_workspace(), window, Path(folder) / "claims.xlsx",
+                                          f"tracker:{request.user.get_username()}")
+        except (ClaimsError, StoreError) as exc:
+            messages.error(request, f"The claims workbook could not be made: {exc}")
+            return redirect("web:claims")
+        body = path.read_bytes()
+    record(request, AccessAction.EXPORT, target="claims workbook", detail=f"window {window}: {count} claims")
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="claims-{window}.xlsx"'
+    return response
+
+
 class SpotCheckForm(forms.Form):
     window = forms.CharField(max_length=20, label="Claim window", help_text="For example, 2016-03",
                              error_messages={"required": "Enter the claim window"})
