@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,8 +24,11 @@ from priority_families.core.engine import Workspace
 from priority_families.core.export import markdown_table, write_markdown
 from priority_families.refresh import PublishGuard
 
-console = Console()
-err_console = Console(stderr=True)
+# Written to a file or a pipe, a table is not cut to the 80 columns Rich assumes without a terminal ("notting…"):
+# it gets the width a report needs; on a terminal Rich uses the terminal's width.
+OFF_TERMINAL_WIDTH = 160
+console = Console(width=None if sys.stdout.isatty() else OFF_TERMINAL_WIDTH)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else OFF_TERMINAL_WIDTH)
 
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", help="Folder holding the store and outputs.")
