@@ -82,6 +82,13 @@ def claims(
     if run.held:
         console.print(f"{len(run.held)} families with results held: they withdrew their agreement "
                       f"({', '.join(run.held)})")
+    if run.needs_review:
+        pairs = sum(n.open_pairs for n in run.needs_review)
+        console.print(f"{len(run.needs_review)} families need review ({pairs} doubtful link"
+                      f"{'s' if pairs != 1 else ''} open): claim held until a reviewer decides "
+                      "(pf review import, or the tracker's review page)")
+        for n in run.needs_review:
+            console.print(f"  {n.family_id}: needs review, {n.open_pairs} pair{'s' if n.open_pairs != 1 else ''}")
 
 
 @claims_app.command("check")
