@@ -122,7 +122,7 @@ def test_a_pair_no_measure_reads_in_its_window_holds_nothing(tmp_path):
 
 
 @pytest.mark.django_db
-def test_progress_says_needs_review_with_the_pairs(tmp_path, monkeypatch):
+def test_progress_and_claims_commands_say_needs_review_with_the_pairs(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     from priority_families.cli.app import app
@@ -137,3 +137,8 @@ def test_progress_says_needs_review_with_the_pairs(tmp_path, monkeypatch):
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stdout
     assert f"{FAMILY} needs review (1 pair)" in result.stdout
+    claims = CliRunner().invoke(app, ["claims", "--window", WINDOW, "--out", str(tmp_path / "out"), "-w",
+                                      str(ws.path)], env={"COLUMNS": "200"})
+    assert claims.exit_code == 0, claims.stdout
+    assert "1 family needs review (1 doubtful link open)" in claims.stdout
+    assert f"{FAMILY}: needs review, 1 pair" in claims.stdout

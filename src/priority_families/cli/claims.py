@@ -84,7 +84,8 @@ def claims(
                       f"({', '.join(run.held)})")
     if run.needs_review:
         pairs = sum(n.open_pairs for n in run.needs_review)
-        console.print(f"{len(run.needs_review)} families need review ({pairs} doubtful link"
+        n = len(run.needs_review)
+        console.print(f"{n} famil{'y needs' if n == 1 else 'ies need'} review ({pairs} doubtful link"
                       f"{'s' if pairs != 1 else ''} open): claim held until a reviewer decides "
                       "(pf review import, or the tracker's review page)")
         for n in run.needs_review:
