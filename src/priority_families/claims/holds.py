@@ -62,15 +62,6 @@ def latest_holds(window: str) -> dict[str, ClaimHold]:
     return latest
 
 
-def open_holds(window: str | None = None) -> dict[tuple[str, str], ClaimHold]:
-    """(family, window) -> the hold row, for every claim held for review now (in one window, or in all)."""
-    rows = ClaimHold.objects.all() if window is None else ClaimHold.objects.filter(window=window)
-    latest: dict[tuple[str, str], ClaimHold] = {}
-    for hold in rows.order_by("id"):
-        latest[(hold.family_id, hold.window)] = hold
-    return {k: h for k, h in latest.items() if h.event == HoldEvent.HELD}
-
-
 def _pairs_json(pairs: tuple[dict, ...]) -> list[dict]:
     return [{k: v for k, v in p.items() if k != "open"} for p in pairs]
 
