@@ -116,8 +116,9 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
 
     A window that ends after the refresh in force's as_of is refused: no extract covers its last days, so a
     claim would rest on data nobody has. A family with an open doubtful link is held for review instead
-    (`ClaimRun.needs_review`, recorded in the ledger by `claims.holds`). Writes OUT/claims.csv, OUT/packs/FAMILY.html (and .pdf with `pdf`) and
-    OUT/claims.xlsx (claims and every evidence row)."""
+    (`ClaimRun.needs_review`, recorded in the ledger by `claims.holds`). Writes OUT/claims.csv (claims and
+    families needing review), OUT/packs/FAMILY.html (and .pdf with `pdf`) and OUT/claims.xlsx (claims, every
+    evidence row, and the pairs of the families needing review)."""
     e = window_end(window)
     in_force(workspace).require_covers(e, f"claim window {window}, judged")
     out = Path(out)
