@@ -142,3 +142,5 @@ def test_progress_and_claims_commands_say_needs_review_with_the_pairs(tmp_path, 
     assert claims.exit_code == 0, claims.stdout
     assert "1 family needs review (1 doubtful link open)" in claims.stdout
     assert f"{FAMILY}: needs review, 1 pair" in claims.stdout
+    history = CliRunner().invoke(app, ["claims", "history", FAMILY, "-w", str(ws.path)], env={"COLUMNS": "200"})
+    assert history.exit_code == 0 and "Needs review" in history.stdout and "held for review" in history.stdout
