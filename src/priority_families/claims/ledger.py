@@ -6,6 +6,10 @@ a family's first claim is unique, and a later one must follow the step that ende
 (`Claim.follows`, one-to-one). Two runs at once (two processes, or the CLI and the web tracker) may both find a
 family claimable, but only one insert succeeds; the other skips the family. Everything a run proposes is
 written with its audit rows in one transaction.
+
+A claim does not rest on a doubtful link: a family with a pair in the linkage review band that could change
+one of its measures (`outcomes.doubtful`) is not claimed but held as "needs review" with the pairs listed
+(`claims.holds`, in the same transaction); a reviewer's decision releases or changes it at the next run.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.db import IntegrityError, transaction
 
 from priority_families.casedb.casework import Actor, record_claim_step, withdrawn_families
 from priority_families.casedb.models import Attachment, AuditEvent, Claim, ClaimStep, StepKind
+from priority_families.claims.holds import NeedsReview, doubtful_pairs, needing_review, record_holds
 from priority_families.claims.pack import Pack, progress_records, render_pack
 from priority_families.claims.pack_inputs import measure_inputs
 from priority_families.claims.steps import ClaimsError, ClaimState, latest_state, states, window_end
@@ -32,7 +37,8 @@ from priority_families.outcomes.progress import attachment_plan, evaluation
 from priority_families.plans.schema import Money, Plan, WithdrawalEffect
 from priority_families.refresh import in_force, refresh_in_force
 
-CLAIM_COLUMNS = ("family_id", "route", "claimed_on")
+CLAIM_COLUMNS = ("family_id", "route", "claimed_on", "status", "doubtful_pairs_open")
+NEEDS_REVIEW = "needs review"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class ClaimRun:
     packs: Path
     workbook: Path
     held: tuple[str, ...] = ()  # families with results whose agreement is withdrawn: no claim while it stays so
+    needs_review: tuple[NeedsReview, ...] = ()  # families whose claim would rest on a doubtful link: held
 
 
 def _year_share(money: Money, attached_on: date, kind: str) -> float:
@@ -108,8 +115,10 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
     """Propose a claim for every family whose results are met at the window's end and that may be claimed.
 
     A window that ends after the refresh in force's as_of is refused: no extract covers its last days, so a
-    claim would rest on data nobody has. Writes OUT/claims.csv, OUT/packs/FAMILY.html (and .pdf with `pdf`) and
-    OUT/claims.xlsx (claims and every evidence row)."""
+    claim would rest on data nobody has. A family with an open doubtful link is held for review instead
+    (`ClaimRun.needs_review`, recorded in the ledger by `claims.holds`). Writes OUT/claims.csv (claims and
+    families needing review), OUT/packs/FAMILY.html (and .pdf with `pdf`) and OUT/claims.xlsx (claims, every
+    evidence row, and the pairs of the families needing review)."""
     e = window_end(window)
     in_force(workspace).require_covers(e, f"claim window {window}, judged")
     out = Path(out)
@@ -121,10 +130,15 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
     with evaluation(workspace, e) as con:
         refresh_id = refresh_in_force(con).refresh_id
         candidates, follows, attachments, held = _candidates(con, window)
+        doubtful = doubtful_pairs(con)
+        waiting = needing_review(candidates, doubtful)
+        candidates = [(f, r) for f, r in candidates if f not in {n.family_id for n in waiting}]
+        claimable = {f for (f,) in con.execute("SELECT DISTINCT family_id FROM family_routes").fetchall()}
         behind = progress_records(con, [attachments[f] for f, _ in candidates], e)
         inputs = measure_inputs(con, [attachments[f] for f, _ in candidates], e)
         packs: dict[str, Pack] = {
-            fid: render_pack(con, attachments[fid], e, route, window, refresh_id, behind[fid], inputs[fid])
+            fid: render_pack(con, attachments[fid], e, route, window, refresh_id, behind[fid], inputs[fid],
+                             doubtful.get(fid, []))
             for fid, route in candidates
         }
     with transaction.atomic():
@@ -146,15 +160,18 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
                 skipped += 1
                 continue
             made.append(claim)
+        record_holds(window, e, refresh_id, waiting, {c.family_id for c in made}, claimable, actor)
     for claim in made:
         write_private(packs_dir / f"{claim.family_id}.html", packs[claim.family_id].html)
         if pdf:
             write_private(packs_dir / f"{claim.family_id}.pdf", packs[claim.family_id].pdf())
     claims_csv = out / "claims.csv"
-    write_csv(claims_csv, CLAIM_COLUMNS, ((c.family_id, c.route, c.claimed_on.isoformat()) for c in made))
+    write_csv(claims_csv, CLAIM_COLUMNS, [*((c.family_id, c.route, c.claimed_on.isoformat(), "proposed", 0)
+                                            for c in made),
+                                          *((n.family_id, n.route, "", NEEDS_REVIEW, n.open_pairs) for n in waiting)])
     workbook = write_claims_workbook(out / "claims.xlsx", made, packs, window=window, claimed_on=e,
-                                     refresh_id=refresh_id, actor=actor)
-    return ClaimRun(window, e, made, skipped, claims_csv, packs_dir, workbook, held)
+                                     refresh_id=refresh_id, actor=actor, needs_review=waiting)
+    return ClaimRun(window, e, made, skipped, claims_csv, packs_dir, workbook, held, tuple(waiting))
 
 
 def regenerate_pack(workspace: Workspace, family_id: str) -> Pack:
@@ -180,9 +197,11 @@ def regenerate_packs(workspace: Workspace, claims: list[Claim]) -> dict[str, Pac
             behind = progress_records(con, attached, e)
             inputs = measure_inputs(con, attached, e)
             in_force_id = refresh_in_force(con).refresh_id
+            doubtful = doubtful_pairs(con)
             for c in group:
                 packs[c.family_id] = render_pack(con, attachments[c.family_id], e, c.route, c.window, in_force_id,
-                                                 behind[c.family_id], inputs[c.family_id])
+                                                 behind[c.family_id], inputs[c.family_id],
+                                                 doubtful=doubtful.get(c.family_id, []))
     return packs
 
 

@@ -2,7 +2,8 @@
 
 A pack shows what an auditor checks: the family's headlines and lines at attachment with the records
 behind them, each measure's frozen baseline and its progress at the claim date with the records behind
-those figures, attestations with their evidence checksums, and the plan and refreshes used. It holds no
+those figures, attestations with their evidence checksums, the plan and refreshes used, and that no doubtful
+link was open (the pairs in the linkage review band that could have changed a measure, as decided). It holds no
 generation timestamp, and every list is sorted, so the same baseline and extracts give the same bytes.
 """
 
@@ -22,6 +23,7 @@ from priority_families.casedb.models import (
     BaselineLine,
     BaselineRecord,
 )
+from priority_families.claims.holds import PAIR_HEADER, doubtful_pairs
 from priority_families.claims.pack_inputs import INPUT_HEADER, measure_inputs
 from priority_families.core.vocabulary import Vocabulary, actor_label, figures_in_words, record_value_label
 from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
@@ -114,8 +116,8 @@ def _measure(words: Vocabulary, headline: str, measure: str) -> str:
 
 
 def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts: PackRows, base_records: PackRows,
-                       measures: PackRows, inputs: PackRows, progress: PackRows, attestations: PackRows
-                       ) -> list[tuple[str, tuple[str, ...], PackRows]]:
+                       measures: PackRows, inputs: PackRows, progress: PackRows, attestations: PackRows,
+                       doubtful: list[dict] | None = None) -> list[tuple[str, tuple[str, ...], PackRows]]:
     """The pack's sections with every code read through the plan's vocabulary (one section per part)."""
     words = plan.vocabulary()
     facts = {ind.id: ind.fact for _, ind in plan.indicators()}
@@ -144,18 +146,43 @@ def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts:
         ("Attestations", ("headline", "indicator", "by", "on", "statement", "evidence file", "sha256"),
          [(words.label("headline", h), words.label("line", i), actor_label(by), day(on), st, name, sha)
           for h, i, by, on, st, name, sha in attestations]),
+        (DOUBTFUL_SECTION, PAIR_HEADER,
+         [(p["person_id"], src(p["source_l"]), p["record_id_l"], src(p["source_r"]), p["record_id_r"],
+           f"{p['match_probability']:.3f}", p["measures"], _decision(p), p["reviewer"] or "", p["decided_on"] or "")
+          for p in doubtful or []]),
     ]
 
 
+DOUBTFUL_SECTION = "Doubtful links (pairs in the linkage review band that could change a measure)"
+
+
+def _decision(pair: dict) -> str:
+    return {"not_a_match": "not the same person", "match": "the same person (applied at the next link)"}.get(
+        pair["decision"] or "", "undecided")
+
+
+def _open_links(doubtful: list[dict]) -> str:
+    """The pack's line on doubtful links: none open (a claim is only made so), and how many were decided."""
+    still_open = sum(1 for p in doubtful if p["open"])
+    decided = len(doubtful) - still_open
+    head = "none" if not still_open else f"{still_open} OPEN: this claim should have been held for review"
+    return head + (f" ({decided} decided not the same person by a reviewer)" if decided else
+                   " (no record in the review band could change a measure)")
+
+
 def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date, route: str, window: str,
-                refresh_id: str, progress: PackRows, inputs: PackRows | None = None) -> Pack:
+                refresh_id: str, progress: PackRows, inputs: PackRows | None = None,
+                doubtful: list[dict] | None = None) -> Pack:
     """The evidence pack for one claim, from the frozen baseline, the evaluation tables on `con`, the
-    records behind its progress figures (`progress_records`) and each measure's inputs
-    (`pack_inputs.measure_inputs`, computed here for this family when not given)."""
+    records behind its progress figures (`progress_records`), each measure's inputs
+    (`pack_inputs.measure_inputs`, computed here for this family when not given) and the doubtful links the
+    evaluation found for it (`claims.holds.doubtful_pairs`; none open, or the claim would be held)."""
     fid = attachment.family_id
     plan = attachment_plan(attachment)
     if inputs is None:
         inputs = measure_inputs(con, [attachment], e)[fid]
+    if doubtful is None:
+        doubtful = doubtful_pairs(con).get(fid, [])
     lines = sorted(BaselineLine.objects.filter(attachment=attachment).values_list(
         "headline", "indicator", "person_id", "source", "record_id", "fact_date", "value"), key=str)
     counts = sorted(BaselineCount.objects.filter(attachment=attachment).values_list(
@@ -172,7 +199,7 @@ def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date,
         "SELECT headline, status FROM headline_status WHERE family_id = ? AND status <> 'not_applicable' "
         "ORDER BY ALL", [fid]).fetchall()
     sections = _labelled_sections(plan, headlines, lines, counts, base_records, measures, inputs, progress,
-                                  attestations)
+                                  attestations, doubtful)
     body = "".join(f"<h2>{escape(title)}</h2>\n{_table(h, rows)}" for title, h, rows in sections)
     checksum = hashlib.sha256(body.encode()).hexdigest()
     words = plan.vocabulary()
@@ -182,6 +209,7 @@ def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date,
         ("lead worker", attachment.lead_worker), ("lead agency", attachment.lead_agency),
         ("plan", attachment.plan_id), ("plan sha256", attachment.plan_sha256),
         ("refresh at attachment", attachment.refresh_id), ("refresh at claim", refresh_id),
+        ("doubtful links open at the claim date", _open_links(doubtful)),
         ("evidence checksum (sha256 of the sections below)", checksum),
     ])
     html = (

@@ -7,10 +7,12 @@ pack with that section's own headers and a family_id column, so every column has
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from priority_families.casedb.models import Attachment, Claim
+from priority_families.claims.holds import PAIR_HEADER, NeedsReview
 from priority_families.claims.pack import Pack
 from priority_families.core.export import produced, workbook, write_metadata_sheet, write_table_sheet
 from priority_families.core.vocabulary import label
@@ -26,12 +28,16 @@ SECTION_SHEETS = {
     "Each measure's inputs": "measure inputs",
     "Records behind the progress figures": "progress records",
     "Attestations": "attestations",
+    "Doubtful links (pairs in the linkage review band that could change a measure)": "doubtful links",
 }
+NEEDS_REVIEW_HEADER = ("family_id", "route", "status", "doubtful pairs open", *PAIR_HEADER)
 
 
 def write_claims_workbook(path: Path, claims: list[Claim], packs: dict[str, Pack], *, window: str = "",
-                          claimed_on: date | None = None, refresh_id: str = "", actor: str = "") -> Path:
-    """claims.xlsx: About, claims, and one sheet per evidence-pack section (real headers, filters, frozen)."""
+                          claimed_on: date | None = None, refresh_id: str = "", actor: str = "",
+                          needs_review: Sequence[NeedsReview] = ()) -> Path:
+    """claims.xlsx: About, claims, and one sheet per evidence-pack section (real headers, filters, frozen), and
+    the families held for review with their open pairs (one row per pair)."""
     attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[c.family_id for c in claims])}
     book = workbook(path, {"remove_timezone": True})
     try:
@@ -42,6 +48,7 @@ def write_claims_workbook(path: Path, claims: list[Claim], packs: dict[str, Pack
             ("plan", ", ".join(sorted({c.plan_id for c in claims})) or "none (no claim made)"),
             ("filter", f"families whose results were met in window {window} and not claimed before"),
             ("claims", len(claims)),
+            ("needs review (held: a doubtful link is open)", len(needs_review)),
             *produced(actor, refresh_id),
         ], title=f"Priority Families claims, window {window}")
         write_table_sheet(book, "claims", CLAIM_HEADER, (
@@ -55,6 +62,11 @@ def write_claims_workbook(path: Path, claims: list[Claim], packs: dict[str, Pack
             write_table_sheet(book, SECTION_SHEETS.get(title, title), ("family_id", *columns), (
                 (c.family_id, *values) for c in claims
                 for t, _, rows in packs[c.family_id].sections if t == title for values in rows))
+        write_table_sheet(book, "needs review", NEEDS_REVIEW_HEADER, (
+            (n.family_id, n.route, "needs review", n.open_pairs, p["person_id"], p["source_l"], p["record_id_l"],
+             p["source_r"], p["record_id_r"], p["match_probability"], p["measures"], p["decision"] or "undecided",
+             p["reviewer"] or "", p["decided_on"] or "")
+            for n in needs_review for p in n.pairs))
     finally:
         book.close()
     return path

@@ -82,6 +82,14 @@ def claims(
     if run.held:
         console.print(f"{len(run.held)} families with results held: they withdrew their agreement "
                       f"({', '.join(run.held)})")
+    if run.needs_review:
+        pairs = sum(n.open_pairs for n in run.needs_review)
+        n = len(run.needs_review)
+        console.print(f"{n} famil{'y needs' if n == 1 else 'ies need'} review ({pairs} doubtful link"
+                      f"{'s' if pairs != 1 else ''} open): claim held until a reviewer decides "
+                      "(pf review import, or the tracker's review page)")
+        for n in run.needs_review:
+            console.print(f"  {n.family_id}: needs review, {n.open_pairs} pair{'s' if n.open_pairs != 1 else ''}")
 
 
 @claims_app.command("check")
@@ -199,7 +207,8 @@ def history_cmd(
     family_id: Annotated[str, typer.Argument()],
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
-    """Every claim a family has had, with every step: who, on what date, the verdict and reason."""
+    """Every claim a family has had, with every step: who, on what date, the verdict and reason; and every time
+    its claim was held for review."""
     case_workspace(workspace_path)
     from priority_families.claims.steps import history
 
@@ -213,6 +222,23 @@ def history_cmd(
                           "" if s.amount_to_repay is None else f"{s.amount_to_repay:,.2f}",
                           f"{s.recorded_at:%Y-%m-%d} {s.recorded_by}")
         console.print(table)
+    _print_holds(family_id)
+
+
+def _print_holds(family_id: str) -> None:
+    """The family's claims held for review (a doubtful link open) and what became of them, oldest first."""
+    from priority_families.casedb.models import ClaimHold, HoldEvent
+
+    holds = list(ClaimHold.objects.filter(family_id=family_id).order_by("id"))
+    if not holds:
+        return
+    table = Table(title=f"Claims of {family_id} held for review (a doubtful link open)")
+    for col in ("window", "standing", "route", "pairs open", "on", "refresh", "recorded"):
+        table.add_column(col)
+    for h in holds:
+        table.add_row(h.window, HoldEvent(h.event).label, label("claim_route", h.route) if h.route else "",
+                      str(h.open_pairs), str(h.on), h.refresh_id, f"{h.recorded_at:%Y-%m-%d} {h.recorded_by}")
+    console.print(table)
 
 
 @spotcheck_app.callback()

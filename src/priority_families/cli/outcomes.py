@@ -50,6 +50,7 @@ def progress_cmd(
 ) -> None:
     """Every attached family evaluated on the refresh in force (never past its as_of): per headline, line, measure."""
     ws = case_workspace(workspace_path)
+    from priority_families.outcomes.doubtful import OPEN_BY_FAMILY_SQL
     from priority_families.outcomes.progress import (
         PROGRESS_SQL,
         ROUTES_SQL,
@@ -64,6 +65,7 @@ def progress_cmd(
         with evaluation(ws, e, [family] if family else None) as con:
             rows = con.execute(PROGRESS_SQL).fetchall()
             routes = con.execute(ROUTES_SQL).fetchall()
+            doubtful = dict(con.execute(OPEN_BY_FAMILY_SQL).fetchall())
             if out is not None:
                 private_dir(out)
                 write_progress_csv(con, str(out / "progress.csv"))
@@ -86,6 +88,10 @@ def progress_cmd(
                out=None, right=("families",))
     claimable = sum(1 for r in routes if r[3])
     console.print(f"{len(routes)} attached families evaluated; {claimable} with a claim route at {e}")
+    waiting = [(f, doubtful[f]) for f, _, _, names in routes if names and f in doubtful]
+    if waiting:
+        console.print(f"{len(waiting)} of them need review before a claim (a doubtful link is open): "
+                      + ", ".join(f"{f} needs review ({n} pair{'s' if n != 1 else ''})" for f, n in waiting))
 
 
 def attest_cmd(

@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import duckdb
 
-from priority_families.linkage.model import day_month_swapped, dob_near
+from priority_families.linkage.model import GENERATION_YEARS, day_month_swapped, dob_near
 from priority_families.linkage.settings import LinkageSettings
 
-GENERATION_YEARS = 12
 CORROBORATING_RECORDS = 2
 
 

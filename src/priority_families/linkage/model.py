@@ -141,7 +141,27 @@ def dob_near(dob_l: str, dob_r: str, text_l: str, text_r: str) -> str:
             f"{dob_slip(dob_l, dob_r, text_l, text_r)})")
 
 
-def _dob() -> dict[str, Any]:
+# How often one person's dates of birth are far apart in partners' records (the "all other" level of the dob
+# comparison): learned from the data, not fixed. EM cannot learn it: in its names + district pass it reads
+# parents and children sharing a name and an address as matches with a wrong date of birth, and on FEBRL,
+# where partners' dates of birth really are replaced (4.6% of them), it learned 0.004 and 0.001, less than
+# the fixed 0.01 of before. So the rate is counted where the answer is nearly known: pairs of *records*
+# (each description weighted by its records) with the same first name, surname, address line and postcode,
+# not a generation apart. Among those, a person's own records are the great majority, and the share whose
+# dates of birth are far apart is how often a partner keys one wrong. The count updates a prior of DOB_WRONG_PRIOR worth
+# DOB_WRONG_PRIOR_PAIRS record pairs (a Beta prior: the posterior mean is (prior x weight + far) / (weight +
+# pairs)), held within [DOB_WRONG_PRIOR, LinkageSettings.dob_wrong_ceiling]: a parent and child of one name
+# at one address are in that count too, so the rate is never allowed to make a real disagreement cheap. The
+# twin and parent/child guards (`guards.py`) veto those pairs whatever the model says (a generation apart
+# always; nearer dates when both are corroborated), so the learned cost reaches the pairs the guards leave to
+# the model: one date of birth keyed wrong while names, place and identifiers agree.
+DOB_WRONG_PRIOR = 0.01
+DOB_WRONG_PRIOR_PAIRS = 1000
+GENERATION_YEARS = 12  # dates of birth this many years apart: a parent and child to the guard, whatever m says
+
+
+def _dob(m_far: float = DOB_WRONG_PRIOR) -> dict[str, Any]:
+    """Date of birth; `m_far` is how often one person's dates of birth are far apart (`dob_wrong_rate`)."""
     return {
         "output_column_name": "dob",
         "comparison_description": "date of birth with day/month swaps and one-digit typos",
@@ -151,11 +171,55 @@ def _dob() -> dict[str, Any]:
             _level(day_month_swapped("dob_l", "dob_r"), "day and month swapped", 0.04, 0.00005),
             _level(dob_near("dob_l", "dob_r", "dob_text_l", "dob_text_r"),
                    "one digit wrong or two swapped, one day or one year out", 0.06, 0.003),
-            # m is fixed: EM reads siblings and parents sharing a name and an address as matches with
-            # a wrong date of birth, which would make a real disagreement look cheap.
-            _else(0.01, 0.99, fix_m=True),
+            # m is fixed during EM (which would read siblings and parents as matches): it is learned above
+            _else(m_far, 0.99, fix_m=True),
         ],
     }
+
+
+@dataclass(frozen=True)
+class DobWrongRate:
+    """The anchor count behind the learned m: record pairs of one name and place, those with dates of birth
+    far apart, and the m kept (the bounded posterior mean)."""
+
+    pairs: int
+    far_apart: int
+    m: float
+
+
+def dob_wrong_rate(con: duckdb.DuckDBPyConnection, descriptions: str, ceiling: float) -> DobWrongRate:
+    """How often one person's dates of birth are far apart, learned from the record pairs with the same
+    names, address line and postcode (see DOB_WRONG_PRIOR), as one set-based query on `con` (which holds
+    `record_description`: each description's records). Pairs a generation apart are left out: on a council's
+    data they are parents and children of one name (on our 20k county 536 of 614 such description pairs with
+    dates far apart; 10 were one person), and the guard vetoes them whatever m says."""
+    far = (f"NOT (l.dob = r.dob OR {day_month_swapped('l.dob', 'r.dob')} "
+           f"OR {dob_near('l.dob', 'r.dob', 'l.dob_text', 'r.dob_text')})")
+    generation = f"abs(year(l.dob) - year(r.dob)) >= {GENERATION_YEARS}"
+    pairs, far_apart = con.execute(
+        f"""
+        WITH d AS (
+            SELECT l.unique_id, l.first_name, l.last_name, l.address, l.postcode, l.dob, l.dob_text, w.n
+            FROM {descriptions} l
+            JOIN (SELECT description_id, count(*) AS n FROM record_description GROUP BY ALL) w
+              ON w.description_id = l.unique_id
+            WHERE l.dob IS NOT NULL AND l.first_name IS NOT NULL AND l.last_name IS NOT NULL
+              AND l.address IS NOT NULL AND l.postcode IS NOT NULL),
+        across AS (
+            SELECT l.n * r.n AS pairs, {far} AS far FROM d l JOIN d r
+              ON l.first_name = r.first_name AND l.last_name = r.last_name AND l.address = r.address
+             AND l.postcode = r.postcode AND l.unique_id < r.unique_id
+             WHERE NOT {generation})
+        SELECT (SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM d) + coalesce(sum(pairs), 0),
+               coalesce(sum(pairs) FILTER (WHERE far), 0)
+        FROM across
+        """
+    ).fetchall()[0]
+    posterior = (DOB_WRONG_PRIOR * DOB_WRONG_PRIOR_PAIRS + far_apart) / (DOB_WRONG_PRIOR_PAIRS + pairs)
+    m = min(max(posterior, DOB_WRONG_PRIOR), ceiling)
+    log.info("dates of birth far apart for one person: %d of %d record pairs of one name and place, m %.4f",
+             far_apart, pairs, m)
+    return DobWrongRate(int(pairs), int(far_apart), m)
 
 
 def _sex() -> dict[str, Any]:
@@ -261,14 +325,14 @@ def person_comparisons() -> list[dict[str, Any]]:
     return [_first_name(), _last_name(), _dob(), _place()]
 
 
-def settings_creator(rules: list[str] | None = None) -> SettingsCreator:
+def settings_creator(rules: list[str] | None = None, dob_far_m: float = DOB_WRONG_PRIOR) -> SettingsCreator:
     """The person model; dedupe of one table of distinct person descriptions, blocked by `rules`
-    (default: the paired rules alone)."""
+    (default: the paired rules alone), with `dob_far_m` the learned cost of a wrong date of birth."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=PRIOR_MATCH_PROBABILITY,
-        comparisons=[_first_name(), _last_name(), _dob(), _sex(), _place(), _identifiers()],
+        comparisons=[_first_name(), _last_name(), _dob(dob_far_m), _sex(), _place(), _identifiers()],
         blocking_rules_to_generate_predictions=rules or list(RULES),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
@@ -315,8 +379,9 @@ def score_descriptions(
     n = work.execute(f"SELECT count(*) FROM {SPLINK_INPUT}").fetchall()[0][0]
     db = DuckDBAPI(connection=work)
     broad = broad_rules(work, SPLINK_INPUT, settings.broad_block_pairs_per_description)
-    linker = Linker(db.register(SPLINK_INPUT), settings_creator([*RULES, *broad]), log_level=logging.WARNING)
     trained = n >= settings.min_training_descriptions
+    m_far = dob_wrong_rate(con, descriptions, settings.dob_wrong_ceiling).m
+    linker = Linker(db.register(SPLINK_INPUT), settings_creator([*RULES, *broad], m_far), log_level=logging.WARNING)
     if trained:
         _train(linker, settings, em_blocks(work, SPLINK_INPUT, n))
     if settings.charts_dir:

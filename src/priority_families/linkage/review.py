@@ -57,6 +57,14 @@ def ensure_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def latest_decisions_sql(source: str) -> str:
+    """The latest decision on each pair in `source`, whichever way round its two records were written."""
+    return (f"SELECT * FROM {source} QUALIFY row_number() OVER ("
+            "PARTITION BY least(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r), "
+            "greatest(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r) "
+            "ORDER BY decided_on DESC, imported_at DESC) = 1")
+
+
 def review_edges(con: duckdb.DuckDBPyConnection) -> int:
     """Create `review_edges(description_l, description_r, decision)` from the latest decision per pair.
 
@@ -72,13 +80,7 @@ def review_edges(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE review_edges AS
-        WITH latest AS (
-            SELECT * FROM {source}
-            QUALIFY row_number() OVER (
-                PARTITION BY least(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r),
-                             greatest(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r)
-                ORDER BY decided_on DESC, imported_at DESC) = 1
-        )
+        WITH latest AS ({latest_decisions_sql(source)})
         SELECT DISTINCT least(a.description_id, b.description_id) AS description_l,
                greatest(a.description_id, b.description_id) AS description_r, d.decision
         FROM latest d

@@ -45,6 +45,12 @@ class LinkageSettings(BaseModel):
     guard_dates_of_birth: bool = Field(
         default=True, description="guard: dates of birth that differ beyond a slip never link by the model"
     )
+    dob_wrong_ceiling: float = Field(
+        default=0.05, ge=0.01, lt=0.5,
+        description="the most the data may say one person's dates of birth are far apart in partners' records "
+        "(`model.dob_wrong_rate`, learned from 0.01 and held within [0.01, this]); 0.01 keeps the fixed value "
+        "of before",
+    )
     charts_dir: str | None = Field(default=None, description="where to save Splink's model charts (HTML)")
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ family's plan is one query over them (`measures.py`). The outcome is a set of ta
   line_status      family_id, headline, indicator, measure, status, earliest
   headline_status  family_id, headline, status, earliest
   family_routes    family_id, route          (routes by which the family could be claimed at e)
+  doubtful_links   pairs in the linkage review band that could change a family's measures (`doubtful.py`)
 
 Statuses: `met`, `not_yet` (with `earliest`, the first date it can be met if nothing new is recorded,
 when known), `not_applicable` (no line of it was true at attachment) and `awaiting_attestation`.
@@ -42,6 +43,7 @@ from priority_families.core.sql import in_list, load_rows
 from priority_families.core.sql import sql_str as lit
 from priority_families.core.vocabulary import Vocabulary
 from priority_families.linkage.ids import IdKind, merged_successors
+from priority_families.outcomes.doubtful import create_doubtful_links, find_doubtful_links
 from priority_families.outcomes.measures import (
     continuous_employment_sql,
     plan_tests,
@@ -296,6 +298,7 @@ def _create_outputs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE family_routes (family_id VARCHAR, route VARCHAR, "
                 "route_order INTEGER)")
     con.execute("CREATE OR REPLACE TEMP TABLE evaluated (family_id VARCHAR, attached_on DATE, plan_id VARCHAR)")
+    create_doubtful_links(con)
 
 
 def evaluate_on(con: duckdb.DuckDBPyConnection, attachments: list[Attachment], e: date) -> None:
@@ -310,6 +313,7 @@ def evaluate_on(con: duckdb.DuckDBPyConnection, attachments: list[Attachment], e
         build_evaluation_records(con)
         _measure_status(con, plan, e)
         _routes(con, plan, e)
+        find_doubtful_links(con, plan, e)
         _append(con, plan)
         con.execute("INSERT INTO evaluated SELECT family_id, attached_on, plan_id FROM att")
 

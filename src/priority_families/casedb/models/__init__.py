@@ -9,6 +9,7 @@
 - `governance`: the family's agreement, flags sent to partners, subject access requests, retention deletions.
 - `reports`: values, narrative and RAG overrides measure owners enter against an outcome framework; triage
   meetings, group tags and shared allocations (the allocations report); closures with their reason.
+- `holds`: claims held because they would rest on a doubtful link (needs review), and what became of them.
 - `ux`: the geography lookup's wards as published, for tables grouped by ward, district or locality.
 """
 
@@ -50,6 +51,7 @@ from priority_families.casedb.models.governance import (
     RetentionDeletion,
     SubjectAccessRequest,
 )
+from priority_families.casedb.models.holds import ClaimHold, HoldEvent
 from priority_families.casedb.models.people import (
     AccessAction,
     AccessLog,
@@ -133,6 +135,7 @@ __all__ = [
     "CaseTag",
     "Claim",
     "ClaimBatch",
+    "ClaimHold",
     "ClaimStep",
     "ClosureReason",
     "ConsentKind",
@@ -147,6 +150,7 @@ __all__ = [
     "FlagExport",
     "FlagSent",
     "GroupTag",
+    "HoldEvent",
     "ImmutableRecordError",
     "LevelChange",
     "MapPerson",
