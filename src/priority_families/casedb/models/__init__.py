@@ -10,6 +10,7 @@
 - `reports`: values, narrative and RAG overrides measure owners enter against an outcome framework; triage
   meetings, group tags and shared allocations (the allocations report); closures with their reason.
 - `ux`: the geography lookup's wards as published, for tables grouped by ward, district or locality.
+- `nominations`: headlines disclosed after attachment (their own baseline) and professionals' nominations.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -50,6 +51,7 @@ from priority_families.casedb.models.governance import (
     RetentionDeletion,
     SubjectAccessRequest,
 )
+from priority_families.casedb.models.nominations import Disclosure, Nomination
 from priority_families.casedb.models.people import (
     AccessAction,
     AccessLog,
@@ -138,6 +140,7 @@ __all__ = [
     "ConsentKind",
     "ConsentMethod",
     "DeclineReason",
+    "Disclosure",
     "DocumentKind",
     "EntryKind",
     "EvidenceRow",
@@ -154,6 +157,7 @@ __all__ = [
     "MeasureEntryError",
     "Member",
     "NameWord",
+    "Nomination",
     "NotAllocatedReason",
     "PartnerRecord",
     "PlanAction",
