@@ -143,3 +143,25 @@ def test_a_headline_is_disclosed_once(tmp_path):
     with pytest.raises(NominationError, match="already has headline domestic_abuse in its baseline"):
         _disclose(ws, lines=["marac"])
     assert Disclosure.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_evidence_pack_shows_the_disclosed_headline_and_its_own_baseline(tmp_path):
+    from priority_families.casedb.models import Attachment
+    from priority_families.claims.pack import ADDED_HEADLINES, progress_records, render_pack
+
+    ws = _attached(tmp_path)
+    _disclose(ws)
+    e = shift_months(D, 8)
+    republish(ws, "nottinghamshire-2015", PEOPLE, AT_ATTACHMENT + CALLOUTS, e)
+    attachment = Attachment.objects.get(family_id="F1")
+    with evaluation(ws, e) as con:
+        pack = render_pack(con, attachment, e, "significant_sustained", "w", "r",
+                           progress_records(con, [attachment], e)["F1"])
+    sections = {title: rows for title, _, rows in pack.sections}
+    (added,) = sections[ADDED_HEADLINES]
+    assert added[0] == "disclosed during the intervention" and added[3] == str(D)
+    assert added[5] == "mother disclosed abuse"
+    counts = [r for r in sections["Baseline counts (frozen at attachment)"] if r[3] == ADULT and r[6] == 5]
+    assert [r[5] for r in counts] == [str(D)]  # the call outs counted up to the disclosure date
+    assert ADDED_HEADLINES.replace("'", "&#x27;") in pack.html.decode()

@@ -139,3 +139,19 @@ def test_a_nomination_does_not_attach_a_family_short_of_the_plans_rule(tmp_path,
     with pytest.raises(AttachError, match="not eligible even with its professionals' nominations"):
         _attach(ws)
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_evidence_pack_shows_the_nomination_with_its_evidence_checksum(ws):
+    from priority_families.claims.pack import ADDED_HEADLINES, progress_records, render_pack
+
+    made = _nominate(ws)
+    (attachment,) = _attach(ws)
+    e = date(2016, 7, 31)
+    republish(ws, PLAN, PEOPLE, ONE_HEADLINE, e)
+    with evaluation(ws, e) as con:
+        pack = render_pack(con, attachment, e, "significant_sustained", "w", "r",
+                           progress_records(con, [attachment], e)["F1"])
+    (added,) = dict((t, rows) for t, _, rows in pack.sections)[ADDED_HEADLINES]
+    assert added[0] == "professional's nomination" and added[4] == "Ms Head, head teacher"
+    assert added[6:] == ("letter.txt", made.evidence_sha256) and made.evidence_sha256 in pack.html.decode()

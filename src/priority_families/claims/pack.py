@@ -21,6 +21,8 @@ from priority_families.casedb.models import (
     BaselineCount,
     BaselineLine,
     BaselineRecord,
+    Disclosure,
+    Nomination,
 )
 from priority_families.claims.pack_inputs import INPUT_HEADER, measure_inputs
 from priority_families.core.vocabulary import Vocabulary, actor_label, figures_in_words, record_value_label
@@ -113,9 +115,24 @@ def _measure(words: Vocabulary, headline: str, measure: str) -> str:
     return f"{words.label('headline', headline)}: {measure.replace('_', ' ')}"
 
 
+ADDED_HEADLINES = "Headlines added after attachment and professionals' nominations"
+
+
+def added_headlines(family_id: str) -> PackRows:
+    """The family's headlines disclosed during the intervention (measured from the day they were added) and its
+    professionals' nominations of equivalent concern (with the evidence file's sha256), for the pack."""
+    disclosed = [("disclosed during the intervention", h, lines, on, by, reason, "", "")
+                 for h, lines, on, by, reason in Disclosure.objects.filter(family_id=family_id).values_list(
+                     "headline", "lines", "disclosed_on", "recorded_by", "reason")]
+    nominated = [("professional's nomination", h, lines, on, by, reason, name, sha)
+                 for h, lines, on, by, reason, name, sha in Nomination.objects.filter(family_id=family_id).values_list(
+                     "headline", "lines", "nominated_on", "nominated_by", "reason", "evidence_name", "evidence_sha256")]
+    return sorted(disclosed + nominated, key=str)
+
+
 def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts: PackRows, base_records: PackRows,
-                       measures: PackRows, inputs: PackRows, progress: PackRows, attestations: PackRows
-                       ) -> list[tuple[str, tuple[str, ...], PackRows]]:
+                       measures: PackRows, inputs: PackRows, progress: PackRows, attestations: PackRows,
+                       added: PackRows = ()) -> list[tuple[str, tuple[str, ...], PackRows]]:
     """The pack's sections with every code read through the plan's vocabulary (one section per part)."""
     words = plan.vocabulary()
     facts = {ind.id: ind.fact for _, ind in plan.indicators()}
@@ -144,6 +161,10 @@ def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts:
         ("Attestations", ("headline", "indicator", "by", "on", "statement", "evidence file", "sha256"),
          [(words.label("headline", h), words.label("line", i), actor_label(by), day(on), st, name, sha)
           for h, i, by, on, st, name, sha in attestations]),
+        (ADDED_HEADLINES,
+         ("how", "headline", "lines", "measured from / nominated on", "by", "reason", "evidence file", "sha256"),
+         [(how, words.label("headline", h), ", ".join(words.label("line", i) for i in ls), day(on), actor_label(by),
+           reason, name, sha) for how, h, ls, on, by, reason, name, sha in added]),
     ]
 
 
@@ -172,7 +193,7 @@ def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date,
         "SELECT headline, status FROM headline_status WHERE family_id = ? AND status <> 'not_applicable' "
         "ORDER BY ALL", [fid]).fetchall()
     sections = _labelled_sections(plan, headlines, lines, counts, base_records, measures, inputs, progress,
-                                  attestations)
+                                  attestations, added_headlines(fid))
     body = "".join(f"<h2>{escape(title)}</h2>\n{_table(h, rows)}" for title, h, rows in sections)
     checksum = hashlib.sha256(body.encode()).hexdigest()
     words = plan.vocabulary()

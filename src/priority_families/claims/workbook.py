@@ -26,6 +26,7 @@ SECTION_SHEETS = {
     "Each measure's inputs": "measure inputs",
     "Records behind the progress figures": "progress records",
     "Attestations": "attestations",
+    "Headlines added after attachment and professionals' nominations": "added headlines",
 }
 
 
