@@ -152,6 +152,6 @@ def test_the_evidence_pack_shows_the_nomination_with_its_evidence_checksum(ws):
     with evaluation(ws, e) as con:
         pack = render_pack(con, attachment, e, "significant_sustained", "w", "r",
                            progress_records(con, [attachment], e)["F1"])
-    (added,) = dict((t, rows) for t, _, rows in pack.sections)[ADDED_HEADLINES]
+    (added,) = {t: rows for t, _, rows in pack.sections}[ADDED_HEADLINES]
     assert added[0] == "professional's nomination" and added[4] == "Ms Head, head teacher"
     assert added[6:] == ("letter.txt", made.evidence_sha256) and made.evidence_sha256 in pack.html.decode()
