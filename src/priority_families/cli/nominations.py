@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from priority_families.casedb.casework import Actor
 from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
@@ -42,6 +41,7 @@ def disclose(
 ) -> None:
     """Add a headline disclosed during the intervention to an attached family; its baseline is frozen at --on."""
     ws = case_workspace(workspace_path)
+    from priority_families.casedb.casework import Actor
     from priority_families.outcomes.nominations import NominationError, disclose_headline
 
     try:
@@ -65,6 +65,7 @@ def nominate_cmd(
 ) -> None:
     """Record a professional's nomination of a family for a headline of equivalent concern, with its evidence."""
     ws = case_workspace(workspace_path)
+    from priority_families.casedb.casework import Actor
     from priority_families.outcomes.attest import AttestError, file_chunks
     from priority_families.outcomes.nominations import NominationError, nominate
 
