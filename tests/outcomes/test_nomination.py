@@ -155,3 +155,19 @@ def test_the_evidence_pack_shows_the_nomination_with_its_evidence_checksum(ws):
     (added,) = {t: rows for t, _, rows in pack.sections}[ADDED_HEADLINES]
     assert added[0] == "professional's nomination" and added[4] == "Ms Head, head teacher"
     assert added[6:] == ("letter.txt", made.evidence_sha256) and made.evidence_sha256 in pack.html.decode()
+
+
+def test_the_docs_count_the_priorities_a_nomination_tests():
+    from pathlib import Path
+
+    from priority_families.plans.loader import load_plan
+
+    doc = (Path(__file__).parents[2] / "docs" / "outcome-rows.md").read_text(encoding="utf-8")
+    doc = " ".join(doc[doc.index("## warwickshire-2015 against seed 002 Appendix Three"):].split())
+    priorities = [p for h in load_plan(PLAN).headlines for p in h.eligibility_priorities]
+    tested, nominated = sum(1 for p in priorities if p.lines), sum(1 for p in priorities if p.nomination)
+    untested = len(priorities) - tested - nominated
+    assert (nominated, untested) == (4, 5)
+    assert (f"of which {tested} are tested by an indicator line, {nominated} by a professional's nomination "
+            f"recorded in the case record and {untested} are not**") in doc
+    assert doc.count("| nomination | Tested by a professional's nomination") == nominated
