@@ -164,4 +164,6 @@ def test_the_evidence_pack_shows_the_disclosed_headline_and_its_own_baseline(tmp
     assert added[5] == "mother disclosed abuse"
     counts = [r for r in sections["Baseline counts (frozen at attachment)"] if r[3] == ADULT and r[6] == 5]
     assert [r[5] for r in counts] == [str(D)]  # the call outs counted up to the disclosure date
+    inputs = [r for r in sections["Each measure's inputs"] if f"{shift_months(D, -12)} (after) to {D}" in r]
+    assert [r[4] for r in inputs if r[1] == ADULT] == ["5"]  # the inputs show the same window and count
     assert ADDED_HEADLINES.replace("'", "&#x27;") in pack.html.decode()

@@ -26,7 +26,7 @@ from priority_families.casedb.models import (
 )
 from priority_families.claims.pack_inputs import INPUT_HEADER, measure_inputs
 from priority_families.core.vocabulary import Vocabulary, actor_label, figures_in_words, record_value_label
-from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
+from priority_families.outcomes.measures import headline_starts, in_list, lit, plan_tests, progress_window_sql
 from priority_families.outcomes.progress import attachment_plan
 from priority_families.plans.schema import MeasureKind, Plan
 
@@ -66,11 +66,12 @@ def progress_records(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
             if t.kind is MeasureKind.ATTESTATION or not t.fact:
                 continue
             window = progress_window_sql(t, e) if t.progress_window else "r.start_date >= a.attached_on"
+            starts = headline_starts(ref.headline.id)  # attachment, or the day the headline was added
             kinds = f" AND kind IN {in_list(t.kinds)}" if t.kinds else ""
             selects.append(
                 f"SELECT r.family_id, {lit(ref.headline.id)} AS headline, {lit(ref.measure.id)} AS measure, "
                 f"{ref.test_no} AS test_no, r.person_id, r.source, r.record_id, r.fact_date, "
-                "COALESCE(r.kind, '') AS kind FROM ev_records r JOIN att a ON a.family_id = r.family_id "
+                f"COALESCE(r.kind, '') AS kind FROM ev_records r JOIN ({starts}) a ON a.family_id = r.family_id "
                 f"WHERE r.family_id IN {in_list(families)} AND fact = {lit(t.fact)}{kinds} AND {window}"
             )
         if not selects:

@@ -301,7 +301,7 @@ def _weeks(test: MeasureTest, jsa: str) -> str:
     return f"(CASE WHEN {jsa} THEN {7 * weeks.get('JSA', other)} ELSE {7 * other} END)"
 
 
-def _starts(headline: str) -> str:
+def headline_starts(headline: str) -> str:
     """Each family's date the headline is measured from: attachment, or the day it was added after it."""
     return ("SELECT a.family_id, COALESCE(hf.from_on, a.attached_on) AS attached_on FROM att a "
             f"LEFT JOIN headline_from hf ON hf.family_id = a.family_id AND hf.headline = {lit(headline)}")
@@ -344,7 +344,7 @@ def continuous_employment_sql(test: MeasureTest, e: date, families: str, starts:
 def _spell_lasted(ref: TestRef, e: date) -> str:
     t = ref.test
     if t.fact == "employment":
-        return continuous_employment_sql(t, e, _fams(ref), f"({_starts(ref.headline.id)})")
+        return continuous_employment_sql(t, e, _fams(ref), f"({headline_starts(ref.headline.id)})")
     end = f"LEAST(COALESCE(r.end_date, {sql_date(e)}), {sql_date(e)})"
     if t.months:
         due = f"CAST(r.start_date + INTERVAL {int(t.months)} MONTH AS DATE)"
@@ -357,14 +357,14 @@ def _spell_lasted(ref: TestRef, e: date) -> str:
         lasted = f"{lasted} AND r.kind IN {in_list(t.kinds)}"
     return (
         f"WITH fams AS ({_fams(ref)}), pids AS ({_pids(ref)}), "
-        f"done AS (SELECT DISTINCT p.family_id FROM pids p JOIN ({_starts(ref.headline.id)}) t "
+        f"done AS (SELECT DISTINCT p.family_id FROM pids p JOIN ({headline_starts(ref.headline.id)}) t "
         "ON t.family_id = p.family_id "
         "JOIN ev_records r ON r.family_id = p.family_id AND r.person_id = p.person_id "
         "LEFT JOIN att_benefit b ON b.family_id = p.family_id AND b.person_id = p.person_id "
         f"WHERE r.fact = {lit(t.fact or '')} AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
         f"AND {lasted}), "
         "ongoing AS (SELECT p.family_id, MIN(" + due + ") AS clear_on FROM pids p "
-        f"JOIN ({_starts(ref.headline.id)}) t ON t.family_id = p.family_id "
+        f"JOIN ({headline_starts(ref.headline.id)}) t ON t.family_id = p.family_id "
         "JOIN ev_records r ON r.family_id = p.family_id AND r.person_id = p.person_id "
         "LEFT JOIN att_benefit b ON b.family_id = p.family_id AND b.person_id = p.person_id "
         f"WHERE r.fact = {lit(t.fact or '')} AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
