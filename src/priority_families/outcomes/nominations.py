@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from priority_families.casedb.casework import Actor, CaseworkError, record_disclosure, record_nomination
 from priority_families.casedb.models import (
@@ -139,6 +139,8 @@ def disclose_headline(workspace: Workspace, family_id: str, headline: str, on: d
                                               "disclosure": made.pk})
     except CaseworkError as exc:
         raise NominationError(str(exc)) from None
+    except IntegrityError:  # another worker added the same headline meanwhile
+        raise NominationError(f"family {family_id} already has headline {headline} in its baseline") from None
     progress_changed(workspace, [family_id])
     return made
 
@@ -218,4 +220,6 @@ def nominate(workspace: Workspace, family_id: str, headline: str, nominated_by: 
                                               "evidence_sha256": digest, "nomination": made.pk})
     except CaseworkError as exc:
         raise NominationError(str(exc)) from None
+    except IntegrityError:  # recorded by someone else meanwhile
+        raise NominationError(f"family {family_id} is already nominated for headline {headline}") from None
     return made
