@@ -171,3 +171,13 @@ def test_the_docs_count_the_priorities_a_nomination_tests():
     assert (f"of which {tested} are tested by an indicator line, {nominated} by a professional's nomination "
             f"recorded in the case record and {untested} are not**") in doc
     assert doc.count("| nomination | Tested by a professional's nomination") == nominated
+
+
+@pytest.mark.django_db
+def test_a_closed_case_refuses_a_nomination(ws):
+    from priority_families.casedb.models import Case, CaseStatus
+
+    Case.objects.create(family_id="F1", status=CaseStatus.CLOSED, identified_on=A)  # set aside, then closed
+    with pytest.raises(NominationError, match="F1's case is closed: reopen it first"):
+        _nominate(ws)
+    assert not Nomination.objects.exists()
