@@ -29,10 +29,12 @@ from priority_families.casedb.models import (
     ClosureReason,
     ConsentKind,
     ConsentMethod,
+    Disclosure,
     EntryKind,
     FamilyAgreement,
     GroupTag,
     MeasureEntry,
+    Nomination,
     NotAllocatedReason,
     PlanAction,
     Rag,
@@ -501,3 +503,34 @@ def _close(case: Case, reason: ClosureReason, on: date, actor: Actor, note: str 
     CaseClosure.objects.create(case=case, reason=ClosureReason(reason), on=on, by=actor.username)
     label = ClosureReason(reason).label
     _move(case, S.CLOSED, actor, f"{label}: {note.strip()}" if note.strip() else label)
+
+
+def record_disclosure(disclosure: Disclosure, actor: Actor) -> Disclosure:
+    """A headline problem disclosed during the intervention (seed 004), added to an open case: the disclosure
+    row, a history row and the access-log row, in the caller's transaction (`outcomes.disclose`, which freezes
+    the headline's baseline in the same one)."""
+    with transaction.atomic():
+        case = _open(_locked(disclosure.family_id))
+        disclosure.save()
+        _note(case, f"headline {disclosure.headline} added, disclosed on {disclosure.disclosed_on.isoformat()}",
+              actor)
+    return disclosure
+
+
+def record_nomination(nomination: Nomination, actor: Actor) -> Nomination:
+    """A professional's nomination of equivalent concern (seed 002): the nomination row and the access-log row
+    (and a history row when the family has a case, which must be open), in one transaction. A family the data
+    alone does not make eligible has no case yet; attachment opens it."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(family_id=nomination.family_id).first()
+        if case is not None:
+            _open(case)
+        nomination.save()
+        note = (f"nominated for {nomination.headline} by {nomination.nominated_by} on "
+                f"{nomination.nominated_on.isoformat()}, evidence sha256 {nomination.evidence_sha256}")
+        if case is not None:
+            _note(case, note, actor)
+        else:
+            AccessLog.objects.create(username=actor.username, action=AccessAction.CHANGE,
+                                     target=f"family {nomination.family_id}", detail=note, ip=actor.ip)
+    return nomination

@@ -22,11 +22,13 @@ from priority_families.casedb.models import (
     BaselineCount,
     BaselineLine,
     BaselineRecord,
+    Disclosure,
+    Nomination,
 )
 from priority_families.claims.holds import PAIR_HEADER, doubtful_pairs
 from priority_families.claims.pack_inputs import INPUT_HEADER, measure_inputs
 from priority_families.core.vocabulary import Vocabulary, actor_label, figures_in_words, record_value_label
-from priority_families.outcomes.measures import in_list, lit, plan_tests, progress_window_sql
+from priority_families.outcomes.measures import headline_starts, in_list, lit, plan_tests, progress_window_sql
 from priority_families.outcomes.progress import attachment_plan
 from priority_families.plans.schema import MeasureKind, Plan
 
@@ -66,11 +68,12 @@ def progress_records(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
             if t.kind is MeasureKind.ATTESTATION or not t.fact:
                 continue
             window = progress_window_sql(t, e) if t.progress_window else "r.start_date >= a.attached_on"
+            starts = headline_starts(ref.headline.id)  # attachment, or the day the headline was added
             kinds = f" AND kind IN {in_list(t.kinds)}" if t.kinds else ""
             selects.append(
                 f"SELECT r.family_id, {lit(ref.headline.id)} AS headline, {lit(ref.measure.id)} AS measure, "
                 f"{ref.test_no} AS test_no, r.person_id, r.source, r.record_id, r.fact_date, "
-                "COALESCE(r.kind, '') AS kind FROM ev_records r JOIN att a ON a.family_id = r.family_id "
+                f"COALESCE(r.kind, '') AS kind FROM ev_records r JOIN ({starts}) a ON a.family_id = r.family_id "
                 f"WHERE r.family_id IN {in_list(families)} AND fact = {lit(t.fact)}{kinds} AND {window}"
             )
         if not selects:
@@ -115,9 +118,25 @@ def _measure(words: Vocabulary, headline: str, measure: str) -> str:
     return f"{words.label('headline', headline)}: {measure.replace('_', ' ')}"
 
 
+ADDED_HEADLINES = "Headlines added after attachment and professionals' nominations"
+
+
+def added_headlines(family_id: str) -> PackRows:
+    """The family's headlines disclosed during the intervention (measured from the day they were added) and its
+    professionals' nominations of equivalent concern (with the evidence file's sha256), for the pack."""
+    disclosed = [("disclosed during the intervention", h, lines, on, by, reason, "", "")
+                 for h, lines, on, by, reason in Disclosure.objects.filter(family_id=family_id).values_list(
+                     "headline", "lines", "disclosed_on", "recorded_by", "reason")]
+    nominated = [("professional's nomination", h, lines, on, by, reason, name, sha)
+                 for h, lines, on, by, reason, name, sha in Nomination.objects.filter(family_id=family_id).values_list(
+                     "headline", "lines", "nominated_on", "nominated_by", "reason", "evidence_name", "evidence_sha256")]
+    return sorted(disclosed + nominated, key=str)
+
+
 def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts: PackRows, base_records: PackRows,
                        measures: PackRows, inputs: PackRows, progress: PackRows, attestations: PackRows,
-                       doubtful: list[dict] | None = None) -> list[tuple[str, tuple[str, ...], PackRows]]:
+                       doubtful: list[dict] | None = None, added: PackRows = ()
+                       ) -> list[tuple[str, tuple[str, ...], PackRows]]:
     """The pack's sections with every code read through the plan's vocabulary (one section per part)."""
     words = plan.vocabulary()
     facts = {ind.id: ind.fact for _, ind in plan.indicators()}
@@ -150,6 +169,10 @@ def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts:
          [(p["person_id"], src(p["source_l"]), p["record_id_l"], src(p["source_r"]), p["record_id_r"],
            f"{p['match_probability']:.3f}", p["measures"], _decision(p), p["reviewer"] or "", p["decided_on"] or "")
           for p in doubtful or []]),
+        (ADDED_HEADLINES,
+         ("how", "headline", "lines", "measured from / nominated on", "by", "reason", "evidence file", "sha256"),
+         [(how, words.label("headline", h), ", ".join(words.label("line", i) for i in ls), day(on), actor_label(by),
+           reason, name, sha) for how, h, ls, on, by, reason, name, sha in added]),
     ]
 
 
@@ -199,7 +222,7 @@ def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date,
         "SELECT headline, status FROM headline_status WHERE family_id = ? AND status <> 'not_applicable' "
         "ORDER BY ALL", [fid]).fetchall()
     sections = _labelled_sections(plan, headlines, lines, counts, base_records, measures, inputs, progress,
-                                  attestations, doubtful)
+                                  attestations, doubtful, added_headlines(fid))
     body = "".join(f"<h2>{escape(title)}</h2>\n{_table(h, rows)}" for title, h, rows in sections)
     checksum = hashlib.sha256(body.encode()).hexdigest()
     words = plan.vocabulary()

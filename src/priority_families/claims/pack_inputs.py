@@ -24,6 +24,7 @@ from priority_families.outcomes.measures import (
     _absence_numerator,
     _group,
     _weeks,
+    headline_starts,
     in_list,
     lit,
     months_before,
@@ -82,8 +83,9 @@ def _counts_sql(ref: TestRef, e: date, attachments: list[Attachment], words: Voc
     last terms, the same number of terms before attachment; after, the count in the progress window."""
     t = ref.test
     kinds = f" AND kind IN {in_list(t.kinds)}" if t.kinds else ""
-    window = (progress_window_sql(t, e) if t.progress_window else
-              "fact_date >= (SELECT x.attached_on FROM att x WHERE x.family_id = ev_records.family_id)")
+    window = (progress_window_sql(t, e) if t.progress_window else  # since the headline counts (attachment or
+              f"fact_date >= (SELECT x.attached_on FROM ({headline_starts(ref.headline.id)}) x "  # its disclosure)
+              "WHERE x.family_id = ev_records.family_id)")
     months = t.baseline_window.months if t.baseline_window and t.baseline_window.months else None
     terms = t.progress_window.terms if t.progress_window and t.progress_window.terms else None
     if months:
@@ -105,7 +107,7 @@ def _counts_sql(ref: TestRef, e: date, attachments: list[Attachment], words: Voc
         f"SELECT p.family_id, {_head(ref, words)}, p.person_id, {lit(_counted(t, words))}, {before_window}, "
         f"{counted}, {lit(progress_window_words(t, e))}, CAST(COALESCE(r.n, 0) AS VARCHAR) "
         f"FROM (SELECT * FROM att_members WHERE {_group(t.who, e)}) p {_applies(ref)} "
-        "JOIN att a ON a.family_id = p.family_id "
+        f"JOIN ({headline_starts(ref.headline.id)}) a ON a.family_id = p.family_id "
         f"LEFT JOIN ({before}) b ON b.family_id = p.family_id AND b.person_id = p.person_id "
         f"LEFT JOIN (SELECT family_id, person_id, COUNT(*) AS n FROM ev_records WHERE fact = {lit(t.fact or '')}"
         f"{kinds} AND {window} GROUP BY ALL) r "

@@ -29,6 +29,7 @@ SECTION_SHEETS = {
     "Records behind the progress figures": "progress records",
     "Attestations": "attestations",
     "Doubtful links (pairs in the linkage review band that could change a measure)": "doubtful links",
+    "Headlines added after attachment and professionals' nominations": "added headlines",
 }
 NEEDS_REVIEW_HEADER = ("family_id", "route", "status", "doubtful pairs open", *PAIR_HEADER)
 

@@ -12,6 +12,7 @@ from priority_families.cli import (
     ingest,
     link,
     money,
+    nominations,
     outcomes,
     plans,
     synth,
@@ -28,8 +29,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, claims, money, team, governance,
-               report_commands):
+for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, nominations, claims, money, team,
+               governance, report_commands):
     module.register(app)
 
 

@@ -53,6 +53,7 @@ from priority_families.casedb.models import (
     Claim,
     ClaimHold,
     ClaimStep,
+    Disclosure,
     EvidenceRow,
     Family,
     FamilyAgreement,
@@ -61,6 +62,7 @@ from priority_families.casedb.models import (
     LevelChange,
     MapPerson,
     Member,
+    Nomination,
     PartnerRecord,
     PlanAction,
     Referral,
@@ -273,6 +275,8 @@ def _erase_case_record(family_id: str, members: list[str]) -> dict[str, int]:
         "baseline records": BaselineRecord.objects.filter(attachment__family_id=family_id),
         "baseline benefits": BaselineBenefit.objects.filter(attachment__family_id=family_id),
         "attestations": Attestation.objects.filter(family_id=family_id),
+        "headlines disclosed": Disclosure.objects.filter(family_id=family_id),
+        "nominations": Nomination.objects.filter(family_id=family_id),
         "flags sent": FlagSent.objects.filter(person_id__in=members),
         "tracker members": Member.objects.filter(family__family_id=family_id),
         "tracker evidence": EvidenceRow.objects.filter(family__family_id=family_id),
@@ -303,6 +307,7 @@ def _erase_files(workspace: Workspace, family_id: str, members: list[str], outpu
     bundles in the workspace and the output folders named."""
     paths = {Path(p) for p in Attestation.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
     paths |= {Path(p) for p in CaseDocument.objects.filter(case__family_id=family_id).values_list("path", flat=True)}
+    paths |= {Path(p) for p in Nomination.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
     # Files are kept by their content's hash: one another family also holds (the same letter sent to two
     # households) stays for that family.
     named = [str(p) for p in paths]
@@ -310,6 +315,8 @@ def _erase_files(workspace: Workspace, family_id: str, members: list[str], outpu
               .filter(evidence_path__in=named).values_list("evidence_path", flat=True)}
     paths -= {Path(p) for p in CaseDocument.objects.exclude(case__family_id=family_id)
               .filter(path__in=named).values_list("path", flat=True)}
+    paths -= {Path(p) for p in Nomination.objects.exclude(family_id=family_id)
+              .filter(evidence_path__in=named).values_list("evidence_path", flat=True)}
     for folder in [workspace.path, *outputs]:
         paths |= set(Path(folder).glob(f"**/packs/{family_id}.*"))
         paths |= {p for m in members for p in Path(folder).glob(f"**/subject-access-{m}")}

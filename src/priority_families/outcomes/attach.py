@@ -8,7 +8,7 @@ family, every baseline count with the records behind it. Nothing here changes af
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -24,12 +24,13 @@ from priority_families.casedb.models import (
     BaselineLine,
     BaselineMember,
     BaselineRecord,
+    Nomination,
 )
 from priority_families.core.calendar import shift_months
 from priority_families.core.engine import Workspace
 from priority_families.core.problems import RowProblem, RowsRefused
 from priority_families.core.sql import load_rows
-from priority_families.outcomes.baseline import FrozenBaseline, freeze_baselines
+from priority_families.outcomes.baseline import HITS, FrozenBaseline, freeze_baselines
 from priority_families.refresh import PublishedRefresh, RefreshError, refresh_in_force
 
 ATTACHMENT_COLUMNS = ("family_id", "attached_on", "lead_worker", "lead_agency")
@@ -80,13 +81,33 @@ def read_attachments_csv(path: Path) -> list[AttachmentRequest]:
     return requests
 
 
+def _nominations(requests: list[AttachmentRequest]) -> list[Nomination]:
+    """The professionals' nominations each family has on or before the date it is attached on."""
+    on = {r.family_id: r.attached_on for r in requests}
+    return [n for n in Nomination.objects.filter(family_id__in=list(on)) if n.nominated_on <= on[n.family_id]]
+
+
+def _eligible(refresh: PublishedRefresh, known: dict[str, tuple[bool, str]], nominated: dict[str, set[str]],
+              family_id: str) -> bool:
+    """Eligible in the identification, or by the plan's rule once its nominated headlines are counted."""
+    eligible, headlines = known[family_id]
+    if eligible or family_id not in nominated:
+        return bool(eligible)
+    return refresh.plan.eligibility.met_by({h for h in (headlines or "").split(";") if h} | nominated[family_id])
+
+
 def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, refresh: PublishedRefresh,
-           file: str, allocated_only: bool) -> list[AttachProblem]:
-    """Unknown or ineligible families, duplicates, dates after the refresh, families already attached, cases
-    that cannot be attached (closed; through the tracker, not yet allocated)."""
+           file: str, allocated_only: bool, nominations: list[Nomination]) -> list[AttachProblem]:
+    """Unknown or ineligible families (a professional's nomination counts its headline), duplicates, dates after
+    the refresh, families already attached, cases that cannot be attached (closed; through the tracker, not yet
+    allocated)."""
     load_rows(con, "asked", {"family_id": "VARCHAR"}, [(r.family_id,) for r in requests])
-    known = dict(con.execute(
-        "SELECT c.family_id, c.eligible FROM cohort c JOIN asked f ON f.family_id = c.family_id").fetchall())
+    known = {f: (e, h) for f, e, h in con.execute(
+        "SELECT c.family_id, c.eligible, c.headlines FROM cohort c JOIN asked f ON f.family_id = c.family_id"
+    ).fetchall()}
+    nominated: dict[str, set[str]] = {}
+    for n in nominations:
+        nominated.setdefault(n.family_id, set()).add(n.headline)
     attached = set(Attachment.objects.filter(family_id__in=[r.family_id for r in requests])
                    .values_list("family_id", flat=True))
     case_reasons = check_attachable([r.family_id for r in requests], allocated_only)
@@ -95,8 +116,9 @@ def _check(requests: list[AttachmentRequest], con: duckdb.DuckDBPyConnection, re
         where = (file, r.line)
         if r.family_id not in known:
             problems.append(AttachProblem(*where, "family_id", f"unknown family {r.family_id} in {refresh.refresh_id}"))
-        elif not known[r.family_id]:
-            problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} is not eligible"))
+        elif not _eligible(refresh, known, nominated, r.family_id):
+            also = " even with its professionals' nominations" if r.family_id in nominated else ""
+            problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} is not eligible{also}"))
         if r.family_id in attached:
             problems.append(AttachProblem(*where, "family_id", f"family {r.family_id} is already attached"))
         elif r.family_id in case_reasons:
@@ -127,6 +149,30 @@ def _attachment_date_problem(r: AttachmentRequest, refresh: PublishedRefresh) ->
         return (f"{r.attached_on} is more than a year before the refresh; plan {refresh.plan.id} back-dates only "
                 f"families led by {', '.join(back.lead_agencies)}, not {r.lead_agency!r}")
     return None
+
+
+NOMINATED_LINES = (
+    "SELECT n.family_id, n.headline, n.indicator, fm.person_id, 'nomination', n.record_id, n.nominated_on, '' "
+    "FROM nominated_hits n JOIN new_att t ON t.family_id = n.family_id "
+    "JOIN family_members fm ON fm.family_id = n.family_id ORDER BY ALL"
+)
+
+
+def _with_nominations(con: duckdb.DuckDBPyConnection, refresh: PublishedRefresh, nominations: list[Nomination]
+                      ) -> FrozenBaseline:
+    """The baseline, with each nominated headline's lines (for every member, as the nomination is about the
+    family) true at attachment beside the identification's: its results measures apply and their counts are
+    frozen now, like any other line's."""
+    load_rows(con, "nominated_hits", {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR",
+                                      "record_id": "VARCHAR", "nominated_on": "DATE"},
+              [(n.family_id, n.headline, line, f"nomination {n.pk}", n.nominated_on)
+               for n in nominations for line in n.lines])
+    hits = f"(SELECT family_id, headline, indicator FROM {HITS} UNION ALL SELECT family_id, headline, indicator " \
+           "FROM nominated_hits)"
+    frozen = freeze_baselines(con, refresh.plan, hits)
+    if not nominations:
+        return frozen
+    return replace(frozen, lines=frozen.lines + con.execute(NOMINATED_LINES).fetchall())
 
 
 def _write(requests: list[AttachmentRequest], frozen: FrozenBaseline, refresh: PublishedRefresh,
@@ -179,12 +225,13 @@ def attach_families(workspace: Workspace, requests: list[AttachmentRequest], act
             refresh.plan  # noqa: B018 - an identification must be in force
         except RefreshError as exc:
             raise AttachError([AttachProblem("store", 0, "refresh", str(exc))]) from None
-        problems = _check(requests, con, refresh, file, allocated_only)
+        nominations = _nominations(requests)
+        problems = _check(requests, con, refresh, file, allocated_only, nominations)
         if problems:
             raise AttachError(problems)
         load_rows(con, "new_att", {"family_id": "VARCHAR", "attached_on": "DATE"},
                   [(r.family_id, r.attached_on) for r in requests])
-        frozen = freeze_baselines(con, refresh.plan)
+        frozen = _with_nominations(con, refresh, nominations)
         areas = dict(con.execute("SELECT c.family_id, c.area FROM cohort c JOIN new_att t "
                                  "ON t.family_id = c.family_id").fetchall())
     try:

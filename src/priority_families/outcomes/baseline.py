@@ -45,12 +45,18 @@ MEMBER_RECORDS = (
 )
 
 
-def _baseline_tests_sql(plan: Plan) -> str | None:
+def _frozen_tests(plan: Plan, headline: str | None) -> list:
+    """The plan's tests with a baseline window (of one headline when `headline` is given)."""
+    return [r for r in plan_tests(plan)
+            if r.test.baseline_window is not None and r.test.kind.value in ("reduction", "fewer")
+            and headline in (None, r.headline.id)]
+
+
+def _baseline_tests_sql(plan: Plan, headline: str | None = None) -> str | None:
     """The plan's tests with a baseline window, one row per (test, indicator line it answers for)."""
     rows = [
         f"({lit(ref.headline.id)}, {lit(ref.measure.id)}, {ref.test_no}, {lit(line)})"
-        for ref in plan_tests(plan)
-        if ref.test.baseline_window is not None and ref.test.kind.value in ("reduction", "fewer")
+        for ref in _frozen_tests(plan, headline)
         for line in ref.measure.lines
     ]
     if not rows:
@@ -58,15 +64,19 @@ def _baseline_tests_sql(plan: Plan) -> str | None:
     return f"SELECT * FROM (VALUES {', '.join(rows)}) AS v(headline, measure, test_no, indicator)"
 
 
-def _counts_sql(plan: Plan) -> tuple[str, str] | None:
-    """(per-member counts, records behind them) for every applicable baseline test."""
-    tests = [r for r in plan_tests(plan)
-             if r.test.baseline_window is not None and r.test.kind.value in ("reduction", "fewer")]
+HITS = "indicator_hits"  # the lines true for a family in the refresh's identification
+
+
+def _counts_sql(plan: Plan, hits: str = HITS, headline: str | None = None) -> tuple[str, str] | None:
+    """(per-member counts, records behind them) for every applicable baseline test: applicable when one of the
+    test's lines is in `hits` (a table or subquery of family_id, headline, indicator) for the family; only the
+    tests of `headline` when given (a headline added after attachment)."""
+    tests = _frozen_tests(plan, headline)
     if not tests:
         return None
     applicable = (
         f"applicable AS (SELECT DISTINCT v.headline, v.measure, v.test_no, h.family_id "
-        f"FROM ({_baseline_tests_sql(plan)}) v JOIN indicator_hits h ON h.headline = v.headline "
+        f"FROM ({_baseline_tests_sql(plan, headline)}) v JOIN {hits} h ON h.headline = v.headline "
         "AND h.indicator = v.indicator JOIN new_att t ON t.family_id = h.family_id)"
     )
     selects = []
@@ -117,8 +127,19 @@ def _benefits_sql() -> str:
     )
 
 
-def freeze_baselines(con: duckdb.DuckDBPyConnection, plan: Plan) -> FrozenBaseline:
-    """Read everything to freeze for the families in `new_att` from the published refresh."""
+def freeze_counts(con: duckdb.DuckDBPyConnection, plan: Plan, hits: str = HITS, headline: str | None = None
+                  ) -> tuple[Rows, Rows]:
+    """The baseline counts and the records behind them for the families in `new_att`, each at its own date
+    (`new_att.attached_on`: the attachment, or the day a headline was added after it)."""
+    sql = _counts_sql(plan, hits, headline)
+    if sql is None:
+        return [], []
+    return con.execute(sql[0]).fetchall(), con.execute(sql[1]).fetchall()
+
+
+def freeze_baselines(con: duckdb.DuckDBPyConnection, plan: Plan, hits: str = HITS) -> FrozenBaseline:
+    """Read everything to freeze for the families in `new_att` from the published refresh (`hits`: the lines
+    true for them, the identification's own, with any a professional's nomination adds)."""
     members = con.execute(
         "SELECT t.family_id, fm.person_id, p.dob FROM new_att t JOIN family_members fm "
         "ON fm.family_id = t.family_id JOIN persons p ON p.person_id = fm.person_id ORDER BY ALL"
@@ -128,11 +149,6 @@ def freeze_baselines(con: duckdb.DuckDBPyConnection, plan: Plan) -> FrozenBaseli
         "COALESCE(CAST(h.value AS VARCHAR), '') FROM indicator_hits h JOIN new_att t ON t.family_id = h.family_id "
         "ORDER BY ALL"
     ).fetchall()
-    counts: Rows = []
-    records: Rows = []
-    sql = _counts_sql(plan)
-    if sql is not None:
-        counts = con.execute(sql[0]).fetchall()
-        records = con.execute(sql[1]).fetchall()
+    counts, records = freeze_counts(con, plan, hits)
     benefits = con.execute(_benefits_sql()).fetchall()
     return FrozenBaseline(members, lines, counts, records, benefits)

@@ -14,6 +14,7 @@ Evaluation tables (temporary, built by `progress.py` from the case record and th
   att_counts   family_id, headline, measure, test_no, person_id, count   baseline counts (frozen)
   att_benefit  family_id, person_id, jsa_before, jsa_open_at_attachment, open_at_attachment (frozen)
   attested     family_id, headline, indicator
+  headline_from  family_id, headline, from_on   a headline added after attachment, measured from from_on
   ev_records   family_id, person_id, dob, fact, kind, date, start_date, end_date, term_start,
                possible_sessions, authorised_absence, unauthorised_absence, source, record_id, fact_date
 
@@ -300,7 +301,13 @@ def _weeks(test: MeasureTest, jsa: str) -> str:
     return f"(CASE WHEN {jsa} THEN {7 * weeks.get('JSA', other)} ELSE {7 * other} END)"
 
 
-def continuous_employment_sql(test: MeasureTest, e: date, families: str) -> str:
+def headline_starts(headline: str) -> str:
+    """Each family's date the headline is measured from: attachment, or the day it was added after it."""
+    return ("SELECT a.family_id, COALESCE(hf.from_on, a.attached_on) AS attached_on FROM att a "
+            f"LEFT JOIN headline_from hf ON hf.family_id = a.family_id AND hf.headline = {lit(headline)}")
+
+
+def continuous_employment_sql(test: MeasureTest, e: date, families: str, starts: str = "att") -> str:
     """Families (from `families`) with an adult in continuous employment after an out-of-work benefit."""
     lasted = f"DATE_DIFF('day', r.start_date, LEAST(COALESCE(r.end_date, {sql_date(e)}), {sql_date(e)}))"
     return (
@@ -310,7 +317,7 @@ def continuous_employment_sql(test: MeasureTest, e: date, families: str) -> str:
         f"WHERE {_group(Who.ADULT, e)}), "
         "jobs AS (SELECT a.family_id, a.person_id, r.start_date AS s, a.days FROM adults a "
         "JOIN ev_records r ON r.family_id = a.family_id AND r.person_id = a.person_id "
-        "JOIN att t ON t.family_id = a.family_id "
+        f"JOIN {starts} t ON t.family_id = a.family_id "
         f"WHERE r.fact = 'employment' AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
         f"AND {lasted} >= a.days), "
         "clean AS (SELECT DISTINCT j.family_id FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM ev_records b "
@@ -320,7 +327,7 @@ def continuous_employment_sql(test: MeasureTest, e: date, families: str) -> str:
         # a job still open at e, benefit-free so far, holds once it has lasted its weeks
         "ongoing AS (SELECT a.family_id, MIN(r.start_date + a.days) AS clear_on FROM adults a "
         "JOIN ev_records r ON r.family_id = a.family_id AND r.person_id = a.person_id "
-        "JOIN att t ON t.family_id = a.family_id "
+        f"JOIN {starts} t ON t.family_id = a.family_id "
         f"WHERE r.fact = 'employment' AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
         f"AND (r.end_date IS NULL OR r.end_date >= {sql_date(e)}) AND NOT EXISTS (SELECT 1 FROM ev_records b "
         "WHERE b.family_id = r.family_id AND b.person_id = r.person_id AND b.fact = 'benefit' "
@@ -337,7 +344,7 @@ def continuous_employment_sql(test: MeasureTest, e: date, families: str) -> str:
 def _spell_lasted(ref: TestRef, e: date) -> str:
     t = ref.test
     if t.fact == "employment":
-        return continuous_employment_sql(t, e, _fams(ref))
+        return continuous_employment_sql(t, e, _fams(ref), f"({headline_starts(ref.headline.id)})")
     end = f"LEAST(COALESCE(r.end_date, {sql_date(e)}), {sql_date(e)})"
     if t.months:
         due = f"CAST(r.start_date + INTERVAL {int(t.months)} MONTH AS DATE)"
@@ -350,13 +357,14 @@ def _spell_lasted(ref: TestRef, e: date) -> str:
         lasted = f"{lasted} AND r.kind IN {in_list(t.kinds)}"
     return (
         f"WITH fams AS ({_fams(ref)}), pids AS ({_pids(ref)}), "
-        "done AS (SELECT DISTINCT p.family_id FROM pids p JOIN att t ON t.family_id = p.family_id "
+        f"done AS (SELECT DISTINCT p.family_id FROM pids p JOIN ({headline_starts(ref.headline.id)}) t "
+        "ON t.family_id = p.family_id "
         "JOIN ev_records r ON r.family_id = p.family_id AND r.person_id = p.person_id "
         "LEFT JOIN att_benefit b ON b.family_id = p.family_id AND b.person_id = p.person_id "
         f"WHERE r.fact = {lit(t.fact or '')} AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "
         f"AND {lasted}), "
         "ongoing AS (SELECT p.family_id, MIN(" + due + ") AS clear_on FROM pids p "
-        "JOIN att t ON t.family_id = p.family_id "
+        f"JOIN ({headline_starts(ref.headline.id)}) t ON t.family_id = p.family_id "
         "JOIN ev_records r ON r.family_id = p.family_id AND r.person_id = p.person_id "
         "LEFT JOIN att_benefit b ON b.family_id = p.family_id AND b.person_id = p.person_id "
         f"WHERE r.fact = {lit(t.fact or '')} AND r.start_date >= t.attached_on AND r.start_date <= {sql_date(e)} "

@@ -33,6 +33,7 @@ from priority_families.casedb.models import (
     BaselineCount,
     BaselineLine,
     BaselineMember,
+    Disclosure,
     FamilyProgress,
     TrackerRefresh,
 )
@@ -116,7 +117,12 @@ def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
         attestations = attestations.filter(family_id__in=[a.family_id for a in attachments])
     _load(con, "attested", list(attestations.values_list("family_id", "headline", "indicator").distinct()),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "indicator": "VARCHAR"})
-    for table in ("frozen_members", "att_lines", "att_line_records", "att_counts", "att_benefit", "attested"):
+    disclosed = Disclosure.objects.filter(attachment_id__in=ids) if len(ids) <= ID_FILTER_LIMIT else \
+        Disclosure.objects.all()
+    _load(con, "headline_from", list(disclosed.values_list("family_id", "headline", "disclosed_on")),
+          {"family_id": "VARCHAR", "headline": "VARCHAR", "from_on": "DATE"})
+    for table in ("frozen_members", "att_lines", "att_line_records", "att_counts", "att_benefit", "attested",
+                  "headline_from"):
         con.execute(f"DELETE FROM {table} WHERE family_id NOT IN (SELECT family_id FROM att)")
 
 
@@ -198,14 +204,18 @@ def _measure_status(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None
         "CASE WHEN NOT COALESCE(BOOL_OR(ok) FILTER (WHERE alternative), TRUE) "
         "THEN MIN(clear_on) FILTER (WHERE alternative) END) END AS clear_on "
         "FROM measure_tests GROUP BY family_id, headline, measure), "
-        "third_term AS (SELECT family_id, term_end FROM (SELECT a.family_id, t.term_end, "
-        "ROW_NUMBER() OVER (PARTITION BY a.family_id ORDER BY t.term_end) AS n FROM att a "
-        "JOIN term_ends t ON t.term_end > a.attached_on) WHERE n = 3), "
+        # a headline added after attachment waits from the day it was added (`headline_from`)
+        "starts AS (SELECT DISTINCT m.family_id, m.headline, COALESCE(hf.from_on, a.attached_on) AS from_on "
+        "FROM m JOIN att a ON a.family_id = m.family_id LEFT JOIN headline_from hf "
+        "ON hf.family_id = m.family_id AND hf.headline = m.headline), "
+        "third_term AS (SELECT family_id, headline, term_end FROM (SELECT s.family_id, s.headline, t.term_end, "
+        "ROW_NUMBER() OVER (PARTITION BY s.family_id, s.headline ORDER BY t.term_end) AS n FROM starts s "
+        "JOIN term_ends t ON t.term_end > s.from_on) WHERE n = 3), "
         f"w AS (SELECT m.*, CASE WHEN w.terms THEN tt.term_end WHEN w.months IS NOT NULL "
-        "THEN CAST(a.attached_on + TO_MONTHS(CAST(w.months AS INTEGER)) AS DATE) ELSE a.attached_on END AS wait_until "
-        f"FROM m JOIN att a ON a.family_id = m.family_id JOIN ({_waits_sql(plan)}) w "
+        "THEN CAST(s.from_on + TO_MONTHS(CAST(w.months AS INTEGER)) AS DATE) ELSE s.from_on END AS wait_until "
+        f"FROM m JOIN starts s ON s.family_id = m.family_id AND s.headline = m.headline JOIN ({_waits_sql(plan)}) w "
         "ON w.headline = m.headline AND w.measure = m.measure "
-        "LEFT JOIN third_term tt ON tt.family_id = m.family_id) "
+        "LEFT JOIN third_term tt ON tt.family_id = m.family_id AND tt.headline = m.headline) "
         "SELECT family_id, headline, measure, "
         f"CASE WHEN awaiting THEN 'awaiting_attestation' WHEN {ed} < wait_until THEN 'not_yet' "
         "WHEN ok THEN 'met' ELSE 'not_yet' END AS status, "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from priority_families.plans.schema import (
     Aggregate,
     EligibilityKind,
+    EligibilityPriority,
     Headline,
     Indicator,
     MeasureKind,
@@ -178,13 +179,20 @@ def _row_order(row: str) -> tuple[int, ...]:
     return tuple(numbers) + (99,) * (2 - len(numbers))
 
 
+def _tested_by(p: EligibilityPriority) -> str:
+    """What tests a published eligibility priority: its lines, a professional's nomination, or nothing yet."""
+    if p.nomination:
+        return "a professional's nomination (pf nominate), with the reason and evidence"
+    return ", ".join(p.lines) or "no line yet"
+
+
 def _appendix_three_layout(h: Headline) -> tuple[list[str], list[Table]]:
     """The headline as Warwickshire's Appendix Three prints it: the HO statement, eligibility priorities (each
     with the lines that test it, and the reading under it), outcome measures (each with its exact test under
     it), sustainability and evidence; the lines' exact tests follow once, in the indicators table."""
     paras = [h.outcome_statement] if h.outcome_statement else []
     priorities = Table("Eligibility Priorities", ["Eligibility priority", "Tested by"],
-                       [[p.text, ", ".join(p.lines) or "no line yet"] for p in h.eligibility_priorities],
+                       [[p.text, _tested_by(p)] for p in h.eligibility_priorities],
                        {i: f"Reading: {p.note}" for i, p in enumerate(h.eligibility_priorities) if p.note})
     rows: list[tuple[str, list[str], str]] = []
     for m in h.results:

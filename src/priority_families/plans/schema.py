@@ -329,6 +329,8 @@ class EligibilityPriority(_Model):
     text: str
     lines: list[str] = Field(default_factory=list, description="indicator ids that test this priority")
     note: str | None = Field(default=None, description="the reading taken, or why no line tests it yet")
+    nomination: bool = Field(default=False, description="a professional's nomination of equivalent concern: a "
+                             "family may be attached on it (`pf nominate`), with the reason and evidence recorded")
 
     @model_validator(mode="after")
     def _said(self) -> Self:
@@ -352,6 +354,11 @@ class Headline(_Model):
     indicators: list[Indicator] = Field(min_length=1)
     results: list[ResultMeasure] = Field(default_factory=list)
     not_measured: list[SeedRow] = Field(default_factory=list)
+
+    @property
+    def takes_nomination(self) -> bool:
+        """Whether the published plan lets a professional nominate a family for this headline."""
+        return any(p.nomination for p in self.eligibility_priorities)
 
     @model_validator(mode="after")
     def _priorities_cover_lines(self) -> Self:
@@ -402,6 +409,14 @@ class Eligibility(_Model):
         if self.kind is EligibilityKind.ALL_OR_N_PLUS and not (self.core and self.n and self.plus):
             raise ValueError("eligibility all_or_n_plus needs `core`, `n` and `plus`")
         return self
+
+    def met_by(self, headlines: set[str]) -> bool:
+        """Whether a family with these headlines is eligible (the identification's rule, for a family whose
+        headlines include a professional's nomination the extracts cannot show)."""
+        if self.kind is EligibilityKind.AT_LEAST:
+            return len(headlines) >= (self.at_least or 0)
+        core = set(self.core or [])
+        return core <= headlines or (len(core & headlines) >= (self.n or 0) and self.plus in headlines)
 
 
 class YearSplit(_Model):

@@ -11,6 +11,7 @@
   meetings, group tags and shared allocations (the allocations report); closures with their reason.
 - `holds`: claims held because they would rest on a doubtful link (needs review), and what became of them.
 - `ux`: the geography lookup's wards as published, for tables grouped by ward, district or locality.
+- `nominations`: headlines disclosed after attachment (their own baseline) and professionals' nominations.
 """
 
 from priority_families.casedb.models.attachments import (
@@ -52,6 +53,7 @@ from priority_families.casedb.models.governance import (
     SubjectAccessRequest,
 )
 from priority_families.casedb.models.holds import ClaimHold, HoldEvent
+from priority_families.casedb.models.nominations import Disclosure, Nomination
 from priority_families.casedb.models.people import (
     AccessAction,
     AccessLog,
@@ -141,6 +143,7 @@ __all__ = [
     "ConsentKind",
     "ConsentMethod",
     "DeclineReason",
+    "Disclosure",
     "DocumentKind",
     "EntryKind",
     "EvidenceRow",
@@ -158,6 +161,7 @@ __all__ = [
     "MeasureEntryError",
     "Member",
     "NameWord",
+    "Nomination",
     "NotAllocatedReason",
     "PartnerRecord",
     "PlanAction",
