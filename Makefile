@@ -98,6 +98,8 @@ setup-spark: setup
 
 # The web tracker's tests need Debian chromium (browser tests), axe-core from npm, and a PostgreSQL server.
 PG_DIR ?= /tmp/pf-test-postgres
+# pytest-xdist workers (the machine's 2 cores); each has its own test database
+TEST_WORKERS ?= 2
 PG_PORT ?= 54329
 WEB_ASSETS := src/priority_families/web/frontend
 
@@ -108,7 +110,7 @@ setup-web: setup
 
 test: setup setup-web
 	$(MAKE) setup-spark
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 	$(MAKE) test-web-postgres
 
 # The web tests again, browser journeys included, on a throwaway PostgreSQL server (the database a council
@@ -116,7 +118,7 @@ test: setup setup-web
 test-web-postgres: setup-web
 	trap 'tests/web/pg.sh stop $(PG_DIR) 2>/dev/null; rm -rf $(PG_DIR)' EXIT; \
 	url=$$(tests/web/pg.sh start $(PG_DIR) $(PG_PORT)) && \
-	DATABASE_URL=$$url $(BIN)/python -m pytest -q tests/web; \
+	DATABASE_URL=$$url $(BIN)/python -m pytest -q -n $(TEST_WORKERS) tests/web; \
 	rc=$$?; tests/web/pg.sh stop $(PG_DIR); exit $$rc
 
 lint: setup
