@@ -21,9 +21,9 @@ def level_choices() -> list[tuple[str, str]]:
 
 
 def place_context(place: PlaceLevel, rows: list[dict], columns: dict[str, str], caption: str,
-                  keep: tuple = ()) -> dict:
+                  keep: tuple = (), empty: str = "No families yet") -> dict:
     """The context of `web/_by_place.html`: rows of `casedb.places.count_by_place` at `place`, their
-    `columns` (key: heading) in order."""
-    return {"place": place, "levels": level_choices(), "caption": caption, "keep": keep,
+    `columns` (key: heading) in order; a row with an `href` links its place there."""
+    return {"place": place, "levels": level_choices(), "caption": caption, "keep": keep, "empty": empty,
             "columns": list(columns.values()),
             "place_rows": [{**r, "cells": [(heading, r[key]) for key, heading in columns.items()]} for r in rows]}

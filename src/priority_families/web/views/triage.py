@@ -77,9 +77,11 @@ def places(request: HttpRequest) -> HttpResponse:
     """Families waiting for triage, allocated and set aside, per area at the level picked; every ward listed."""
     level = level_of(request)
     rows = count_by_place(_areas_for(request), level.level, COUNTS)
-    for r in rows:
-        r["href"] = reverse("web:triage-place", args=[level.level, r["place"] or UNPLACED_SLUG])
-    return render(request, "web/triage_places.html", place_context(level, rows, COLUMNS, "Families"))
+    for r in rows:  # a place links to its meeting only when someone waits there
+        r["href"] = reverse("web:triage-place", args=[level.level, r["place"] or UNPLACED_SLUG]) \
+            if r["waiting"] else ""
+    return render(request, "web/triage_places.html",
+                  place_context(level, rows, COLUMNS, "Families waiting for triage", empty="No families to triage"))
 
 
 def _meeting(request: HttpRequest, level: str, place: str, forms: dict[str, AllocateForm] | None = None,
