@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -38,6 +39,9 @@ from priority_families.web.access import (
     roles_required,
 )
 from priority_families.web.views.common import paginate
+
+if TYPE_CHECKING:
+    from priority_families.claims.pack import Pack
 
 
 @roles_required(*CLAIM_ROLES)
@@ -127,21 +131,27 @@ def _evidence_viewed(family_id: str) -> str:
     return f"{lines} baseline lines, {records} baseline records, {attestations} attestations"
 
 
-def _verify_pack(request: HttpRequest, claim: Claim) -> dict[str, object]:
-    """Rebuild the claim's pack from the frozen baseline and the extracts and compare its checksum with the
-    ledger's, so the auditor does not compare 64 hex digits by eye; the outcome goes to the access log."""
+def _rebuilt_pack(request: HttpRequest, claim: Claim, what: str) -> tuple[Pack | None, str]:
+    """The claim's pack rebuilt from the frozen baseline and the refresh it was claimed on, or why it could
+    not be; whether its checksum is the ledger's goes to the access log, after `what` was done with it."""
     from priority_families.claims.ledger import ClaimsError, regenerate_pack
 
+    target = f"evidence pack {claim.family_id}"
     try:
-        rebuilt = regenerate_pack(_workspace(), claim.family_id).sha256
+        pack = regenerate_pack(_workspace(), claim.family_id)
     except (ClaimsError, StoreError) as exc:
-        record(request, AccessAction.EXPORT, target=f"evidence pack {claim.family_id}",
-               detail="checksum not verified: the pack could not be rebuilt")
-        return {"matches": False, "rebuilt": "", "problem": str(exc)}
-    matches = rebuilt == claim.pack_sha256
-    record(request, AccessAction.EXPORT, target=f"evidence pack {claim.family_id}",
-           detail="checksum verified: matches the ledger" if matches else "checksum verified: differs from ledger")
-    return {"matches": matches, "rebuilt": rebuilt, "problem": ""}
+        record(request, AccessAction.EXPORT, target=target, detail=f"{what}: the pack could not be rebuilt")
+        return None, str(exc)
+    verdict = "matches the ledger" if pack.sha256 == claim.pack_sha256 else "differs from ledger"
+    record(request, AccessAction.EXPORT, target=target, detail=f"{what}: {verdict}")
+    return pack, ""
+
+
+def _verify_pack(request: HttpRequest, claim: Claim) -> dict[str, object]:
+    """Whether the rebuilt pack's checksum is the ledger's, so the auditor does not compare 64 hex digits by eye."""
+    pack, problem = _rebuilt_pack(request, claim, "checksum verified")
+    return {"matches": pack is not None and pack.sha256 == claim.pack_sha256,
+            "rebuilt": pack.sha256 if pack else "", "problem": problem}
 
 
 @roles_required(*CLAIM_ROLES)
@@ -245,20 +255,15 @@ PACK_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-
 @roles_required(*CLAIM_ROLES)
 def generated_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     """The claims ledger's own evidence pack, rebuilt from the frozen baseline and the latest refresh."""
-    from priority_families.claims.ledger import ClaimsError, regenerate_pack
     from priority_families.claims.steps import latest_state
 
     state = latest_state(family_id)
     if state is None:
         raise deny(request, target=f"claim {family_id}")
-    claim = state.claim
-    try:
-        pack = regenerate_pack(_workspace(), family_id)
-    except (ClaimsError, StoreError) as exc:
-        messages.error(request, f"The evidence pack could not be rebuilt: {exc}")
+    pack, problem = _rebuilt_pack(request, state.claim, "pack opened")
+    if pack is None:
+        messages.error(request, f"The evidence pack could not be rebuilt: {problem}")
         return redirect("web:evidence-pack", family_id=family_id)
-    record(request, AccessAction.EXPORT, target=f"evidence pack {family_id}",
-           detail="sha256 matches the ledger" if pack.sha256 == claim.pack_sha256 else "sha256 differs from ledger")
     response = HttpResponse(pack.html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = PACK_CSP
     response["X-Pack-SHA256"] = pack.sha256
