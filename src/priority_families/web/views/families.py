@@ -179,6 +179,7 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         evidence.setdefault(row.headline, []).append(row)
     status = CaseStatus(case.status) if case else None
     attachment = Attachment.objects.filter(family_id=family.family_id).first()
+    attestable = _lines(family)
     return {
         "family": family, "case": case, "members": family.people.all(), "evidence": evidence,
         "names": {m.person_id: f"{m.first_name} {m.last_name}".strip().title() or m.person_id
@@ -198,8 +199,8 @@ def _family_context(request: HttpRequest, family: Family, **forms: Any) -> dict[
         "note_form": forms.get("note_form") or NoteForm(),
         "action_form": forms.get("action_form") or ActionForm(),
         "attach_form": forms.get("attach_form") or AttachForm(),
-        "attest_form": forms.get("attest_form") or AttestationForm(lines=_lines(family)),
-        "attest_waiting": forms.get("attest_form") is not None or bool(_lines(family)),
+        "attest_form": forms.get("attest_form") or AttestationForm(lines=attestable),
+        "attest_waiting": "attest_form" in forms or bool(attestable),
         "errors": forms.get("errors", []), "refresh": queries.latest_refresh(),
         "team_summary": team_summary(case) if case else None,
     }
