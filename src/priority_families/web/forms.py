@@ -92,7 +92,25 @@ class ActionForm(forms.Form):
                              error_messages={"invalid": "Enter the date as year-month-day, like 2015-10-01"})
 
 
-class AttestationForm(forms.Form):
+class UploadForm(forms.Form):
+    """A form with a file field (`upload_field`) that the streaming size limit (`web.uploads`) may have dropped:
+    `too_large` says so, and the form names the limit against that field."""
+
+    upload_field = "evidence"
+
+    def __init__(self, *args: object, too_large: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean(self) -> dict[str, object]:
+        if self.too_large:  # the upload handler dropped the file as it went over the limit
+            self.errors.pop(self.upload_field, None)
+            self.add_error(self.upload_field,
+                           f"The selected file must be smaller than {MAX_EVIDENCE_BYTES // 2**20} MB")
+        return super().clean()
+
+
+class AttestationForm(UploadForm):
     line = forms.ChoiceField(label="Headline and indicator line",
                              error_messages={"required": "Select the headline and indicator line"})
     statement = forms.CharField(label="Statement", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
@@ -103,11 +121,9 @@ class AttestationForm(forms.Form):
     evidence = forms.FileField(label="Evidence file", error_messages={"required": "Choose the evidence file",
                                                                       "empty": "The selected file is empty"})
 
-    def __init__(self, *args: object, lines: list[tuple[str, str]], too_large: bool = False,
-                 **kwargs: object) -> None:
+    def __init__(self, *args: object, lines: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["line"].choices = [("", "Choose a line"), *lines]
-        self.too_large = too_large
 
     def clean_evidence(self) -> object:
         """The size is also enforced while the upload streams (`web.uploads`); the type and quota by `attest`."""
@@ -117,9 +133,3 @@ class AttestationForm(forms.Form):
         if evidence is not None and evidence.size == 0:
             raise forms.ValidationError("The selected file is empty")
         return evidence
-
-    def clean(self) -> dict[str, object]:
-        if self.too_large:  # the upload handler dropped the file as it went over the limit
-            self.errors.pop("evidence", None)
-            self.add_error("evidence", f"The selected file must be smaller than {MAX_EVIDENCE_BYTES // 2**20} MB")
-        return super().clean()

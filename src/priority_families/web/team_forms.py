@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from priority_families.casedb.models import DeclineReason, DocumentKind, Role, RoleOnCase
 from priority_families.casedb.team import HeadlineView, MeetingAction, PersonReferred
 from priority_families.outcomes.attest import MAX_EVIDENCE_BYTES
-from priority_families.web.forms import DATE_INPUTS
+from priority_families.web.forms import DATE_INPUTS, UploadForm
 
 DATE_ERRORS = {"invalid": "Enter the date as year-month-day, like 2015-10-01"}
 
@@ -116,7 +116,9 @@ class MapPersonForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(UploadForm):
+    upload_field = "file"
+
     kind = forms.ChoiceField(label="Kind of document", choices=[("", "Choose a kind"), *DocumentKind.choices],
                              error_messages={"required": "Select the kind of document"})
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the document's title"})
@@ -124,16 +126,9 @@ class DocumentForm(forms.Form):
                            f"{MAX_EVIDENCE_BYTES // 2**20} MB", error_messages={"required": "Choose the file",
                                                                                   "empty": "The selected file is empty"})
 
-    def __init__(self, *args: object, too_large: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("prefix", "document")
         super().__init__(*args, **kwargs)
-        self.too_large = too_large
-
-    def clean(self) -> dict[str, object]:
-        if self.too_large:  # the upload handler dropped the file as it went over the limit
-            self.errors.pop("file", None)
-            self.add_error("file", f"The selected file must be smaller than {MAX_EVIDENCE_BYTES // 2**20} MB")
-        return super().clean()
 
 
 class LevelForm(forms.Form):

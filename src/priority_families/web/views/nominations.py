@@ -28,14 +28,13 @@ from priority_families.casedb.models import (
     Role,
 )
 from priority_families.core.engine import StoreError
-from priority_families.outcomes.attest import MAX_EVIDENCE_BYTES
 from priority_families.outcomes.nominations import NominationError, disclose_headline, nominate
 from priority_families.outcomes.progress import attachment_plan
 from priority_families.plans.loader import load_plan
 from priority_families.plans.schema import Plan
 from priority_families.web import queries
 from priority_families.web.access import deny, family_or_404, record, role_of, roles_required
-from priority_families.web.forms import DATE_INPUTS
+from priority_families.web.forms import DATE_INPUTS, UploadForm
 from priority_families.web.views.common import actor
 from priority_families.web.views.families import workspace
 
@@ -56,7 +55,7 @@ class DisclosureForm(forms.Form):
         self.fields["headline"].choices = [("", "Choose a headline"), *headlines]
 
 
-class NominationForm(forms.Form):
+class NominationForm(UploadForm):
     headline = forms.ChoiceField(label="Headline of equivalent concern",
                                  error_messages={"required": "Select the headline"})
     nominated_by = forms.CharField(label="Nominating professional (name and role)", max_length=200,
@@ -69,17 +68,9 @@ class NominationForm(forms.Form):
                                error_messages={"required": "Choose the evidence file",
                                                "empty": "The selected file is empty"})
 
-    def __init__(self, *args: object, headlines: list[tuple[str, str]], too_large: bool = False,
-                 **kwargs: object) -> None:
+    def __init__(self, *args: object, headlines: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["headline"].choices = [("", "Choose a headline"), *headlines]
-        self.too_large = too_large
-
-    def clean(self) -> dict[str, object]:
-        if self.too_large:  # the upload handler dropped the file as it went over the limit
-            self.errors.pop("evidence", None)
-            self.add_error("evidence", f"The selected file must be smaller than {MAX_EVIDENCE_BYTES // 2**20} MB")
-        return super().clean()
 
 
 def _allowed(request: HttpRequest, family_id: str) -> tuple[Family, Case]:
