@@ -19,21 +19,32 @@ reviewer decisions are never vetoed, nor a pair whose NI numbers are one slip ap
   identifier or a reviewer).
 - parent and child of the same name: both dates of birth known and disagreeing beyond the slips
   partners make (day and month swapped, one digit wrong or two swapped within month and day, one
-  day, one year), at a place that does not disagree. Always vetoed when the years are a generation
-  apart (12 years or more); for nearer dates (two siblings of the same name, or a mistyped year) only
-  when both dates are corroborated with that name. A family shares a surname and an address, and a rare
-  first name's term frequency can outweigh the date of birth, so the model alone merges a father and his
-  son of the same name.
+  day, one year), at a place that does not disagree. When the years are a generation apart (12 years or
+  more) vetoed even when seen once, wherever the data says such pairs are families
+  (`model.DobWrongRate.family_share` at least FAMILY_SHARE_VETO: on council data they are, and with no
+  evidence the premise holds); where the data says keying errors explain them (partners replace whole
+  dates of birth), and for nearer dates (two siblings of the same name, or a mistyped year), only when
+  both dates are corroborated with that name. A family shares a surname and an address, and a rare first
+  name's term frequency can outweigh the date of birth, so the model alone merges a father and his son of
+  the same name.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from priority_families.linkage.model import GENERATION_YEARS, day_month_swapped, dob_near
+from priority_families.linkage.model import (
+    CORROBORATING_RECORDS,
+    GENERATION_YEARS,
+    day_month_swapped,
+    dob_near,
+)
 from priority_families.linkage.settings import LinkageSettings
 
-CORROBORATING_RECORDS = 2
+# Pairs of one name and place a generation apart are vetoed even when seen once while at least this share
+# of them are families by the data (`model.DobWrongRate.family_share`): the guard reads "family" whenever
+# that is the likelier reading.
+FAMILY_SHARE_VETO = 0.5
 
 
 def _clearly_different(a: str, a_forms: str, b: str, b_forms: str) -> str:
@@ -63,9 +74,10 @@ def _corroborated(side: str, column: str) -> str:
     return f"(g{side}.{column} >= {CORROBORATING_RECORDS})"
 
 
-def guard_sql(settings: LinkageSettings) -> str:
+def guard_sql(settings: LinkageSettings, generations_are_families: bool = True) -> str:
     """A SQL boolean over `l.*`/`r.*` (link_descriptions) and `gl.*`/`gr.*` (guard_support) that is true
-    when a pair must not link."""
+    when a pair must not link. `generations_are_families`: the data says pairs of one name and place a
+    generation apart are parents and children (vetoed even seen once), not one person keyed wrong."""
     def different(a: str, b: str) -> str:
         """Names `a` of l and `b` of r clearly differ and both are corroborated with their dates."""
         clear = _clearly_different(f"l.{a}_name", f"l.{a}_forms", f"r.{b}_name", f"r.{b}_forms")
@@ -80,10 +92,11 @@ def guard_sql(settings: LinkageSettings) -> str:
         AND NOT coalesce(l.dob IS NOT NULL AND r.dob IS NOT NULL AND NOT {_dob_slip()}, false)
         AND NOT coalesce({_place_disagrees()}, false)
     )"""
+    generation_apart = f"abs(year(l.dob) - year(r.dob)) >= {GENERATION_YEARS}" if generations_are_families else "false"
     generations = f"""(
         l.dob IS NOT NULL AND r.dob IS NOT NULL AND NOT {_dob_slip()}
         AND NOT coalesce({_place_disagrees()}, false)
-        AND (abs(year(l.dob) - year(r.dob)) >= {GENERATION_YEARS}
+        AND ({generation_apart}
              OR ({_corroborated('l', 'first_support')} AND {_corroborated('r', 'first_support')}))
     )"""
     rules = [f"coalesce({sql}, false)" for sql, on in ((twins, settings.guard_first_names),
@@ -143,9 +156,11 @@ def guard_support(con: duckdb.DuckDBPyConnection, descriptions: str) -> None:
     )
 
 
-def apply_guards(con: duckdb.DuckDBPyConnection, scored: str, settings: LinkageSettings) -> int:
+def apply_guards(con: duckdb.DuckDBPyConnection, scored: str, settings: LinkageSettings,
+                 family_share: float = 1.0) -> int:
     """Add a `guarded` flag to `scored(unique_id_l, unique_id_r, match_probability, ...)`; return how many
-    pairs it vetoes.
+    pairs it vetoes. `family_share`: how many of the pairs of one name and place a generation apart the data
+    says are families (`model.DobWrongRate.family_share`; 1.0, the guard's premise, when not learned).
 
     Only pairs at or above the review threshold are judged: below it a pair neither links nor reaches a
     reviewer, so a veto would change nothing. Two descriptions with the same names and date of birth
@@ -167,7 +182,7 @@ def apply_guards(con: duckdb.DuckDBPyConnection, scored: str, settings: LinkageS
         SELECT s.*, false AS guarded FROM {scored} s WHERE s.match_probability < {review}
         UNION ALL
         SELECT s.*, CASE WHEN l.first_name = r.first_name AND l.last_name = r.last_name AND l.dob = r.dob
-                         THEN false ELSE {guard_sql(settings)} END AS guarded
+                         THEN false ELSE {guard_sql(settings, family_share >= FAMILY_SHARE_VETO)} END AS guarded
         FROM {scored} s
         JOIN guard_descriptions l ON l.unique_id = s.unique_id_l
         JOIN guard_descriptions r ON r.unique_id = s.unique_id_r

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -147,17 +147,18 @@ def dob_near(dob_l: str, dob_r: str, text_l: str, text_r: str) -> str:
 # where partners' dates of birth really are replaced (4.6% of them), it learned 0.004 and 0.001, less than
 # the fixed 0.01 of before. So the rate is counted where the answer is nearly known: pairs of *records*
 # (each description weighted by its records) with the same first name, surname, address line and postcode,
-# not a generation apart. Among those, a person's own records are the great majority, and the share whose
+# not a generation apart (those count only for the share the data says is not families: `family_share`
+# below). Among those, a person's own records are the great majority, and the share whose
 # dates of birth are far apart is how often a partner keys one wrong. The count updates a prior of DOB_WRONG_PRIOR worth
 # DOB_WRONG_PRIOR_PAIRS record pairs (a Beta prior: the posterior mean is (prior x weight + far) / (weight +
 # pairs)), held within [DOB_WRONG_PRIOR, LinkageSettings.dob_wrong_ceiling]: a parent and child of one name
 # at one address are in that count too, so the rate is never allowed to make a real disagreement cheap. The
 # twin and parent/child guards (`guards.py`) veto those pairs whatever the model says (a generation apart
-# always; nearer dates when both are corroborated), so the learned cost reaches the pairs the guards leave to
+# even seen once where the data says such pairs are families; otherwise when both are corroborated), so the learned cost reaches the pairs the guards leave to
 # the model: one date of birth keyed wrong while names, place and identifiers agree.
 DOB_WRONG_PRIOR = 0.01
 DOB_WRONG_PRIOR_PAIRS = 1000
-GENERATION_YEARS = 12  # dates of birth this many years apart: a parent and child to the guard, whatever m says
+GENERATION_YEARS = 12  # dates of birth this many years apart: a parent and child, where the data says so
 
 
 def _dob(m_far: float = DOB_WRONG_PRIOR) -> dict[str, Any]:
@@ -177,49 +178,98 @@ def _dob(m_far: float = DOB_WRONG_PRIOR) -> dict[str, Any]:
     }
 
 
+# Whether a pair of one name and place a generation apart is a parent and child, or one person whose date of
+# birth a partner keyed wrong, depends on the data: on a council's data such pairs are families (our 20k
+# county: 536 description pairs, every one two people); where partners replace whole dates of birth (FEBRL)
+# most are one person. The data tells which by corroboration: a parent and a child each have their own name
+# and date of birth written on several records, while a wrong date is keyed once (a partner does not repeat
+# the same random slip). Were every such pair a family, the share with both sides corroborated would be about
+# the share of this data's people corroborated, squared; the pairs observed with both sides corroborated,
+# divided by that, estimate how many families there are (our 20k county: 400 of 536 corroborated on both
+# sides, against 57% expected: all families; FEBRL3: 0 of 24, against 17%: keying errors). The estimate
+# updates a prior that all are families worth FAMILY_PRIOR_PAIRS description pairs, so small data keeps the
+# guard's premise.
+CORROBORATING_RECORDS = 2  # a first name, surname and date of birth written together on this many records
+FAMILY_PRIOR_PAIRS = 10
+
+
 @dataclass(frozen=True)
 class DobWrongRate:
     """The anchor count behind the learned m: record pairs of one name and place, those with dates of birth
-    far apart, and the m kept (the bounded posterior mean)."""
+    far apart, and the m kept (the bounded posterior mean); and the description pairs of one name and place
+    a generation apart, those corroborated on both sides, and the share of the data's descriptions that is
+    corroborated (`family_share`), with the record pairs a generation apart (the share not families are one
+    person keyed wrong: they count in m too)."""
 
     pairs: int
     far_apart: int
     m: float
+    generation_apart: int = 0
+    corroborated_apart: int = 0
+    corroborated_share: float = 0.0
+    generation_record_pairs: int = 0
+
+    @property
+    def family_share(self) -> float:
+        """Of the description pairs of one name and place a generation apart, the share that are families (the
+        corroborated pairs over the share expected were all families), with the prior that all are; at most 1."""
+        expected = self.corroborated_share ** 2
+        families = self.corroborated_apart / expected if expected else 0.0
+        return min((families + FAMILY_PRIOR_PAIRS) / (self.generation_apart + FAMILY_PRIOR_PAIRS), 1.0)
 
 
 def dob_wrong_rate(con: duckdb.DuckDBPyConnection, descriptions: str, ceiling: float) -> DobWrongRate:
     """How often one person's dates of birth are far apart, learned from the record pairs with the same
     names, address line and postcode (see DOB_WRONG_PRIOR), as one set-based query on `con` (which holds
-    `record_description`: each description's records). Pairs a generation apart are left out: on a council's
-    data they are parents and children of one name (on our 20k county 536 of 614 such description pairs with
-    dates far apart; 10 were one person), and the guard vetoes them whatever m says."""
+    `records` and `record_description`: each description's records). Pairs a generation apart count in m
+    only for the share that is not families (`DobWrongRate.family_share`, which also tells the guard whether
+    to veto them): on a council's data they are all parents and children of one name (our 20k county: 536
+    description pairs, all two people), which the guard vetoes whatever m says."""
     far = (f"NOT (l.dob = r.dob OR {day_month_swapped('l.dob', 'r.dob')} "
            f"OR {dob_near('l.dob', 'r.dob', 'l.dob_text', 'r.dob_text')})")
     generation = f"abs(year(l.dob) - year(r.dob)) >= {GENERATION_YEARS}"
-    pairs, far_apart = con.execute(
+    pairs, far_apart, generation_apart, corroborated_apart, corroborated_share, generation_pairs = con.execute(
         f"""
-        WITH d AS (
-            SELECT l.unique_id, l.first_name, l.last_name, l.address, l.postcode, l.dob, l.dob_text, w.n
+        WITH written AS (
+            SELECT first_name_std, last_name_std, dob, count(*) AS records FROM records
+            WHERE first_name_std IS NOT NULL AND last_name_std IS NOT NULL AND dob IS NOT NULL GROUP BY ALL),
+        d AS (
+            SELECT l.unique_id, l.first_name, l.last_name, l.address, l.postcode, l.dob, l.dob_text, w.n,
+                   coalesce(c.records, 0) >= {CORROBORATING_RECORDS} AS corroborated
             FROM {descriptions} l
             JOIN (SELECT description_id, count(*) AS n FROM record_description GROUP BY ALL) w
               ON w.description_id = l.unique_id
+            LEFT JOIN written c
+              ON c.first_name_std = l.first_name AND c.last_name_std = l.last_name AND c.dob = l.dob
             WHERE l.dob IS NOT NULL AND l.first_name IS NOT NULL AND l.last_name IS NOT NULL
               AND l.address IS NOT NULL AND l.postcode IS NOT NULL),
         across AS (
-            SELECT l.n * r.n AS pairs, {far} AS far FROM d l JOIN d r
+            SELECT l.n * r.n AS pairs, {far} AS far, {generation} AS generation,
+                   l.corroborated AND r.corroborated AS corroborated
+            FROM d l JOIN d r
               ON l.first_name = r.first_name AND l.last_name = r.last_name AND l.address = r.address
-             AND l.postcode = r.postcode AND l.unique_id < r.unique_id
-             WHERE NOT {generation})
-        SELECT (SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM d) + coalesce(sum(pairs), 0),
-               coalesce(sum(pairs) FILTER (WHERE far), 0)
+             AND l.postcode = r.postcode AND l.unique_id < r.unique_id)
+        SELECT (SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM d)
+                   + coalesce(sum(pairs) FILTER (WHERE NOT generation), 0),
+               coalesce(sum(pairs) FILTER (WHERE far AND NOT generation), 0),
+               count(*) FILTER (WHERE generation), count(*) FILTER (WHERE generation AND corroborated),
+               coalesce((SELECT avg(corroborated::INTEGER) FROM d), 0),
+               coalesce(sum(pairs) FILTER (WHERE generation), 0)
         FROM across
         """
     ).fetchall()[0]
-    posterior = (DOB_WRONG_PRIOR * DOB_WRONG_PRIOR_PAIRS + far_apart) / (DOB_WRONG_PRIOR_PAIRS + pairs)
-    m = min(max(posterior, DOB_WRONG_PRIOR), ceiling)
-    log.info("dates of birth far apart for one person: %d of %d record pairs of one name and place, m %.4f",
-             far_apart, pairs, m)
-    return DobWrongRate(int(pairs), int(far_apart), m)
+    counted = DobWrongRate(int(pairs), int(far_apart), DOB_WRONG_PRIOR, int(generation_apart),
+                           int(corroborated_apart), float(corroborated_share), int(generation_pairs))
+    # the pairs a generation apart that are not families are one person with a date keyed wrong
+    keyed_wrong = (1 - counted.family_share) * counted.generation_record_pairs
+    posterior = ((DOB_WRONG_PRIOR * DOB_WRONG_PRIOR_PAIRS + far_apart + keyed_wrong)
+                 / (DOB_WRONG_PRIOR_PAIRS + pairs + keyed_wrong))
+    rate = replace(counted, m=min(max(posterior, DOB_WRONG_PRIOR), ceiling))
+    log.info("dates of birth far apart for one person: %d of %d record pairs of one name and place, m %.4f; "
+             "a generation apart: %d description pairs, %d corroborated on both sides (%.0f%% of descriptions "
+             "corroborated), family share %.2f", far_apart, pairs, rate.m, generation_apart, corroborated_apart,
+             100 * corroborated_share, rate.family_share)
+    return rate
 
 
 def _sex() -> dict[str, Any]:
@@ -346,6 +396,7 @@ class ScoredPairs:
     table: str
     pairs: int
     trained: bool
+    dob: DobWrongRate  # what the data says about dates of birth far apart (the model's cost, the guard's premise)
 
 
 class PairScorer(Protocol):
@@ -380,8 +431,8 @@ def score_descriptions(
     db = DuckDBAPI(connection=work)
     broad = broad_rules(work, SPLINK_INPUT, settings.broad_block_pairs_per_description)
     trained = n >= settings.min_training_descriptions
-    m_far = dob_wrong_rate(con, descriptions, settings.dob_wrong_ceiling).m
-    linker = Linker(db.register(SPLINK_INPUT), settings_creator([*RULES, *broad], m_far), log_level=logging.WARNING)
+    dob = dob_wrong_rate(con, descriptions, settings.dob_wrong_ceiling)
+    linker = Linker(db.register(SPLINK_INPUT), settings_creator([*RULES, *broad], dob.m), log_level=logging.WARNING)
     if trained:
         _train(linker, settings, em_blocks(work, SPLINK_INPUT, n))
     if settings.charts_dir:
@@ -396,7 +447,7 @@ def score_descriptions(
     con.register("scored_incoming", result)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {out_table} AS SELECT * FROM scored_incoming")
     con.unregister("scored_incoming")
-    return ScoredPairs(out_table, result.num_rows, trained)
+    return ScoredPairs(out_table, result.num_rows, trained, dob)
 
 
 def _predict_in_chunks(

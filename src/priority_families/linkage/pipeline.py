@@ -83,7 +83,7 @@ class SplinkDuckDBLinkage:
         step("scoring pairs (Splink)")
         scored = score_descriptions(con, "link_descriptions", "scored_pairs", settings, self.scorer)
         result.pairs_scored, result.trained = scored.pairs, scored.trained
-        result.guarded = guards.apply_guards(con, "scored_pairs", settings)
+        result.guarded = guards.apply_guards(con, "scored_pairs", settings, scored.dob.family_share)
         result.decisions_applied = review.review_edges(con)
         step("clustering")
         cluster_edges(con, settings)
