@@ -138,8 +138,10 @@ JOINS: tuple[Join, ...] = (
 # postcode mistyped). They are used only while they stay within a budget of pairs per description
 # (`LinkageSettings.broad_block_pairs_per_description`): a small council or FEBRL gets them, a county of
 # 1M does not (there they make 60-200 pairs per description; names alone 724 at 100k). One name at the same
-# house number catches a person whose postcode and date of birth were both keyed wrong, and the other name
-# too (a name written with a typo, or replaced).
+# house number with two different postcodes catches a person whose postcode and date of birth were both
+# keyed wrong, and the other name too (a typo, or replaced); with the postcode the same or unknown the paired
+# rules already pair such records, and there these rules only added brothers (WILLIAM and LIAM MOORE, one
+# house, born two years apart, merged on our 20k county). Their budget is counted on the two keys alone.
 HOUSE_NUMBER = "nullif(address_number, '')"  # the place key (`model.PLACE_KEYS`): '' when the line has none
 BROAD_RULES: dict[str, tuple[str, ...]] = {
     "l.dob = r.dob": ("dob",),
@@ -147,8 +149,8 @@ BROAD_RULES: dict[str, tuple[str, ...]] = {
     "l.first_name = r.first_name AND l.last_name = r.last_name AND l.district = r.district":
         ("first_name", "last_name", "district"),
     "l.first_name = r.first_name AND l.last_name = r.last_name": ("first_name", "last_name"),
-    **{f"l.{name} = r.{name} AND nullif(l.address_number, '') = nullif(r.address_number, '')":
-       (name, HOUSE_NUMBER) for name in ("last_name", "first_name")},
+    **{f"l.{name} = r.{name} AND nullif(l.address_number, '') = nullif(r.address_number, '') "
+       "AND l.postcode <> r.postcode": (name, HOUSE_NUMBER) for name in ("last_name", "first_name")},
 }
 
 
