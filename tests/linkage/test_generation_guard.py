@@ -13,7 +13,7 @@ import pytest
 
 from linkage.builders import filler, make_records, record
 from priority_families.linkage import link_records
-from priority_families.linkage.model import FAMILY_PRIOR_PAIRS, DobWrongRate, dob_wrong_rate
+from priority_families.linkage.model import FAMILY_PRIOR_CORROBORATED, DobWrongRate, dob_wrong_rate
 from priority_families.linkage.prepare import describe_records
 
 AS_OF = date(2015, 8, 31)
@@ -38,12 +38,12 @@ def _person(i: int) -> tuple[str, str, dict[str, str], str]:
 
 
 def dates_replaced(people: int) -> list[dict]:
-    """`people` women each written once, and again with her date of birth replaced by one 25-39 years earlier
-    (a partner's keying: seen once, never corroborated)."""
+    """`people` women each written twice, and again with her date of birth replaced by one 25-39 years
+    earlier (a partner's keying: seen once, never corroborated)."""
     rows = []
     for i in range(people):
         first, last, place, dob = _person(i)
-        rows += [record(first, last, dob, sex="F", **place),
+        rows += [record(first, last, dob, sex="F", **place), record(first, last, dob, sex="F", **place, on="2015-02-01"),
                  record(first, last, f"{1935 + i % 40 - i % 15}-1{i % 3}-2{i % 9}", sex="F", **place, on="2015-03-01")]
     return rows
 
@@ -98,15 +98,21 @@ def test_on_council_data_a_generation_apart_stays_apart_even_seen_once() -> None
 def test_the_family_share_is_counted_from_corroboration() -> None:
     replaced, council = rate(dates_replaced(40)), rate(families(40))
     assert (replaced.generation_apart, replaced.corroborated_apart) == (40, 0)
-    assert replaced.family_share == pytest.approx(FAMILY_PRIOR_PAIRS / (40 + FAMILY_PRIOR_PAIRS))
+    assert replaced.corroborated_share == pytest.approx(0.5)  # each woman's own date, not the replaced one
+    assert replaced.family_share == pytest.approx(FAMILY_PRIOR_CORROBORATED / (40 * 0.25 + FAMILY_PRIOR_CORROBORATED))
     assert replaced.m > rate(dates_replaced(0)).m  # the pairs keyed wrong a generation out cost the model too
     assert (council.generation_apart, council.corroborated_apart) == (40, 40)
     assert council.family_share == 1.0 and council.m == 0.01
 
 
-def test_with_no_pairs_a_generation_apart_the_guard_keeps_its_premise() -> None:
+def test_without_evidence_the_guard_keeps_its_premise() -> None:
     assert DobWrongRate(pairs=0, far_apart=0, m=0.01).family_share == 1.0
-    # a few pairs, none corroborated: too little evidence to drop the premise
-    few = DobWrongRate(pairs=10, far_apart=0, m=0.01, generation_apart=5, corroborated_apart=0,
-                       corroborated_share=0.7)
+    # two pairs a generation apart, neither corroborated: too few to drop the premise
+    few = DobWrongRate(pairs=10, far_apart=0, m=0.01, generation_apart=2, corroborated_share=0.7)
     assert few.family_share > 0.5
+    # data whose people are rarely written twice cannot show corroboration, however many pairs
+    once = DobWrongRate(pairs=10, far_apart=0, m=0.01, generation_apart=100, corroborated_share=0.1)
+    assert once.family_share > 0.5
+    # where most people are written twice, 40 pairs none corroborated are keying errors
+    replaced = DobWrongRate(pairs=10, far_apart=0, m=0.01, generation_apart=40, corroborated_share=0.7)
+    assert replaced.family_share < 0.5

@@ -184,13 +184,14 @@ def _dob(m_far: float = DOB_WRONG_PRIOR) -> dict[str, Any]:
 # most are one person. The data tells which by corroboration: a parent and a child each have their own name
 # and date of birth written on several records, while a wrong date is keyed once (a partner does not repeat
 # the same random slip). Were every such pair a family, the share with both sides corroborated would be about
-# the share of this data's people corroborated, squared; the pairs observed with both sides corroborated,
-# divided by that, estimate how many families there are (our 20k county: 400 of 536 corroborated on both
-# sides, against 57% expected: all families; FEBRL3: 0 of 24, against 17%: keying errors). The estimate
-# updates a prior that all are families worth FAMILY_PRIOR_PAIRS description pairs, so small data keeps the
-# guard's premise.
+# the share of this data's descriptions corroborated, squared: so the pairs observed corroborated on both
+# sides, over those expected, is the share that are families (our 20k county: 400 of 536 corroborated on both
+# sides where 57% were expected: all families; FEBRL3: 0 of 24 where 17% were, about 4 pairs: keying errors).
+# The estimate updates a prior that all are families worth FAMILY_PRIOR_CORROBORATED expected corroborated
+# pairs, so it weighs what the data can show: few pairs a generation apart, or data whose people are rarely
+# written twice (one record per person: nothing is corroborated), keep the guard's premise.
 CORROBORATING_RECORDS = 2  # a first name, surname and date of birth written together on this many records
-FAMILY_PRIOR_PAIRS = 10
+FAMILY_PRIOR_CORROBORATED = 2.0
 
 
 @dataclass(frozen=True)
@@ -211,11 +212,11 @@ class DobWrongRate:
 
     @property
     def family_share(self) -> float:
-        """Of the description pairs of one name and place a generation apart, the share that are families (the
-        corroborated pairs over the share expected were all families), with the prior that all are; at most 1."""
-        expected = self.corroborated_share ** 2
-        families = self.corroborated_apart / expected if expected else 0.0
-        return min((families + FAMILY_PRIOR_PAIRS) / (self.generation_apart + FAMILY_PRIOR_PAIRS), 1.0)
+        """Of the description pairs of one name and place a generation apart, the share that are families: those
+        corroborated on both sides over those expected were all families, with the prior that all are; at most
+        1 (1 with no such pairs, or nothing corroborated)."""
+        expected = self.generation_apart * self.corroborated_share ** 2
+        return min((self.corroborated_apart + FAMILY_PRIOR_CORROBORATED) / (expected + FAMILY_PRIOR_CORROBORATED), 1.0)
 
 
 def dob_wrong_rate(con: duckdb.DuckDBPyConnection, descriptions: str, ceiling: float) -> DobWrongRate:
