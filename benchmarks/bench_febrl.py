@@ -9,11 +9,13 @@ NI number slot (no check digit). Ours runs `link_records` exactly as the product
 two-phase clustering) after loading FEBRL rows into the `records` contract; FEBRL4 is deduped as the
 union of both files (so a false merge inside one file counts against us too).
 
-    .venv/bin/python benchmarks/bench_febrl.py
+    .venv/bin/python benchmarks/bench_febrl.py            (logs the learned date-of-birth rate and family share)
+    .venv/bin/python benchmarks/bench_febrl.py --misses   (where ours loses true pairs, by cause)
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import time
 from collections.abc import Callable
@@ -30,6 +32,8 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from priority_families.ingest import standardise as std
 from priority_families.linkage import LinkageSettings, link_records
+from priority_families.linkage.blocking import blocked_pairs, broad_rules
+from priority_families.linkage.model import with_place_keys
 
 AS_OF = date(2015, 8, 31)
 
@@ -111,13 +115,46 @@ def febrl_records_sql(fields: Fields) -> str:
         """
 
 
-def ours(df: pd.DataFrame, fields: Fields, settings: LinkageSettings | None = None) -> set[tuple[str, str]]:
+def linked(df: pd.DataFrame, fields: Fields, settings: LinkageSettings | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection holding `link_records`' tables (and its TEMP ones) for FEBRL rows."""
     con = duckdb.connect()
     con.register("febrl", df)
     con.execute(febrl_records_sql(fields))
     link_records(con, AS_OF, settings)
-    assigned = con.execute("SELECT record_id, person_id FROM record_person").df()
+    return con
+
+
+def ours(df: pd.DataFrame, fields: Fields, settings: LinkageSettings | None = None) -> set[tuple[str, str]]:
+    assigned = linked(df, fields, settings).execute("SELECT record_id, person_id FROM record_person").df()
     return cluster_pairs(assigned, "record_id", "person_id")
+
+
+def misses(df: pd.DataFrame, truth: set[tuple[str, str]], fields: Fields) -> dict[str, int]:
+    """The true pairs ours (default settings) leaves in two persons, by the first place they were lost:
+    never a candidate (blocking), scored below the match threshold, guarded, or lost in clustering (a
+    link at the threshold the two-phase clustering did not follow)."""
+    settings = LinkageSettings()
+    con = linked(df, fields, settings)
+    con.execute(f"CREATE TEMP TABLE keyed AS {with_place_keys('link_descriptions')}")
+    blocked_pairs(con, "keyed", broad_rules(con, "keyed", settings.broad_block_pairs_per_description), "febrl_candidates")
+    con.register("truth", pd.DataFrame(sorted(truth), columns=["a", "b"]))
+    return dict(zip(("missed", "never a candidate", "scored below the threshold", "guarded", "lost in clustering"),
+                    con.execute(f"""
+        WITH t AS (
+            SELECT least(da.description_id, db.description_id) AS dl, greatest(da.description_id, db.description_id) AS dr
+            FROM truth JOIN record_description da ON da.record_id = truth.a
+            JOIN record_description db ON db.record_id = truth.b
+            JOIN record_person pa ON pa.record_id = truth.a JOIN record_person pb ON pb.record_id = truth.b
+            WHERE pa.person_id <> pb.person_id),
+        m AS (
+            SELECT s.match_probability AS p, s.guarded,
+                   EXISTS (SELECT 1 FROM febrl_candidates c WHERE c.join_key_l = t.dl AND c.join_key_r = t.dr) AS candidate
+            FROM t LEFT JOIN scored_pairs s ON s.unique_id_l = t.dl AND s.unique_id_r = t.dr)
+        SELECT count(*), count(*) FILTER (WHERE NOT candidate),
+               count(*) FILTER (WHERE candidate AND coalesce(p, 0) < {settings.match_probability}),
+               count(*) FILTER (WHERE p >= {settings.match_probability} AND guarded),
+               count(*) FILTER (WHERE p >= {settings.match_probability} AND NOT guarded)
+        FROM m""").fetchall()[0], strict=True))
 
 
 def splink_settings(link_type: str, fields: Fields) -> SettingsCreator:
@@ -209,6 +246,11 @@ def methods(frames: list[pd.DataFrame], link_type: str, fields: Fields) -> dict[
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misses", action="store_true", help="where ours loses true pairs, by cause")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("priority_families.linkage.model").setLevel(logging.INFO)  # the learned dob rate and share
     febrl3, links3 = load_febrl3(return_links=True)
     df3 = prepared(febrl3)
     truth3 = {tuple(sorted(p)) for p in links3}
@@ -218,6 +260,10 @@ def main() -> None:
     truth4 = {tuple(sorted(p)) for p in links4}
     for fields in (NAMES_DOB_PLACE, ALL_FIELDS):
         print(f"-- {fields.name}", flush=True)
+        if args.misses:
+            print("FEBRL3 ours misses:", misses(df3, truth3, fields), flush=True)
+            print("FEBRL4 ours misses:", misses(pd.concat([dfa, dfb], ignore_index=True), truth4, fields), flush=True)
+            continue
         run("FEBRL3", truth3, methods([df3], "dedupe_only", fields))
         run("FEBRL4", truth4, methods([dfa, dfb], "link_only", fields))
 
