@@ -92,7 +92,8 @@ def guard_sql(settings: LinkageSettings, generations_are_families: bool = True) 
         AND NOT coalesce(l.dob IS NOT NULL AND r.dob IS NOT NULL AND NOT {_dob_slip()}, false)
         AND NOT coalesce({_place_disagrees()}, false)
     )"""
-    generation_apart = f"abs(year(l.dob) - year(r.dob)) >= {GENERATION_YEARS}" if generations_are_families else "false"
+    generation_apart = (f"abs(year(l.dob) - year(r.dob)) >= {GENERATION_YEARS}" if generations_are_families
+                        else "false")
     generations = f"""(
         l.dob IS NOT NULL AND r.dob IS NOT NULL AND NOT {_dob_slip()}
         AND NOT coalesce({_place_disagrees()}, false)

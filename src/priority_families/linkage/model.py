@@ -154,8 +154,9 @@ def dob_near(dob_l: str, dob_r: str, text_l: str, text_r: str) -> str:
 # pairs)), held within [DOB_WRONG_PRIOR, LinkageSettings.dob_wrong_ceiling]: a parent and child of one name
 # at one address are in that count too, so the rate is never allowed to make a real disagreement cheap. The
 # twin and parent/child guards (`guards.py`) veto those pairs whatever the model says (a generation apart
-# even seen once where the data says such pairs are families; otherwise when both are corroborated), so the learned cost reaches the pairs the guards leave to
-# the model: one date of birth keyed wrong while names, place and identifiers agree.
+# even seen once where the data says such pairs are families; otherwise when both are corroborated), so the
+# learned cost reaches the pairs the guards leave to the model: one date of birth keyed wrong while names,
+# place and identifiers agree.
 DOB_WRONG_PRIOR = 0.01
 DOB_WRONG_PRIOR_PAIRS = 1000
 GENERATION_YEARS = 12  # dates of birth this many years apart: a parent and child, where the data says so
