@@ -31,6 +31,19 @@ MARGIN_BITS = 3.0
 FULL_BITS = 16.0  # every part agreeing: the score 1.0
 # A short street name can lose both its start and its end to one slip: its block is its first letter.
 SHORT_WORD = "length(split_part({a}.street, ' ', 1)) <= 5"
+# The kinds of street ingest writes as the last word of a street (its abbreviations, `standardise.STREET_WORDS`).
+STREET_TYPES = ("RD", "ST", "AVE", "DR", "LN", "CL", "CT", "CRES", "PL", "GDNS", "TER", "GR", "SQ", "WLK", "WAY")
+
+
+def street_similarity(a: str, b: str) -> str:
+    """SQL: how alike streets `a` and `b` are (jaro-winkler), 0 when both end in a kind of street and the
+    kinds differ: "STATION RD" and "STATION ST" are two streets of one town, not one street with a slip
+    (as `uk_address_matcher` compares tokens, not only the whole string). A slip inside the name is
+    tolerated; partners abbreviate the kind (ingest reads ROAD and RD alike) but do not swap it."""
+    types = ", ".join(f"'{t}'" for t in STREET_TYPES)
+    kind_a, kind_b = (f"regexp_extract({x}, ' ([A-Z]+)$', 1)" for x in (a, b))
+    return (f"(CASE WHEN {kind_a} IN ({types}) AND {kind_b} IN ({types}) AND {kind_a} <> {kind_b} THEN 0.0 "
+            f"ELSE jaro_winkler_similarity({a}, {b}) END)")
 
 
 class GazetteerError(ValueError):
@@ -117,7 +130,7 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
     pairs = " UNION ALL ".join(
         f"""SELECT d.description, g.uprn, d.postcode_std AS d_postcode, g.postcode_std AS g_postcode,
                    d.house_number AS d_house, g.house_number AS g_house, d.flat AS d_flat, g.flat AS g_flat,
-                   jaro_winkler_similarity(d.street, g.street) AS sim
+                   {street_similarity('d.street', 'g.street')} AS sim
             FROM {table} d JOIN gazetteer g ON {condition}"""
         for table, condition in blocks
     )

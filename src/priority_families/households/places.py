@@ -31,7 +31,7 @@ from enum import StrEnum
 import duckdb
 
 from priority_families.core.sql import has_table
-from priority_families.households.gazetteer import SHORT_WORD, match_gazetteer
+from priority_families.households.gazetteer import SHORT_WORD, match_gazetteer, street_similarity
 
 STREET_SIMILARITY = 0.85
 SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family (house-numbered lines only)
@@ -90,7 +90,7 @@ def _describe(con: duckdb.DuckDBPyConnection) -> None:
                 ON s.postcode_std = d.postcode_std
                 OR (d.postcode_std IS NULL AND left(s.street, 2) = left(d.street, 2))
             WHERE d.house_number IS NULL AND d.uprn IS NULL
-              AND jaro_winkler_similarity(d.street, s.street) >= {STREET_SIMILARITY}
+              AND {street_similarity('d.street', 's.street')} >= {STREET_SIMILARITY}
         )
         SELECT d.*, (d.uprn IS NOT NULL OR (d.postcode_std IS NOT NULL AND s.description IS NULL)) AS anchored,
                s.description IS NOT NULL AS street_alone
@@ -190,13 +190,13 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None
     short = f"(CASE WHEN {SHORT_WORD} THEN left({{a}}.street, 1) END)"
     for block in ("left({a}.street, 3)", "right(split_part({a}.street, ' ', 1), 3)", short):
         blocks.append(
-            f"""SELECT d.description, k.place_id, jaro_winkler_similarity(d.street, k.street) AS score
+            f"""SELECT d.description, k.place_id, {street_similarity('d.street', 'k.street')} AS score
                 FROM place_descriptions d JOIN {known} k
                   ON k.house_number = d.house_number AND k.flat IS NOT DISTINCT FROM d.flat
                  AND {block.format(a='k')} = {block.format(a='d')}
                 WHERE NOT d.anchored AND d.house_number IS NOT NULL
                   AND (d.postcode_std IS NULL OR k.postcode_std = d.postcode_std)
-                  AND jaro_winkler_similarity(d.street, k.street) >= {STREET_SIMILARITY}"""
+                  AND {street_similarity('d.street', 'k.street')} >= {STREET_SIMILARITY}"""
         )
     if gazetteer:  # the gazetteer's match, or its candidates within the margin, instead of the seen places
         blocks = [
@@ -302,22 +302,22 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
         WHERE rd.anchored AND rd.person_id IS NOT NULL
         """
     )
-    fit = f"""jaro_winkler_similarity(p.street, r.street) >= {STREET_SIMILARITY}
+    fit = f"""{street_similarity('p.street', 'r.street')} >= {STREET_SIMILARITY}
               AND (p.house_number IS NULL OR (r.house_number = p.house_number AND r.flat IS NOT DISTINCT FROM p.flat))
               AND (p.postcode_std IS NULL OR r.postcode_std = p.postcode_std)"""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial_fits AS
         WITH fits AS (
-            SELECT p.record_key, r.place_id, 1 AS tier, jaro_winkler_similarity(p.street, r.street) AS score
+            SELECT p.record_key, r.place_id, 1 AS tier, {street_similarity('p.street', 'r.street')} AS score
             FROM partial_record p JOIN place_resident r USING (person_id) WHERE {fit}
             UNION ALL
-            SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
+            SELECT p.record_key, r.place_id, 3, {street_similarity('p.street', 'r.street')}
             FROM partial_record p JOIN place_resident r
                 ON r.last_name = p.last_name AND left(r.street, 2) = left(p.street, 2)
             WHERE r.person_id <> p.person_id AND p.house_number IS NULL AND {fit}
             UNION ALL
-            SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
+            SELECT p.record_key, r.place_id, 3, {street_similarity('p.street', 'r.street')}
             FROM partial_record p JOIN place_resident r
                 ON r.house_number = p.house_number AND r.flat IS NOT DISTINCT FROM p.flat
                AND left(r.street, 2) = left(p.street, 2) AND left(r.last_name, 1) = left(p.last_name, 1)

@@ -1,0 +1,58 @@
+"""Issue 14's hard addresses beyond the first round: a line without postcode whose street has namesakes of
+another kind (Station Road beside Station Street), and a person whose line fits several places but whose
+family is at exactly one of them. Each test builds a tiny store, links it and forms households."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from linkage.builders import filler, make_records
+from priority_families.households import build_households, load_gazetteer
+from priority_families.linkage import link_records
+
+from .test_gazetteer import _folder
+from .test_places import family, households, statuses, written
+
+AS_OF = date(2015, 8, 31)
+
+ROAD_AND_STREET = """uprn,address_line1,postcode
+201,33 Station Road,NG1 1AA
+202,33 Station Street,NG2 2BB
+203,33 Station Lane,NG3 3CC
+"""
+
+
+def test_a_line_without_postcode_is_not_confused_with_a_street_of_another_kind() -> None:
+    rows = family("33 Station Road", "NG1 1AA") + family("33 Station Street", "NG2 2BB", last="OKAFOR") + [
+        written("ROSA", "LINDQVIST", "1990-07-07", "33 Station Road", None, "2015-06-01", sex="F"),
+    ]
+    con, h = households(rows)
+    assert h[("ROSA", "LINDQVIST")] == h[("DONNA", "REID")] != h[("DONNA", "OKAFOR")]
+    assert con.execute("SELECT count(*) FROM place_review").fetchall() == [(0,)]
+    assert statuses(con, "33 STATION RD") == {"exact", "fuzzy"}
+
+
+def test_the_gazetteer_tells_a_road_from_a_street_of_the_same_name(tmp_path: Path) -> None:
+    rows = family("33 Station Street", "NG2 2BB", last="OKAFOR") + [
+        written("ROSA", "LINDQVIST", "1990-07-07", "33 Station Road", None, "2015-06-01", sex="F"),
+    ]
+
+    con = duckdb.connect()
+    make_records(con, rows + filler())
+    load_gazetteer(con, _folder(tmp_path, ROAD_AND_STREET))
+    link_records(con, AS_OF)
+    build_households(con, AS_OF)
+    assert con.execute("SELECT place_id FROM persons WHERE last_name = 'LINDQVIST'").fetchall() == [("U201",)]
+    assert con.execute("SELECT count(*) FROM place_review").fetchall() == [(0,)]
+
+
+def test_a_typo_in_the_name_still_fits_its_street_but_not_a_street_of_another_kind() -> None:
+    rows = family("33 Station Road", "NG1 1AA") + family("33 Station Lane", "NG3 3CC", last="OKAFOR") + [
+        written("ROSA", "LINDQVIST", "1990-07-07", "33 Statoin Rd", None, "2015-06-01", sex="F"),
+    ]
+    con, h = households(rows)
+    assert h[("ROSA", "LINDQVIST")] == h[("DONNA", "REID")] != h[("DONNA", "OKAFOR")]
+    assert statuses(con, "33 STATOIN RD") == {"fuzzy"}
