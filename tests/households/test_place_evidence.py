@@ -56,3 +56,17 @@ def test_a_typo_in_the_name_still_fits_its_street_but_not_a_street_of_another_ki
     con, h = households(rows)
     assert h[("ROSA", "LINDQVIST")] == h[("DONNA", "REID")] != h[("DONNA", "OKAFOR")]
     assert statuses(con, "33 STATOIN RD") == {"fuzzy"}
+
+
+def test_two_letters_swapped_at_the_start_of_a_short_name_still_find_the_street() -> None:
+    rows = family("9 Park Road", "NG7 1AB") + [
+        written("ROSA", "LINDQVIST", "1990-07-07", "9 Aprk Rd", None, "2015-06-01", sex="F"),
+        written("IAN", "SHAW", "1970-01-01", "26 Ihll St", None, "2015-06-01", sex="M"),
+        written("IAN", "SHAW", "1970-01-01", "26 Hill Street", "NG8 2CD", "2014-06-01", sex="M"),
+        written("JO", "SHAW", "1972-01-01", "26 Hill Street", "NG8 2CD", "2014-06-01", sex="F"),
+    ]
+    con, h = households(rows)
+    assert h[("ROSA", "LINDQVIST")] == h[("DONNA", "REID")]
+    assert statuses(con, "9 APRK RD") == {"fuzzy"}
+    assert h[("IAN", "SHAW")] == h[("JO", "SHAW")]
+    assert statuses(con, "26 IHLL ST") == {"fuzzy"}

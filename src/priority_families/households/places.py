@@ -31,7 +31,7 @@ from enum import StrEnum
 import duckdb
 
 from priority_families.core.sql import has_table
-from priority_families.households.gazetteer import SHORT_WORD, match_gazetteer, street_similarity
+from priority_families.households.gazetteer import LETTERS, SHORT_WORD, match_gazetteer, street_similarity
 
 STREET_SIMILARITY = 0.85
 SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family (house-numbered lines only)
@@ -183,12 +183,13 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None
     house number fits (same house number and flat, a similar street, the same postcode when written).
 
     Blocked on the street's first three letters or the last three of its first word (one slip rarely
-    changes both), so the join stays small at a million people.
+    changes both), a short name's first letter, or the sorted letters of the first word (two letters
+    swapped), so the join stays small at a million people.
     """
     known = "(SELECT DISTINCT place_id, postcode_std, house_number, flat, street FROM address_place)"
     blocks = []
     short = f"(CASE WHEN {SHORT_WORD} THEN left({{a}}.street, 1) END)"
-    for block in ("left({a}.street, 3)", "right(split_part({a}.street, ' ', 1), 3)", short):
+    for block in ("left({a}.street, 3)", "right(split_part({a}.street, ' ', 1), 3)", short, LETTERS):
         blocks.append(
             f"""SELECT d.description, k.place_id, {street_similarity('d.street', 'k.street')} AS score
                 FROM place_descriptions d JOIN {known} k
