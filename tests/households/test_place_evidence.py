@@ -70,3 +70,29 @@ def test_two_letters_swapped_at_the_start_of_a_short_name_still_find_the_street(
     assert statuses(con, "9 APRK RD") == {"fuzzy"}
     assert h[("IAN", "SHAW")] == h[("JO", "SHAW")]
     assert statuses(con, "26 IHLL ST") == {"fuzzy"}
+
+
+def _evidence(con: duckdb.DuckDBPyConnection, address: str) -> set[tuple]:
+    return set(con.execute(
+        "SELECT pl.place_status, pl.place_evidence FROM record_place pl JOIN records r USING (record_key) "
+        "WHERE r.address_std = ?", [address]).fetchall())
+
+
+def test_a_line_that_fits_two_places_goes_where_a_relative_of_a_double_barrelled_name_lives() -> None:
+    rows = family("12 Elm Road", "NG1 1AA", last="WOOD SMITH") + family("12 Elm Road", "NG2 2BB", last="OKAFOR") + [
+        written("KYLE", "WOOD", "2013-07-05", "12 Elm Road", None, "2015-05-19", sex="M"),  # his only record
+    ]
+    con, h = households(rows)
+    assert h[("KYLE", "WOOD")] == h[("DONNA", "WOOD SMITH")] != h[("DONNA", "OKAFOR")]
+    assert _evidence(con, "12 ELM RD") >= {("inferred", "family at the place")}
+    assert con.execute("SELECT count(*) FROM place_review").fetchall() == [(0,)]
+
+
+def test_relatives_at_every_place_the_line_fits_are_no_evidence() -> None:
+    rows = family("12 Elm Road", "NG1 1AA", last="WOOD SMITH") + family("12 Elm Road", "NG2 2BB", last="WOOD") + [
+        written("KYLE", "WOOD", "2013-07-05", "12 Elm Road", None, "2015-05-19", sex="M"),
+        written("ROSA", "LINDQVIST", "1990-07-07", "12 Elm Road", None, "2015-06-01", sex="F"),
+    ]
+    con, h = households(rows)
+    assert h[("KYLE", "WOOD")] is None and h[("ROSA", "LINDQVIST")] is None
+    assert con.execute("SELECT count(*) FROM place_review").fetchall() == [(2,)]

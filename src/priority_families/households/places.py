@@ -19,7 +19,8 @@ each record (a person's own other records can settle what the description alone 
    `unresolved`; the street alone is no place.
 
 Statuses: `exact` (the description names the place as written), `fuzzy` (by similarity: score is the
-street similarity), `inferred` (by the person's own records), `unresolved`. Place ids are derived from
+street similarity), `inferred` (by the person's own records or their family's: `place_evidence` says
+which), `unresolved`. Place ids are derived from
 what the place is (UPRN, or a hash of postcode + house number + flat), never from row order, so a place
 keeps its id across refreshes.
 """
@@ -50,6 +51,19 @@ class PlaceStatus(StrEnum):
     UNRESOLVED = "unresolved"
 
 
+def related_surnames(a: str, b: str) -> str:
+    """SQL: surnames `a` and `b` name one family: the same, one slip apart, or one the start or the end
+    of the other (a child registered WOOD or SMITH in a WOOD-SMITH family: ingest drops the hyphen, so
+    WOODSMITH or WOOD SMITH). A part of two letters or fewer never counts (an initial is no surname).
+    Wider than a word match (HALL is the end of MARSHALL): it only chooses among the few places a line
+    already fits, and only when no other of them holds a relative."""
+    compact_a, compact_b = (f"replace({x}, ' ', '')" for x in (a, b))
+    part = (f"starts_with({compact_b}, {compact_a}) OR ends_with({compact_b}, {compact_a}) "
+            f"OR starts_with({compact_a}, {compact_b}) OR ends_with({compact_a}, {compact_b})")
+    return (f"({a} = {b} OR jaro_winkler_similarity({a}, {b}) >= {SURNAME_SIMILARITY} "
+            f"OR (length({compact_a}) >= 3 AND length({compact_b}) >= 3 AND ({part})))")
+
+
 def same_description(a: str, b: str) -> str:
     """SQL: descriptions `a` and `b` are the same (NULL parts equal)."""
     return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in DESCRIPTION_COLUMNS)
@@ -57,8 +71,8 @@ def same_description(a: str, b: str) -> str:
 
 def resolve_places(con: duckdb.DuckDBPyConnection) -> int:
     """Create TEMP `address_place` (per description: place_id, place_status, place_score), TABLE
-    `record_place(record_key, place_id, place_status, place_score)` and TABLE `place_review`; return the
-    number of places."""
+    `record_place(record_key, place_id, place_status, place_score, place_evidence)` and TABLE
+    `place_review`; return the number of places."""
     _describe(con)
     _anchor(con)
     gazetteer = has_table(con, "gazetteer")
@@ -242,7 +256,8 @@ def _resolve_records(con: duckdb.DuckDBPyConnection) -> None:
                END AS place_id,
                CASE WHEN rd.anchored THEN a.place_status ELSE coalesce(c.place_status, 'unresolved') END
                    AS place_status,
-               CASE WHEN rd.anchored THEN a.place_score ELSE coalesce(c.score, 0.0) END AS place_score
+               CASE WHEN rd.anchored THEN a.place_score ELSE coalesce(c.score, 0.0) END AS place_score,
+               CASE WHEN rd.anchored THEN NULL ELSE c.place_evidence END AS place_evidence
         FROM record_description rd
         LEFT JOIN address_place a USING (description)
         LEFT JOIN partial_choice c USING (record_key)
@@ -273,7 +288,10 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
     in this order, the first that offers any candidate: (1) the places of the person's own other records
     that fit; (2) the fitting places in a postcode the person's own records carry (a move along the
     street); (3) the fitting places where someone of the person's surname lives (their family's records
-    say where; with a house number written, a surname with a slip counts too). One candidate: `inferred`. Several: review.
+    say where; with a house number written, a surname with a slip counts too), or, among the places the
+    line fits, those where a relative lives (`related_surnames`: a double-barrelled name holding the
+    person's). One candidate: `inferred`, with the tier as `place_evidence`. Several: review. None:
+    review too (the line fits several places and nothing of the person's tells them apart).
     """
     persons = has_table(con, "persons")
     surname = "pe.last_name" if persons else "NULL::VARCHAR"
@@ -324,6 +342,11 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
                AND left(r.street, 2) = left(p.street, 2) AND left(r.last_name, 1) = left(p.last_name, 1)
             WHERE r.person_id <> p.person_id AND jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY}
               AND {fit}
+            UNION ALL  -- a relative among the people at one of the places the line fits
+            SELECT g.record_key, g.place_id, 3, g.score
+            FROM partial_global g JOIN partial_record p USING (record_key)
+            JOIN place_resident r ON r.place_id = g.place_id
+            WHERE g.n > 1 AND r.person_id <> p.person_id AND {related_surnames('p.last_name', 'r.last_name')}
         ),
         global_n AS (SELECT record_key, any_value(n) AS n FROM partial_global GROUP BY record_key),
         kept AS (  -- where the description fits several places, the person's evidence chooses among them
@@ -346,16 +369,17 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
             SELECT * FROM (SELECT * FROM kept UNION ALL SELECT * FROM own_postcode)
             QUALIFY tier = min(tier) OVER (PARTITION BY record_key)
         )
-        SELECT record_key, place_id, score, 'fuzzy' AS kind, n FROM partial_global
+        SELECT record_key, place_id, score, 'fuzzy' AS kind, n, 'one place fits' AS evidence FROM partial_global
         UNION ALL
-        SELECT record_key, place_id, max(score), 'inferred', count(*) OVER (PARTITION BY record_key)
+        SELECT record_key, place_id, max(score), 'inferred', count(*) OVER (PARTITION BY record_key),
+               CASE min(tier) WHEN 1 THEN 'own records' WHEN 2 THEN 'own postcode' ELSE 'family at the place' END
         FROM first_tier GROUP BY record_key, place_id
         """
     )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE partial_choice AS
-        SELECT record_key, place_id, score, kind AS place_status FROM partial_fits
+        SELECT record_key, place_id, score, kind AS place_status, evidence AS place_evidence FROM partial_fits
         WHERE n = 1
         """
     )
