@@ -51,17 +51,15 @@ class PlaceStatus(StrEnum):
     UNRESOLVED = "unresolved"
 
 
-def related_surnames(a: str, b: str) -> str:
-    """SQL: surnames `a` and `b` name one family: the same, one slip apart, or one the start or the end
-    of the other (a child registered WOOD or SMITH in a WOOD-SMITH family: ingest drops the hyphen, so
-    WOODSMITH or WOOD SMITH). A part of two letters or fewer never counts (an initial is no surname).
-    Wider than a word match (HALL is the end of MARSHALL): it only chooses among the few places a line
-    already fits, and only when no other of them holds a relative."""
+def surname_part(a: str, b: str) -> str:
+    """SQL: surname `a` is the start or the end of `b` or the reverse (a child registered WOOD or SMITH in a
+    WOOD-SMITH family: ingest drops the hyphen, so WOODSMITH or WOOD SMITH). A part of two letters or fewer
+    never counts (an initial is no surname). Weaker evidence than the same surname (HALL is the end of
+    MARSHALL), so it is a tier of its own, after it (`_choose_partial`)."""
     compact_a, compact_b = (f"replace({x}, ' ', '')" for x in (a, b))
     part = (f"starts_with({compact_b}, {compact_a}) OR ends_with({compact_b}, {compact_a}) "
             f"OR starts_with({compact_a}, {compact_b}) OR ends_with({compact_a}, {compact_b})")
-    return (f"({a} = {b} OR jaro_winkler_similarity({a}, {b}) >= {SURNAME_SIMILARITY} "
-            f"OR (length({compact_a}) >= 3 AND length({compact_b}) >= 3 AND ({part})))")
+    return f"(length({compact_a}) >= 3 AND length({compact_b}) >= 3 AND ({part}))"
 
 
 def same_description(a: str, b: str) -> str:
@@ -288,10 +286,10 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
     in this order, the first that offers any candidate: (1) the places of the person's own other records
     that fit; (2) the fitting places in a postcode the person's own records carry (a move along the
     street); (3) the fitting places where someone of the person's surname lives (their family's records
-    say where; with a house number written, a surname with a slip counts too), or, among the places the
-    line fits, those where a relative lives (`related_surnames`: a double-barrelled name holding the
-    person's). One candidate: `inferred`, with the tier as `place_evidence`. Several: review. None:
-    review too (the line fits several places and nothing of the person's tells them apart).
+    say where; with a house number written, a surname with a slip counts too); (4) among the places the
+    line fits, those where a relative lives whose double-barrelled surname holds the person's, or the
+    reverse (`surname_part`). One candidate: `inferred`, with the tier as `place_evidence`. Several:
+    review. None: review too (the line fits several places and nothing of the person's tells them apart).
     """
     persons = has_table(con, "persons")
     surname = "pe.last_name" if persons else "NULL::VARCHAR"
@@ -342,11 +340,16 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
                AND left(r.street, 2) = left(p.street, 2) AND left(r.last_name, 1) = left(p.last_name, 1)
             WHERE r.person_id <> p.person_id AND jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY}
               AND {fit}
-            UNION ALL  -- a relative among the people at one of the places the line fits
-            SELECT g.record_key, g.place_id, 3, g.score
+            UNION ALL  -- among the people at one of the places the line fits, one of the same surname (3) or
+                       -- whose double-barrelled surname holds the person's, or the reverse (4)
+            SELECT g.record_key, g.place_id,
+                   CASE WHEN jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY} THEN 3 ELSE 4 END,
+                   g.score
             FROM partial_global g JOIN partial_record p USING (record_key)
             JOIN place_resident r ON r.place_id = g.place_id
-            WHERE g.n > 1 AND r.person_id <> p.person_id AND {related_surnames('p.last_name', 'r.last_name')}
+            WHERE g.n > 1 AND r.person_id <> p.person_id
+              AND (jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY}
+                   OR {surname_part('p.last_name', 'r.last_name')})
         ),
         global_n AS (SELECT record_key, any_value(n) AS n FROM partial_global GROUP BY record_key),
         kept AS (  -- where the description fits several places, the person's evidence chooses among them
@@ -372,7 +375,8 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
         SELECT record_key, place_id, score, 'fuzzy' AS kind, n, 'one place fits' AS evidence FROM partial_global
         UNION ALL
         SELECT record_key, place_id, max(score), 'inferred', count(*) OVER (PARTITION BY record_key),
-               CASE min(tier) WHEN 1 THEN 'own records' WHEN 2 THEN 'own postcode' ELSE 'family at the place' END
+               CASE min(tier) WHEN 1 THEN 'own records' WHEN 2 THEN 'own postcode' WHEN 3 THEN 'family at the place'
+                              ELSE 'relative at the place' END
         FROM first_tier GROUP BY record_key, place_id
         """
     )
