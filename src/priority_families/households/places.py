@@ -11,10 +11,11 @@ each record (a person's own other records can settle what the description alone 
    with a postcode and no house number that is not a street of numbered places there is a named house:
    its own place. With a gazetteer (`households.gazetteer`), descriptions it matches take its UPRN.
 2. *Partial* descriptions do not: no postcode and no UPRN, or the street alone. Their candidates are
-   anchored places with the same house number and flat and a similar street (and the same postcode when
-   one is written). One candidate: `fuzzy`. Several, or the street alone: the person's own records, then
-   their postcodes, then the places of people of their surname decide, when they leave exactly one
-   (`inferred`, `_choose_partial`). Still several: nothing is guessed, the record goes to `place_review`
+   anchored places with the same house number and flat and a similar street of the same kind (and the
+   same postcode when one is written; `gazetteer.street_similarity`: STATION RD is not STATION ST). One
+   candidate: `fuzzy`. Several, or the street alone: the person's own records, then their postcodes, then
+   the places of people of their surname, then of relatives whose double-barrelled surname holds theirs,
+   decide, when they leave exactly one (`inferred`, `_choose_partial`; `place_evidence` says which). Still several: nothing is guessed, the record goes to `place_review`
    and stays `unresolved`, without a place. None: a line with a house number is a place of its own,
    `unresolved`; the street alone is no place.
 
