@@ -114,3 +114,20 @@ def test_a_part_of_a_double_barrelled_name_at_two_places_is_no_evidence() -> Non
     con, h = households(rows)
     assert h[("KYLE", "WOOD")] is None
     assert con.execute("SELECT len(candidates) FROM place_review").fetchall() == [(2,)]
+
+
+def test_the_street_alone_after_a_move_along_it_is_not_the_old_house() -> None:
+    rows = [
+        written("DONNA", "REID", "1984-02-11", "23 Larch Road", "NG25 0RX", "2013-03-01", sex="F"),
+        written("DONNA", "REID", "1984-02-11", "23 Larch Road", "NG25 0RX", "2013-09-01", sex="F"),
+        written("DONNA", "REID", "1984-02-11", "24 Larch Rd", None, "2014-06-01", sex="F"),  # moved next door
+        written("DONNA", "REID", "1984-02-11", "Larch Rd", None, "2015-05-01", sex="F"),  # the street alone
+        written("MASON", "REID", "2010-05-05", "24 Larch Road", "NG25 0RX", "2015-03-01", sex="M"),
+        written("MASON", "REID", "2010-05-05", "24 Larch Road", "NG25 0RX", "2015-06-01", sex="M"),
+        written("IAN", "SHAW", "1970-01-01", "23 Larch Road", "NG25 0RX", "2015-02-01", sex="M"),
+        written("IAN", "SHAW", "1970-01-01", "23 Larch Road", "NG25 0RX", "2015-04-01", sex="M"),
+    ]
+    con, h = households(rows)
+    assert h[("DONNA", "REID")] == h[("MASON", "REID")] != h[("IAN", "SHAW")]
+    review = con.execute("SELECT address_std, len(candidates) FROM place_review").fetchall()
+    assert review == [("LARCH RD", 2)]

@@ -40,6 +40,7 @@ SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family
 _STREET = "regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')"
 DESCRIPTION_COLUMNS = ("uprn", "postcode_std", "address_std", "flat", "house_number")
 _WORKING_TABLES = ("record_description", "partial_record", "partial_global", "place_resident", "partial_fits",
+                   "street_alone_ambiguous",
                    "partial_choice", "partial_candidate", "gazetteer_scored", "gazetteer_match", "gazetteer_candidates")
 
 
@@ -388,14 +389,41 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
         WHERE n = 1
         """
     )
+    street_alone_ambiguous = _street_alone_beside_resolved_lines(con)
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE place_review AS
-        SELECT rd.record_key, rd.person_id, rd.address_std, rd.postcode_std,
-               list_sort(list_distinct(list(f.place_id))) AS candidates,
-               'fits ' || count(DISTINCT f.place_id) || ' places' AS reason
-        FROM partial_fits f JOIN record_description rd USING (record_key)
-        WHERE f.n > 1 AND f.record_key NOT IN (SELECT record_key FROM partial_choice)
-        GROUP BY ALL ORDER BY rd.record_key
+        SELECT * FROM (
+            SELECT rd.record_key, rd.person_id, rd.address_std, rd.postcode_std,
+                   list_sort(list_distinct(list(f.place_id))) AS candidates,
+                   'fits ' || count(DISTINCT f.place_id) || ' places' AS reason
+            FROM partial_fits f JOIN record_description rd USING (record_key)
+            WHERE f.n > 1 AND f.record_key NOT IN (SELECT record_key FROM partial_choice)
+            GROUP BY ALL
+            UNION ALL {street_alone_ambiguous}
+        ) ORDER BY record_key
         """
     )
+
+
+def _street_alone_beside_resolved_lines(con: duckdb.DuckDBPyConnection) -> str:
+    """Take back the street alone's `own records` choice when the person's other partial lines resolved to
+    another place on that street (a family that moved next door writes "24 LARCH RD" without postcode,
+    resolved by their postcode, then "LARCH RD": their anchored records know only number 23, and the line
+    fits both). Returns the SELECT of their `place_review` rows (the places on the street they hold)."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE street_alone_ambiguous AS
+        SELECT p.record_key, p.person_id, p.address_std, p.postcode_std,
+               list_sort(list_distinct(list(c2.place_id) || [any_value(c.place_id)])) AS candidates,
+               'the street alone: the person has ' || (count(DISTINCT c2.place_id) + 1) || ' places on it' AS reason
+        FROM partial_choice c JOIN partial_record p USING (record_key)
+        JOIN partial_record p2 ON p2.person_id = p.person_id AND p2.record_key <> p.record_key
+        JOIN partial_choice c2 ON c2.record_key = p2.record_key
+        WHERE p.house_number IS NULL AND p2.house_number IS NOT NULL AND c2.place_id <> c.place_id
+          AND {street_similarity('p.street', 'p2.street')} >= {STREET_SIMILARITY}
+        GROUP BY ALL
+        """
+    )
+    con.execute("DELETE FROM partial_choice WHERE record_key IN (SELECT record_key FROM street_alone_ambiguous)")
+    return "SELECT * FROM street_alone_ambiguous"
