@@ -15,15 +15,15 @@ each record (a person's own other records can settle what the description alone 
    same postcode when one is written; `gazetteer.street_similarity`: STATION RD is not STATION ST). One
    candidate: `fuzzy`. Several, or the street alone: the person's own records, then their postcodes, then
    the places of people of their surname, then of relatives whose double-barrelled surname holds theirs,
-   decide, when they leave exactly one (`inferred`, `_choose_partial`; `place_evidence` says which). Still several: nothing is guessed, the record goes to `place_review`
-   and stays `unresolved`, without a place. None: a line with a house number is a place of its own,
-   `unresolved`; the street alone is no place.
+   decide, when they leave exactly one (`inferred`, `_choose_partial`; `place_evidence` says which).
+   Still several: nothing is guessed, the record goes to `place_review` and stays `unresolved`, without a
+   place. None: a line with a house number is a place of its own, `unresolved`; the street alone is no
+   place.
 
 Statuses: `exact` (the description names the place as written), `fuzzy` (by similarity: score is the
 street similarity), `inferred` (by the person's own records or their family's: `place_evidence` says
-which), `unresolved`. Place ids are derived from
-what the place is (UPRN, or a hash of postcode + house number + flat), never from row order, so a place
-keeps its id across refreshes.
+which), `unresolved`. Place ids are derived from what the place is (UPRN, or a hash of postcode + house
+number + flat), never from row order, so a place keeps its id across refreshes.
 """
 
 from __future__ import annotations
@@ -40,8 +40,7 @@ SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family
 _STREET = "regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')"
 DESCRIPTION_COLUMNS = ("uprn", "postcode_std", "address_std", "flat", "house_number")
 _WORKING_TABLES = ("record_description", "partial_record", "partial_global", "place_resident", "partial_fits",
-                   "street_alone_ambiguous",
-                   "partial_choice", "partial_candidate", "gazetteer_scored", "gazetteer_match", "gazetteer_candidates")
+                   "street_alone_ambiguous", "partial_choice", "partial_candidate", "gazetteer_scored", "gazetteer_match", "gazetteer_candidates")
 
 
 class PlaceStatus(StrEnum):
