@@ -9,8 +9,9 @@ its error names the file, line, column and reason.
 Matching (as MoJ's `uk_address_matcher` does, in our own SQL): each address description is compared with
 the gazetteer entries that share its postcode and house number, or (no postcode written) its house number
 flat and the start of its street, or its house number, flat and the end of its street's first word (one slip
-of the keyboard rarely changes both; a short street name is blocked on its first letter). Each comparison adds evidence in bits (postcode, house
-number, flat, street similarity); the best candidate is taken only when it scores at least
+of the keyboard rarely changes both; a short street name is blocked on its first letter; two letters swapped
+anywhere keep the sorted letters of the first word, a block of their own). Each comparison adds evidence in
+bits (postcode, house number, flat, street similarity: 0 for streets of different kinds, `street_similarity`); the best candidate is taken only when it scores at least
 `MATCH_BITS` and beats the second best by `MARGIN_BITS` (the distinguishability margin). A best candidate
 that does not stand out is no match: its candidates are left to the person's own records or review.
 """
@@ -31,6 +32,22 @@ MARGIN_BITS = 3.0
 FULL_BITS = 16.0  # every part agreeing: the score 1.0
 # A short street name can lose both its start and its end to one slip: its block is its first letter.
 SHORT_WORD = "length(split_part({a}.street, ' ', 1)) <= 5"
+# Two letters swapped anywhere in a name keep its letters: "AOK RD", "IHLL ST" and "OFRD ST" are blocked with
+# "OAK RD", "HILL ST" and "FORD ST" by the sorted letters of the first word.
+LETTERS = "array_to_string(list_sort(string_split(split_part({a}.street, ' ', 1), '')), '')"
+# The kinds of street ingest writes as the last word of a street (its abbreviations, `standardise.STREET_WORDS`).
+STREET_TYPES = ("RD", "ST", "AVE", "DR", "LN", "CL", "CT", "CRES", "PL", "GDNS", "TER", "GR", "SQ", "WLK", "WAY")
+
+
+def street_similarity(a: str, b: str) -> str:
+    """SQL: how alike streets `a` and `b` are (jaro-winkler), 0 when both end in a kind of street and the
+    kinds differ: "STATION RD" and "STATION ST" are two streets of one town, not one street with a slip
+    (as `uk_address_matcher` compares tokens, not only the whole string). A slip inside the name is
+    tolerated; partners abbreviate the kind (ingest reads ROAD and RD alike) but do not swap it."""
+    types = ", ".join(f"'{t}'" for t in STREET_TYPES)
+    kind_a, kind_b = (f"regexp_extract({x}, ' ([A-Z]+)$', 1)" for x in (a, b))
+    return (f"(CASE WHEN {kind_a} IN ({types}) AND {kind_b} IN ({types}) AND {kind_a} <> {kind_b} THEN 0.0 "
+            f"ELSE jaro_winkler_similarity({a}, {b}) END)")
 
 
 class GazetteerError(ValueError):
@@ -113,11 +130,12 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
         ("without_postcode", f"{same_house} AND left(g.street, 3) = left(d.street, 3)"),
         ("without_postcode", f"{same_house} AND {first_word.format(a='g')} = {first_word.format(a='d')}"),
         ("without_postcode", f"g.house_number = d.house_number AND left(g.street, 1) = left(d.street, 1) AND {short}"),
+        ("without_postcode", f"{same_house} AND {LETTERS.format(a='g')} = {LETTERS.format(a='d')}"),
     ]
     pairs = " UNION ALL ".join(
         f"""SELECT d.description, g.uprn, d.postcode_std AS d_postcode, g.postcode_std AS g_postcode,
                    d.house_number AS d_house, g.house_number AS g_house, d.flat AS d_flat, g.flat AS g_flat,
-                   jaro_winkler_similarity(d.street, g.street) AS sim
+                   {street_similarity('d.street', 'g.street')} AS sim
             FROM {table} d JOIN gazetteer g ON {condition}"""
         for table, condition in blocks
     )

@@ -11,17 +11,19 @@ each record (a person's own other records can settle what the description alone 
    with a postcode and no house number that is not a street of numbered places there is a named house:
    its own place. With a gazetteer (`households.gazetteer`), descriptions it matches take its UPRN.
 2. *Partial* descriptions do not: no postcode and no UPRN, or the street alone. Their candidates are
-   anchored places with the same house number and flat and a similar street (and the same postcode when
-   one is written). One candidate: `fuzzy`. Several, or the street alone: the person's own records, then
-   their postcodes, then the places of people of their surname decide, when they leave exactly one
-   (`inferred`, `_choose_partial`). Still several: nothing is guessed, the record goes to `place_review`
-   and stays `unresolved`, without a place. None: a line with a house number is a place of its own,
-   `unresolved`; the street alone is no place.
+   anchored places with the same house number and flat and a similar street of the same kind (and the
+   same postcode when one is written; `gazetteer.street_similarity`: STATION RD is not STATION ST). One
+   candidate: `fuzzy`. Several, or the street alone: the person's own records, then their postcodes, then
+   the places of people of their surname, then of relatives whose double-barrelled surname holds theirs,
+   decide, when they leave exactly one (`inferred`, `_choose_partial`; `place_evidence` says which).
+   Still several: nothing is guessed, the record goes to `place_review` and stays `unresolved`, without a
+   place. None: a line with a house number is a place of its own, `unresolved`; the street alone is no
+   place.
 
 Statuses: `exact` (the description names the place as written), `fuzzy` (by similarity: score is the
-street similarity), `inferred` (by the person's own records), `unresolved`. Place ids are derived from
-what the place is (UPRN, or a hash of postcode + house number + flat), never from row order, so a place
-keeps its id across refreshes.
+street similarity), `inferred` (by the person's own records or their family's: `place_evidence` says
+which), `unresolved`. Place ids are derived from what the place is (UPRN, or a hash of postcode + house
+number + flat), never from row order, so a place keeps its id across refreshes.
 """
 
 from __future__ import annotations
@@ -31,14 +33,14 @@ from enum import StrEnum
 import duckdb
 
 from priority_families.core.sql import has_table
-from priority_families.households.gazetteer import SHORT_WORD, match_gazetteer
+from priority_families.households.gazetteer import LETTERS, SHORT_WORD, match_gazetteer, street_similarity
 
 STREET_SIMILARITY = 0.85
 SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family (house-numbered lines only)
 _STREET = "regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')"
 DESCRIPTION_COLUMNS = ("uprn", "postcode_std", "address_std", "flat", "house_number")
 _WORKING_TABLES = ("record_description", "partial_record", "partial_global", "place_resident", "partial_fits",
-                   "partial_choice", "partial_candidate", "gazetteer_scored", "gazetteer_match", "gazetteer_candidates")
+                   "street_alone_ambiguous", "partial_choice", "partial_candidate", "gazetteer_scored", "gazetteer_match", "gazetteer_candidates")
 
 
 class PlaceStatus(StrEnum):
@@ -50,6 +52,17 @@ class PlaceStatus(StrEnum):
     UNRESOLVED = "unresolved"
 
 
+def surname_part(a: str, b: str) -> str:
+    """SQL: surname `a` is the start or the end of `b` or the reverse (a child registered WOOD or SMITH in a
+    WOOD-SMITH family: ingest drops the hyphen, so WOODSMITH or WOOD SMITH). A part of two letters or fewer
+    never counts (an initial is no surname). Weaker evidence than the same surname (HALL is the end of
+    MARSHALL), so it is a tier of its own, after it (`_choose_partial`)."""
+    compact_a, compact_b = (f"replace({x}, ' ', '')" for x in (a, b))
+    part = (f"starts_with({compact_b}, {compact_a}) OR ends_with({compact_b}, {compact_a}) "
+            f"OR starts_with({compact_a}, {compact_b}) OR ends_with({compact_a}, {compact_b})")
+    return f"(length({compact_a}) >= 3 AND length({compact_b}) >= 3 AND ({part}))"
+
+
 def same_description(a: str, b: str) -> str:
     """SQL: descriptions `a` and `b` are the same (NULL parts equal)."""
     return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in DESCRIPTION_COLUMNS)
@@ -57,8 +70,8 @@ def same_description(a: str, b: str) -> str:
 
 def resolve_places(con: duckdb.DuckDBPyConnection) -> int:
     """Create TEMP `address_place` (per description: place_id, place_status, place_score), TABLE
-    `record_place(record_key, place_id, place_status, place_score)` and TABLE `place_review`; return the
-    number of places."""
+    `record_place(record_key, place_id, place_status, place_score, place_evidence)` and TABLE
+    `place_review`; return the number of places."""
     _describe(con)
     _anchor(con)
     gazetteer = has_table(con, "gazetteer")
@@ -90,7 +103,7 @@ def _describe(con: duckdb.DuckDBPyConnection) -> None:
                 ON s.postcode_std = d.postcode_std
                 OR (d.postcode_std IS NULL AND left(s.street, 2) = left(d.street, 2))
             WHERE d.house_number IS NULL AND d.uprn IS NULL
-              AND jaro_winkler_similarity(d.street, s.street) >= {STREET_SIMILARITY}
+              AND {street_similarity('d.street', 's.street')} >= {STREET_SIMILARITY}
         )
         SELECT d.*, (d.uprn IS NOT NULL OR (d.postcode_std IS NOT NULL AND s.description IS NULL)) AS anchored,
                s.description IS NOT NULL AS street_alone
@@ -183,20 +196,21 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None
     house number fits (same house number and flat, a similar street, the same postcode when written).
 
     Blocked on the street's first three letters or the last three of its first word (one slip rarely
-    changes both), so the join stays small at a million people.
+    changes both), a short name's first letter, or the sorted letters of the first word (two letters
+    swapped), so the join stays small at a million people.
     """
     known = "(SELECT DISTINCT place_id, postcode_std, house_number, flat, street FROM address_place)"
     blocks = []
     short = f"(CASE WHEN {SHORT_WORD} THEN left({{a}}.street, 1) END)"
-    for block in ("left({a}.street, 3)", "right(split_part({a}.street, ' ', 1), 3)", short):
+    for block in ("left({a}.street, 3)", "right(split_part({a}.street, ' ', 1), 3)", short, LETTERS):
         blocks.append(
-            f"""SELECT d.description, k.place_id, jaro_winkler_similarity(d.street, k.street) AS score
+            f"""SELECT d.description, k.place_id, {street_similarity('d.street', 'k.street')} AS score
                 FROM place_descriptions d JOIN {known} k
                   ON k.house_number = d.house_number AND k.flat IS NOT DISTINCT FROM d.flat
                  AND {block.format(a='k')} = {block.format(a='d')}
                 WHERE NOT d.anchored AND d.house_number IS NOT NULL
                   AND (d.postcode_std IS NULL OR k.postcode_std = d.postcode_std)
-                  AND jaro_winkler_similarity(d.street, k.street) >= {STREET_SIMILARITY}"""
+                  AND {street_similarity('d.street', 'k.street')} >= {STREET_SIMILARITY}"""
         )
     if gazetteer:  # the gazetteer's match, or its candidates within the margin, instead of the seen places
         blocks = [
@@ -241,7 +255,8 @@ def _resolve_records(con: duckdb.DuckDBPyConnection) -> None:
                END AS place_id,
                CASE WHEN rd.anchored THEN a.place_status ELSE coalesce(c.place_status, 'unresolved') END
                    AS place_status,
-               CASE WHEN rd.anchored THEN a.place_score ELSE coalesce(c.score, 0.0) END AS place_score
+               CASE WHEN rd.anchored THEN a.place_score ELSE coalesce(c.score, 0.0) END AS place_score,
+               CASE WHEN rd.anchored THEN NULL ELSE c.place_evidence END AS place_evidence
         FROM record_description rd
         LEFT JOIN address_place a USING (description)
         LEFT JOIN partial_choice c USING (record_key)
@@ -272,7 +287,10 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
     in this order, the first that offers any candidate: (1) the places of the person's own other records
     that fit; (2) the fitting places in a postcode the person's own records carry (a move along the
     street); (3) the fitting places where someone of the person's surname lives (their family's records
-    say where; with a house number written, a surname with a slip counts too). One candidate: `inferred`. Several: review.
+    say where; with a house number written, a surname with a slip counts too); (4) among the places the
+    line fits, those where a relative lives whose double-barrelled surname holds the person's, or the
+    reverse (`surname_part`). One candidate: `inferred`, with the tier as `place_evidence`. Several:
+    review. None: review too (the line fits several places and nothing of the person's tells them apart).
     """
     persons = has_table(con, "persons")
     surname = "pe.last_name" if persons else "NULL::VARCHAR"
@@ -302,27 +320,37 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
         WHERE rd.anchored AND rd.person_id IS NOT NULL
         """
     )
-    fit = f"""jaro_winkler_similarity(p.street, r.street) >= {STREET_SIMILARITY}
+    fit = f"""{street_similarity('p.street', 'r.street')} >= {STREET_SIMILARITY}
               AND (p.house_number IS NULL OR (r.house_number = p.house_number AND r.flat IS NOT DISTINCT FROM p.flat))
               AND (p.postcode_std IS NULL OR r.postcode_std = p.postcode_std)"""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial_fits AS
         WITH fits AS (
-            SELECT p.record_key, r.place_id, 1 AS tier, jaro_winkler_similarity(p.street, r.street) AS score
+            SELECT p.record_key, r.place_id, 1 AS tier, {street_similarity('p.street', 'r.street')} AS score
             FROM partial_record p JOIN place_resident r USING (person_id) WHERE {fit}
             UNION ALL
-            SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
+            SELECT p.record_key, r.place_id, 3, {street_similarity('p.street', 'r.street')}
             FROM partial_record p JOIN place_resident r
                 ON r.last_name = p.last_name AND left(r.street, 2) = left(p.street, 2)
             WHERE r.person_id <> p.person_id AND p.house_number IS NULL AND {fit}
             UNION ALL
-            SELECT p.record_key, r.place_id, 3, jaro_winkler_similarity(p.street, r.street)
+            SELECT p.record_key, r.place_id, 3, {street_similarity('p.street', 'r.street')}
             FROM partial_record p JOIN place_resident r
                 ON r.house_number = p.house_number AND r.flat IS NOT DISTINCT FROM p.flat
                AND left(r.street, 2) = left(p.street, 2) AND left(r.last_name, 1) = left(p.last_name, 1)
             WHERE r.person_id <> p.person_id AND jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY}
               AND {fit}
+            UNION ALL  -- among the people at one of the places the line fits, one of the same surname (3) or
+                       -- whose double-barrelled surname holds the person's, or the reverse (4)
+            SELECT g.record_key, g.place_id,
+                   CASE WHEN jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY} THEN 3 ELSE 4 END,
+                   g.score
+            FROM partial_global g JOIN partial_record p USING (record_key)
+            JOIN place_resident r ON r.place_id = g.place_id
+            WHERE g.n > 1 AND r.person_id <> p.person_id
+              AND (jaro_winkler_similarity(r.last_name, p.last_name) >= {SURNAME_SIMILARITY}
+                   OR {surname_part('p.last_name', 'r.last_name')})
         ),
         global_n AS (SELECT record_key, any_value(n) AS n FROM partial_global GROUP BY record_key),
         kept AS (  -- where the description fits several places, the person's evidence chooses among them
@@ -345,27 +373,56 @@ def _choose_partial(con: duckdb.DuckDBPyConnection) -> None:
             SELECT * FROM (SELECT * FROM kept UNION ALL SELECT * FROM own_postcode)
             QUALIFY tier = min(tier) OVER (PARTITION BY record_key)
         )
-        SELECT record_key, place_id, score, 'fuzzy' AS kind, n FROM partial_global
+        SELECT record_key, place_id, score, 'fuzzy' AS kind, n, 'one place fits' AS evidence FROM partial_global
         UNION ALL
-        SELECT record_key, place_id, max(score), 'inferred', count(*) OVER (PARTITION BY record_key)
+        SELECT record_key, place_id, max(score), 'inferred', count(*) OVER (PARTITION BY record_key),
+               CASE min(tier) WHEN 1 THEN 'own records' WHEN 2 THEN 'own postcode' WHEN 3 THEN 'family at the place'
+                              ELSE 'relative at the place' END
         FROM first_tier GROUP BY record_key, place_id
         """
     )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE partial_choice AS
-        SELECT record_key, place_id, score, kind AS place_status FROM partial_fits
+        SELECT record_key, place_id, score, kind AS place_status, evidence AS place_evidence FROM partial_fits
         WHERE n = 1
         """
     )
+    street_alone_ambiguous = _street_alone_beside_resolved_lines(con)
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE place_review AS
-        SELECT rd.record_key, rd.person_id, rd.address_std, rd.postcode_std,
-               list_sort(list_distinct(list(f.place_id))) AS candidates,
-               'fits ' || count(DISTINCT f.place_id) || ' places' AS reason
-        FROM partial_fits f JOIN record_description rd USING (record_key)
-        WHERE f.n > 1 AND f.record_key NOT IN (SELECT record_key FROM partial_choice)
-        GROUP BY ALL ORDER BY rd.record_key
+        SELECT * FROM (
+            SELECT rd.record_key, rd.person_id, rd.address_std, rd.postcode_std,
+                   list_sort(list_distinct(list(f.place_id))) AS candidates,
+                   'fits ' || count(DISTINCT f.place_id) || ' places' AS reason
+            FROM partial_fits f JOIN record_description rd USING (record_key)
+            WHERE f.n > 1 AND f.record_key NOT IN (SELECT record_key FROM partial_choice)
+            GROUP BY ALL
+            UNION ALL {street_alone_ambiguous}
+        ) ORDER BY record_key
         """
     )
+
+
+def _street_alone_beside_resolved_lines(con: duckdb.DuckDBPyConnection) -> str:
+    """Take back the street alone's `own records` choice when the person's other partial lines resolved to
+    another place on that street (a family that moved next door writes "24 LARCH RD" without postcode,
+    resolved by their postcode, then "LARCH RD": their anchored records know only number 23, and the line
+    fits both). Returns the SELECT of their `place_review` rows (the places on the street they hold)."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE street_alone_ambiguous AS
+        SELECT p.record_key, p.person_id, p.address_std, p.postcode_std,
+               list_sort(list_distinct(list(c2.place_id) || [any_value(c.place_id)])) AS candidates,
+               'the street alone: the person has ' || (count(DISTINCT c2.place_id) + 1) || ' places on it' AS reason
+        FROM partial_choice c JOIN partial_record p USING (record_key)
+        JOIN partial_record p2 ON p2.person_id = p.person_id AND p2.record_key <> p.record_key
+        JOIN partial_choice c2 ON c2.record_key = p2.record_key
+        WHERE p.house_number IS NULL AND p2.house_number IS NOT NULL AND c2.place_id <> c.place_id
+          AND {street_similarity('p.street', 'p2.street')} >= {STREET_SIMILARITY}
+        GROUP BY ALL
+        """
+    )
+    con.execute("DELETE FROM partial_choice WHERE record_key IN (SELECT record_key FROM street_alone_ambiguous)")
+    return "SELECT * FROM street_alone_ambiguous"

@@ -4,7 +4,10 @@ A second generator's county split 6.5% of its families because a member's most r
 blank postcode, a house number with its last digit shifted onto the street ("21 3Bells Lane" for
 "213 Bells Lane"), a street abbreviated with a typo and no postcode, a flat written another way, or the
 street alone ("Beechdale Rd"). This module plants exactly those on the records that decide a person's
-current address (their latest record with an address, at each refresh) and on a share of the others.
+current address (their latest record with an address, at each refresh, when they have an earlier one:
+`LATEST_SHARE`) and on a share of the others (`OTHER_SHARE`), a person's only record among them (decision
+20: a partner that drops postcodes drops them on some of everyone's records, not on a quarter of the people
+it knows once).
 
 The true place of a record never changes: only how it is written (and its UPRN, which such a partner
 does not send). Each planted slip is a row of `truth/hard_cases.csv` (`case`, person, `source:record_id`).
@@ -22,7 +25,7 @@ from priority_families.synth.places import Address, address_of
 from priority_families.synth.population import PopulationState, Timeline
 
 LINE, POSTCODE, UPRN = 4, 5, 6  # positions in `Record.columns` (see `noise.person_columns`)
-LATEST_SHARE = 0.25  # of the records that decide a current address
+LATEST_SHARE = 0.25  # of the records that decide a current address beside earlier ones of the person
 OTHER_SHARE = 0.03  # of every other record with an address
 
 
@@ -46,7 +49,7 @@ class HardAddress(StrEnum):
 def harden_addresses(state: PopulationState, records: list[Record], timeline: Timeline) -> None:
     """Rewrite the address of a share of `records` (in place) with one hard slip each, tagged in truth."""
     rng = state.rng
-    latest = _latest_keys(records, timeline.as_ofs)
+    latest = _latest_of_several(records, timeline)
     for r in records:
         if r.place is None or rng.random() >= (LATEST_SHARE if id(r) in latest else OTHER_SHARE):
             continue
@@ -56,18 +59,17 @@ def harden_addresses(state: PopulationState, records: list[Record], timeline: Ti
         state.tag(case.value, r.person, f"{r.source}:{r.record_id}")
 
 
-def _latest_keys(records: list[Record], as_ofs: tuple) -> set[int]:
-    """The records (by id) that are a person's latest with an address at some refresh."""
+def _latest_of_several(records: list[Record], timeline: Timeline) -> set[int]:
+    """The records (by id) that are a person's latest with an address in some refresh whose extracts show
+    another record of theirs with an address: the issue's case, "one member's most recent record" beside
+    records that write the address in full. A person the refresh shows once is not such a case."""
     out: set[int] = set()
-    for as_of in as_ofs:
-        best: dict[str, Record] = {}
+    for k, as_of in enumerate(timeline.as_ofs):
+        shown: dict[str, list[Record]] = {}
         for r in records:
-            if r.place is None or r.first_seen > as_of:
-                continue
-            old = best.get(r.person.person_id)
-            if old is None or r.event > old.event:
-                best[r.person.person_id] = r
-        out.update(id(r) for r in best.values())
+            if r.place is not None and r.visible(as_of, timeline.window_start(k)):
+                shown.setdefault(r.person.person_id, []).append(r)
+        out.update(id(max(rs, key=lambda r: r.event)) for rs in shown.values() if len(rs) > 1)
     return out
 
 
