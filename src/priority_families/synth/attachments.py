@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from priority_families.plans.loader import load_plan
+from priority_families.plans.schema import ClaimRoute
 from priority_families.synth.calendar import age_on
 from priority_families.synth.facts import Record, RecordMaker, pick_weighted
 from priority_families.synth.oracle import OUT_OF_WORK_BENEFITS, evaluate_results
@@ -60,9 +61,19 @@ class Attached:
 
 
 @cache
-def claim_route_order(plan_id: str) -> tuple[str, ...]:
-    """The plan's claim routes in its own order: a family is claimed by the first route it meets."""
-    return tuple(route.id for route in load_plan(plan_id).claim_routes)
+def _claim_routes(plan_id: str) -> tuple[ClaimRoute, ...]:
+    return tuple(load_plan(plan_id).claim_routes)
+
+
+def claims_for(plan_id: str, routes: set[str]) -> tuple[str, ...]:
+    """The oracle's claims for a family meeting `routes`, read from the plan's claim groups: in each group the
+    first route met (plan order), less any whose group another chosen route excludes; in plan order."""
+    chosen: dict[str, ClaimRoute] = {}
+    for route in _claim_routes(plan_id):
+        if route.id in routes and route.claim_group not in chosen:
+            chosen[route.claim_group] = route
+    excluded = {group for route in chosen.values() for group in route.excludes}
+    return tuple(r.id for r in chosen.values() if r.claim_group not in excluded)
 
 
 class Attacher:
@@ -161,7 +172,7 @@ def results_rows(family: Attached, as_of: date, people: list[Person], facts: lis
     rows: list[list[object]] = []
     for plan in family.plans:
         verdict = evaluate_results(plan, family.attached_on, as_of, members, own)
-        claim = next((r for r in claim_route_order(plan) if r in verdict.routes), "")
+        claim = ";".join(sorted(claims_for(plan, set(verdict.routes))))
         rows.append([family.family_id, plan, family.attached_on, as_of,
                      ";".join(sorted(verdict.headlines_at_attachment)), ";".join(sorted(verdict.headlines_met)),
                      ";".join(sorted(verdict.routes)), claim])
