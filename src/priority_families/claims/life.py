@@ -63,6 +63,12 @@ def _live_in_window(window: str, family_id: str, route: str | None = None) -> Cl
     return state
 
 
+def split_ref(ref: str, route: str | None = None) -> tuple[str, str | None]:
+    """FAMILY:ROUTE (as `claim_refs` writes it) or FAMILY (with `route`, if any) as (family, route)."""
+    family_id, _, named = ref.partition(":")
+    return family_id, named or route
+
+
 def claim_refs(claims: list[Claim]) -> list[str]:
     """How commands name these claims (all of one window): the family, or FAMILY:ROUTE for a family claimed in
     two groups in the window, so each names one claim (`pf claims audit --family` takes either)."""
@@ -99,14 +105,14 @@ def check_claims(window: str, family_ids: list[str] | None, by: str, actor: str,
                  reject_reason: str = "", route: str | None = None) -> list[str]:
     """A named person confirms these proposed claims (eligibility, whole-family working, the result against the
     pack's evidence), or rejects them with a reason; `family_ids` None takes every unchecked live claim of the
-    window, else each family's live claim (by `route`; a family with two live claims needs it). All or none:
-    one claim that cannot be checked changes nothing."""
+    window, else each family's live claim (FAMILY:ROUTE, or `route`, names one where a family has two live
+    claims). All or none: one claim that cannot be checked changes nothing."""
     by = _named(by)
     verdict = Verdict.INVALID if reject_reason.strip() else Verdict.VALID
     if family_ids is None:
         chosen = [s for s in _window_states(window) if s.live and s.step(StepKind.CHECKED) is None]
     else:
-        chosen = [_live_in_window(window, f, route) for f in family_ids]
+        chosen = [_live_in_window(window, *split_ref(f, route)) for f in family_ids]
     with transaction.atomic():
         for state in chosen:
             _step(state, StepKind.CHECKED, by, on, actor, verdict=verdict, reason=reject_reason.strip()[:500])
