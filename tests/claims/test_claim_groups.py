@@ -125,3 +125,9 @@ def test_withdrawing_one_claim_leaves_the_other_and_the_route_must_be_named(tmp_
     assert done.exit_code == 0, done.stdout
     assert live_state("F1").checked
     assert check_claims(WINDOW, ["F2"], by="Checker", actor="t", on=E) == ["F2"]  # one claim: no route needed
+
+    # a month later the withdrawn group is proposed again, following its withdrawal; the live groups are not
+    later = date(2016, 9, 30)
+    republish(ws, "national-2012", {f"F{k}": _family(k) for k in FAMILIES}, FACTS, later)
+    again = make_claims(ws, "2016-09", tmp_path / "later", actor="t")
+    assert [(c.family_id, c.route, c.follows) for c in again.claims] == [("F1", "progress_to_work", step)]
