@@ -12,6 +12,11 @@ trajectory, drawn from its own seeded generator so the rest of the county is unc
   that lasts;
 - `both`, or `unchanged`.
 
+Half the `improves` families with an adult on an out-of-work benefit at attachment also see that adult start
+the Work Programme 6 to 11 months after attachment (drawn from the family's own generator, so every other
+draw is unchanged): under national-2012 such a family turned around is claimed twice, for its results and for
+progress to work (decision 20), and the oracle must expect both claims.
+
 Only events after attachment change, so the base refresh and its eligibility are untouched. Results
 truth is then worked out by the rules oracle on each follow-up's clean records (no attestations).
 """
@@ -104,6 +109,8 @@ class Attacher:
             a = family.attached_on
             if family.trajectory in ("improves", "both"):
                 records = self._improve(records, members, a)
+            if family.trajectory == "improves":
+                self._steps_to_work(records, members, a, family.family_id)
             if family.trajectory in ("works", "both"):
                 records = self._into_work(records, members, a)
         return records
@@ -134,12 +141,25 @@ class Attacher:
             kept.append(r)
         return kept
 
+    def _steps_to_work(self, records: list[Record], members: set[Person], a: date, family_id: str) -> None:
+        """Half the time, one adult on an out-of-work benefit at `a` starts the Work Programme 6 to 11 months
+        later (a progress-to-work result a year on); appended to `records`, drawn from the family's own
+        generator so the attacher's draws for every other family are unchanged."""
+        rng = random.Random(f"steps-to-work-{family_id}")
+        adults = sorted({r.person.person_id: r.person for r in records if r.person in members
+                         and _on_benefit(r, a) and age_on(r.person.dob, a) >= 18}.items())
+        if not adults or rng.random() >= 0.5:
+            return
+        maker = RecordMaker(rng)
+        maker.counters, maker.records = self.maker.counters, records  # the county's numbering, these records
+        start = a + timedelta(days=rng.randrange(183, 335))
+        maker.spell("work_progress", "work_programme", adults[rng.randrange(len(adults))][1], start,
+                    start + timedelta(days=rng.randrange(60, 200)), kind="work_programme")
+
     def _into_work(self, records: list[Record], members: set[Person], a: date) -> list[Record]:
         """One adult on an out-of-work benefit at `a` leaves it for a job that lasts."""
         def on_benefit(r: Record) -> bool:
-            end = r.values.get("end_date")
-            return (r.fact == "benefit" and r.values.get("kind") in OUT_OF_WORK_BENEFITS
-                    and r.values["start_date"] <= a and (end is None or end > a))
+            return _on_benefit(r, a)
         adults = sorted({r.person.person_id: r.person for r in records
                          if r.person in members and on_benefit(r) and age_on(r.person.dob, a) >= 18}.items())
         if not adults:
@@ -159,6 +179,13 @@ class Attacher:
         self.maker.spell("employment", "dwp", worker, leaves + timedelta(days=1), None,
                          hours_per_week=float(self.rng.choice((16, 20, 25, 30, 37.5))))
         return kept
+
+
+def _on_benefit(r: Record, a: date) -> bool:
+    """An out-of-work benefit spell open at `a`."""
+    end = r.values.get("end_date")
+    return (r.fact == "benefit" and r.values.get("kind") in OUT_OF_WORK_BENEFITS
+            and r.values["start_date"] <= a and (end is None or end > a))
 
 
 def results_rows(family: Attached, as_of: date, people: list[Person], facts: list[CleanFact],
