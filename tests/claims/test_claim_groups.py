@@ -94,6 +94,23 @@ def test_progress_to_work_is_a_second_claim_and_continuous_employment_the_only_o
 
 
 @pytest.mark.django_db
+def test_a_submitted_claim_withdrawn_leaves_the_case_claimed_while_the_other_stands(tmp_path):
+    from priority_families.casedb.models import Case, CaseStatus
+    from priority_families.claims.life import check_claims, submit_batch, withdraw
+
+    _ws, _run = _claimed(tmp_path)
+    check_claims(WINDOW, None, by="Checker", actor="t", on=E)
+    sent = submit_batch(WINDOW, "Head of Service", E, tmp_path / "batch", actor="t")
+    assert sorted(sent.families) == ["F1", "F1", "F2", "F3"] and sent.batch.claims == 4
+    assert Case.objects.get(family_id="F1").status == CaseStatus.CLAIMED
+    repay = withdraw("F1", "not the family's", "Officer", "t", E, route="progress_to_work").amount_to_repay
+    assert float(repay) == _priced("progress_to_work")
+    assert Case.objects.get(family_id="F1").status == CaseStatus.CLAIMED  # the results claim still stands
+    withdraw("F1", "not turned around after all", "Officer", "t", E, route="turned_around")
+    assert Case.objects.get(family_id="F1").status == CaseStatus.PROGRESS
+
+
+@pytest.mark.django_db
 def test_withdrawing_one_claim_leaves_the_other_and_the_route_must_be_named(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
