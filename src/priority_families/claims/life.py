@@ -175,9 +175,12 @@ def _drawn(kind: SampleKind, window: str, share: float, seed: int) -> list[str] 
 def _sampled(kind: SampleKind, window: str, family_id: str, route: str | None) -> ClaimState:
     """The family's claim drawn in the window's sample (by `route`: a family with two drawn needs it)."""
     drawn = SpotCheck.objects.filter(kind=kind, window=window, family_id=family_id)
+    claims = Claim.objects.filter(pk__in=drawn.exclude(claim=None).values("claim_id"))
+    if drawn.filter(claim=None).exists():  # a draw recorded before samples named their claim: the family's
+        claims = Claim.objects.filter(family_id=family_id, window=window)
     if route is not None:
-        drawn = drawn.filter(claim__route=route)
-    found = states(Claim.objects.filter(pk__in=drawn.values("claim_id")).order_by("id"))
+        claims = claims.filter(route=route)
+    found = states(claims.order_by("id"))
     if not found:
         raise ClaimsError(f"family {family_id}{f' ({route})' if route else ''} is not in the "
                           f"{kind.label.lower()} sample of window {window}")

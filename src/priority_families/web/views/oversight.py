@@ -55,7 +55,10 @@ def claims(request: HttpRequest) -> HttpResponse:
     from priority_families.claims.steps import states
 
     page.object_list = states(Claim.objects.filter(pk__in=[c.pk for c in page.object_list]))
-    sampled = set(SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK).values_list("claim_id", flat=True))
+    drawn = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK)
+    ids = set(drawn.exclude(claim=None).values_list("claim_id", flat=True))
+    legacy = set(drawn.filter(claim=None).values_list("window", "family_id"))  # drawn before samples named claims
+    sampled = {c.pk for c in (s.claim for s in page.object_list) if c.pk in ids or (c.window, c.family_id) in legacy}
     windows = Claim.objects.order_by("window").values_list("window", flat=True).distinct()
     record(request, AccessAction.VIEW, target="claims", detail=f"window {window or 'all'}; page {page.number}")
     return render(request, "web/claims.html", {
@@ -64,6 +67,14 @@ def claims(request: HttpRequest) -> HttpResponse:
         .order_by("window", "family_id", "claim__claim_group"),
         "spot_form": SpotCheckForm() if role_of(request.user) is Role.ANALYST else None,
     })
+
+
+def _sampled(claim: Claim) -> bool:
+    """Whether the claim is in a spot-check sample: drawn itself, or its family and window drawn before samples
+    named their claim."""
+    rows = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK)
+    return (rows.filter(claim=claim).exists()
+            or rows.filter(claim=None, family_id=claim.family_id, window=claim.window).exists())
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -170,7 +181,7 @@ def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     attachment = Attachment.objects.filter(family_id=family_id).first()
     record(request, AccessAction.VIEW, target=f"evidence pack {family_id}",
            detail=f"claim {claim.window}: {_evidence_viewed(family_id)}")
-    sampled = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK, claim=claim).exists()
+    sampled = _sampled(claim)
     may_record = (sampled and state.live and state.step(StepKind.SPOT_CHECKED) is None
                   and role_of(request.user) is Role.AUDITOR)
     verified = _verify_pack(request, claim) if request.GET.get("verify") else None
