@@ -66,6 +66,8 @@ def _live_in_window(window: str, family_id: str, route: str | None = None) -> Cl
 def split_ref(ref: str, route: str | None = None) -> tuple[str, str | None]:
     """FAMILY:ROUTE (as `claim_refs` writes it) or FAMILY (with `route`, if any) as (family, route)."""
     family_id, _, named = ref.partition(":")
+    if named and route and named != route:
+        raise ClaimsError(f"{ref} and route {route} name two different claims")
     return family_id, named or route
 
 
@@ -192,12 +194,13 @@ def _sampled(kind: SampleKind, window: str, family_id: str, route: str | None) -
 
 def record_verdict(kind: SampleKind, window: str, family_id: str, verdict: Verdict, reason: str, by: str,
                    actor: str, on: date, route: str | None = None) -> ClaimStep:
-    """Record what an internal audit or a spot check found on a sampled claim (the family's, by `route` where
-    two of its claims were drawn); an invalid verdict withdraws the claim in the same transaction (a submitted
+    """Record what an internal audit or a spot check found on a sampled claim (the family's, by `route` or
+    FAMILY:ROUTE where two of its claims were drawn); an invalid verdict withdraws the claim in the same transaction (a submitted
     claim's amount is to be repaid)."""
     by = _named(by)
     if verdict == Verdict.INVALID and not reason.strip():
         raise ClaimsError("give the reason the claim is invalid (--reason)")
+    family_id, route = split_ref(family_id, route)
     state = _sampled(kind, window, family_id, route)
     if not state.live:
         raise ClaimsError(f"{state.claim.label} for window {window} is already {state.status}")
@@ -319,12 +322,12 @@ def _another_standing(claim: Claim) -> bool:
 
 
 def withdraw(family_id: str, reason: str, by: str, actor: str, on: date, route: str | None = None) -> ClaimStep:
-    """Withdraw the family's live claim (by `route`: a family with two live claims needs it), found invalid
+    """Withdraw the family's live claim (by `route` or FAMILY:ROUTE: a family with two live claims needs it), found invalid
     outside a spot check: the amount to repay is what was claimed if it was submitted, else nothing; income is
     reversed in the month of `on`. The family's other claim, if any, stays as it is."""
     by = _named(by)
     if not reason.strip():
         raise ClaimsError("give the reason for the withdrawal (--reason)")
-    state = live_state(family_id, route)
+    state = live_state(*split_ref(family_id, route))
     with transaction.atomic():
         return _withdraw(state, reason.strip(), by, on, actor)

@@ -32,14 +32,6 @@ RouteOption = Annotated[str | None, typer.Option(
     "progress_to_work); FAMILY:ROUTE in place of the family does the same.")]
 
 
-def _claim_ref(family_id: str, route: str | None) -> tuple[str, str | None]:
-    """A claim named by its family and route: `--route`, or FAMILY:ROUTE as a sample's draw prints it."""
-    family_id, _, named = family_id.partition(":")
-    if named and route and named != route:
-        raise fail(f"{family_id}:{named} and --route {route} name two different claims")
-    return family_id, named or route
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `pf` app."""
     app.add_typer(claims_app, name="claims")
@@ -124,9 +116,9 @@ def check(
     case_workspace(workspace_path)
     from priority_families.claims.life import check_claims
 
-    refs = None if all_proposed else [":".join(filter(None, _claim_ref(f, route))) for f in family or []]
     try:
-        done = check_claims(window, refs, by, actor(), _day(on), reject)
+        done = check_claims(window, None if all_proposed else list(family or []), by, actor(), _day(on), reject,
+                            route=route)
     except _errors() as exc:
         raise fail(f"nothing checked: {exc}") from None
     console.print(f"{len(done)} claims {'rejected' if reject else 'checked'} for window {window} by {by}")
@@ -172,8 +164,7 @@ def _sample_step(kind: SampleKind, window: str, share: float | None, seed: int, 
             return
         if verdict not in Verdict.values:
             raise fail("give --verdict valid or --verdict invalid")
-        family_id, named = _claim_ref(family, route)
-        record_verdict(kind, window, family_id, Verdict(verdict), reason, by, actor(), _day(on), route=named)
+        record_verdict(kind, window, family, Verdict(verdict), reason, by, actor(), _day(on), route=route)
     except _errors() as exc:
         raise fail(f"nothing recorded: {exc}") from None
     console.print(f"{kind.label.lower()} {window}: {family} {verdict}"
@@ -211,7 +202,6 @@ def withdraw_cmd(
 ) -> None:
     """Withdraw a family's claim found invalid outside a spot check; income is reversed in the month of --on. A
     family with two live claims (national-2012) names one with --route; the other stays as it is."""
-    family_id, route = _claim_ref(family_id, route)
     case_workspace(workspace_path)
     from priority_families.claims.life import withdraw
 
@@ -219,9 +209,9 @@ def withdraw_cmd(
         step = withdraw(family_id, reason, by or actor(), actor(), _day(on), route=route)
     except _errors() as exc:
         raise fail(f"nothing withdrawn: {exc}") from None
-    console.print(f"{family_id}: {label('claim_route', step.claim.route)} claim for window {step.claim.window} "
-                  f"withdrawn on {step.on}; "
-                  f"to repay GBP {step.amount_to_repay:,.2f}")
+    claim = step.claim
+    console.print(f"{claim.family_id}: {label('claim_route', claim.route)} claim for window {claim.window} "
+                  f"withdrawn on {step.on}; to repay GBP {step.amount_to_repay:,.2f}")
 
 
 @claims_app.command("history")
