@@ -18,6 +18,7 @@ from priority_families.casedb.models import Attestation
 from priority_families.core.calendar import last_terms, shift_months, years_before
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
 from priority_families.outcomes.progress import evaluation
+from priority_families.synth.attachments import claims_for
 from priority_families.synth.oracle import evaluate_results
 from priority_families.synth.truth import CleanFact, TruePerson
 
@@ -152,7 +153,7 @@ def test_measures_and_routes_agree_with_oracle(tmp_path, plan_id):
                     attested_on=A, statement="engaged", evidence_name="x", evidence_sha256="0" * 64,
                     evidence_path="x") for f in attested)
     republish(ws, plan_id, families, facts, max(EVALUATIONS))  # results are judged on a later refresh
-    compared = 0
+    compared = two_claims = 0
     for e in EVALUATIONS:
         with evaluation(ws, e) as con:
             ours = {(f, h, m): s for f, h, m, s in con.execute(
@@ -160,6 +161,9 @@ def test_measures_and_routes_agree_with_oracle(tmp_path, plan_id):
             routes: dict[str, set[str]] = {}
             for f, r in con.execute("SELECT family_id, route FROM family_routes").fetchall():
                 routes.setdefault(f, set()).add(r)
+            claims: dict[str, set[str]] = {}  # one per claim group (national-2012: progress to work as well)
+            for f, r in con.execute("SELECT family_id, route FROM family_claims").fetchall():
+                claims.setdefault(f, set()).add(r)
         for fid in eligible:
             members, clean = _oracle_inputs(families[fid], facts)
             truth = evaluate_results(plan_id, A, e, members, clean,
@@ -168,5 +172,8 @@ def test_measures_and_routes_agree_with_oracle(tmp_path, plan_id):
             got = {k: s == "met" for k, s in ours.items() if k[0] == fid}
             assert got == expected, (fid, e, [o for o in truth.measures])
             assert routes.get(fid, set()) == set(truth.routes), (fid, e, truth.routes)
+            assert claims.get(fid, set()) == set(claims_for(plan_id, set(truth.routes))), (fid, e, truth.routes)
             compared += 1
+            two_claims += len(claims.get(fid, ())) > 1
     assert compared == len(eligible) * len(EVALUATIONS)
+    assert two_claims == 0 or plan_id == "national-2012", two_claims  # the other plans claim a family once

@@ -42,7 +42,11 @@ def test_results_truth_covers_every_attached_family_and_eligible_plan(attached_c
         assert {(r["family_id"], r["plan_id"]) for r in rows} == expected
         for r in rows:
             assert (r["claim"] == "") == (r["routes"] == "")
-            assert r["claim"] in r["routes"].split(";") or not r["claim"]
+            assert set(r["claim"].split(";")) <= set(r["routes"].split(";"))  # one claim per claim group
+            assert ";" not in r["claim"] or r["plan_id"] == "national-2012"  # the only plan with two groups
+    two = {r["claim"] for k in (1, 2, 3) for r in read_csv(attached_county / f"follow-up-{k}" / "truth" / "results.csv")
+           if ";" in r["claim"]}
+    assert two == {"progress_to_work;turned_around"}  # a family turned around and starting the Work Programme
     assert not (attached_county / "follow-up-1" / "truth" / "attachments.csv").exists()
 
 

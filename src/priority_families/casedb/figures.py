@@ -10,6 +10,8 @@ report count, under one written definition each.
 - **claimed**: families with a results claim submitted to government on or before D and not withdrawn on or
   before D (`claims_standing`). A proposed or checked claim has not been claimed; a withdrawal takes the family
   out from the withdrawal's date, never before it.
+- **claims**: the results claims standing on D (the same definition, counted per claim): a national-2012 family
+  claimed for progress to work beside its crime and education result is one family claimed and two claims.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from priority_families.casedb.models import Attachment, Case, CaseStatus, Claim, ClaimStep, StepKind
 
@@ -48,16 +51,19 @@ class Figures:
     triaged: int
     worked_with: int
     claimed: int
+    claims: int
 
 
 def _counts(on: date | None) -> dict[str, Count]:
     attached = worked_with(Attachment.objects.filter(family_id=OuterRef("family_id")), on)
     claims = claims_standing(on).filter(family_id=OuterRef("family_id"))
+    per_family = claims.order_by().values("family_id").annotate(n=Count("pk")).values("n")
     return {
         "identified": Count("id"),
         "triaged": Count("id", filter=~Q(status=CaseStatus.IDENTIFIED)),
         "worked_with": Count("id", filter=Q(Exists(attached))),
         "claimed": Count("id", filter=Q(Exists(claims))),
+        "claims": Coalesce(Sum(Subquery(per_family, output_field=IntegerField())), 0),
     }
 
 
@@ -75,7 +81,9 @@ def ledger_figures(on: date | None = None) -> Figures:
     record against them: every attached or claimed family must have its case."""
     attached = worked_with(Attachment.objects.all(), on)
     return Figures(identified=Case.objects.count(), triaged=Case.objects.exclude(status=CaseStatus.IDENTIFIED).count(),
-                   worked_with=attached.count(), claimed=claims_standing(on).count())
+                   worked_with=attached.count(),
+                   claimed=claims_standing(on).values("family_id").distinct().count(),
+                   claims=claims_standing(on).count())
 
 
 def figures_by_place(cases: QuerySet[Case], level: str, on: date | None = None) -> list[dict]:

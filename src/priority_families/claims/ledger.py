@@ -1,11 +1,13 @@
 """The claims ledger: families whose results are met, proposed once, with an evidence pack each.
 
 `make_claims` proposes claims: the first step of a claim's life (`claims.life` takes it on: checked,
-audited, submitted, spot-checked, withdrawn). The database is the guard against two live claims for a family:
-a family's first claim is unique, and a later one must follow the step that ended the one before
-(`Claim.follows`, one-to-one). Two runs at once (two processes, or the CLI and the web tracker) may both find a
-family claimable, but only one insert succeeds; the other skips the family. Everything a run proposes is
-written with its audit rows in one transaction.
+audited, submitted, spot-checked, withdrawn). A family is claimed once per claim group its plan has (the
+evaluation's `family_claims`: each group's first route met, less the groups a chosen route excludes), so a
+national-2012 family may have a progress-to-work claim beside its crime and education claim. The database is
+the guard against two live claims for a family in one group: a family's first claim in a group is unique, and a
+later one must follow the step that ended the group's claim before (`Claim.follows`, one-to-one). Two runs at
+once (two processes, or the CLI and the web tracker) may both find a family claimable, but only one insert
+succeeds; the other skips it. Everything a run proposes is written with its audit rows in one transaction.
 
 A claim does not rest on a doubtful link: a family with a pair in the linkage review band that could change
 one of its measures (`outcomes.doubtful`) is not claimed but held as "needs review" with the pairs listed
@@ -90,25 +92,48 @@ def _may_propose(state: ClaimState | None, window: str, reclaim_after_withdrawal
     return not state.submitted or reclaim_after_withdrawal
 
 
+Candidate = tuple[str, str, str]  # family_id, route, claim_group
+
+
+def _excluded(plan: Plan, route: str, group: str, live: list[Claim]) -> bool:
+    """Whether the family's live claims in other groups rule this route out: it excludes one of their groups, or
+    one of their routes excludes its group (continuous employment and the other two, in national-2012)."""
+    routes = {r.id: r for r in plan.claim_routes}
+    excludes = routes[route].excludes if route in routes else []
+    return any(c.claim_group in excludes or group in (routes[c.route].excludes if c.route in routes else [])
+               for c in live if c.claim_group != group)
+
+
 def _candidates(con: duckdb.DuckDBPyConnection, window: str
-                ) -> tuple[list[tuple[str, str]], dict[str, ClaimStep], dict[str, Attachment], tuple[str, ...]]:
-    """(family_id, route) for every family with a route at e that may be proposed (first route in plan
-    order), the step each follows (a re-proposal), the families' attachments, and the families held because
-    they withdrew their agreement (their plan says claims are held)."""
+                ) -> tuple[list[Candidate], dict[tuple[str, str], ClaimStep], dict[str, Attachment], tuple[str, ...]]:
+    """(family_id, route, claim_group) for every claim the evaluation finds at e (`family_claims`, one per
+    claim group) that may be proposed, the step each follows (a re-proposal in its group), the families'
+    attachments, and the families held because they withdrew their agreement (their plan says claims are held)."""
     found = con.execute(
-        "SELECT family_id, ARG_MIN(route, route_order) FROM family_routes GROUP BY family_id ORDER BY family_id"
-    ).fetchall()
+        "SELECT family_id, route, claim_group FROM family_claims ORDER BY family_id, route_order").fetchall()
     held = withdrawn_families(WithdrawalEffect.CLAIMS_HELD)
-    rows = [(f, r) for f, r in found if f not in held]
-    families = [f for f, _ in rows]
+    rows = [(f, r, g) for f, r, g in found if f not in held]
+    families = sorted({f for f, _, _ in rows})
     attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=families)}
-    latest: dict[str, ClaimState] = {}
+    latest: dict[tuple[str, str], ClaimState] = {}
     for state in states(Claim.objects.filter(family_id__in=families).order_by("id")):
-        latest[state.claim.family_id] = state
-    chosen = [(f, r) for f, r in rows if _may_propose(
-        latest.get(f), window, attachment_plan(attachments[f]).claims.reclaim_after_withdrawal)]
-    follows = {f: step for f, _ in chosen if f in latest and (step := latest[f].ending) is not None}
-    return chosen, follows, attachments, tuple(sorted(f for f, _ in found if f in held))
+        latest[(state.claim.family_id, state.claim.claim_group)] = state
+    live: dict[str, list[Claim]] = {}
+    for (f, _), state in latest.items():
+        if state.live:
+            live.setdefault(f, []).append(state.claim)
+    chosen = []
+    for f, r, g in rows:
+        plan = attachment_plan(attachments[f])
+        if _may_propose(latest.get((f, g)), window, plan.claims.reclaim_after_withdrawal) and not _excluded(
+                plan, r, g, live.get(f, [])):
+            chosen.append((f, r, g))
+    follows = {(f, g): step for f, _, g in chosen if (f, g) in latest and (step := latest[(f, g)].ending) is not None}
+    return chosen, follows, attachments, tuple(sorted({f for f, _, _ in found if f in held}))
+
+
+def _pack_name(family_id: str, route: str, group: str) -> str:
+    return Claim(family_id=family_id, route=route, claim_group=group).pack_name
 
 
 def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: bool = False) -> ClaimRun:
@@ -132,39 +157,45 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
         candidates, follows, attachments, held = _candidates(con, window)
         doubtful = doubtful_pairs(con)
         waiting = needing_review(candidates, doubtful)
-        candidates = [(f, r) for f, r in candidates if f not in {n.family_id for n in waiting}]
-        claimable = {f for (f,) in con.execute("SELECT DISTINCT family_id FROM family_routes").fetchall()}
-        behind = progress_records(con, [attachments[f] for f, _ in candidates], e)
-        inputs = measure_inputs(con, [attachments[f] for f, _ in candidates], e)
+        candidates = [(f, r, g) for f, r, g in candidates if f not in {n.family_id for n in waiting}]
+        claimable = {(f, g) for f, g in con.execute("SELECT family_id, claim_group FROM family_claims").fetchall()}
+        families = [attachments[f] for f in dict.fromkeys(f for f, _, _ in candidates)]
+        behind = progress_records(con, families, e)
+        inputs = measure_inputs(con, families, e)
         packs: dict[str, Pack] = {
-            fid: render_pack(con, attachments[fid], e, route, window, refresh_id, behind[fid], inputs[fid],
-                             doubtful.get(fid, []))
-            for fid, route in candidates
+            _pack_name(fid, route, group): render_pack(con, attachments[fid], e, route, window, refresh_id,
+                                                       behind[fid], inputs[fid], doubtful.get(fid, []))
+            for fid, route, group in candidates
         }
     with transaction.atomic():
-        for fid, route in candidates:
+        for fid, route, group in candidates:
+            pack = packs[_pack_name(fid, route, group)]
             att = attachments[fid]
             plan = attachment_plan(att)
             try:
                 with transaction.atomic():
-                    claim = Claim.objects.create(family_id=fid, route=route, window=window, claimed_on=e,
-                                                 plan_id=att.plan_id, amount=results_amount(plan, route, att.attached_on),
-                                                 pack_sha256=packs[fid].sha256, refresh_id=refresh_id,
-                                                 follows=follows.get(fid))
+                    claim = Claim.objects.create(family_id=fid, route=route, claim_group=group, window=window,
+                                                 claimed_on=e, plan_id=att.plan_id,
+                                                 amount=results_amount(plan, route, att.attached_on),
+                                                 pack_sha256=pack.sha256, refresh_id=refresh_id,
+                                                 follows=follows.get((fid, group)))
                     ClaimStep.objects.create(claim=claim, step=StepKind.PROPOSED, by=actor, on=e, recorded_by=actor)
                     AuditEvent.objects.create(action="claim", family_id=fid, actor=actor,
-                                              detail={"step": "proposed", "route": route, "window": window,
-                                                      "refresh_id": refresh_id, "pack_sha256": packs[fid].sha256})
-                    record_claim_step(fid, f"claim proposed for window {window}", Actor(actor))
+                                              detail={"step": "proposed", "route": route, "claim_group": group,
+                                                      "window": window, "refresh_id": refresh_id,
+                                                      "pack_sha256": pack.sha256})
+                    record_claim_step(fid, f"{route.replace('_', ' ')} claim proposed for window {window}",
+                                      Actor(actor))
             except IntegrityError:  # claimed by another run since we looked
                 skipped += 1
                 continue
             made.append(claim)
-        record_holds(window, e, refresh_id, waiting, {c.family_id for c in made}, claimable, actor)
+        record_holds(window, e, refresh_id, waiting, {(c.family_id, c.claim_group) for c in made}, claimable,
+                     actor)
     for claim in made:
-        write_private(packs_dir / f"{claim.family_id}.html", packs[claim.family_id].html)
+        write_private(packs_dir / f"{claim.pack_name}.html", packs[claim.pack_name].html)
         if pdf:
-            write_private(packs_dir / f"{claim.family_id}.pdf", packs[claim.family_id].pdf())
+            write_private(packs_dir / f"{claim.pack_name}.pdf", packs[claim.pack_name].pdf())
     claims_csv = out / "claims.csv"
     write_csv(claims_csv, CLAIM_COLUMNS, [*((c.family_id, c.route, c.claimed_on.isoformat(), "proposed", 0)
                                             for c in made),
@@ -174,44 +205,45 @@ def make_claims(workspace: Workspace, window: str, out: Path, actor: str, pdf: b
     return ClaimRun(window, e, made, skipped, claims_csv, packs_dir, workbook, held, tuple(waiting))
 
 
-def regenerate_pack(workspace: Workspace, family_id: str) -> Pack:
-    """Rebuild a family's latest claim's evidence pack from the stored baseline and the refresh it was claimed
-    on (kept under `refreshes/`), so the rebuilt pack is the claimed one, byte for byte."""
-    state = latest_state(family_id)
+def regenerate_pack(workspace: Workspace, family_id: str, route: str | None = None) -> Pack:
+    """Rebuild a family's latest claim's evidence pack (by `route`, where given) from the stored baseline and the
+    refresh it was claimed on (kept under `refreshes/`), so the rebuilt pack is the claimed one, byte for byte."""
+    state = latest_state(family_id, route)
     if state is None:
-        raise ClaimsError(f"family {family_id} has no claim")
-    return regenerate_packs(workspace, [state.claim])[family_id]
+        raise ClaimsError(f"family {family_id} has no {route.replace('_', ' ') + ' ' if route else ''}claim")
+    return regenerate_packs(workspace, [state.claim])[state.claim.pack_name]
 
 
 def regenerate_packs(workspace: Workspace, claims: list[Claim]) -> dict[str, Pack]:
-    """The evidence packs of many claims, rebuilt as `regenerate_pack` does: one evaluation per claim date and
-    refresh for all the families claimed then, not one per family."""
+    """The evidence packs of many claims (by `Claim.pack_name`), rebuilt as `regenerate_pack` does: one
+    evaluation per claim date and refresh for all the families claimed then, not one per family."""
     attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[c.family_id for c in claims])}
     groups: dict[tuple[date, str], list[Claim]] = {}
     for claim in claims:
         groups.setdefault((claim.claimed_on, claim.refresh_id), []).append(claim)
     packs: dict[str, Pack] = {}
     for (e, refresh_id), group in groups.items():
-        attached = [attachments[c.family_id] for c in group]
+        attached = [attachments[f] for f in dict.fromkeys(c.family_id for c in group)]
         with evaluation(workspace, e, family_ids=[c.family_id for c in group], refresh_id=refresh_id) as con:
             behind = progress_records(con, attached, e)
             inputs = measure_inputs(con, attached, e)
             in_force_id = refresh_in_force(con).refresh_id
             doubtful = doubtful_pairs(con)
             for c in group:
-                packs[c.family_id] = render_pack(con, attachments[c.family_id], e, c.route, c.window, in_force_id,
+                packs[c.pack_name] = render_pack(con, attachments[c.family_id], e, c.route, c.window, in_force_id,
                                                  behind[c.family_id], inputs[c.family_id],
                                                  doubtful=doubtful.get(c.family_id, []))
     return packs
 
 
 def window_workbook(workspace: Workspace, window: str, path: Path, actor: str) -> tuple[Path, int]:
-    """claims.xlsx for a window already claimed (each family's latest claim in it, its pack rebuilt), the same
-    workbook `make_claims` writes, for those who did not run the claim: the analyst and the auditor."""
-    latest: dict[str, Claim] = {}
+    """claims.xlsx for a window already claimed (each family's latest claim in it per claim group, its pack
+    rebuilt), the same workbook `make_claims` writes, for those who did not run the claim: the analyst and the
+    auditor."""
+    latest: dict[tuple[str, str], Claim] = {}
     for claim in Claim.objects.filter(window=window).order_by("id"):
-        latest[claim.family_id] = claim
-    claims = sorted(latest.values(), key=lambda c: c.family_id)
+        latest[(claim.family_id, claim.claim_group)] = claim
+    claims = sorted(latest.values(), key=lambda c: (c.family_id, c.claim_group))
     if not claims:
         raise ClaimsError(f"no claim was made in window {window}")
     packs = regenerate_packs(workspace, claims)

@@ -89,19 +89,43 @@ def states(claims: QuerySet[Claim]) -> list[ClaimState]:
     return [ClaimState(c, {s.step: s for s in c.steps.all()}) for c in claims.prefetch_related("steps")]
 
 
-def latest_state(family_id: str) -> ClaimState | None:
-    """The family's latest claim (a family has one live claim at most, and ended ones before it)."""
-    found = states(Claim.objects.filter(family_id=family_id).order_by("-id")[:1])
+def latest_state(family_id: str, route: str | None = None) -> ClaimState | None:
+    """The family's latest claim by `route`, or its latest claim of any route when `route` is None (a family has
+    at most one live claim per claim group, and ended ones before it)."""
+    claims = Claim.objects.filter(family_id=family_id)
+    if route is not None:
+        claims = claims.filter(route=route)
+    found = states(claims.order_by("-id")[:1])
     return found[0] if found else None
 
 
-def live_state(family_id: str) -> ClaimState:
-    """The family's live claim, or an error that says why there is none."""
-    state = latest_state(family_id)
-    if state is None:
+def latest_by_group(family_id: str) -> dict[str, ClaimState]:
+    """The family's latest claim in each claim group it has been claimed in."""
+    latest: dict[str, ClaimState] = {}
+    for state in states(Claim.objects.filter(family_id=family_id).order_by("id")):
+        latest[state.claim.claim_group] = state
+    return latest
+
+
+def live_state(family_id: str, route: str | None = None) -> ClaimState:
+    """The family's live claim (by `route` where given), or an error that says why there is none, or that the
+    family has two live claims and the route must be named."""
+    latest = latest_by_group(family_id)
+    if not latest:
         raise ClaimsError(f"family {family_id} has no claim")
+    if route is not None:
+        chosen = [s for s in latest.values() if s.claim.route == route]
+        if not chosen:
+            raise ClaimsError(f"family {family_id} has no {route.replace('_', ' ')} claim "
+                              f"(its claims: {', '.join(sorted(s.claim.route for s in latest.values()))})")
+    else:
+        chosen = [s for s in latest.values() if s.live] or [max(latest.values(), key=lambda s: s.claim.id)]
+        if len(chosen) > 1:
+            raise ClaimsError(f"family {family_id} has {len(chosen)} live claims "
+                              f"({', '.join(sorted(s.claim.route for s in chosen))}): name one with --route")
+    state = chosen[0]
     if not state.live:
-        raise ClaimsError(f"family {family_id}'s claim for window {state.claim.window} is already {state.status}")
+        raise ClaimsError(f"{state.claim.label} for window {state.claim.window} is already {state.status}")
     return state
 
 

@@ -38,7 +38,7 @@ def write_claims_workbook(path: Path, claims: list[Claim], packs: dict[str, Pack
                           claimed_on: date | None = None, refresh_id: str = "", actor: str = "",
                           needs_review: Sequence[NeedsReview] = ()) -> Path:
     """claims.xlsx: About, claims, and one sheet per evidence-pack section (real headers, filters, frozen), and
-    the families held for review with their open pairs (one row per pair)."""
+    the families held for review with their open pairs (one row per pair). `packs` are by `Claim.pack_name`."""
     attachments = {a.family_id: a for a in Attachment.objects.filter(family_id__in=[c.family_id for c in claims])}
     book = workbook(path, {"remove_timezone": True})
     try:
@@ -55,14 +55,16 @@ def write_claims_workbook(path: Path, claims: list[Claim], packs: dict[str, Pack
         write_table_sheet(book, "claims", CLAIM_HEADER, (
             (c.family_id, c.route, label("claim_route", c.route), c.claimed_on, c.window, float(c.amount),
              c.plan_id, attachments[c.family_id].plan_sha256, attachments[c.family_id].attached_on,
-             attachments[c.family_id].lead_agency, packs[c.family_id].checksum, packs[c.family_id].sha256)
+             attachments[c.family_id].lead_agency, packs[c.pack_name].checksum, packs[c.pack_name].sha256)
             for c in claims))
+        # the evidence is the family's: a family claimed in two groups has its sections once (its first claim's)
+        each_family = list({c.family_id: c for c in reversed(claims)}.values())[::-1]
         first = next(iter(packs.values()), None)
         sections = [(t, h) for t, h, _ in first.sections] if first else [(t, ()) for t in SECTION_SHEETS]
         for title, columns in sections:
             write_table_sheet(book, SECTION_SHEETS.get(title, title), ("family_id", *columns), (
-                (c.family_id, *values) for c in claims
-                for t, _, rows in packs[c.family_id].sections if t == title for values in rows))
+                (c.family_id, *values) for c in each_family
+                for t, _, rows in packs[c.pack_name].sections if t == title for values in rows))
         write_table_sheet(book, "needs review", NEEDS_REVIEW_HEADER, (
             (n.family_id, n.route, "needs review", n.open_pairs, p["person_id"], p["source_l"], p["record_id_l"],
              p["source_r"], p["record_id_r"], p["match_probability"], p["measures"], p["decision"] or "undecided",

@@ -27,6 +27,9 @@ WindowOption = Annotated[str, typer.Option("--window", help="Claim window YYYY-M
 ByOption = Annotated[str, typer.Option("--by", help="The named person who takes this step.")]
 OnOption = Annotated[datetime | None, typer.Option(
     "--on", formats=["%Y-%m-%d"], help="The date the step counts from (default today).")]
+RouteOption = Annotated[str | None, typer.Option(
+    "--route", help="The claim route, where the family has two live claims (national-2012: turned_around, "
+    "progress_to_work); FAMILY:ROUTE in place of the family does the same.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -101,17 +104,21 @@ def check(
     all_proposed: Annotated[bool, typer.Option("--all", help="Every proposed claim of the window not yet checked.")]
     = False,
     reject: Annotated[str, typer.Option("--reject", help="Reject the claims with this reason.")] = "",
+    route: RouteOption = None,
     on: OnOption = None,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Confirm proposed claims against their packs' evidence, or reject them with a reason (all or none)."""
     if bool(family) == all_proposed:
         raise fail("give --family (one or more) or --all, not both")
+    if route and all_proposed:
+        raise fail("--route names one family's claim: give it with --family, not --all")
     case_workspace(workspace_path)
     from priority_families.claims.life import check_claims
 
     try:
-        done = check_claims(window, None if all_proposed else list(family or []), by, actor(), _day(on), reject)
+        done = check_claims(window, None if all_proposed else list(family or []), by, actor(), _day(on), reject,
+                            route=route)
     except _errors() as exc:
         raise fail(f"nothing checked: {exc}") from None
     console.print(f"{len(done)} claims {'rejected' if reject else 'checked'} for window {window} by {by}")
@@ -123,8 +130,10 @@ def audit(
     share: Annotated[float | None, typer.Option("--share", help="Draw this share of the window's proposed claims.")]
     = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
-    family: Annotated[str | None, typer.Option("--family", help="Record the verdict on this sampled family.")]
+    family: Annotated[str | None, typer.Option("--family", help="Record the verdict on this sampled family's "
+                                               "claim (FAMILY or FAMILY:ROUTE, as the draw prints it).")]
     = None,
+    route: RouteOption = None,
     verdict: Annotated[str | None, typer.Option("--verdict", help="valid or invalid.")] = None,
     reason: Annotated[str, typer.Option("--reason")] = "",
     by: Annotated[str, typer.Option("--by", help="The internal auditor.")] = "",
@@ -136,18 +145,18 @@ def audit(
     case_workspace(workspace_path)
     from priority_families.casedb.models import SampleKind as Kind
 
-    _sample_step(Kind.INTERNAL_AUDIT, window, share, seed, family, verdict, reason, by, on)
+    _sample_step(Kind.INTERNAL_AUDIT, window, share, seed, family, verdict, reason, by, on, route)
 
 
 def _sample_step(kind: SampleKind, window: str, share: float | None, seed: int, family: str | None,
-                 verdict: str | None, reason: str, by: str, on: datetime | None) -> None:
+                 verdict: str | None, reason: str, by: str, on: datetime | None, route: str | None = None) -> None:
     from priority_families.casedb.models import Verdict
     from priority_families.claims.life import draw_sample, record_verdict, unaudited
 
     try:
         if family is None:
             drawn = draw_sample(kind, window, 0.1 if share is None else share, seed, actor())
-            console.print(f"{kind.label.lower()} {window}: {len(drawn)} families drawn:")
+            console.print(f"{kind.label.lower()} {window}: {len(drawn)} claims drawn:")
             for family_id in drawn:  # one a line, so a script can read them (rich would wrap a long line)
                 console.print(f"  - {family_id}", soft_wrap=True)
             if kind.value == "internal_audit":
@@ -155,7 +164,7 @@ def _sample_step(kind: SampleKind, window: str, share: float | None, seed: int, 
             return
         if verdict not in Verdict.values:
             raise fail("give --verdict valid or --verdict invalid")
-        record_verdict(kind, window, family, Verdict(verdict), reason, by, actor(), _day(on))
+        record_verdict(kind, window, family, Verdict(verdict), reason, by, actor(), _day(on), route=route)
     except _errors() as exc:
         raise fail(f"nothing recorded: {exc}") from None
     console.print(f"{kind.label.lower()} {window}: {family} {verdict}"
@@ -187,19 +196,22 @@ def withdraw_cmd(
     family_id: Annotated[str, typer.Argument(help="The family whose live claim is withdrawn.")],
     reason: Annotated[str, typer.Option("--reason")],
     by: Annotated[str, typer.Option("--by", help="Who withdraws it (default: you).")] = "",
+    route: RouteOption = None,
     on: OnOption = None,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
-    """Withdraw a family's claim found invalid outside a spot check; income is reversed in the month of --on."""
+    """Withdraw a family's claim found invalid outside a spot check; income is reversed in the month of --on. A
+    family with two live claims (national-2012) names one with --route; the other stays as it is."""
     case_workspace(workspace_path)
     from priority_families.claims.life import withdraw
 
     try:
-        step = withdraw(family_id, reason, by or actor(), actor(), _day(on))
+        step = withdraw(family_id, reason, by or actor(), actor(), _day(on), route=route)
     except _errors() as exc:
         raise fail(f"nothing withdrawn: {exc}") from None
-    console.print(f"{family_id}: claim for window {step.claim.window} withdrawn on {step.on}; "
-                  f"to repay GBP {step.amount_to_repay:,.2f}")
+    claim = step.claim
+    console.print(f"{claim.family_id}: {label('claim_route', claim.route)} claim for window {claim.window} "
+                  f"withdrawn on {step.on}; to repay GBP {step.amount_to_repay:,.2f}")
 
 
 @claims_app.command("history")
@@ -213,8 +225,8 @@ def history_cmd(
     from priority_families.claims.steps import history
 
     for claim, steps in history(family_id):
-        table = Table(title=f"Claim of {family_id}, window {claim.window}: {label('claim_route', claim.route)}, "
-                            f"GBP {claim.amount:,.2f}")
+        table = Table(title=f"Claim of {family_id}, window {claim.window}: {label('claim_route', claim.route)} "
+                            f"(claim group {claim.claim_group}), GBP {claim.amount:,.2f}")
         for col in ("step", "verdict", "by", "on", "reason", "to repay", "recorded"):
             table.add_column(col)
         for s in steps:
@@ -267,6 +279,7 @@ def spotcheck_record(
     verdict: Annotated[str, typer.Option("--verdict", help="valid or invalid.")],
     reason: Annotated[str, typer.Option("--reason")] = "",
     by: Annotated[str, typer.Option("--by", help="Who checked it (default: you).")] = "",
+    route: RouteOption = None,
     on: OnOption = None,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
@@ -274,7 +287,7 @@ def spotcheck_record(
     case_workspace(workspace_path)
     from priority_families.casedb.models import SampleKind as Kind
 
-    _sample_step(Kind.SPOT_CHECK, window, None, 0, family, verdict, reason, by or actor(), on)
+    _sample_step(Kind.SPOT_CHECK, window, None, 0, family, verdict, reason, by or actor(), on, route)
 
 
 @spotcheck_app.command("report")

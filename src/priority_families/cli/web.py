@@ -153,7 +153,7 @@ def figures(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     dashboard, _by_area, _by_agency = programme_figures(Case.objects.all())
     ledger = ledger_figures()
     table = Table("figure", "tracker dashboard", "ledger", "agree", title="Programme figures")
-    for key in ("identified", "triaged", "worked_with", "claimed"):
+    for key in ("identified", "triaged", "worked_with", "claimed", "claims"):
         shown, counted = getattr(dashboard, key), getattr(ledger, key)
         table.add_row(key.replace("_", " "), f"{shown:,}", f"{counted:,}", "yes" if shown == counted else "NO")
     console.print(table)

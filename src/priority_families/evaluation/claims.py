@@ -10,8 +10,9 @@ named differently by the product and by the truth):
   attaching.
 - `evaluate_claims`: every attached product family evaluated at the refresh's as_of, mapped back to its
   truth family (the truth family, at attachment, of the people behind most of the records of its members
-  frozen at attachment), and its claim decision (the route it would be claimed by, or none) and route set
-  compared with the truth's `results.csv` for the plan it was attached under.
+  frozen at attachment), and its claim decision (the routes it would be claimed by, one per claim group the
+  plan allows at once, `;`-separated, or none) and route set compared with the truth's `results.csv` for the
+  plan it was attached under.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ class PlanAgreement:
     families: int = 0  # attached product families evaluated
     agree: int = 0  # same claim decision (route, or no claim) as the truth
     same_routes: int = 0  # same set of routes met
-    claims_truth: int = 0
+    claims_truth: int = 0  # claims (a family claimed in two groups counts two)
     claims_ours: int = 0
     unmapped: int = 0  # attached families with no truth family or no truth result for the plan
     differences: list[tuple[str, str, str, str]] = field(default_factory=list)  # family, truth family, truth, ours
@@ -176,12 +177,14 @@ def evaluate_claims(workspace: Workspace, truth_dir: Path) -> ClaimsEvaluation:
                 SELECT t.source, t.record_id, b.true_family
                 FROM {_csv(truth_file(folder, 'records.csv'))} t JOIN base_people b ON b.true_person = t.person_id),
             mapped AS {best_sql(votes_sql("truth_records", members="frozen_members"), per="ours")},
+            claims AS (  -- the claims each family would be made (one per claim group), sorted
+                SELECT family_id, string_agg(route, ';' ORDER BY route) AS claim FROM family_claims GROUP BY ALL),
             ours AS (
-                SELECT v.family_id, v.plan_id,
-                       COALESCE(arg_min(r.route, r.route_order), '') AS claim,
+                SELECT v.family_id, v.plan_id, COALESCE(ANY_VALUE(c.claim), '') AS claim,
                        COALESCE(string_agg(r.route, ';' ORDER BY r.route), '') AS routes
                 FROM evaluated v LEFT JOIN family_routes r ON r.family_id = v.family_id
-                GROUP BY ALL)
+                LEFT JOIN claims c ON c.family_id = v.family_id
+                GROUP BY v.family_id, v.plan_id)
             SELECT o.family_id, o.plan_id, m.true_family, t.family_id IS NOT NULL, t.claim, t.routes, o.claim, o.routes
             FROM ours o LEFT JOIN mapped m ON m.family_id = o.family_id
             LEFT JOIN {_csv(results)} t ON t.family_id = m.true_family AND t.plan_id = o.plan_id
@@ -199,12 +202,12 @@ def _agreement(rows: list[tuple]) -> dict[str, PlanAgreement]:
         p = plans[plan_id]
         p.plan_id = plan_id
         p.families += 1
-        p.claims_ours += bool(claim)
+        p.claims_ours += len(claim.split(";")) if claim else 0
         if not has_truth:
             p.unmapped += 1
             p.differences.append((fid, true_family or "", "no truth result", claim or "no claim"))
             continue
-        p.claims_truth += bool(t_claim)
+        p.claims_truth += len(t_claim.split(";")) if t_claim else 0
         p.agree += (t_claim or "") == claim
         p.same_routes += (t_routes or "") == routes
         if (t_claim or "") != claim or (t_routes or "") != routes:

@@ -8,6 +8,9 @@ family's plan is one query over them (`measures.py`). The outcome is a set of ta
   line_status      family_id, headline, indicator, measure, status, earliest
   headline_status  family_id, headline, status, earliest
   family_routes    family_id, route          (routes by which the family could be claimed at e)
+  family_claims    family_id, route, claim_group, route_order
+                   (the claims the family would be claimed by at e: one per claim group, the group's first route
+                   met in plan order, less the groups a chosen route excludes; `claims_for_routes` in Python)
   doubtful_links   pairs in the linkage review band that could change a family's measures (`doubtful.py`)
 
 Statuses: `met`, `not_yet` (with `earliest`, the first date it can be met if nothing new is recorded,
@@ -269,6 +272,26 @@ def _needed_plus(plan: Plan) -> str:
             f"AND l.headline IN {in_list(core)} GROUP BY a.family_id HAVING COUNT(DISTINCT l.headline) < {len(core)}")
 
 
+def _varchars(values: list[str]) -> str:
+    return f"CAST([{', '.join(lit(v) for v in values)}] AS VARCHAR[])"
+
+
+def _claims_sql(plan: Plan) -> str:
+    """The plan's claims for plan_family_routes: each claim group's first route met (plan order), unless another
+    chosen route of the family excludes its group (continuous employment rules out the other two)."""
+    groups = ", ".join(f"({lit(r.id)}, {lit(r.claim_group)}, {_varchars(r.excludes)})"
+                       for r in plan.claim_routes) or f"(NULL, NULL, {_varchars([])})"
+    return (
+        f"WITH g AS (SELECT * FROM (VALUES {groups}) AS g(route, claim_group, excludes)), "
+        "chosen AS (SELECT r.family_id, g.claim_group, ARG_MIN(r.route, r.route_order) AS route, "
+        "MIN(r.route_order) AS route_order FROM plan_family_routes r JOIN g ON g.route = r.route GROUP BY ALL), "
+        "excluding AS (SELECT c.family_id, UNNEST(g.excludes) AS claim_group FROM chosen c "
+        "JOIN g ON g.route = c.route) "
+        "SELECT c.family_id, c.route, c.claim_group, c.route_order FROM chosen c "
+        "ANTI JOIN excluding x ON x.family_id = c.family_id AND x.claim_group = c.claim_group"
+    )
+
+
 def _all_measures_sql(plan: Plan) -> str:
     rows = [f"({lit(h.id)}, {lit(m.id)}, {lit(i)})" for h in plan.headlines for m in h.results for i in m.lines]
     return f"SELECT * FROM (VALUES {', '.join(rows)}) AS pm(headline, measure, indicator)"
@@ -278,6 +301,7 @@ def _append(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     """Add this plan's families to the combined status tables (line, headline, measure, route)."""
     con.execute("INSERT INTO measure_status SELECT * FROM plan_measure_status")
     con.execute("INSERT INTO family_routes SELECT * FROM plan_family_routes")
+    con.execute(f"INSERT INTO family_claims {_claims_sql(plan)}")
     con.execute(
         "INSERT INTO line_status SELECT l.family_id, l.headline, l.indicator, pm.measure, "
         "COALESCE(s.status, 'not_applicable'), s.earliest FROM (SELECT DISTINCT family_id, headline, indicator "
@@ -307,6 +331,8 @@ def _create_outputs(con: duckdb.DuckDBPyConnection) -> None:
                 "status VARCHAR, earliest DATE)")
     con.execute("CREATE OR REPLACE TEMP TABLE family_routes (family_id VARCHAR, route VARCHAR, "
                 "route_order INTEGER)")
+    con.execute("CREATE OR REPLACE TEMP TABLE family_claims (family_id VARCHAR, route VARCHAR, "
+                "claim_group VARCHAR, route_order INTEGER)")
     con.execute("CREATE OR REPLACE TEMP TABLE evaluated (family_id VARCHAR, attached_on DATE, plan_id VARCHAR)")
     create_doubtful_links(con)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from priority_families.plans.schema import (
     Aggregate,
+    ClaimRoute,
     EligibilityKind,
     EligibilityPriority,
     Headline,
@@ -271,6 +272,12 @@ def _route_payment(plan: Plan, share: float) -> str:
     return f"{words} ({years} {money.currency})"
 
 
+def _route_group(route: ClaimRoute) -> str:
+    """Which claims a route's claim goes with: its group (one live claim per family and group) and exclusions."""
+    words = f"one claim per family in group {route.claim_group}"
+    return words + (f"; rules out a claim in {' and '.join(route.excludes)}" if route.excludes else "")
+
+
 def _withdrawal_words(plan: Plan) -> str:
     """What the plan says follows a family's withdrawal of its agreement to join."""
     effects = {WithdrawalEffect.CASEWORK_STOPS: "its case is closed",
@@ -298,6 +305,9 @@ def _claims_and_money(plan: Plan) -> Section:
         paras.append(plan.money.note)
     routes = Table("Claim routes", ["Route", "Description", "Paid"],
                    [[r.id, r.description, _route_payment(plan, r.results_share)] for r in plan.claim_routes])
+    if len(plan.claim_groups()) > 1:  # a family may have a claim in each group: say which claims go together
+        routes = Table("Claim routes", ["Route", "Description", "Paid", "Claimed"],
+                       [[*row, _route_group(r)] for row, r in zip(routes.rows, plan.claim_routes, strict=True)])
     tables = [routes]
     if plan.money.year_split:
         tables.append(Table("Payment split by year of attachment", ["Year", "Share on attachment", "Share on results"],

@@ -441,6 +441,9 @@ class Priority(_Model):
     note: str | None = None
 
 
+DEFAULT_CLAIM_GROUP = "results"  # a plan whose routes name no group claims each family once
+
+
 class ClaimRoute(_Model):
     """A way a family's results may be claimed: its own tests, or the plan's results measures met.
 
@@ -458,11 +461,20 @@ class ClaimRoute(_Model):
         default=None, description="with measures_met: this headline's measures too, for families that needed it to "
         "be eligible (they did not meet every core headline at attachment)")
     results_share: float = Field(default=1.0, ge=0, le=1)
+    claim_group: str = Field(
+        default=DEFAULT_CLAIM_GROUP, pattern=ID_PATTERN,
+        description="routes in one group share one live claim per family (the first route met, in plan order); "
+        "routes in different groups are claimed separately, each group once")
+    excludes: list[str] = Field(
+        default_factory=list, description="claim groups this route rules out: a family claimed by it is not "
+        "claimed in those groups, and it is not proposed while the family has a live claim in one of them")
 
     @model_validator(mode="after")
     def _one_reading(self) -> Self:
         if bool(self.tests) == (self.measures_met is not None):
             raise ValueError(f"claim route {self.id}: give either tests or measures_met (one of them)")
+        if self.claim_group in self.excludes:
+            raise ValueError(f"claim route {self.id}: excludes its own claim group {self.claim_group!r}")
         return self
 
 
@@ -557,7 +569,30 @@ class Plan(_Model):
             if isinstance(route.measures_met, list) and set(route.measures_met) - set(ids):
                 raise ValueError(f"claim route {route.id} names unknown headlines "
                                  f"{sorted(set(route.measures_met) - set(ids))}")
+        self._check_claim_groups()
         return self
+
+    def _check_claim_groups(self) -> None:
+        """Every group a route excludes is some route's group, and no two groups exclude each other (which of
+        the two would be claimed would then depend on nothing the plan says)."""
+        groups = {r.claim_group for r in self.claim_routes}
+        for route in self.claim_routes:
+            unknown = sorted(set(route.excludes) - groups)
+            if unknown:
+                raise ValueError(f"claim route {route.id} excludes unknown claim groups {unknown}")
+            for other in self.claim_routes:
+                if other.claim_group in route.excludes and route.claim_group in other.excludes:
+                    raise ValueError(f"claim routes {route.id} and {other.id} exclude each other's claim groups")
+
+    def claim_groups(self) -> list[str]:
+        """The plan's claim groups in the order of their first route."""
+        return list(dict.fromkeys(r.claim_group for r in self.claim_routes))
+
+    def route(self, route_id: str) -> ClaimRoute:
+        for r in self.claim_routes:
+            if r.id == route_id:
+                return r
+        raise KeyError(route_id)
 
     def headline(self, headline_id: str) -> Headline:
         for h in self.headlines:

@@ -12,6 +12,11 @@ trajectory, drawn from its own seeded generator so the rest of the county is unc
   that lasts;
 - `both`, or `unchanged`.
 
+Half the `improves` families with an adult on an out-of-work benefit at attachment also see that adult start
+the Work Programme 6 to 11 months after attachment (drawn from the family's own generator, so every other
+draw is unchanged): under national-2012 such a family turned around is claimed twice, for its results and for
+progress to work (decision 20), and the oracle must expect both claims.
+
 Only events after attachment change, so the base refresh and its eligibility are untouched. Results
 truth is then worked out by the rules oracle on each follow-up's clean records (no attestations).
 """
@@ -24,6 +29,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from priority_families.plans.loader import load_plan
+from priority_families.plans.schema import ClaimRoute
 from priority_families.synth.calendar import age_on
 from priority_families.synth.facts import Record, RecordMaker, pick_weighted
 from priority_families.synth.oracle import OUT_OF_WORK_BENEFITS, evaluate_results
@@ -60,9 +66,19 @@ class Attached:
 
 
 @cache
-def claim_route_order(plan_id: str) -> tuple[str, ...]:
-    """The plan's claim routes in its own order: a family is claimed by the first route it meets."""
-    return tuple(route.id for route in load_plan(plan_id).claim_routes)
+def _claim_routes(plan_id: str) -> tuple[ClaimRoute, ...]:
+    return tuple(load_plan(plan_id).claim_routes)
+
+
+def claims_for(plan_id: str, routes: set[str]) -> tuple[str, ...]:
+    """The oracle's claims for a family meeting `routes`, read from the plan's claim groups: in each group the
+    first route met (plan order), less any whose group another chosen route excludes; in plan order."""
+    chosen: dict[str, ClaimRoute] = {}
+    for route in _claim_routes(plan_id):
+        if route.id in routes and route.claim_group not in chosen:
+            chosen[route.claim_group] = route
+    excluded = {group for route in chosen.values() for group in route.excludes}
+    return tuple(r.id for r in chosen.values() if r.claim_group not in excluded)
 
 
 class Attacher:
@@ -93,6 +109,8 @@ class Attacher:
             a = family.attached_on
             if family.trajectory in ("improves", "both"):
                 records = self._improve(records, members, a)
+            if family.trajectory == "improves":
+                self._steps_to_work(records, members, a, family.family_id)
             if family.trajectory in ("works", "both"):
                 records = self._into_work(records, members, a)
         return records
@@ -123,12 +141,25 @@ class Attacher:
             kept.append(r)
         return kept
 
+    def _steps_to_work(self, records: list[Record], members: set[Person], a: date, family_id: str) -> None:
+        """Half the time, one adult on an out-of-work benefit at `a` starts the Work Programme 6 to 11 months
+        later (a progress-to-work result a year on); appended to `records`, drawn from the family's own
+        generator so the attacher's draws for every other family are unchanged."""
+        rng = random.Random(f"steps-to-work-{family_id}")
+        adults = sorted({r.person.person_id: r.person for r in records if r.person in members
+                         and _on_benefit(r, a) and age_on(r.person.dob, a) >= 18}.items())
+        if not adults or rng.random() >= 0.5:
+            return
+        maker = RecordMaker(rng)
+        maker.counters, maker.records = self.maker.counters, records  # the county's numbering, these records
+        start = a + timedelta(days=rng.randrange(183, 335))
+        maker.spell("work_progress", "work_programme", adults[rng.randrange(len(adults))][1], start,
+                    start + timedelta(days=rng.randrange(60, 200)), kind="work_programme")
+
     def _into_work(self, records: list[Record], members: set[Person], a: date) -> list[Record]:
         """One adult on an out-of-work benefit at `a` leaves it for a job that lasts."""
         def on_benefit(r: Record) -> bool:
-            end = r.values.get("end_date")
-            return (r.fact == "benefit" and r.values.get("kind") in OUT_OF_WORK_BENEFITS
-                    and r.values["start_date"] <= a and (end is None or end > a))
+            return _on_benefit(r, a)
         adults = sorted({r.person.person_id: r.person for r in records
                          if r.person in members and on_benefit(r) and age_on(r.person.dob, a) >= 18}.items())
         if not adults:
@@ -150,6 +181,13 @@ class Attacher:
         return kept
 
 
+def _on_benefit(r: Record, a: date) -> bool:
+    """An out-of-work benefit spell open at `a`."""
+    end = r.values.get("end_date")
+    return (r.fact == "benefit" and r.values.get("kind") in OUT_OF_WORK_BENEFITS
+            and r.values["start_date"] <= a and (end is None or end > a))
+
+
 def results_rows(family: Attached, as_of: date, people: list[Person], facts: list[CleanFact],
                  members_now: tuple[str, ...] = ()) -> list[list[object]]:
     """One row per plan the family was eligible under: the oracle's results at this refresh's as_of, over
@@ -161,7 +199,7 @@ def results_rows(family: Attached, as_of: date, people: list[Person], facts: lis
     rows: list[list[object]] = []
     for plan in family.plans:
         verdict = evaluate_results(plan, family.attached_on, as_of, members, own)
-        claim = next((r for r in claim_route_order(plan) if r in verdict.routes), "")
+        claim = ";".join(sorted(claims_for(plan, set(verdict.routes))))
         rows.append([family.family_id, plan, family.attached_on, as_of,
                      ";".join(sorted(verdict.headlines_at_attachment)), ";".join(sorted(verdict.headlines_met)),
                      ";".join(sorted(verdict.routes)), claim])

@@ -2,9 +2,11 @@
 
 A claim is proposed when the data says a family's results are met (its `Claim` row, with the evidence
 pack's checksum); every later step (checked or rejected, audited, submitted in a batch, spot-checked,
-withdrawn) is a new `ClaimStep` row, never an edit. The database keeps one live claim per family: a family's
-first claim is unique, and any later claim must follow a step that ended an earlier claim (a rejection or a
-withdrawal), each such step at most once (`Claim.follows` is one-to-one).
+withdrawn) is a new `ClaimStep` row, never an edit. The database keeps one live claim per family and claim
+group (the plan's `claim_routes[].claim_group`: national-2012 claims progress to work beside the crime and
+education result; every other shipped plan has one group): a family's first claim in a group is unique, and any
+later claim must follow a step that ended an earlier claim of that group (a rejection or a withdrawal), each
+such step at most once (`Claim.follows` is one-to-one).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class Claim(AppendOnly):
 
     family_id = models.CharField(max_length=64)
     route = models.CharField(max_length=64)
+    claim_group = models.CharField(max_length=64, default="results",
+                                   help_text="the route's claim group: one live claim per family and group")
     window = models.CharField(max_length=20, help_text="the claim window, e.g. 2015-07")
     claimed_on = models.DateField(help_text="the evaluation date e")
     plan_id = models.CharField(max_length=100)
@@ -53,13 +57,25 @@ class Claim(AppendOnly):
     refresh_id = models.CharField(max_length=100, help_text="the refresh the claim was judged on")
     follows = models.OneToOneField("ClaimStep", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="next_claim",
-                                   help_text="the rejection or withdrawal of this family's previous claim")
+                                   help_text="the rejection or withdrawal of this family's previous claim "
+                                             "in the same claim group")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["window", "family_id", "id"]  # noqa: RUF012 - Django Meta
-        constraints = (models.UniqueConstraint(fields=("family_id",), condition=Q(follows__isnull=True),
-                                               name="one_first_claim_per_family"),)
+        constraints = (models.UniqueConstraint(fields=("family_id", "claim_group"), condition=Q(follows__isnull=True),
+                                               name="one_first_claim_per_family_group"),)
+
+    @property
+    def pack_name(self) -> str:
+        """The evidence pack's file name (without .html): the family's id, and the route beside it for a claim
+        outside the first group (national-2012's progress to work and continuous employment)."""
+        return self.family_id if self.claim_group == "results" else f"{self.family_id}.{self.route}"
+
+    @property
+    def label(self) -> str:
+        """The claim in words, for messages: the family, and the route where a family may have two."""
+        return f"family {self.family_id}'s {self.route.replace('_', ' ')} claim"
 
 
 class ClaimBatch(AppendOnly):
@@ -100,7 +116,8 @@ class ClaimStep(AppendOnly):
 
 class SpotCheck(AppendOnly):
     """A claim drawn for audit (internal audit before submission, or spot check after) with the draw's seed
-    and share."""
+    and share. A sample draws claims, not families: a family claimed in two groups is two payments, each
+    checked on its own evidence."""
 
     kind = models.CharField(max_length=20, choices=SampleKind.choices, default=SampleKind.SPOT_CHECK)
     window = models.CharField(max_length=20)
@@ -111,4 +128,4 @@ class SpotCheck(AppendOnly):
     drawn_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = (models.UniqueConstraint(fields=("kind", "window", "family_id"), name="one_draw_per_family"),)
+        constraints = (models.UniqueConstraint(fields=("kind", "window", "claim"), name="one_draw_per_claim"),)

@@ -29,6 +29,8 @@ class ClaimHold(AppendOnly):
     window = models.CharField(max_length=20, help_text="the claim window, e.g. 2015-07")
     route = models.CharField(max_length=64, blank=True, default="",
                              help_text="the route the claim would take (blank once not claimable)")
+    claim_group = models.CharField(max_length=64, default="results",
+                                   help_text="the claim group held: a family may be held in each group its plan has")
     event = models.CharField(max_length=20, choices=HoldEvent.choices)
     open_pairs = models.IntegerField(default=0, help_text="pairs in the review band still to decide or to link")
     pairs = models.JSONField(default=list, help_text="the pairs (record keys as partners sent them), no names")

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from priority_families.casedb.models import (
@@ -54,14 +55,26 @@ def claims(request: HttpRequest) -> HttpResponse:
     from priority_families.claims.steps import states
 
     page.object_list = states(Claim.objects.filter(pk__in=[c.pk for c in page.object_list]))
-    sampled = set(SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK).values_list("window", "family_id"))
+    drawn = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK)
+    ids = set(drawn.exclude(claim=None).values_list("claim_id", flat=True))
+    legacy = set(drawn.filter(claim=None).values_list("window", "family_id"))  # drawn before samples named claims
+    sampled = {c.pk for c in (s.claim for s in page.object_list) if c.pk in ids or (c.window, c.family_id) in legacy}
     windows = Claim.objects.order_by("window").values_list("window", flat=True).distinct()
     record(request, AccessAction.VIEW, target="claims", detail=f"window {window or 'all'}; page {page.number}")
     return render(request, "web/claims.html", {
         "page": page, "pages": pages, "window": window, "windows": windows, "sampled": sampled,
-        "spot_checks": SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK).order_by("window", "family_id"),
+        "spot_checks": SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK).select_related("claim")
+        .order_by("window", "family_id", "claim__claim_group"),
         "spot_form": SpotCheckForm() if role_of(request.user) is Role.ANALYST else None,
     })
+
+
+def _sampled(claim: Claim) -> bool:
+    """Whether the claim is in a spot-check sample: drawn itself, or its family and window drawn before samples
+    named their claim."""
+    rows = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK)
+    return (rows.filter(claim=claim).exists()
+            or rows.filter(claim=None, family_id=claim.family_id, window=claim.window).exists())
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,8 +130,8 @@ def spot_check(request: HttpRequest) -> HttpResponse:
     except ClaimsError as exc:
         messages.error(request, str(exc))
         return redirect("web:claims")
-    record(request, AccessAction.CHANGE, target=f"spot check {d['window']}", detail=f"{len(drawn)} families")
-    messages.success(request, f"{len(drawn)} famil{'y' if len(drawn) == 1 else 'ies'} drawn for window {d['window']}")
+    record(request, AccessAction.CHANGE, target=f"spot check {d['window']}", detail=f"{len(drawn)} claims")
+    messages.success(request, f"{len(drawn)} claim{'' if len(drawn) == 1 else 's'} drawn for window {d['window']}")
     return redirect("web:claims")
 
 
@@ -138,7 +151,7 @@ def _rebuilt_pack(request: HttpRequest, claim: Claim, what: str) -> tuple[Pack |
 
     target = f"evidence pack {claim.family_id}"
     try:
-        pack = regenerate_pack(_workspace(), claim.family_id)
+        pack = regenerate_pack(_workspace(), claim.family_id, claim.route)
     except (ClaimsError, StoreError) as exc:
         record(request, AccessAction.EXPORT, target=target, detail=f"{what}: the pack could not be rebuilt")
         return None, str(exc)
@@ -157,17 +170,18 @@ def _verify_pack(request: HttpRequest, claim: Claim) -> dict[str, object]:
 @roles_required(*CLAIM_ROLES)
 def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     """A claim's evidence (the claim, the frozen baseline and its source records, the attestations), the
-    claim's history step by step, and for an auditor the spot-check verdict form when the claim is sampled."""
-    from priority_families.claims.steps import history, latest_state
+    claim's history step by step, and for an auditor the spot-check verdict form when the claim is sampled. A
+    family claimed in two groups (national-2012) has a page per claim (`?route=`), each linking the other."""
+    from priority_families.claims.steps import history, latest_by_group, latest_state
 
-    state = latest_state(family_id)
+    state = latest_state(family_id, request.GET.get("route") or None)
     if state is None:
         raise deny(request, target=f"claim {family_id}")
     claim = state.claim
     attachment = Attachment.objects.filter(family_id=family_id).first()
     record(request, AccessAction.VIEW, target=f"evidence pack {family_id}",
            detail=f"claim {claim.window}: {_evidence_viewed(family_id)}")
-    sampled = SpotCheck.objects.filter(kind=SampleKind.SPOT_CHECK, family_id=family_id, window=claim.window).exists()
+    sampled = _sampled(claim)
     may_record = (sampled and state.live and state.step(StepKind.SPOT_CHECKED) is None
                   and role_of(request.user) is Role.AUDITOR)
     verified = _verify_pack(request, claim) if request.GET.get("verify") else None
@@ -179,6 +193,7 @@ def evidence_pack(request: HttpRequest, family_id: str) -> HttpResponse:
         "records": attachment.records.all() if attachment else [],
         "attestations": Attestation.objects.filter(family_id=family_id),
         "spot_checked": sampled,
+        "other_claims": [s.claim for s in latest_by_group(family_id).values() if s.claim.pk != claim.pk],
         "verdict_form": VerdictForm() if may_record else None,
     })
 
@@ -204,7 +219,7 @@ def spot_check_verdict(request: HttpRequest, family_id: str) -> HttpResponse:
     from priority_families.claims.life import record_verdict
     from priority_families.claims.steps import ClaimsError, latest_state
 
-    state = latest_state(family_id)
+    state = latest_state(family_id, request.POST.get("route") or None)
     if state is None:
         raise deny(request, target=f"claim {family_id}")
     viewed = AccessLog.objects.filter(username=request.user.get_username(), action=AccessAction.VIEW,
@@ -218,7 +233,8 @@ def spot_check_verdict(request: HttpRequest, family_id: str) -> HttpResponse:
         d = form.cleaned_data
         try:
             record_verdict(SampleKind.SPOT_CHECK, state.claim.window, family_id, Verdict(d["verdict"]), d["reason"],
-                           by=request.user.get_username(), actor=request.user.get_username(), on=date.today())
+                           by=request.user.get_username(), actor=request.user.get_username(), on=date.today(),
+                           route=state.claim.route)
         except ClaimsError as exc:
             messages.error(request, str(exc))
         else:
@@ -226,7 +242,7 @@ def spot_check_verdict(request: HttpRequest, family_id: str) -> HttpResponse:
                    detail=f"verdict {d['verdict']} after viewing the evidence pack: {_evidence_viewed(family_id)}")
             messages.success(request, f"Spot check recorded: {Verdict(d['verdict']).label.lower()}"
                              + (". The claim is withdrawn." if d["verdict"] == Verdict.INVALID else ""))
-    return redirect("web:evidence-pack", family_id=family_id)
+    return redirect(reverse("web:evidence-pack", args=[family_id]) + f"?route={state.claim.route}")
 
 
 @roles_required(*CASE_ROLES)
@@ -257,7 +273,7 @@ def generated_pack(request: HttpRequest, family_id: str) -> HttpResponse:
     """The claims ledger's own evidence pack, rebuilt from the frozen baseline and the latest refresh."""
     from priority_families.claims.steps import latest_state
 
-    state = latest_state(family_id)
+    state = latest_state(family_id, request.GET.get("route") or None)
     if state is None:
         raise deny(request, target=f"claim {family_id}")
     pack, problem = _rebuilt_pack(request, state.claim, "pack opened")
