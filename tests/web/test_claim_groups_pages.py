@@ -53,3 +53,16 @@ def test_a_family_claimed_twice_shows_both_claims_and_each_has_its_page(signed_i
     assert not ClaimStep.objects.filter(claim=results, step__in=(StepKind.WITHDRAWN, StepKind.SPOT_CHECKED)).exists()
     totals = programme_figures(Case.objects.all())[0]
     assert (totals.claimed, totals.claims) == (1, 1) and totals == ledger_figures()  # one family, one claim left
+
+
+def test_the_auditors_home_links_each_sampled_claim_to_its_own_page(signed_in, published):
+    from priority_families.claims.life import draw_spot_check
+
+    family_id = Case.objects.order_by("family_id").values_list("family_id", flat=True).first()
+    _submitted(family_id, "turned_around", "results", 2100)
+    _submitted(family_id, "progress_to_work", "work", 300)
+    draw_spot_check(WINDOW, 1.0, seed=0, actor="t")
+    home = signed_in("auditor").get(reverse("web:home")).content.decode()
+    page = reverse("web:evidence-pack", args=[family_id])
+    assert f'href="{page}?route=turned_around"' in home and f'href="{page}?route=progress_to_work"' in home
+    assert "progress to work claim, window 2016-03" in home

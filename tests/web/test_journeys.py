@@ -217,7 +217,7 @@ def test_the_auditor_opens_a_claim_and_its_evidence(screen: Page, live_server, c
     sign_in(page, base, "auditor")
     expect(page.locator("[data-count=samples]")).to_have_text("1 waiting")
     look(page, "auditor-01-home")
-    page.locator(f"a[href='/claims/{claimed}/']").first.click()
+    page.locator(f"a[href^='/claims/{claimed}/?route=']").first.click()
     expect(page.get_by_text("Significant and sustained progress")).to_be_visible()
     look(page, "auditor-02-evidence-pack")
     page.get_by_role("button", name="Verify the pack's checksum").click()

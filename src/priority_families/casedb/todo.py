@@ -40,6 +40,7 @@ class Item:
     family_id: str
     text: str
     due_on: date | None = None
+    route: str = ""  # a sampled claim's route: a family may have two claims (decision 20)
 
     @property
     def overdue(self) -> bool:
@@ -122,7 +123,8 @@ def worker_tasks(cases: QuerySet[Case], on: date) -> list[Task]:
 def auditor_tasks() -> list[Task]:
     samples = samples_without_verdict()
     return [Task("samples", "Claims drawn for audit without a verdict", samples.count(),
-                 [Item(s.family_id, f"{s.get_kind_display()}, claim window {s.window}") for s in samples[:SHOWN]])]
+                 [Item(s.family_id, f"{s.get_kind_display()}, {s.claim.route.replace('_', ' ')} claim, window {s.window}",
+                       route=s.claim.route) for s in samples.select_related("claim")[:SHOWN]])]
 
 
 def analyst_tasks(cases: QuerySet[Case], on: date) -> list[Task]:

@@ -33,6 +33,13 @@ def _tasks(request: HttpRequest, role: Role) -> list[todo.Task]:
                       [todo.Item(c.family_id, "Open the team page") for c in teams[:todo.SHOWN]])]
 
 
+def _item_href(page: str, item: todo.Item) -> str:
+    """The item's page; a sampled claim's page names its route, since a family may have two claims."""
+    if not item.family_id:
+        return ""
+    return reverse(page, args=[item.family_id]) + (f"?route={item.route}" if item.route else "")
+
+
 def _rows(tasks: list[todo.Task]) -> list[dict]:
     """The tasks with their links and each item's family by name."""
     ids = {i.family_id for t in tasks for i in t.items if i.family_id}
@@ -40,8 +47,8 @@ def _rows(tasks: list[todo.Task]) -> list[dict]:
     rows = []
     for task in tasks:
         item_page = ITEM_PAGES.get(task.key, "web:family")
-        items = [{"item": i, "family": families.get(i.family_id),
-                  "href": reverse(item_page, args=[i.family_id]) if i.family_id else ""} for i in task.items]
+        items = [{"item": i, "family": families.get(i.family_id), "href": _item_href(item_page, i)}
+                 for i in task.items]
         rows.append({"task": task, "href": reverse(TASK_PAGES[task.key]) if task.key in TASK_PAGES else "",
                      "items": items})
     return rows
