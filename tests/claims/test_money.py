@@ -9,7 +9,7 @@ import pytest
 from identify.builders import Person, dated, spell
 from outcomes.case_store import make_workspace, republish
 from priority_families.claims.income import income_report
-from priority_families.claims.ledger import attachment_amount, make_claims, results_amount
+from priority_families.claims.ledger import attachment_amount, expected_results, make_claims, results_amount
 from priority_families.claims.savings import SavingsError, UnitCost, load_unit_costs, savings_report
 from priority_families.core.calendar import financial_year
 from priority_families.outcomes.attach import AttachmentRequest, attach_families
@@ -29,8 +29,11 @@ def test_financial_years_and_national_split():
         # the Financial Framework's split of the results payment between routes: 700 / 100 of 800 in 2012-13
         assert results_amount(plan, "turned_around", on) == results * 7 / 8
         assert results_amount(plan, "progress_to_work", on) == results / 8
+        # a family's expected results: the results claim and progress to work beside it, the whole payment
+        assert expected_results(plan, on) == results
     notts = load_plan("nottinghamshire-2015")
     assert attachment_amount(notts, A) == 1000 and results_amount(notts, "significant_sustained", A) == 800
+    assert expected_results(notts, A) == 800  # one claim per family: the first route only
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ withdrawal takes the amount to repay out on the date it was recorded (a month on
 
 Income is never reported past the data: `as_of` must be covered by the refresh in force. Forecast: every
 attached family with no claim submitted is expected to be claimed with probability `success_rate` by the plan's first
-claim route, in the financial year in which its longest results measure has been sustained, or, when that
+claim route and the routes claimed beside it (`ledger.expected_results`), in the financial year in which its longest results measure has been sustained, or, when that
 year has already closed, in the year `as_of` falls in (a closed year's figures are actuals only).
 """
 
@@ -25,7 +25,7 @@ import duckdb
 
 from priority_families.casedb.figures import claims_standing, worked_with
 from priority_families.casedb.models import Attachment, ClaimStep, StepKind
-from priority_families.claims.ledger import attachment_amount, results_amount
+from priority_families.claims.ledger import attachment_amount, expected_results
 from priority_families.core.calendar import financial_year, financial_year_sql, shift_months
 from priority_families.core.engine import Workspace
 from priority_families.core.sql import load_rows
@@ -52,14 +52,13 @@ def results_wait(plan: Plan) -> int:
 
 def attachment_money(as_of: date) -> list[tuple]:
     """(family_id, plan_id, attached_on, fee, expected results payment, results wait in months) of every family
-    worked with on `as_of`, each at its own plan's rates as the ledger pays them (the plan's first claim route):
+    worked with on `as_of`, each at its own plan's rates as the ledger pays them (`ledger.expected_results`):
     the one reading of what an attachment is worth, for income and the cash flow."""
     rows = []
     for a in worked_with(Attachment.objects.all(), as_of).order_by("family_id"):
         plan = attachment_plan(a)
-        first_route = plan.claim_routes[0].id if plan.claim_routes else ""
         rows.append((a.family_id, a.plan_id, a.attached_on, attachment_amount(plan, a.attached_on),
-                     results_amount(plan, first_route, a.attached_on) if first_route else 0, results_wait(plan)))
+                     expected_results(plan, a.attached_on), results_wait(plan)))
     return rows
 
 

@@ -76,6 +76,18 @@ def results_amount(plan: Plan, route: str, attached_on: date) -> Decimal:
     return _pounds(plan.money.results_payment * _year_share(plan.money, attached_on, "results") * route_share)
 
 
+def expected_results(plan: Plan, attached_on: date) -> Decimal:
+    """What a family's met results are expected to earn: the plan's first claim route, and the first route of
+    every other claim group that may be claimed beside it (national-2012: the results claim and progress to
+    work, 7/8 and 1/8 of the payment). The forecast's reading of a family's worth (decision 20)."""
+    taken: list = []
+    for route in plan.claim_routes:
+        if not any(route.claim_group == t.claim_group or route.claim_group in t.excludes
+                   or t.claim_group in route.excludes for t in taken):
+            taken.append(route)
+    return sum((results_amount(plan, r.id, attached_on) for r in taken), Decimal(0))
+
+
 def attachment_amount(plan: Plan, attached_on: date) -> Decimal:
     """The attachment fee for a family attached on `attached_on`, times that year's attachment share."""
     return _pounds(plan.money.attachment_fee * _year_share(plan.money, attached_on, "attachment"))
