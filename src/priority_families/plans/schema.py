@@ -617,6 +617,8 @@ class Plan(_Model):
         shipped = Vocabulary()
         return Vocabulary({
             "headline": {h.id: h.title for h in self.headlines},
-            "line": {i.id: i.label for _, i in self.indicators()},
+            # an assessed row is its own line (`outcomes.progress`): named by its row and baseline
+            "line": {i.id: i.label for _, i in self.indicators()} | {
+                m.id: f"{m.row} assessed: {m.baseline}" for h in self.headlines for m in h.results if m.assessed},
             "claim_route": {r.id: shipped.codes("claim_route").get(r.id, r.description) for r in self.claim_routes},
         })
