@@ -207,3 +207,27 @@ def test_a_row_is_assessed_once_and_a_closed_case_refuses(tmp_path, evidence):
     with pytest.raises(AssessError, match="case is closed"):
         _attest(ws, evidence, "004 5.4", date(2016, 6, 1), met=True)
     assert AssessedNeed.objects.count() == 1 and not RowAttestation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_evidence_pack_shows_the_assessed_row_with_its_date_assessor_and_evidence(tmp_path, evidence):
+    from priority_families.casedb.models import Attachment
+    from priority_families.claims.pack import ASSESSED_ROWS, progress_records, render_pack
+
+    e = date(2016, 5, 10)
+    ws = _attached(tmp_path, NOTTS, e)
+    need = _assess(ws, evidence, "004 3.2", score="31")
+    _attest(ws, evidence, "004 3.2", e, score="36")
+    attachment = Attachment.objects.get(family_id="F1")
+    with evaluation(ws, e) as con:
+        pack = render_pack(con, attachment, e, "significant_sustained", "w", "r",
+                           progress_records(con, [attachment], e)["F1"])
+    sections = {title: rows for title, _, rows in pack.sections}
+    assessed, attested = sorted(sections[ASSESSED_ROWS])
+    assert assessed[:6] == ("assessed: the row applies", "004 3.2", "Children who need help", str(S),
+                            "Lee, lead professional", "31.00")
+    assert assessed[7:] == (evidence.name, need.evidence_sha256)
+    assert attested[:6] == ("attested met", "004 3.2", "Children who need help", str(e), "Lee", "36.00")
+    measures = {r[0]: r[1] for r in sections["Measures at the claim date"]}
+    assert any("wellbeing improved" in m and s == "Met" for m, s in measures.items()), measures
+    assert ASSESSED_ROWS in pack.html.decode()
