@@ -136,14 +136,22 @@ def test_every_converted_row_has_its_boundary_case():
 
 @pytest.mark.django_db
 def test_the_familys_results_include_the_assessed_row(tmp_path, evidence):
+    # the family has no health line at attachment: the assessed 6.2 row brings the health headline into its results
     due = date(2016, 5, 10)
     ws = _attached(tmp_path, NOTTS, due)
-    _assess(ws, evidence, "004 5.4")
-    with evaluation(ws, due) as con:
-        headline = con.execute("SELECT status FROM headline_status WHERE headline = 'domestic_abuse'").fetchone()[0]
-        line = con.execute("SELECT indicator, status FROM line_status WHERE measure = 'safety_plan'").fetchone()
-    assert headline == "awaiting_attestation" or headline == "not_yet"
-    assert line == ("safety_plan", "awaiting_attestation")  # the tracker lists the row with the lines
+
+    def health(e: date) -> tuple[str, tuple | None]:
+        with evaluation(ws, e) as con:
+            headline = con.execute("SELECT status FROM headline_status WHERE headline = 'health'").fetchone()[0]
+            line = con.execute("SELECT indicator, status FROM line_status WHERE measure = 'home_safety'").fetchone()
+        return headline, line
+
+    assert health(due) == ("not_applicable", None)
+    _assess(ws, evidence, "004 6.2")
+    assert health(due - DAY) == ("not_yet", ("home_safety", "not_yet"))
+    assert health(due) == ("awaiting_attestation", ("home_safety", "awaiting_attestation"))  # listed with the lines
+    _attest(ws, evidence, "004 6.2", due, met=True)
+    assert health(due) == ("met", ("home_safety", "met"))
 
 
 @pytest.mark.django_db
