@@ -3,9 +3,10 @@ an attestation after its period; `pf plan validate` names the file, line and fie
 
 from __future__ import annotations
 
-from .test_plans import MINIMAL, _problem, _write
 from priority_families.plans.loader import load_plan_file
 from priority_families.plans.render import render_markdown
+
+from .test_plans import MINIMAL, _problem, _write
 
 ASSESSED = """\
     results:
