@@ -39,3 +39,29 @@ def test_erasure_removes_the_familys_assessed_rows_attestations_and_their_own_ev
     assert row.removed["case record assessed rows"] == 1
     assert row.removed["case record assessed rows' attestations"] == 1
     assert not own.exists() and shared.exists()  # F2's assessed row still holds the shared file
+
+
+@pytest.mark.django_db
+def test_a_members_subject_access_bundle_holds_the_familys_assessed_rows_for_review(tmp_path):
+    import json
+
+    from priority_families.governance.subject_access import serve_request
+    from priority_families.outcomes.attach import AttachmentRequest, attach_families
+
+    from .store import AS_OF, governance_workspace
+
+    ws = governance_workspace(tmp_path / "ws")
+    attach_families(ws, [AttachmentRequest("F1", AS_OF, "Ann", "Early help")], actor="t")
+    need = AssessedNeed.objects.create(
+        attachment=Attachment.objects.get(family_id="F1"), family_id="F1", headline="health", measure="home_safety",
+        row="004 6.2", assessed_on=AS_OF, assessed_by="Lee", reason="Ann's home", evidence_name="a.txt",
+        evidence_sha256="0" * 64, evidence_path="a.txt", recorded_by="worker")
+    RowAttestation.objects.create(need=need, family_id="F1", met=True, score=36.5, attested_by="Lee", attested_on=AS_OF,
+                                  statement="a gate fitted", evidence_name="b.txt", evidence_sha256="1" * 64,
+                                  evidence_path="b.txt", recorded_by="worker")
+    files = serve_request(ws, "P1", tmp_path / "out", by="dpo", reference="SAR-9", pdf=False)
+    sections = json.loads(files.json.read_text())["sections"]
+    (assessed,) = sections["Rows assessed for the family"]
+    (attested,) = sections["Assessed rows attested"]
+    assert (assessed["row"], assessed["reason"], assessed["redact"]) == ("004 6.2", "Ann's home", "review")
+    assert (attested["need__row"], attested["statement"], attested["score"]) == ("004 6.2", "a gate fitted", "36.50")
