@@ -239,3 +239,17 @@ def test_the_evidence_pack_shows_the_assessed_row_with_its_date_assessor_and_evi
     measures = {r[0]: r[1] for r in sections["Measures at the claim date"]}
     assert any("wellbeing improved" in m and s == "Met" for m, s in measures.items()), measures
     assert ASSESSED_ROWS in pack.html.decode()
+
+
+@pytest.mark.django_db
+def test_an_assessed_rows_evidence_counts_towards_the_familys_quota(tmp_path, evidence, monkeypatch):
+    from priority_families.outcomes import attest
+
+    monkeypatch.setattr(attest, "FAMILY_EVIDENCE_QUOTA", 2**20)
+    ws = _attached(tmp_path, NOTTS, date(2016, 6, 1))
+    big = tmp_path / "big.txt"
+    big.write_text("x" * (2**20 - 10), encoding="utf-8")  # the next file goes over
+    _assess(ws, big, "004 5.4")
+    with pytest.raises(AssessError, match="already keeps 1 MB of evidence"):
+        _attest(ws, evidence, "004 5.4", date(2016, 5, 10), met=True)
+    assert not RowAttestation.objects.exists()
