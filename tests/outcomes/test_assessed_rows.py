@@ -108,11 +108,7 @@ def _status(ws, measure: str, e: date) -> tuple[str, date | None, str]:
 @pytest.mark.parametrize(("plan", "row", "measure", "due", "scored"), ROWS, ids=[r[1] for r in ROWS])
 def test_an_assessed_row_at_its_boundary(tmp_path, evidence, plan, row, measure, due, scored):
     ws = _attached(tmp_path, plan, due + DAY)
-    with evaluation(ws, due) as con:  # not assessed: the row does not apply
-        assert con.execute("SELECT COUNT(*) FROM measure_status WHERE measure = ?", [measure]).fetchone()[0] == 0
     _assess(ws, evidence, row, score=40 if scored else None)
-    assert period_end(load_plan(plan).headline(AssessedNeed.objects.get().headline).results[
-        [m.id for m in load_plan(plan).headline(AssessedNeed.objects.get().headline).results].index(measure)], S) == due
     assert _status(ws, measure, due - DAY)[:2] == ("not_yet", due)  # a day before the period ends
     assert _status(ws, measure, due)[0] == "awaiting_attestation"  # the period has run: the attestation is due
     with pytest.raises(AssessError, match=f"attest it on or after {due}"):
@@ -120,11 +116,24 @@ def test_an_assessed_row_at_its_boundary(tmp_path, evidence, plan, row, measure,
     _attest(ws, evidence, row, due, met=None if scored else False, score=40 if scored else None)  # not met / same
     assert _status(ws, measure, due)[0] == "not_yet"
     _attest(ws, evidence, row, due + DAY, met=None if scored else True, score=41 if scored else None)
-    assert _status(ws, measure, due)[0] == "not_yet"  # the later attestation is dated after e
     status, _, detail = _status(ws, measure, due + DAY)
     assert status == "met", detail
     if scored:
         assert "40.00 at assessment, 41.00 later" in detail
+
+
+@pytest.mark.django_db
+def test_a_row_applies_only_once_assessed_and_an_attestation_counts_from_its_date(tmp_path, evidence):
+    due = date(2016, 1, 10)  # 5.5: 4 months from S
+    ws = _attached(tmp_path, NOTTS, due + DAY)
+    with evaluation(ws, due) as con:  # not assessed: the row does not apply
+        assert con.execute("SELECT COUNT(*) FROM measure_status WHERE measure = 'moving_forward'").fetchone()[0] == 0
+    need = _assess(ws, evidence, "004 5.5")
+    plan = load_plan(NOTTS)
+    assert period_end(next(m for m in plan.headline(need.headline).results if m.id == need.measure), S) == due
+    _attest(ws, evidence, "004 5.5", due + DAY, met=True)
+    assert _status(ws, "moving_forward", due)[0] == "awaiting_attestation"  # the attestation is dated after e
+    assert _status(ws, "moving_forward", due + DAY)[0] == "met"
 
 
 @pytest.mark.django_db
