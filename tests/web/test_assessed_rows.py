@@ -110,3 +110,15 @@ def test_only_the_cases_lead_worker_or_a_manager_may_use_the_page(signed_in, fam
     assert client.get(reverse("web:family-rows", args=[family])).status_code == (200 if allowed else 404)
     client.post(reverse("web:family-assess", args=[family]), {**ASSESS, "evidence": _sheet()})
     assert AssessedNeed.objects.exists() is allowed
+
+
+def test_a_closed_case_is_read_only_and_refuses(signed_in, family):
+    from priority_families.casedb.models import ClosureReason
+
+    casework.close_case(family, ClosureReason.NEEDS_MET, date(2016, 4, 1), Actor("manager"))
+    client = signed_in("worker")
+    page = client.get(reverse("web:family-rows", args=[family])).content.decode()
+    assert "reopen it to record an assessment" in page and "Record an assessment" not in page
+    response = client.post(reverse("web:family-assess", args=[family]), {**ASSESS, "evidence": _sheet()})
+    assert response.status_code == 400 and "case is closed" in response.content.decode()
+    assert not AssessedNeed.objects.exists()
