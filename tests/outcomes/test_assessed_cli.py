@@ -84,3 +84,17 @@ def test_attest_row_before_the_period_ends_is_refused(paths):
               "--statement", "s", "--score", "47", "--evidence", str(sheet), ok=False)
     assert "runs from 2015-09-10 to 2016-03-10: attest it on or after 2016-03-10" in out
     assert not RowAttestation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unscored_row_is_attested_met_or_not_met(paths):
+    path, sheet = paths
+    _pf(path, "assess", "--family", "F1", "--row", "002 HP5 outcome 5", "--on", "2015-09-10", "--by", "Kim",
+        "--evidence", str(sheet))
+    out = _pf(path, "attest-row", "--family", "F1", "--row", "dv_programme", "--on", "2016-03-10", "--by", "Kim",
+              "--statement", "left the programme", "--evidence", str(sheet), ok=False)
+    assert "say whether the row was met or not met" in out
+    out = _pf(path, "attest-row", "--family", "F1", "--row", "dv_programme", "--on", "2016-03-10", "--by", "Kim",
+              "--statement", "left the programme", "--not-met", "--evidence", str(sheet))
+    assert "row 002 HP5 outcome 5 attested not met for family F1" in out
+    assert RowAttestation.objects.get().met is False
