@@ -21,6 +21,7 @@ from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
     Agency,
+    AssessedNeed,
     Case,
     CaseClosure,
     CaseNote,
@@ -39,6 +40,7 @@ from priority_families.casedb.models import (
     PlanAction,
     Rag,
     Role,
+    RowAttestation,
     SharedAllocation,
     StatusChange,
     SustainabilityCheck,
@@ -534,3 +536,26 @@ def record_nomination(nomination: Nomination, actor: Actor) -> Nomination:
             AccessLog.objects.create(username=actor.username, action=AccessAction.CHANGE,
                                      target=f"family {nomination.family_id}", detail=note, ip=actor.ip)
     return nomination
+
+
+def record_assessed_need(need: AssessedNeed, actor: Actor) -> AssessedNeed:
+    """A plan row a professional assessed as applying to the family (seed 004, seed 002: an assessment, a tool
+    score, a referral to a programme), added to an open case: the row, a history row and the access-log row, in
+    the caller's transaction (`outcomes.assessed.assess_row`, which writes the audit event in the same one)."""
+    with transaction.atomic():
+        case = _open(_locked(need.family_id))
+        need.save()
+        _note(case, f"row {need.row} applies, assessed by {need.assessed_by} on {need.assessed_on.isoformat()}, "
+                    f"evidence sha256 {need.evidence_sha256}", actor)
+    return need
+
+
+def record_row_attestation(said: RowAttestation, actor: Actor) -> RowAttestation:
+    """The lead professional's attestation that an assessed row was met or not, after its period: the row, a
+    history row and the access-log row, in the caller's transaction (`outcomes.assessed.attest_row`)."""
+    with transaction.atomic():
+        case = _open(_locked(said.family_id))
+        said.save()
+        _note(case, f"row {said.need.row} attested {'met' if said.met else 'not met'} by {said.attested_by} on "
+                    f"{said.attested_on.isoformat()}, evidence sha256 {said.evidence_sha256}", actor)
+    return said

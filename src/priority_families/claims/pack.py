@@ -17,6 +17,7 @@ from html import escape
 import duckdb
 
 from priority_families.casedb.models import (
+    AssessedNeed,
     Attachment,
     Attestation,
     BaselineCount,
@@ -24,6 +25,7 @@ from priority_families.casedb.models import (
     BaselineRecord,
     Disclosure,
     Nomination,
+    RowAttestation,
 )
 from priority_families.claims.holds import PAIR_HEADER, doubtful_pairs
 from priority_families.claims.pack_inputs import INPUT_HEADER, measure_inputs
@@ -133,9 +135,28 @@ def added_headlines(family_id: str) -> PackRows:
     return sorted(disclosed + nominated, key=str)
 
 
+ASSESSED_ROWS = "Rows assessed for the family and their attestations"
+ASSESSED_HEADER = ("what", "row", "headline", "on", "by", "score", "finding or statement", "evidence file", "sha256")
+
+
+def assessed_rows(family_id: str) -> PackRows:
+    """The plan rows a professional assessed as applying to the family (the date its period runs from, who
+    assessed, the evidence) and the lead professional's attestations of them, for the pack."""
+    needs = [("assessed: the row applies", row, h, on, by, "" if score is None else str(score), reason, name, sha)
+             for row, h, on, by, score, reason, name, sha in AssessedNeed.objects.filter(family_id=family_id)
+             .values_list("row", "headline", "assessed_on", "assessed_by", "score", "reason", "evidence_name",
+                          "evidence_sha256")]
+    said = [(f"attested {'met' if met else 'not met'}", row, h, on, by, "" if score is None else str(score),
+             statement, name, sha)
+            for row, h, met, on, by, score, statement, name, sha in RowAttestation.objects.filter(family_id=family_id)
+            .values_list("need__row", "need__headline", "met", "attested_on", "attested_by", "score", "statement",
+                         "evidence_name", "evidence_sha256")]
+    return sorted(needs + said, key=str)
+
+
 def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts: PackRows, base_records: PackRows,
                        measures: PackRows, inputs: PackRows, progress: PackRows, attestations: PackRows,
-                       doubtful: list[dict] | None = None, added: PackRows = ()
+                       doubtful: list[dict] | None = None, added: PackRows = (), assessed: PackRows = ()
                        ) -> list[tuple[str, tuple[str, ...], PackRows]]:
     """The pack's sections with every code read through the plan's vocabulary (one section per part)."""
     words = plan.vocabulary()
@@ -173,6 +194,9 @@ def _labelled_sections(plan: Plan, headlines: PackRows, lines: PackRows, counts:
          ("how", "headline", "lines", "measured from / nominated on", "by", "reason", "evidence file", "sha256"),
          [(how, words.label("headline", h), ", ".join(words.label("line", i) for i in ls), day(on), actor_label(by),
            reason, name, sha) for how, h, ls, on, by, reason, name, sha in added]),
+        (ASSESSED_ROWS, ASSESSED_HEADER,
+         [(what, row, words.label("headline", h), day(on), actor_label(by), score, said, name, sha)
+          for what, row, h, on, by, score, said, name, sha in assessed]),
     ]
 
 
@@ -222,7 +246,7 @@ def render_pack(con: duckdb.DuckDBPyConnection, attachment: Attachment, e: date,
         "SELECT headline, status FROM headline_status WHERE family_id = ? AND status <> 'not_applicable' "
         "ORDER BY ALL", [fid]).fetchall()
     sections = _labelled_sections(plan, headlines, lines, counts, base_records, measures, inputs, progress,
-                                  attestations, doubtful, added_headlines(fid))
+                                  attestations, doubtful, added_headlines(fid), assessed_rows(fid))
     body = "".join(f"<h2>{escape(title)}</h2>\n{_table(h, rows)}" for title, h, rows in sections)
     checksum = hashlib.sha256(body.encode()).hexdigest()
     words = plan.vocabulary()

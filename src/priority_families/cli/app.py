@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from priority_families.cli import (
+    assessed,
     claims,
     evaluate,
     governance,
@@ -29,8 +30,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, nominations, claims, money, team,
-               governance, report_commands):
+for module in (synth, ingest, link, evaluate, plans, identify, web, outcomes, nominations, assessed, claims, money,
+               team, governance, report_commands):
     module.register(app)
 
 

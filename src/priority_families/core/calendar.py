@@ -54,6 +54,13 @@ def last_terms(d: date, n: int) -> list[Term]:
     return found
 
 
+def nth_term_end_after(d: date, n: int) -> date:
+    """The end of the n-th school term ending after d (a row sustained over three terms from d waits for it;
+    the evaluation's `third_term` reads the same ends from `term_ends_sql`)."""
+    ends = sorted(_term(year, season).end for year in range(d.year, d.year + n + 2) for season in SEASONS)
+    return [end for end in ends if end > d][n - 1]
+
+
 def sql_date(d: date) -> str:
     """A date literal every dialect sqlglot knows reads the same way."""
     return f"DATE '{d.isoformat()}'"

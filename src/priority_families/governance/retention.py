@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from priority_families.casedb.models import (
     AccessAction,
     AccessLog,
+    AssessedNeed,
     Assessment,
     Attestation,
     BaselineBenefit,
@@ -67,6 +68,7 @@ from priority_families.casedb.models import (
     PlanAction,
     Referral,
     RetentionDeletion,
+    RowAttestation,
     StatusChange,
     SustainabilityCheck,
     TeamMeeting,
@@ -277,6 +279,8 @@ def _erase_case_record(family_id: str, members: list[str]) -> dict[str, int]:
         "attestations": Attestation.objects.filter(family_id=family_id),
         "headlines disclosed": Disclosure.objects.filter(family_id=family_id),
         "nominations": Nomination.objects.filter(family_id=family_id),
+        "assessed rows' attestations": RowAttestation.objects.filter(family_id=family_id),
+        "assessed rows": AssessedNeed.objects.filter(family_id=family_id),  # after their attestations (protected)
         "flags sent": FlagSent.objects.filter(person_id__in=members),
         "tracker members": Member.objects.filter(family__family_id=family_id),
         "tracker evidence": EvidenceRow.objects.filter(family__family_id=family_id),
@@ -308,6 +312,8 @@ def _erase_files(workspace: Workspace, family_id: str, members: list[str], outpu
     paths = {Path(p) for p in Attestation.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
     paths |= {Path(p) for p in CaseDocument.objects.filter(case__family_id=family_id).values_list("path", flat=True)}
     paths |= {Path(p) for p in Nomination.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
+    for model in (AssessedNeed, RowAttestation):  # assessed rows' evidence, kept by sha256 as an attestation's
+        paths |= {Path(p) for p in model.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
     # Files are kept by their content's hash: one another family also holds (the same letter sent to two
     # households) stays for that family.
     named = [str(p) for p in paths]
@@ -317,6 +323,9 @@ def _erase_files(workspace: Workspace, family_id: str, members: list[str], outpu
               .filter(path__in=named).values_list("path", flat=True)}
     paths -= {Path(p) for p in Nomination.objects.exclude(family_id=family_id)
               .filter(evidence_path__in=named).values_list("evidence_path", flat=True)}
+    for model in (AssessedNeed, RowAttestation):
+        paths -= {Path(p) for p in model.objects.exclude(family_id=family_id)
+                  .filter(evidence_path__in=named).values_list("evidence_path", flat=True)}
     for folder in [workspace.path, *outputs]:
         paths |= set(Path(folder).glob(f"**/packs/{family_id}.*"))
         paths |= {p for m in members for p in Path(folder).glob(f"**/subject-access-{m}")}

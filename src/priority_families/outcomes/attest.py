@@ -21,12 +21,14 @@ from django.conf import settings
 from django.db import transaction
 
 from priority_families.casedb.models import (
+    AssessedNeed,
     Attachment,
     Attestation,
     AuditEvent,
     BaselineLine,
     Case,
     CaseStatus,
+    RowAttestation,
 )
 from priority_families.core.engine import Workspace
 from priority_families.core.files import private_dir
@@ -100,8 +102,10 @@ def _text_kind(path: Path) -> EvidenceKind | None:
 
 
 def family_evidence_bytes(family_id: str) -> int:
-    """The bytes of the distinct evidence files a family's attestations keep (for the per-family quota)."""
-    paths = set(Attestation.objects.filter(family_id=family_id).values_list("evidence_path", flat=True))
+    """The bytes of the distinct evidence files a family's attestations keep (for the per-family quota), those of
+    its assessed rows and their attestations included."""
+    paths = {p for model in (Attestation, AssessedNeed, RowAttestation)
+             for p in model.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
     return sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
 
 

@@ -15,6 +15,8 @@ Evaluation tables (temporary, built by `progress.py` from the case record and th
   att_benefit  family_id, person_id, jsa_before, jsa_open_at_attachment, open_at_attachment (frozen)
   attested     family_id, headline, indicator
   headline_from  family_id, headline, from_on   a headline added after attachment, measured from from_on
+  assessed_rows  family_id, headline, measure, from_on, score   assessed rows (`outcomes.assessed`)
+  row_said     family_id, measure, met, score, attested_on, seq   their attestations (the latest counts)
   ev_records   family_id, person_id, dob, fact, kind, date, start_date, end_date, term_start,
                possible_sessions, authorised_absence, unauthorised_absence, source, record_id, fact_date
 
@@ -400,6 +402,31 @@ def _attestation(ref: TestRef, e: date) -> str:
     )
 
 
+def _assessed_attestation(ref: TestRef, e: date) -> str:
+    """An assessed row applies to the families it was assessed for; the latest attestation dated by e decides
+    (met, and for a scored tool a later score better than the one at assessment). With no attestation yet the
+    row awaits one (`awaiting`); the wait from the assessment date is `progress._measure_status`'s."""
+    t = ref.test
+    better = ""
+    if t.tool:
+        op = ">" if t.better == "higher" else "<"
+        better = f" AND s.score IS NOT NULL AND f.score IS NOT NULL AND s.score {op} f.score"
+    return (
+        f"WITH fams AS (SELECT family_id, score FROM assessed_rows WHERE headline = {lit(ref.headline.id)} "
+        f"AND measure = {lit(ref.measure.id)}), "
+        "said AS (SELECT family_id, met, score FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY family_id "
+        f"ORDER BY attested_on DESC, seq DESC) AS n FROM row_said WHERE measure = {lit(ref.measure.id)} "
+        f"AND attested_on <= {sql_date(e)}) WHERE n = 1) "
+        f"SELECT f.family_id, COALESCE(s.met{better}, FALSE) AS ok, "
+        "CASE WHEN s.family_id IS NULL THEN 'no attestation' WHEN s.met THEN 'attested met' "
+        "ELSE 'attested not met' END"
+        + (f" || {lit(', ' + t.tool + ' ')} || COALESCE(CAST(f.score AS VARCHAR), '?') || ' at assessment, ' "
+           "|| COALESCE(CAST(s.score AS VARCHAR), 'none') || ' later'" if t.tool else "")
+        + " AS detail, CAST(NULL AS DATE) AS clear_on, s.family_id IS NULL AS awaiting "
+        "FROM fams f LEFT JOIN said s ON s.family_id = f.family_id"
+    )
+
+
 _BUILDERS = {
     MeasureKind.REDUCTION: _reduction,
     MeasureKind.FEWER: _fewer,
@@ -409,6 +436,7 @@ _BUILDERS = {
     MeasureKind.SPELL_LASTED: _spell_lasted,
     MeasureKind.STARTED_IN_WINDOW: lambda ref, e: started_in_window_sql(ref.test, e, _fams(ref)),
     MeasureKind.ATTESTATION: _attestation,
+    MeasureKind.ASSESSED_ATTESTATION: _assessed_attestation,
 }
 
 
@@ -416,9 +444,12 @@ def test_sql(ref: TestRef, e: date) -> str:
     """One row per family the measure applies to: family_id, headline, measure, test_no, alternative, ok,
     detail, clear_on."""
     inner = _BUILDERS[ref.test.kind](ref, e)
+    # an attestation test waits for one while it is not met; an assessed row only until one is recorded
+    awaiting = "awaiting" if ref.test.kind is MeasureKind.ASSESSED_ATTESTATION else \
+        str(ref.test.kind is MeasureKind.ATTESTATION).upper()
     return (
         f"SELECT family_id, {lit(ref.headline.id)} AS headline, {lit(ref.measure.id)} AS measure, "
         f"{ref.test_no} AS test_no, {str(ref.alternative).upper()} AS alternative, "
-        f"{str(ref.test.kind is MeasureKind.ATTESTATION).upper()} AS attestation, ok, detail, clear_on "
+        f"{awaiting} AS attestation, ok, detail, clear_on "
         f"FROM ({inner})"
     )

@@ -30,6 +30,7 @@ import duckdb
 from django.db import transaction
 
 from priority_families.casedb.models import (
+    AssessedNeed,
     Attachment,
     Attestation,
     BaselineBenefit,
@@ -38,6 +39,7 @@ from priority_families.casedb.models import (
     BaselineMember,
     Disclosure,
     FamilyProgress,
+    RowAttestation,
     TrackerRefresh,
 )
 from priority_families.core.calendar import sql_date, term_ends_sql
@@ -124,9 +126,24 @@ def load_case_record(con: duckdb.DuckDBPyConnection, attachments: list[Attachmen
         Disclosure.objects.all()
     _load(con, "headline_from", list(disclosed.values_list("family_id", "headline", "disclosed_on")),
           {"family_id": "VARCHAR", "headline": "VARCHAR", "from_on": "DATE"})
+    _load_assessed(con, ids)
     for table in ("frozen_members", "att_lines", "att_line_records", "att_counts", "att_benefit", "attested",
-                  "headline_from"):
+                  "headline_from", "assessed_rows", "row_said"):
         con.execute(f"DELETE FROM {table} WHERE family_id NOT IN (SELECT family_id FROM att)")
+
+
+def _load_assessed(con: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
+    """Assessed rows (`outcomes.assessed`) and their attestations, for these attachments."""
+    needs = AssessedNeed.objects.all() if len(ids) > ID_FILTER_LIMIT else \
+        AssessedNeed.objects.filter(attachment_id__in=ids)
+    _load(con, "assessed_rows", list(needs.values_list("family_id", "headline", "measure", "assessed_on", "score")),
+          {"family_id": "VARCHAR", "headline": "VARCHAR", "measure": "VARCHAR", "from_on": "DATE",
+           "score": "DECIMAL(8, 2)"})
+    said = RowAttestation.objects.all() if len(ids) > ID_FILTER_LIMIT else \
+        RowAttestation.objects.filter(need__attachment_id__in=ids)
+    _load(con, "row_said", list(said.values_list("family_id", "need__measure", "met", "score", "attested_on", "id")),
+          {"family_id": "VARCHAR", "measure": "VARCHAR", "met": "BOOLEAN", "score": "DECIMAL(8, 2)",
+           "attested_on": "DATE", "seq": "BIGINT"})
 
 
 def build_evaluation_records(con: duckdb.DuckDBPyConnection) -> None:
@@ -207,22 +224,28 @@ def _measure_status(con: duckdb.DuckDBPyConnection, plan: Plan, e: date) -> None
         "CASE WHEN NOT COALESCE(BOOL_OR(ok) FILTER (WHERE alternative), TRUE) "
         "THEN MIN(clear_on) FILTER (WHERE alternative) END) END AS clear_on "
         "FROM measure_tests GROUP BY family_id, headline, measure), "
-        # a headline added after attachment waits from the day it was added (`headline_from`)
-        "starts AS (SELECT DISTINCT m.family_id, m.headline, COALESCE(hf.from_on, a.attached_on) AS from_on "
+        # a headline added after attachment waits from the day it was added (`headline_from`), an assessed row
+        # from the day it was assessed (`assessed_rows`)
+        "starts AS (SELECT DISTINCT m.family_id, m.headline, m.measure, "
+        "COALESCE(ar.from_on, hf.from_on, a.attached_on) AS from_on, ar.from_on IS NOT NULL AS assessed "
         "FROM m JOIN att a ON a.family_id = m.family_id LEFT JOIN headline_from hf "
-        "ON hf.family_id = m.family_id AND hf.headline = m.headline), "
-        "third_term AS (SELECT family_id, headline, term_end FROM (SELECT s.family_id, s.headline, t.term_end, "
-        "ROW_NUMBER() OVER (PARTITION BY s.family_id, s.headline ORDER BY t.term_end) AS n FROM starts s "
-        "JOIN term_ends t ON t.term_end > s.from_on) WHERE n = 3), "
+        "ON hf.family_id = m.family_id AND hf.headline = m.headline LEFT JOIN assessed_rows ar "
+        "ON ar.family_id = m.family_id AND ar.headline = m.headline AND ar.measure = m.measure), "
+        # the third term ending after each distinct start date (it depends on the date alone)
+        "third_term AS (SELECT from_on, term_end FROM (SELECT d.from_on, t.term_end, ROW_NUMBER() OVER "
+        "(PARTITION BY d.from_on ORDER BY t.term_end) AS n FROM (SELECT DISTINCT from_on FROM starts) d "
+        "JOIN term_ends t ON t.term_end > d.from_on) WHERE n = 3), "
         f"w AS (SELECT m.*, CASE WHEN w.terms THEN tt.term_end WHEN w.months IS NOT NULL "
-        "THEN CAST(s.from_on + TO_MONTHS(CAST(w.months AS INTEGER)) AS DATE) ELSE s.from_on END AS wait_until "
-        f"FROM m JOIN starts s ON s.family_id = m.family_id AND s.headline = m.headline JOIN ({_waits_sql(plan)}) w "
-        "ON w.headline = m.headline AND w.measure = m.measure "
-        "LEFT JOIN third_term tt ON tt.family_id = m.family_id AND tt.headline = m.headline) "
+        "THEN CAST(s.from_on + TO_MONTHS(CAST(w.months AS INTEGER)) AS DATE) ELSE s.from_on END AS wait_until, "
+        "s.assessed FROM m JOIN starts s ON s.family_id = m.family_id AND s.headline = m.headline "
+        f"AND s.measure = m.measure JOIN ({_waits_sql(plan)}) w ON w.headline = m.headline AND w.measure = m.measure "
+        "LEFT JOIN third_term tt ON tt.from_on = s.from_on) "
         "SELECT family_id, headline, measure, "
-        f"CASE WHEN awaiting THEN 'awaiting_attestation' WHEN {ed} < wait_until THEN 'not_yet' "
-        "WHEN ok THEN 'met' ELSE 'not_yet' END AS status, "
-        f"CASE WHEN awaiting OR (ok AND {ed} >= wait_until) THEN NULL WHEN {ed} < wait_until "
+        # an assessed row waits its period before it awaits the attestation
+        f"CASE WHEN awaiting AND NOT (assessed AND {ed} < wait_until) THEN 'awaiting_attestation' "
+        f"WHEN {ed} < wait_until THEN 'not_yet' WHEN ok THEN 'met' ELSE 'not_yet' END AS status, "
+        f"CASE WHEN (awaiting AND NOT (assessed AND {ed} < wait_until)) OR (ok AND {ed} >= wait_until) THEN NULL "
+        f"WHEN {ed} < wait_until "
         "THEN GREATEST(wait_until, COALESCE(clear_on, wait_until)) ELSE clear_on END AS earliest, detail "
         "FROM w"
     )
@@ -308,6 +331,12 @@ def _append(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
         f"FROM att_lines) l LEFT JOIN ({_all_measures_sql(plan)}) pm ON pm.headline = l.headline "
         "AND pm.indicator = l.indicator LEFT JOIN plan_measure_status s ON s.family_id = l.family_id "
         "AND s.headline = l.headline AND s.measure = pm.measure"
+    )
+    # an assessed row is its own line (its indicator is the row's measure id): the tracker lists it with the lines
+    con.execute(
+        "INSERT INTO line_status SELECT s.family_id, s.headline, s.measure, s.measure, s.status, s.earliest "
+        "FROM plan_measure_status s JOIN assessed_rows ar ON ar.family_id = s.family_id "
+        "AND ar.headline = s.headline AND ar.measure = s.measure"
     )
     headlines = ", ".join(f"({lit(h.id)}, {n})" for n, h in enumerate(plan.headlines))
     con.execute(

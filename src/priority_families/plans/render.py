@@ -139,14 +139,25 @@ def measure_test_words(test: MeasureTest) -> str:
             return f"a {records} spell of {who} starting {after}"
         case MeasureKind.ATTESTATION:
             return "attested by the lead professional, with evidence"
+        case MeasureKind.ASSESSED_ATTESTATION:
+            said = ("the lead professional attests the row met, with evidence, on or after the end of its period "
+                    "counted from the assessment")
+            if test.tool:
+                said += (f", and the later {test.tool} score is {test.better} than the score at assessment "
+                         f"({test.better} is better)")
+            return said
 
 
 def _row_test(m: ResultMeasure) -> str:
     joiner = " OR " if all(t.kind is MeasureKind.SPELL_LASTED for t in m.tests) else " AND "
     kinds = f" whose line was true through {', '.join(m.line_kinds)}" if m.line_kinds else ""
     test = joiner.join(measure_test_words(t) for t in m.tests) or "no test"
-    wait = f"; judged from {m.sustained_months} months after attachment" if m.sustained_months else ""
     note = f" Reading: {m.note}" if m.note else ""
+    if m.assessed:
+        period = f"{m.sustained_months} months" if m.sustained_months else "three school terms"
+        return (f"Test ({m.id}, for families the lead worker records it applies to, assessed by {m.assessed_by}: "
+                f"pf assess): {test}; judged from {period} after the assessment date.{note}")
+    wait = f"; judged from {m.sustained_months} months after attachment" if m.sustained_months else ""
     return f"Test ({m.id}, for families with {', '.join(m.lines)}{kinds}): {test}{wait}.{note}"
 
 

@@ -236,6 +236,10 @@ class MeasureKind(StrEnum):
     SPELL_LASTED = "spell_lasted"  # a spell starting on/after a lasted `weeks` (per benefit kind) by e
     STARTED_IN_WINDOW = "started_in_window"  # a spell of `kinds` starting in the progress window
     ATTESTATION = "attestation"  # lead professional attests, with evidence; not in the extracts
+    # a row the lead worker recorded as applying (an assessed need): the lead professional attests it met or
+    # not met, with evidence, after its period counted from the assessment; with `tool`, the later score must
+    # be better than the score at assessment (`better`: higher or lower)
+    ASSESSED_ATTESTATION = "assessed_attestation"
 
 
 class MeasureTest(_Model):
@@ -253,6 +257,9 @@ class MeasureTest(_Model):
                                description="reduction: after <= factor x before; exact, e.g. 0.4 or 4/15")
     weeks: dict[str, int] | None = Field(default=None, description="spell_lasted: weeks by benefit kind or 'other'")
     months: int | None = Field(default=None, ge=1, description="spell_lasted: months the spell must last")
+    tool: str | None = Field(default=None, description="assessed_attestation: the scored tool (WEMWBS)")
+    better: Literal["higher", "lower"] | None = Field(
+        default=None, description="assessed_attestation with a tool: which way the score improves")
 
     @model_validator(mode="after")
     def _fact_known(self) -> Self:
@@ -260,6 +267,10 @@ class MeasureTest(_Model):
             raise ValueError(f"unknown fact {self.fact!r}")
         if self.kind is MeasureKind.REDUCTION and self.factor is None:
             raise ValueError("reduction needs `factor`")
+        if (self.tool is None) != (self.better is None):
+            raise ValueError("a scored row names its `tool` and which way it improves (`better`: higher or lower)")
+        if self.tool is not None and self.kind is not MeasureKind.ASSESSED_ATTESTATION:
+            raise ValueError(f"`tool` is for an assessed_attestation test, not {self.kind.value}")
         if (self.kind is MeasureKind.BELOW_THRESHOLD and self.fact == "school_attendance"
                 and self.threshold is not None and not 0 <= self.threshold <= 1):
             raise ValueError(f"a share of sessions is between 0 and 1 (10% is 0.10), not {self.threshold:g}")
@@ -281,7 +292,12 @@ class ResultMeasure(_Model):
     """One row of an Outcomes Plan's results table, as the auditor reads it and as claims will test it."""
 
     id: str = Field(pattern=ID_PATTERN)
-    lines: list[str] = Field(description="indicator ids: the measure applies when one of them was true at a")
+    lines: list[str] = Field(default_factory=list,
+                             description="indicator ids: the measure applies when one of them was true at a")
+    assessed_by: str | None = Field(
+        default=None, description="an assessed row: who assesses that it applies to a family (the lead professional, "
+        "a health professional, the EHE adviser); it applies from the assessment the lead worker records (`pf "
+        "assess`), not through a line, and is judged by an assessed_attestation test")
     substantial_change: str
     baseline: str
     significant_progress: str
@@ -294,9 +310,37 @@ class ResultMeasure(_Model):
     row: str | None = Field(default=None, description="the row of the council's published plan this measure is")
     note: str | None = Field(default=None, description="for the auditor: the reading taken where the seed is open")
 
+    @property
+    def assessed(self) -> bool:
+        """Whether the row applies through an assessment the lead worker records, not through a line."""
+        return self.assessed_by is not None
+
+    @property
+    def scored(self) -> MeasureTest | None:
+        """The scored test of an assessed row (a tool score at assessment and a later one), if any."""
+        return next((t for t in self.tests if t.tool is not None), None)
+
+    @model_validator(mode="after")
+    def _assessed_reading(self) -> Self:
+        kinds = {t.kind for t in self.tests}
+        if not self.assessed:
+            if MeasureKind.ASSESSED_ATTESTATION in kinds:
+                raise ValueError(f"results measure {self.id}: an assessed_attestation test needs `assessed_by`")
+            return self
+        if self.lines or self.line_kinds:
+            raise ValueError(f"results measure {self.id} is an assessed row: it applies by assessment, so it names "
+                             "no indicator line")
+        if kinds != {MeasureKind.ASSESSED_ATTESTATION} or len(self.tests) != 1:
+            raise ValueError(f"results measure {self.id} is an assessed row: its one test is assessed_attestation")
+        terms = self.tests[0].progress_window is not None and self.tests[0].progress_window.terms
+        if self.sustained_months is None and not terms:
+            raise ValueError(f"results measure {self.id} is an assessed row: give `sustained_months` (or terms), "
+                             "the period it is attested after")
+        return self
+
     @model_validator(mode="after")
     def _meaningful(self) -> Self:
-        if not self.lines:
+        if not self.lines and not self.assessed:
             raise ValueError(f"results measure {self.id} names no indicator line, so no family could ever have it")
         if self.line_kinds is not None and not self.line_kinds:
             raise ValueError(f"results measure {self.id}: line_kinds is empty, so no family could ever have it")
@@ -608,6 +652,8 @@ class Plan(_Model):
         shipped = Vocabulary()
         return Vocabulary({
             "headline": {h.id: h.title for h in self.headlines},
-            "line": {i.id: i.label for _, i in self.indicators()},
+            # an assessed row is its own line (`outcomes.progress`): named by its row and baseline
+            "line": {i.id: i.label for _, i in self.indicators()} | {
+                m.id: f"{m.row} assessed: {m.baseline}" for h in self.headlines for m in h.results if m.assessed},
             "claim_route": {r.id: shipped.codes("claim_route").get(r.id, r.description) for r in self.claim_routes},
         })

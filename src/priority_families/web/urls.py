@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from priority_families.web.admin import site
 from priority_families.web.views import (
+    assessed_rows,
     auth,
     families,
     governance,
@@ -41,6 +42,9 @@ pages = [
     path("families/<str:family_id>/headlines/", nominations.headlines, name="family-headlines"),
     path("families/<str:family_id>/headlines/disclose", nominations.disclose, name="family-disclose"),
     path("families/<str:family_id>/headlines/nominate", nominations.nominate_family, name="family-nominate"),
+    path("families/<str:family_id>/rows/", assessed_rows.rows, name="family-rows"),
+    path("families/<str:family_id>/rows/assess", assessed_rows.assess, name="family-assess"),
+    path("families/<str:family_id>/rows/attest", assessed_rows.attest, name="family-attest-row"),
     path("families/<str:family_id>/team/", team.page, name="team"),
     path("families/<str:family_id>/team/members", team.add_member, name="team-member"),
     path("families/<str:family_id>/team/members/<int:member_id>/remove", team.remove_member, name="team-member-remove"),

@@ -12,8 +12,10 @@
 - `holds`: claims held because they would rest on a doubtful link (needs review), and what became of them.
 - `ux`: the geography lookup's wards as published, for tables grouped by ward, district or locality.
 - `nominations`: headlines disclosed after attachment (their own baseline) and professionals' nominations.
+- `assessed_rows`: plan rows a professional assessed as applying to a family, and their attested outcomes.
 """
 
+from priority_families.casedb.models.assessed_rows import AssessedNeed, RowAttestation
 from priority_families.casedb.models.attachments import (
     Attachment,
     Attestation,
@@ -117,6 +119,7 @@ __all__ = [
     "AppendOnly",
     "AppendOnlyQuerySet",
     "Area",
+    "AssessedNeed",
     "Assessment",
     "AssessmentLine",
     "Attachment",
@@ -174,6 +177,7 @@ __all__ = [
     "RetentionDeletion",
     "Role",
     "RoleOnCase",
+    "RowAttestation",
     "SampleKind",
     "SharedAllocation",
     "SignInThrottle",

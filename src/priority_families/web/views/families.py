@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -167,6 +168,7 @@ def _lines(family: Family) -> list[tuple[str, str]]:
     for the lead worker's attestation on the progress judged last (a line met, not yet met from the data or
     not applicable has nothing to attest), by their plan's labels."""
     waiting = (FamilyProgress.objects.filter(family_id=family.family_id, line_status="awaiting_attestation")
+               .exclude(indicator=F("measure"))  # an assessed row (its own line) is attested on its own page
                .values_list("headline", "indicator").order_by("headline", "indicator").distinct())
     words = _plan_words(queries.latest_refresh()) or Vocabulary()
     return [(f"{h}|{i}", f"{words.label('headline', h)}: {words.label('line', i)}") for h, i in waiting]
