@@ -31,7 +31,13 @@ def in_list(values: Iterable[str]) -> str:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = None) -> bool:
-    """Whether the store (`database`, default the current one; temp tables count) holds table `name`."""
+    """Whether the store (`database`, default the current one; temp tables count) holds table `name`.
+
+    A stage running on Spark (`core.spark_sql.SparkExecutor`) answers for its own tables (`holds`).
+    """
+    holds = getattr(con, "holds", None)
+    if holds is not None:
+        return bool(holds(name, database))
     if database is None:
         where = "database_name IN (current_database(), 'temp')"
         params: list[str] = [name]
