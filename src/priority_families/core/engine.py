@@ -86,6 +86,14 @@ def _for_spark(node: exp.Expression) -> exp.Expression:
                 select.expressions[0], exp.Tuple):  # (a, b) IN (SELECT (x, y) ...): two columns, not a struct
             select.set("expressions", select.expressions[0].expressions)
         return node
+    if isinstance(node, exp.Table) and isinstance(node.this, exp.GenerateSeries):  # FROM range(a, b) t(y)
+        series = node.this
+        end = series.args["end"] if series.args.get("is_end_exclusive") else exp.Add(
+            this=series.args["end"], expression=exp.Literal.number(1))
+        return exp.Table(this=exp.Anonymous(this="range", expressions=[series.args["start"], end]),
+                         alias=node.args.get("alias"))
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "to_months":  # a month interval, month-end clamped
+        return exp.Anonymous(this="make_ym_interval", expressions=[exp.Literal.number(0), *node.expressions])
     if isinstance(node, exp.First) and isinstance(node.this, exp.Order):
         return _first_by(node.this)
     if isinstance(node, exp.Length) and (isinstance(node.this, _LISTS) or (
@@ -111,14 +119,16 @@ STAGES_TABLE = "refresh_stages"
 
 @contextmanager
 def stage_executor(con: duckdb.DuckDBPyConnection, settings: Settings, work_dir: Path,
-                   stage: str) -> Iterator[Any]:
+                   stage: str, record: bool = True, keep_working: bool = False) -> Iterator[Any]:
     """What a stage sends its SQL to: the store's connection, or on `engine: spark` a `SparkExecutor` over
     Parquet copies of the store's tables in `work_dir`, whose lasting tables go back into the store when
-    the stage has succeeded. Records which engine ran the stage (`refresh_stages`): the proof that a Spark
-    run did not quietly run a stage on DuckDB."""
+    the stage has succeeded, and with `keep_working` its working tables as TEMP tables (an evaluation on a
+    read-only store: its outputs are temporary, and its callers read them). With `record`, writes which engine ran the stage
+    (`refresh_stages`): the proof that a Spark run did not quietly run a stage on DuckDB."""
     if settings.engine != "spark":
         yield con
-        _record_stage(con, stage, "duckdb", None)
+        if record:
+            _record_stage(con, stage, "duckdb", None)
         return
     from priority_families.core.spark import spark_session
     from priority_families.core.spark_sql import SparkExecutor
@@ -127,8 +137,9 @@ def stage_executor(con: duckdb.DuckDBPyConnection, settings: Settings, work_dir:
                              work_dir / f"stage-{stage}-{uuid.uuid4().hex[:12]}")
     try:
         yield executor
-        executor.publish()
-        _record_stage(con, stage, executor.engine, executor.statements)
+        executor.publish(keep_working)
+        if record:
+            _record_stage(con, stage, executor.engine, executor.statements)
     finally:
         executor.close()
 

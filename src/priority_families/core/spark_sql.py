@@ -110,8 +110,7 @@ class SparkExecutor:
         try:
             return self._run(tree)
         except (PySparkException, Py4JError, duckdb.Error) as exc:  # one line, with the statement
-            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-            raise StatementError(f"on Spark: {first}\n  in: {sql.strip()[:500]}") from None
+            raise StatementError(f"on Spark: {_reason(exc)}\n  in: {sql.strip()[:500]}") from None
 
     def holds(self, name: str, database: str | None = None) -> bool:
         """`core.sql.has_table` for this stage: its own tables, else the store's."""
@@ -124,10 +123,10 @@ class SparkExecutor:
     # --- statements -----------------------------------------------------------------------------------------
 
     def _run(self, tree: exp.Expression) -> SparkResult:
+        temporary = any(True for _ in tree.find_all(exp.TemporaryProperty))
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
-            return self._create_empty(tree)
+            return self._create_empty(tree, lasting=not temporary)
         if isinstance(tree, exp.Create):
-            temporary = any(isinstance(p, exp.TemporaryProperty) for p in tree.find_all(exp.TemporaryProperty))
             self._created[tree.this.name] = not temporary
             self._write(tree.this.name, self._frame(tree.expression), lasting=not temporary)
             return SparkResult([], [])
@@ -153,12 +152,12 @@ class SparkExecutor:
         self.statements += 1
         return self.spark.sql(transpile(query.sql(dialect="duckdb"), "spark"))
 
-    def _create_empty(self, tree: exp.Create) -> SparkResult:
+    def _create_empty(self, tree: exp.Create, lasting: bool) -> SparkResult:
         columns = [f"CAST(NULL AS {c.args['kind'].sql(dialect='duckdb')}) AS {quote_ident(c.name)}"
                    for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
         empty = sqlglot.parse_one(f"SELECT {', '.join(columns)} WHERE FALSE", read="duckdb")
-        self._created[tree.this.this.name] = True
-        self._write(tree.this.this.name, self._frame(empty), lasting=True)
+        self._created[tree.this.this.name] = lasting
+        self._write(tree.this.this.name, self._frame(empty), lasting=lasting)
         return SparkResult([], [])
 
     def _insert(self, tree: exp.Insert) -> SparkResult:
@@ -167,7 +166,7 @@ class SparkExecutor:
         added = self._frame(tree.expression)
         if not tree.args.get("by_name"):
             added = added.toDF(*target.columns)
-        added = added.select([added[c].cast(target.schema[c].dataType).alias(c) for c in target.columns])
+        added = _cast_to(added, target)
         self._write(name, target.unionByName(added), self._lasting(name))
         return SparkResult([], [])
 
@@ -197,7 +196,7 @@ class SparkExecutor:
         columns = [f"CASE WHEN {_HIT} THEN __pf_set_{c} ELSE `{c}` END AS `{c}`"
                    if c in sets else f"`{c}`" for c in target.columns]
         updated = rows.selectExpr(*columns)
-        updated = updated.select([updated[c].cast(target.schema[c].dataType).alias(c) for c in target.columns])
+        updated = _cast_to(updated, target)
         self._write(name, updated, self._lasting(name))
         return SparkResult([], [])
 
@@ -220,17 +219,14 @@ class SparkExecutor:
         return self.spark.table(name)
 
     def _write(self, name: str, frame: Any, lasting: bool) -> None:
-        """A new version of `name` (the old one may be what `frame` reads), registered as its view: a lasting
-        table as Parquet in the work folder (copied to the store at the end), a working one checkpointed in
-        Spark (computed once, its lineage cut, nothing written)."""
-        if lasting:
-            self._version += 1
-            path = self.folder / f"{name}.{self._version}"
-            frame.write.parquet(str(path))
-            frame = self.spark.read.parquet(str(path))
-            self._paths[name] = path
-        else:
-            frame = frame.localCheckpoint(eager=True)
+        """A new Parquet version of `name` in the work folder (the old one may be what `frame` reads: Spark's
+        tables from files are never updated in place), registered as its view. Parquet, not Spark's local
+        checkpoints: a union of two checkpointed tables loses its columns (Spark 4: "key not found")."""
+        self._version += 1
+        path = self.folder / f"{name}.{self._version}"
+        frame.write.parquet(str(path))
+        frame = self.spark.read.parquet(str(path))
+        self._paths[name] = path
         frame.createOrReplaceTempView(name)
         self._views[name] = lasting
         self._dropped.discard(name)
@@ -279,10 +275,16 @@ class SparkExecutor:
 
     # --- the end of the stage -------------------------------------------------------------------------------
 
-    def publish(self) -> list[str]:
+    def publish(self, keep_working: bool = False) -> list[str]:
         """Copy every lasting table made or changed here into the store (types of a table the store already
-        had are kept), drop what the stage dropped; return the tables copied."""
+        had are kept), with `keep_working` every working table too as a TEMP table; drop what the stage
+        dropped; return the tables copied."""
         copied = []
+        working = [n for n, lasting in self._created.items() if not lasting and n in self._views]
+        for name in working if keep_working else []:
+            self.store.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS "
+                               f"SELECT * FROM read_parquet({sql_str(self._paths[name] / '*.parquet')})")
+            copied.append(name)
         for name in sorted(n for n, lasting in self._views.items() if lasting):
             files = sql_str(self._paths[name] / "*.parquet")
             columns = "*"
@@ -303,6 +305,20 @@ class SparkExecutor:
             self.spark.catalog.dropTempView(view)
         self._views.clear()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _cast_to(frame: Any, target: Any) -> Any:
+    """`frame`'s columns cast to `target`'s types, by name (as SQL text: no column objects of another plan)."""
+    return frame.selectExpr(*[f"CAST(`{f.name}` AS {f.dataType.simpleString()}) AS `{f.name}`"
+                              for f in target.schema.fields])
+
+
+def _reason(exc: Exception) -> str:
+    """The line of an engine error that says why: Py4J's first line only says which call failed, the Java
+    exception's own line follows it."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()] or [type(exc).__name__]
+    cause = next((line for line in lines if "Exception:" in line or "Error:" in line), lines[0])
+    return cause[:300]
 
 
 def _is_temp(con: duckdb.DuckDBPyConnection, name: str) -> bool:
