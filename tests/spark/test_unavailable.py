@@ -41,13 +41,13 @@ def test_without_java_says_to_install_java(no_java):
         require_spark()
 
 
-@pytest.mark.parametrize("command", ["identify", "link", "progress"])
+@pytest.mark.parametrize("command", ["identify", "link", "progress", "web"])
 def test_cli_stops_with_one_line_and_publishes_nothing(no_java, tmp_path, command):
     extracts = tmp_path / "extracts"
     extracts.mkdir()
     ws = tmp_path / "ws"
     given = {"identify": [str(extracts), "--out", str(tmp_path / "out"), "--as-of", "2015-07-31"],
-             "progress": ["--as-of", "2015-07-31"]}.get(command, [])
+             "progress": ["--as-of", "2015-07-31"], "web": ["publish"]}.get(command, [])
     args = [command, *given, "-w", str(ws), "--engine", "spark"]
     result = runner.invoke(app, args)
     assert result.exit_code == 1
