@@ -43,3 +43,12 @@ def test_the_docs_and_readme_point_inside_the_repository():
     for text in (DOC, (ROOT / "README.md").read_text(encoding="utf-8")):
         assert "shared/spec" not in text and "/work/" not in text
     assert "docs/extracts.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_parquet_extracts_and_their_row_numbers_are_documented():
+    from priority_families.ingest.refresh import EXTRACT_SUFFIXES
+
+    for suffix in EXTRACT_SUFFIXES:
+        assert f"`<fact>{suffix}`" in DOC, suffix
+    for message in ("holds the same extract twice", "is not a Parquet file", "row number"):
+        assert message in DOC, message

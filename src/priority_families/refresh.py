@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from priority_families.core.engine import StoreError, Workspace
+from priority_families.core.engine import StoreError, Workspace, record_stage, stage_executor
 from priority_families.core.export import copy_to_csv
 from priority_families.core.problems import RowsRefused
 from priority_families.core.spark import require_spark
@@ -387,10 +387,13 @@ def run_refresh(
         check_agreements(con, register, guard)
         step("linkage")
         linked = link_records(con, report.as_of, linker=linker)
+        record_stage(con, "linkage", _engine_of(linked))
         step("households")
-        households = build_households(con, report.as_of)
+        with stage_executor(con, workspace.settings, workspace.path / SPARK_DIR, "households") as executor:
+            households = build_households(executor, report.as_of)
         step("identification")
-        identified = identify_families(con, plan, report.as_of, plan_text=plan_text)
+        with stage_executor(con, workspace.settings, workspace.path / SPARK_DIR, "identification") as executor:
+            identified = identify_families(executor, plan, report.as_of, plan_text=plan_text)
     with workspace.connect() as con:
         step("outputs")
         rejects_csv = _write_rejects(workspace, con)
@@ -410,6 +413,11 @@ def engine_linker(workspace: Workspace) -> Linker | None:
         return None
     require_spark()
     return SplinkSparkLinkage(workspace.settings.spark, workspace.path / SPARK_DIR)
+
+
+def _engine_of(linked: LinkSummary) -> str:
+    """The engine that scored the pairs (`refresh_stages`): Spark for the Spark linkage, else DuckDB."""
+    return "spark" if linked.linker == SplinkSparkLinkage.name else "duckdb"
 
 
 @dataclass(frozen=True)
@@ -436,9 +444,11 @@ def link_workspace(
         except RefreshError as exc:
             raise LinkageError(str(exc)) from None
         summary = link_records(con, as_of, settings, linker, step)
+        record_stage(con, "linkage", _engine_of(summary))
         if step:
             step("building households and families")
-        households = build_households(con, as_of)
+        with stage_executor(con, ws.settings, ws.path / SPARK_DIR, "households") as executor:
+            households = build_households(executor, as_of)
     made = charts if (charts / "match_weights.html").exists() and summary.result.trained else None
     return WorkspaceLinkage(summary, households, as_of, made)
 

@@ -2,14 +2,17 @@
 
 A small synthetic county (enough descriptions for the model to train, so the trained m and u values must
 carry over to Spark) goes through `run_refresh` once per engine, Spark on `local[2]`. The published stores
-must hold the same person clusters and links, households, family ids, cohorts with headlines, indicator
-hits (the evidence) and values, and the same cohort files; identification under a second plan on each
-published store must agree too. Any difference fails with the first differing rows of each side.
+must hold the same person clusters and links, places, households, family ids and their lineage, cohorts with
+headlines, indicator hits (the evidence) and values, and the same cohort files; identification under a second
+plan on each published store, each on its own engine, must agree too. Any difference fails with the first
+differing rows of each side. Each store's `refresh_stages` must say that its engine ran linkage, households
+and identification, so a Spark path that quietly fell back to DuckDB fails here.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +20,7 @@ import duckdb
 import pytest
 
 from priority_families.core.config import Settings, SparkSettings
-from priority_families.core.engine import Workspace
+from priority_families.core.engine import STAGES_TABLE, Workspace, stage_executor
 from priority_families.core.spark import stop_spark
 from priority_families.identify.run import identify_families
 from priority_families.plans.loader import load_plan, load_plan_text
@@ -37,20 +40,25 @@ TABLES: dict[str, str | None] = {
     "persons": None,
     "link_pairs": "record_key_l, record_key_r, route",
     "review_queue": "record_key_l, record_key_r",
+    "record_place": None,
+    "place_review": None,
     "households": None,
     "person_household": None,
     "families": None,
     "family_members": None,
+    "id_lineage": None,
 }
 SCORES = ("link_pairs", "review_queue")
 CLOSE = 1e-9
 IDENTIFICATION = ("cohort", "indicator_hits", "indicator_values")
 OUTPUT_FILES = ("cohort.csv", "members.csv", "evidence.csv")
+ON_THE_ENGINE = ("linkage", "households", "identification")  # the stages each engine must have run itself
 
 
 @pytest.fixture(scope="module")
-def refreshes(tmp_path_factory) -> dict[str, tuple[Workspace, Path, RefreshResult]]:
-    """One refresh of the same extracts per engine: (workspace, output folder, result)."""
+def refreshes(tmp_path_factory) -> Iterator[dict[str, tuple[Workspace, Path, RefreshResult]]]:
+    """One refresh of the same extracts per engine: (workspace, output folder, result); Spark's session stays
+    up for the module (the second plan runs on it)."""
     root = tmp_path_factory.mktemp("engines")
     generate(root / "extracts", people=PEOPLE, as_of=AS_OF, seed=3)
     spark = SparkSettings(master="local[2]", shuffle_partitions=2, driver_memory="1g",
@@ -61,9 +69,9 @@ def refreshes(tmp_path_factory) -> dict[str, tuple[Workspace, Path, RefreshResul
             ws = Workspace(Settings(workspace=root / engine, threads=2, engine=engine, spark=spark))
             out = root / f"out-{engine}"
             done[engine] = ws, out, run_refresh(ws, root / "extracts", FIRST_PLAN, out)
+        yield done
     finally:
         stop_spark()
-    return done
 
 
 def _first_rows(con: duckdb.DuckDBPyConnection, left: str, right: str, columns: str) -> list[tuple]:
@@ -102,6 +110,16 @@ def test_spark_ran_the_linkage_with_the_trained_model(refreshes):
     assert refreshes["spark"][2].identify.families > 0
 
 
+def test_each_engine_ran_every_stage_itself(refreshes):
+    for engine in ENGINES:
+        with duckdb.connect(str(refreshes[engine][0].store_path), read_only=True) as con:
+            ran = dict(con.execute(f"SELECT stage, engine FROM {STAGES_TABLE}").fetchall())
+            statements = dict(con.execute(f"SELECT stage, statements FROM {STAGES_TABLE}").fetchall())
+        assert {stage: ran.get(stage) for stage in ON_THE_ENGINE} == dict.fromkeys(ON_THE_ENGINE, engine)
+        if engine == "spark":  # Spark itself ran the stages' statements, not DuckDB under a Spark label
+            assert statements["households"] > 20 and statements["identification"] >= 5, statements
+
+
 def test_same_persons_households_and_families(refreshes):
     assert_same_tables(refreshes["duckdb"][0].store_path, refreshes["spark"][0].store_path, TABLES)
 
@@ -119,7 +137,9 @@ def test_same_eligible_families_headlines_and_evidence(refreshes, tmp_path, plan
         ws = refreshes[engine][0]
         stores[engine] = tmp_path / f"{engine}.duckdb"
         shutil.copyfile(ws.store_path, stores[engine])
-        with duckdb.connect(str(stores[engine])) as con:
-            summary = identify_families(con, load_plan(plan_id), AS_OF, plan_text=load_plan_text(plan_id))
+        with duckdb.connect(str(stores[engine])) as con, stage_executor(
+                con, ws.settings, tmp_path / f"work-{engine}", "identification") as executor:
+            summary = identify_families(executor, load_plan(plan_id), AS_OF, plan_text=load_plan_text(plan_id))
+            assert getattr(executor, "engine", "duckdb") == engine
         assert summary.eligible > 0
     assert_same_tables(stores["duckdb"], stores["spark"], dict.fromkeys(IDENTIFICATION))

@@ -41,17 +41,18 @@ def test_without_java_says_to_install_java(no_java):
         require_spark()
 
 
-@pytest.mark.parametrize("command", ["identify", "link"])
+@pytest.mark.parametrize("command", ["identify", "link", "progress", "web"])
 def test_cli_stops_with_one_line_and_publishes_nothing(no_java, tmp_path, command):
     extracts = tmp_path / "extracts"
     extracts.mkdir()
     ws = tmp_path / "ws"
-    args = [command, *([str(extracts), "--out", str(tmp_path / "out"), "--as-of", "2015-07-31"]
-                       if command == "identify" else []), "-w", str(ws), "--engine", "spark"]
+    given = {"identify": [str(extracts), "--out", str(tmp_path / "out"), "--as-of", "2015-07-31"],
+             "progress": ["--as-of", "2015-07-31"], "web": ["publish"]}.get(command, [])
+    args = [command, *given, "-w", str(ws), "--engine", "spark"]
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and "default-jre-headless" in lines[0], result.output
+    assert len(lines) == 1 and "default-jre-headless" in lines[0], (result.output, result.exception)
     assert "Traceback" not in result.output and "py4j" not in result.output
     assert not (ws / "store.duckdb").exists()
 

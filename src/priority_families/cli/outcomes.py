@@ -11,8 +11,15 @@ import typer
 from rich.table import Table
 
 from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail, show_table
+from priority_families.cli.engine import (
+    Engine,
+    EngineOption,
+    SparkConfigOption,
+    SparkMasterOption,
+    engine_workspace,
+)
 from priority_families.core.config import DEFAULT_WORKSPACE
-from priority_families.core.engine import StoreError
+from priority_families.core.engine import StatementError, StoreError
 from priority_families.core.files import private_dir
 from priority_families.core.vocabulary import figures_in_words
 
@@ -47,9 +54,13 @@ def progress_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="Write progress.csv here.")] = None,
     family: Annotated[str | None, typer.Option("--family", help="Only this family.")] = None,
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
+    engine: EngineOption = Engine.duckdb,
+    spark_config: SparkConfigOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Every attached family evaluated on the refresh in force (never past its as_of): per headline, line, measure."""
-    ws = case_workspace(workspace_path)
+    ws = engine_workspace(workspace_path, engine, spark_config, spark_master)  # a missing Spark stops here
+    case_workspace(workspace_path)
     from priority_families.outcomes.doubtful import OPEN_BY_FAMILY_SQL
     from priority_families.outcomes.progress import (
         PROGRESS_SQL,
@@ -70,7 +81,7 @@ def progress_cmd(
                 private_dir(out)
                 write_progress_csv(con, str(out / "progress.csv"))
                 write_routes_csv(con, str(out / "routes.csv"))
-    except StoreError as exc:
+    except (StoreError, StatementError) as exc:
         raise fail(str(exc)) from None
     words = progress_vocabulary()
     show_table(f"Progress at {e}", ("family", "headline", "measure", "line", "status", "headline status",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,13 @@ from rich.table import Table
 from priority_families.cli.common import console, fail, progress
 from priority_families.synth.county import SynthSummary, generate
 from priority_families.synth.hard_addresses import AddressNoise
+from priority_families.synth.parquet import extracts_as_parquet
 from priority_families.synth.writer import PLAN_IDS
+
+
+class ExtractFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
 
 
 def synth(
@@ -33,6 +40,9 @@ def synth(
     gazetteer: Annotated[bool, typer.Option(
         "--gazetteer", help="Also write gazetteer.csv (UPRN, address line, postcode of every place) beside the "
                             "extracts, as a council's LLPG extract.")] = False,
+    extract_format: Annotated[ExtractFormat, typer.Option(
+        "--format", help="csv, or parquet: every <fact> extract as <fact>.parquet (values as text), as a "
+                         "partner exporting from a data platform sends them.")] = ExtractFormat.csv,
 ) -> None:
     """Write a synthetic county in the canonical extract format, with ground truth under truth/."""
     try:
@@ -47,6 +57,8 @@ def synth(
                            on_progress=lambda n: bar.update(task, completed=min(n, people)),
                            attach_share=attach_share, address_noise=address_noise,
                            gazetteer=gazetteer)
+    if extract_format is ExtractFormat.parquet:
+        extracts_as_parquet(out)
     print_summary(summary)
 
 
@@ -56,7 +68,7 @@ def print_summary(summary: SynthSummary) -> None:
         table.add_column("file")
         table.add_column("rows", justify="right")
         for fact, rows in refresh.records.items():
-            table.add_row(f"{fact}.csv", f"{rows:,}")
+            table.add_row(fact, f"{rows:,}")
         table.add_row("[bold]all records[/]", f"[bold]{sum(refresh.records.values()):,}[/]")
         console.print(table)
         eligible = ", ".join(f"{plan} {refresh.eligible[plan]:,}" for plan in PLAN_IDS)

@@ -11,6 +11,13 @@ import typer
 from rich.table import Table
 
 from priority_families.cli.common import WorkspaceOption, console, fail, progress, workspace
+from priority_families.cli.engine import (
+    Engine,
+    EngineOption,
+    SparkConfigOption,
+    SparkMasterOption,
+    engine_workspace,
+)
 from priority_families.core.config import DEFAULT_WORKSPACE
 
 web_app = typer.Typer(help="The family tracker's data: publish a refresh into it.", no_args_is_help=True)
@@ -67,8 +74,11 @@ def serve(
 
 
 @web_app.command("publish")
-def publish(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
-    """Copy the latest identification from the store into the tracker (replacing the last one)."""
+def publish(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE, engine: EngineOption = Engine.duckdb,
+            spark_config: SparkConfigOption = None, spark_master: SparkMasterOption = None) -> None:
+    """Copy the latest identification from the store into the tracker (replacing the last one) and judge the
+    progress of every attached family on it (on Spark with --engine spark)."""
+    judging = engine_workspace(workspace_path, engine, spark_config, spark_master)  # a missing Spark stops here
     _setup(workspace_path)
     from priority_families.casedb.publish import PublishError, publish_refresh
     from priority_families.core.engine import StoreError
@@ -83,7 +93,7 @@ def publish(workspace_path: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
         raise fail(f"{exc} (the tracker is unchanged)") from None
     from priority_families.outcomes.progress import publish_progress
 
-    judged = publish_progress(workspace(workspace_path))
+    judged = publish_progress(judging)
     console.print(f"published {summary.refresh_id} as of {summary.as_of} ({summary.plan_id}): "
                   f"{summary.families:,} families ({summary.eligible:,} eligible), {summary.new_cases:,} new cases, "
                   f"{summary.members:,} members, {summary.evidence:,} evidence rows, {judged:,} progress lines")

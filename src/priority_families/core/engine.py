@@ -18,9 +18,11 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import sqlglot
@@ -84,10 +86,73 @@ def _for_spark(node: exp.Expression) -> exp.Expression:
                 select.expressions[0], exp.Tuple):  # (a, b) IN (SELECT (x, y) ...): two columns, not a struct
             select.set("expressions", select.expressions[0].expressions)
         return node
+    if isinstance(node, exp.Table) and isinstance(node.this, exp.GenerateSeries):  # FROM range(a, b) t(y)
+        series = node.this
+        end = series.args["end"] if series.args.get("is_end_exclusive") else exp.Add(
+            this=series.args["end"], expression=exp.Literal.number(1))
+        return exp.Table(this=exp.Anonymous(this="range", expressions=[series.args["start"], end]),
+                         alias=node.args.get("alias"))
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "to_months":  # a month interval, month-end clamped
+        return exp.Anonymous(this="make_ym_interval", expressions=[exp.Literal.number(0), *node.expressions])
+    if isinstance(node, exp.First) and isinstance(node.this, exp.Order):
+        return _first_by(node.this)
     if isinstance(node, exp.Length) and (isinstance(node.this, _LISTS) or (
             isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _SPARK_NAMES)):
         return exp.ArraySize(this=node.this.transform(_for_spark))
     return node
+
+
+def _first_by(order: exp.Order) -> exp.Expression:
+    """DuckDB's `first(x ORDER BY k1 DESC, k2)` (Spark has no ordered aggregate) as `min_by(x, (-k1, k2))`:
+    the value of the row first in that order. A descending key must be a number (a count, a sum)."""
+    keys = [exp.Neg(this=exp.Paren(this=o.this)) if o.args.get("desc") else o.this
+            for o in order.expressions]
+    return exp.Anonymous(this="min_by", expressions=[order.this, exp.Anonymous(this="struct", expressions=keys)])
+
+
+class StatementError(RuntimeError):
+    """A stage's statement failed on its engine; the message names the statement and the engine's reason."""
+
+
+STAGES_TABLE = "refresh_stages"
+
+
+@contextmanager
+def stage_executor(con: duckdb.DuckDBPyConnection, settings: Settings, work_dir: Path,
+                   stage: str, record: bool = True, keep_working: bool = False) -> Iterator[Any]:
+    """What a stage sends its SQL to: the store's connection, or on `engine: spark` a `SparkExecutor` over
+    Parquet copies of the store's tables in `work_dir`, whose lasting tables go back into the store when
+    the stage has succeeded, and with `keep_working` its working tables as TEMP tables (an evaluation on a
+    read-only store: its outputs are temporary, and its callers read them). With `record`, writes which engine ran the stage
+    (`refresh_stages`): the proof that a Spark run did not quietly run a stage on DuckDB."""
+    if settings.engine != "spark":
+        yield con
+        if record:
+            _record_stage(con, stage, "duckdb", None)
+        return
+    from priority_families.core.spark import spark_session
+    from priority_families.core.spark_sql import SparkExecutor
+
+    executor = SparkExecutor(con, spark_session(settings.spark, work_dir),
+                             work_dir / f"stage-{stage}-{uuid.uuid4().hex[:12]}")
+    try:
+        yield executor
+        executor.publish(keep_working)
+        if record:
+            _record_stage(con, stage, executor.engine, executor.statements)
+    finally:
+        executor.close()
+
+
+def record_stage(con: duckdb.DuckDBPyConnection, stage: str, engine: str) -> None:
+    """Record the engine that ran a stage not sent through `stage_executor` (linkage: its linker's engine)."""
+    _record_stage(con, stage, engine, None)
+
+
+def _record_stage(con: duckdb.DuckDBPyConnection, stage: str, engine: str, statements: int | None) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {STAGES_TABLE} (stage VARCHAR, engine VARCHAR, statements INTEGER)")
+    con.execute(f"DELETE FROM {STAGES_TABLE} WHERE stage = ?", [stage])
+    con.execute(f"INSERT INTO {STAGES_TABLE} VALUES (?, ?, ?)", [stage, engine, statements])
 
 
 class StoreError(RuntimeError):

@@ -31,7 +31,13 @@ def in_list(values: Iterable[str]) -> str:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str, database: str | None = None) -> bool:
-    """Whether the store (`database`, default the current one; temp tables count) holds table `name`."""
+    """Whether the store (`database`, default the current one; temp tables count) holds table `name`.
+
+    A stage running on Spark (`core.spark_sql.SparkExecutor`) answers for its own tables (`holds`).
+    """
+    holds = getattr(con, "holds", None)
+    if holds is not None:
+        return bool(holds(name, database))
     if database is None:
         where = "database_name IN (current_database(), 'temp')"
         params: list[str] = [name]
@@ -52,13 +58,19 @@ def load_rows(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str]
     exist"). A file has no such shared state, whatever the threads or processes.
     """
     names = list(columns)
-    frame = pa.table({c: pa.array([_plain(r[i]) for r in rows]) for i, c in enumerate(names)})
+    frame = pa.table({c: _typed(pa.array([_plain(r[i]) for r in rows])) for i, c in enumerate(names)})
     cols = ", ".join(f"CAST({quote_ident(c)} AS {t}) AS {quote_ident(c)}" for c, t in columns.items())
     with tempfile.TemporaryDirectory(prefix="pf-rows-") as folder:  # created 0700
         path = Path(folder) / "rows.parquet"
         pq.write_table(frame, path)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT {cols} "
                     f"FROM read_parquet({sql_str(path)})")
+
+
+def _typed(values: pa.Array) -> pa.Array:
+    """A column with no value at all (no rows, or only NULLs) as text, which every engine casts to the column's
+    type (arrow's null type reads back as an integer on Spark, which will not cast to a date)."""
+    return values.cast(pa.string()) if pa.types.is_null(values.type) else values
 
 
 def _plain(value: object) -> object:

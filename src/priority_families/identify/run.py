@@ -12,6 +12,7 @@ from datetime import date
 
 import duckdb
 
+from priority_families.core.engine import StatementError
 from priority_families.core.sql import has_table
 from priority_families.geography import has_geography
 from priority_families.identify.compile import compile_plan
@@ -63,7 +64,7 @@ def identify_families(
     for st in statements:
         try:
             con.execute(f"CREATE OR REPLACE {kind} {st.table} AS {st.sql}")
-        except duckdb.Error as exc:
+        except (duckdb.Error, StatementError) as exc:
             raise IdentifyError(f"plan {plan.id}: building {st.table} failed: {exc}") from exc
     for scratch in (f"{prefix}member_records", f"{prefix}indicator_records"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from priority_families.core.sql import quote_ident, sql_str
 from priority_families.ingest.errors import IngestError
@@ -45,6 +47,7 @@ from priority_families.ingest.errors import IngestError
 _FIELD = r'(?:"(?:[^"]|"")*"[^,\n]*|[^,\n]*)'
 RECORD_PATTERN = _FIELD + "(?:," + _FIELD + r")*(?:\n|$)"
 
+PARQUET = ".parquet"  # an extract may be CSV or Parquet (`stage_file`)
 STAGED = "_ingest_parsed"  # a view: _pf_line, the header's columns (all VARCHAR), _pf_misaligned
 STRUCTURAL = "_ingest_malformed"  # columns: line, column, detail
 LINE_NOTES = "_ingest_line_notes"  # columns: line, first_line (NULL for a blank line)
@@ -74,6 +77,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     quoting cannot be followed. The caller materialises the view once and runs `check_alignment` on it,
     then `drop_staging`.
     """
+    if path.suffix.lower() == PARQUET:
+        return _stage_parquet(con, path)
     shape = _scan_bytes(path)
     if not shape.mixed_endings:
         return _stage(con, path, shape)
@@ -84,6 +89,33 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         except IngestError as exc:
             raise IngestError(path, exc.reason) from exc
     return dataclasses.replace(staged, path=path)
+
+
+def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
+    """A Parquet extract staged like a CSV one: every value as text (the same checks read it), `_pf_line` its
+    row number (1 = the first row; Parquet has no header line). Its schema is read before DuckDB opens it,
+    so a file that is not Parquet is refused by name, never a DuckDB error inside ingest's transaction; a
+    Parquet file has no malformed rows and no lines that are not rows."""
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise IngestError(path, f"is not a Parquet file ({str(exc).splitlines()[0][:200]})") from None
+    header = _header_from_names(path, list(schema.names))
+    values = ", ".join(f"CAST({quote_ident(original)} AS VARCHAR) AS {quote_ident(name)}"
+                       for original, name in zip(schema.names, header, strict=True))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {LINE_NOTES} (line INTEGER, first_line INTEGER)")
+    con.execute(f'CREATE OR REPLACE TEMP TABLE {STRUCTURAL} (line INTEGER, "column" VARCHAR, detail VARCHAR, '
+                "ordinal BIGINT)")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW {STAGED} AS
+        SELECT CAST(file_row_number + 1 AS INTEGER) AS _pf_line, {values}, false AS _pf_misaligned
+        FROM read_parquet({sql_str(path)}, file_row_number = true)""")
+    rows = schema_rows(path)
+    return StagedFile(path, header, rows, 0, rows, 0)
+
+
+def schema_rows(path: Path) -> int:
+    """The rows a Parquet file holds (from its footer)."""
+    return pq.ParquetFile(path).metadata.num_rows
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, shape: TextShape) -> StagedFile:
@@ -333,12 +365,17 @@ def _header_from_text(path: Path, text: str) -> tuple[str, ...]:
         cells = next(csv.reader([text.rstrip("\r\n")], strict=True))
     except csv.Error as exc:
         raise IngestError(path, f"is not CSV: header row does not parse ({exc})") from exc
+    return _header_from_names(path, cells)
+
+
+def _header_from_names(path: Path, cells: list[str]) -> tuple[str, ...]:
+    """Column names as ingest reads them: trimmed, lower case, unique, with `record_id` among them."""
     names = [c.strip().lower() or f"column_{i + 1}" for i, c in enumerate(cells)]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise IngestError(path, f"is not usable: duplicate column(s) {', '.join(duplicates)} in the header")
     if "record_id" not in names:
-        raise IngestError(path, "has no record_id column (is it a CSV extract with a header row?)")
+        raise IngestError(path, "has no record_id column (is it an extract with a header row?)")
     return tuple(names)
 
 

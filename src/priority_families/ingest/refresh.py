@@ -42,6 +42,7 @@ from priority_families.ingest.checks import (
 from priority_families.ingest.errors import IngestError
 from priority_families.ingest.reading import (
     LINE_NOTES,
+    PARQUET,
     STAGED,
     STRUCTURAL,
     StagedFile,
@@ -58,6 +59,7 @@ from priority_families.ingest.schema import (
 )
 
 REFRESH_FILE = "refresh.yaml"
+EXTRACT_SUFFIXES = (".csv", PARQUET)  # every fact extract may be either
 REJECTS_FILE = "rejects.csv"
 # Reference files beside the extracts, read by their own stage (docs/extracts.md), not reported as unknown.
 REFERENCE_FILES = frozenset({"gazetteer.csv"})
@@ -159,13 +161,14 @@ def ingest_extracts(
         refresh_id=f"refresh-{settings.as_of:%Y%m%d}-{loaded_at:%Y%m%dT%H%M%S%f}",
         as_of=settings.as_of, authority=settings.authority, extracts=folder.resolve(),
     )
-    csvs = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
+    csvs = sorted(p for p in folder.iterdir() if p.suffix.lower() in EXTRACT_SUFFIXES)
     for path in csvs:
         _refuse_unreadable(path, settings.max_file_mb)
     known = [p for p in csvs if p.stem in FACT_KINDS]
     if not known:
-        raise IngestError(folder, "holds no extract (no <fact>.csv file such as offence.csv or school_attendance.csv): "
-                                  "nothing to publish")
+        raise IngestError(folder, "holds no extract (no <fact>.csv or <fact>.parquet file such as offence.csv or "
+                                  "school_attendance.parquet): nothing to publish")
+    _refuse_twice_sent(known)
     present = {p.stem for p in known}
     with _one_transaction(con):
         _create_tables(con)
@@ -190,6 +193,17 @@ def ingest_extracts(
     return report
 
 
+def _refuse_twice_sent(known: list[Path]) -> None:
+    """One file per fact: `offence.csv` beside `offence.parquet` is refused rather than one of them chosen."""
+    by_fact: dict[str, list[str]] = {}
+    for path in known:
+        by_fact.setdefault(path.stem, []).append(path.name)
+    twice = sorted(names for names in by_fact.values() if len(names) > 1)
+    if twice:
+        raise IngestError(known[0].parent, "holds the same extract twice: " + "; ".join(
+            " and ".join(names) for names in twice) + " (send one file per fact, CSV or Parquet)")
+
+
 def _refuse_unreadable(path: Path, max_file_mb: int) -> None:
     """Refuse, by name and before anything is read, a `*.csv` that is not a regular file (a folder, a
     symlink loop or a dangling link, a pipe that would block) or that is larger than `max_file_mb`."""
@@ -199,7 +213,7 @@ def _refuse_unreadable(path: Path, max_file_mb: int) -> None:
         raise IngestError(path, f"cannot be read: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(info.st_mode):
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise IngestError(path, f"is {kind}, not a CSV extract")
+        raise IngestError(path, f"is {kind}, not an extract file")
     if info.st_size > max_file_mb * 2**20:
         raise IngestError(path, f"is {info.st_size / 2**20:,.0f} MB, more than the {max_file_mb:,} MB allowed "
                                 f"(max_file_mb in {REFRESH_FILE})")

@@ -43,7 +43,7 @@ from priority_families.casedb.models import (
     TrackerRefresh,
 )
 from priority_families.core.calendar import sql_date, term_ends_sql
-from priority_families.core.engine import StoreError, Workspace
+from priority_families.core.engine import StoreError, Workspace, stage_executor
 from priority_families.core.export import copy_to_csv
 from priority_families.core.sql import in_list, load_rows
 from priority_families.core.sql import sql_str as lit
@@ -58,7 +58,7 @@ from priority_families.outcomes.measures import (
 )
 from priority_families.plans.loader import plan_from_text
 from priority_families.plans.schema import MeasureKind, Plan
-from priority_families.refresh import in_force, refresh_in_force
+from priority_families.refresh import SPARK_DIR, in_force, refresh_in_force
 
 
 class Status(StrEnum):
@@ -387,7 +387,11 @@ def evaluate_on(con: duckdb.DuckDBPyConnection, attachments: list[Attachment], e
 def evaluation(workspace: Workspace, e: date, family_ids: list[str] | None = None, refresh_id: str | None = None,
                attached_by: date | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the refresh in force (or the kept refresh `refresh_id`) with every family
-    attached by `attached_by` (default e) evaluated at e; refused when e is after that refresh's as_of."""
+    attached by `attached_by` (default e) evaluated at e; refused when e is after that refresh's as_of.
+
+    On a workspace whose engine is spark the evaluation's SQL runs on Spark (`core.engine.stage_executor`)
+    and its tables come back to the connection as TEMP tables, so every caller reads the same tables.
+    """
     query = Attachment.objects.filter(attached_on__lte=attached_by or e)
     if family_ids is not None:
         query = query.filter(family_id__in=family_ids)
@@ -395,7 +399,9 @@ def evaluation(workspace: Workspace, e: date, family_ids: list[str] | None = Non
     con = workspace.connect(refresh_id=refresh_id)
     try:
         refresh_in_force(con).require_covers(e, "an evaluation")
-        evaluate_on(con, attachments, e)
+        with stage_executor(con, workspace.settings, workspace.path / SPARK_DIR, "progress", record=False,
+                            keep_working=True) as executor:  # the callers read its working tables
+            evaluate_on(executor, attachments, e)
         yield con
     finally:
         con.close()
