@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from priority_families.casedb.models import (
@@ -31,7 +30,7 @@ from priority_families.outcomes.assessed import AssessError, assess_row, assesse
 from priority_families.outcomes.progress import attachment_plan
 from priority_families.web.access import record, roles_required
 from priority_families.web.forms import DATE_INPUTS, UploadForm
-from priority_families.web.views.common import actor
+from priority_families.web.views.common import actor, saved_or_shown_again
 from priority_families.web.views.families import workspace
 from priority_families.web.views.nominations import DATE_ERRORS, ROLES, _allowed
 
@@ -122,16 +121,8 @@ def rows(request: HttpRequest, family_id: str) -> HttpResponse:
 
 def _apply(request: HttpRequest, family: Family, case: Case, name: str, form: forms.Form, change: Any
            ) -> HttpResponse:
-    """Record the change through the domain function, or show the page again with why it was refused."""
-    if form.is_valid():
-        try:
-            change(form.cleaned_data)
-            messages.success(request, "Saved")
-            return redirect("web:family-rows", family_id=family.family_id)
-        except (AssessError, StoreError) as exc:
-            form.add_error(None, str(exc))
-    record(request, AccessAction.VIEW, target=f"family {family.family_id}", detail=f"shown again: {name} refused")
-    return _page(request, family, case, status=400, **{name: form})
+    return saved_or_shown_again(request, family.family_id, form, change, (AssessError, StoreError), "web:family-rows",
+                                lambda shown: _page(request, family, case, status=400, **{name: shown}), name)
 
 
 @require_POST

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from priority_families.casedb.casework import Actor
-from priority_families.casedb.models import Role
-from priority_families.web.access import client_ip, role_of
+from priority_families.casedb.models import AccessAction, Role
+from priority_families.web.access import client_ip, record, role_of
 
 PAGE_SIZE = 25
 
@@ -53,6 +57,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 def actor(request: HttpRequest) -> Actor:
     return Actor(username=request.user.get_username(), ip=client_ip(request))
+
+
+def saved_or_shown_again(request: HttpRequest, family_id: str, form: forms.Form, change: Callable[[dict], Any],
+                         refusals: tuple[type[Exception], ...], done: str,
+                         shown_again: Callable[[forms.Form], HttpResponse], name: str) -> HttpResponse:
+    """Record a family's change through its domain function and go back to `done`, or show the page again
+    (status 400, logged as a view) with why the form or the domain refused it."""
+    if form.is_valid():
+        try:
+            change(form.cleaned_data)
+            messages.success(request, "Saved")
+            return redirect(done, family_id=family_id)
+        except refusals as exc:
+            form.add_error(None, str(exc))
+    record(request, AccessAction.VIEW, target=f"family {family_id}", detail=f"shown again: {name} refused")
+    return shown_again(form)
 
 
 def asked_for(request: HttpRequest) -> str:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from priority_families.casedb.models import (
@@ -35,7 +34,7 @@ from priority_families.plans.schema import Plan
 from priority_families.web import queries
 from priority_families.web.access import deny, family_or_404, record, role_of, roles_required
 from priority_families.web.forms import DATE_INPUTS, UploadForm
-from priority_families.web.views.common import actor
+from priority_families.web.views.common import actor, saved_or_shown_again
 from priority_families.web.views.families import workspace
 
 ROLES = (Role.LEAD_WORKER, Role.TEAM_MANAGER)
@@ -130,16 +129,8 @@ def headlines(request: HttpRequest, family_id: str) -> HttpResponse:
 
 def _apply(request: HttpRequest, family: Family, case: Case, name: str, form: forms.Form, change: Any
            ) -> HttpResponse:
-    """Record the change through the domain function, or show the page again with why it was refused."""
-    if form.is_valid():
-        try:
-            change(form.cleaned_data)
-            messages.success(request, "Saved")
-            return redirect("web:family-headlines", family_id=family.family_id)
-        except (NominationError, StoreError) as exc:
-            form.add_error(None, str(exc))
-    record(request, AccessAction.VIEW, target=f"family {family.family_id}", detail=f"shown again: {name} refused")
-    return _page(request, family, case, status=400, **{name: form})
+    return saved_or_shown_again(request, family.family_id, form, change, (NominationError, StoreError), "web:family-headlines",
+                                lambda shown: _page(request, family, case, status=400, **{name: shown}), name)
 
 
 @require_POST
