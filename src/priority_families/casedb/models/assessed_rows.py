@@ -14,10 +14,10 @@ from __future__ import annotations
 from django.db import models
 
 from priority_families.casedb.models.attachments import Attachment
-from priority_families.casedb.models.base import AppendOnly
+from priority_families.casedb.models.base import WithEvidence
 
 
-class AssessedNeed(AppendOnly):
+class AssessedNeed(WithEvidence):
     """A plan row (an assessed results measure) that applies to an attached family from `assessed_on`."""
 
     attachment = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="assessed_needs")
@@ -32,9 +32,6 @@ class AssessedNeed(AppendOnly):
     score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True,
                                 help_text="a scored tool's score at assessment")
     reason = models.TextField(blank=True, default="")
-    evidence_name = models.CharField(max_length=255)
-    evidence_sha256 = models.CharField(max_length=64)
-    evidence_path = models.CharField(max_length=500)
     recorded_by = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -48,7 +45,7 @@ class AssessedNeed(AppendOnly):
         return f"{self.family_id} {self.row} assessed {self.assessed_on}"
 
 
-class RowAttestation(AppendOnly):
+class RowAttestation(WithEvidence):
     """The lead professional's statement that an assessed row was met or not, after its period, with evidence
     (and the later score for a scored tool)."""
 
@@ -60,9 +57,6 @@ class RowAttestation(AppendOnly):
     attested_by = models.CharField(max_length=200)
     attested_on = models.DateField()
     statement = models.TextField()
-    evidence_name = models.CharField(max_length=255)
-    evidence_sha256 = models.CharField(max_length=64)
-    evidence_path = models.CharField(max_length=500)
     recorded_by = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(auto_now_add=True)
 

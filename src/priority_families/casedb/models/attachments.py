@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from priority_families.casedb.models.base import AppendOnly
+from priority_families.casedb.models.base import AppendOnly, WithEvidence
 
 
 class Attachment(AppendOnly):
@@ -87,7 +87,7 @@ class BaselineBenefit(AppendOnly):
     open_at_attachment = models.BooleanField()
 
 
-class Attestation(AppendOnly):
+class Attestation(WithEvidence):
     """A lead professional's signed statement, with an evidence file kept by its sha256."""
 
     family_id = models.CharField(max_length=64)
@@ -96,9 +96,6 @@ class Attestation(AppendOnly):
     attested_by = models.CharField(max_length=200)
     attested_on = models.DateField()
     statement = models.TextField()
-    evidence_name = models.CharField(max_length=255)
-    evidence_sha256 = models.CharField(max_length=64)
-    evidence_path = models.CharField(max_length=500)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -59,3 +59,15 @@ class AppendOnly(models.Model):
         if _erasing.get():
             return super().delete(*args, **kwargs)
         raise self.frozen_error(f"{type(self).__name__} {self.pk} is frozen: no delete")
+
+
+class WithEvidence(AppendOnly):
+    """A frozen row that rests on an evidence file: its name as uploaded, its sha256 (what the pack and an
+    auditor check) and where the case-file store keeps it. Attestations, nominations and assessed rows."""
+
+    evidence_name = models.CharField(max_length=255)
+    evidence_sha256 = models.CharField(max_length=64)
+    evidence_path = models.CharField(max_length=500)
+
+    class Meta:
+        abstract = True

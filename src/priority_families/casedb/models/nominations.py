@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 
 from priority_families.casedb.models.attachments import Attachment
-from priority_families.casedb.models.base import AppendOnly
+from priority_families.casedb.models.base import AppendOnly, WithEvidence
 
 
 class Disclosure(AppendOnly):
@@ -41,7 +41,7 @@ class Disclosure(AppendOnly):
         return f"{self.family_id} {self.headline} disclosed {self.disclosed_on}"
 
 
-class Nomination(AppendOnly):
+class Nomination(WithEvidence):
     """A professional's nomination of a family for a headline of equivalent concern (seed 002 Appendix Three),
     with the reason and an evidence file kept by its sha256, as an attestation's is."""
 
@@ -51,9 +51,6 @@ class Nomination(AppendOnly):
     nominated_by = models.CharField(max_length=200, help_text="the nominating professional")
     nominated_on = models.DateField()
     reason = models.TextField()
-    evidence_name = models.CharField(max_length=255)
-    evidence_sha256 = models.CharField(max_length=64)
-    evidence_path = models.CharField(max_length=500)
     recorded_by = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
