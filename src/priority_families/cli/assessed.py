@@ -6,18 +6,16 @@ attests it met or not met after the row's period."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from priority_families.cli.common import WorkspaceOption, actor, case_workspace, console, fail
+from priority_families.cli.nominations import FamilyOption, OnOption
 from priority_families.core.config import DEFAULT_WORKSPACE
 from priority_families.core.engine import StoreError
 
-OnOption = Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="The date (YYYY-MM-DD).")]
-FamilyOption = Annotated[str, typer.Option("--family", help="The family's id.")]
 RowOption = Annotated[str, typer.Option("--row", help="The plan's assessed row: its id or published row, e.g. "
                                         "'004 3.2' (pf plan explain lists them).")]
 EvidenceOption = Annotated[Path, typer.Option("--evidence", help="Evidence file (kept by its sha256).")]
