@@ -120,7 +120,7 @@ _IMPORT_EVERYTHING = textwrap.dedent(
     failed = []
     for top, files in sorted(third_party.items()):
         where = f"{top} (imported by {', '.join(sorted(files))})"
-        if top in ("pyspark", "pandas"):
+        if top in ("pyspark", "pandas", "py4j"):
             if canonical(top) not in spark_extra or files != {"core/spark.py"}:
                 failed.append(f"{where}: must be in the spark extra and imported only by core/spark.py")
             continue

@@ -97,6 +97,14 @@ def _register_functions(session: Any) -> None:
     session.udf.register("pf_jaro_winkler", pandas_udf(pf_jaro_winkler, "double"))
 
 
+def spark_errors() -> tuple[type[Exception], ...]:
+    """What Spark raises for a statement it cannot run: its own errors, and the JVM's as py4j passes them on."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    return (PySparkException, Py4JError)
+
+
 def _session_alive(session: Any) -> bool:
     return session.sparkContext._jsc is not None
 

@@ -28,6 +28,7 @@ import sqlglot
 from sqlglot import exp
 
 from priority_families.core.engine import StatementError, transpile
+from priority_families.core.spark import spark_errors
 from priority_families.core.sql import has_table, quote_ident, sql_str
 
 _CATALOGUE = re.compile(r"\bduckdb_\w+\s*\(|\bcurrent_database\s*\(|\(DESCRIBE\b", re.IGNORECASE)
@@ -103,13 +104,10 @@ class SparkExecutor:
         if _CATALOGUE.search(sql):
             rows = self.store.execute(sql)
             return SparkResult(rows.fetchall(), [d[0] for d in rows.description])
-        from py4j.protocol import Py4JError
-        from pyspark.errors import PySparkException
-
         tree = sqlglot.parse_one(sql, read="duckdb")
         try:
             return self._run(tree)
-        except (PySparkException, Py4JError, duckdb.Error) as exc:  # one line, with the statement
+        except (*spark_errors(), duckdb.Error) as exc:  # one line, with the statement
             raise StatementError(f"on Spark: {_reason(exc)}\n  in: {sql.strip()[:500]}") from None
 
     def holds(self, name: str, database: str | None = None) -> bool:
