@@ -28,7 +28,8 @@ import duckdb
 from priority_families.core.config import Settings, SparkSettings
 from priority_families.core.engine import Workspace
 from priority_families.linkage import prepare
-from priority_families.linkage.blocking import BROAD_RULES, JOINS
+from priority_families.linkage.blocking import BROAD_RULES, JOINS, block_pairs
+from priority_families.linkage.model import with_place_keys
 from priority_families.refresh import run_refresh
 from priority_families.synth.county import generate
 
@@ -82,11 +83,10 @@ def blocking_counts(store: Path) -> tuple[int, dict[str, int], dict[str, int]]:
     for join in JOINS:
         label = join.keys + (f" [{join.side}]" if join.side else "") + (f" [via {join.via[0]}]" if join.via else "")
         joins[label] = con.execute(f"SELECT count(*) FROM ({join.select('link_descriptions')})").fetchall()[0][0]
+    # the broad rules read the place keys Splink's input carries (the house number)
+    con.execute(f"CREATE TEMP TABLE keyed_descriptions AS {with_place_keys('link_descriptions')}")
     for rule, keys in BROAD_RULES.items():
-        known = " AND ".join(f"{k} IS NOT NULL" for k in keys)
-        joins[f"broad: {rule}"] = con.execute(
-            f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM (SELECT count(*) AS c FROM link_descriptions "
-            f"WHERE {known} GROUP BY {', '.join(keys)})").fetchall()[0][0]
+        joins[f"broad: {rule}"] = block_pairs(con, "keyed_descriptions", keys)
     largest = {keys: con.execute(f"SELECT max(c) FROM (SELECT count(*) AS c FROM link_descriptions "
                                  f"GROUP BY {keys})").fetchall()[0][0] for keys in BLOCK_KEYS}
     return n, joins, largest
