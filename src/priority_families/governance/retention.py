@@ -37,6 +37,7 @@ from django.db.models import Max, Q
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from priority_families.casedb.models import (
+    EVIDENCE_MODELS,
     AccessAction,
     AccessLog,
     AssessedNeed,
@@ -307,25 +308,18 @@ def _erase_case_record(family_id: str, members: list[str]) -> dict[str, int]:
 
 
 def _erase_files(workspace: Workspace, family_id: str, members: list[str], outputs: list[Path]) -> dict[str, int]:
-    """Evidence files of the family's attestations, and its claim packs and its members' subject-access
-    bundles in the workspace and the output folders named."""
-    paths = {Path(p) for p in Attestation.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
+    """Evidence files of the family's attestations, nominations and assessed rows, its case-file documents, and
+    its claim packs and its members' subject-access bundles in the workspace and the output folders named."""
+    paths = {Path(p) for model in EVIDENCE_MODELS
+             for p in model.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
     paths |= {Path(p) for p in CaseDocument.objects.filter(case__family_id=family_id).values_list("path", flat=True)}
-    paths |= {Path(p) for p in Nomination.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
-    for model in (AssessedNeed, RowAttestation):  # assessed rows' evidence, kept by sha256 as an attestation's
-        paths |= {Path(p) for p in model.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
     # Files are kept by their content's hash: one another family also holds (the same letter sent to two
     # households) stays for that family.
     named = [str(p) for p in paths]
-    paths -= {Path(p) for p in Attestation.objects.exclude(family_id=family_id)
+    paths -= {Path(p) for model in EVIDENCE_MODELS for p in model.objects.exclude(family_id=family_id)
               .filter(evidence_path__in=named).values_list("evidence_path", flat=True)}
     paths -= {Path(p) for p in CaseDocument.objects.exclude(case__family_id=family_id)
               .filter(path__in=named).values_list("path", flat=True)}
-    paths -= {Path(p) for p in Nomination.objects.exclude(family_id=family_id)
-              .filter(evidence_path__in=named).values_list("evidence_path", flat=True)}
-    for model in (AssessedNeed, RowAttestation):
-        paths -= {Path(p) for p in model.objects.exclude(family_id=family_id)
-                  .filter(evidence_path__in=named).values_list("evidence_path", flat=True)}
     for folder in [workspace.path, *outputs]:
         paths |= set(Path(folder).glob(f"**/packs/{family_id}.*"))
         paths |= {p for m in members for p in Path(folder).glob(f"**/subject-access-{m}")}

@@ -111,7 +111,11 @@ from priority_families.casedb.models.team import (
 )
 from priority_families.casedb.models.ux import Ward
 
+# Every row that keeps an evidence file (`base.WithEvidence`): erasure removes their files together.
+EVIDENCE_MODELS = (Attestation, Nomination, AssessedNeed, RowAttestation)
+
 __all__ = [
+    "EVIDENCE_MODELS",
     "AccessAction",
     "AccessLog",
     "AccessLogError",

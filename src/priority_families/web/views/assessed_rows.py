@@ -121,8 +121,8 @@ def rows(request: HttpRequest, family_id: str) -> HttpResponse:
 
 def _apply(request: HttpRequest, family: Family, case: Case, name: str, form: forms.Form, change: Any
            ) -> HttpResponse:
-    return saved_or_shown_again(request, family.family_id, form, change, (AssessError, StoreError), "web:family-rows",
-                                lambda shown: _page(request, family, case, status=400, **{name: shown}), name)
+    return saved_or_shown_again(request, family.family_id, form, change, (AssessError, StoreError),
+                                "web:family-rows", lambda shown: _page(request, family, case, status=400, **{name: shown}), name)
 
 
 @require_POST
