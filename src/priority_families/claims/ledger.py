@@ -82,8 +82,7 @@ def expected_results(plan: Plan, attached_on: date) -> Decimal:
     work, 7/8 and 1/8 of the payment). The forecast's reading of a family's worth (decision 20)."""
     taken: list = []
     for route in plan.claim_routes:
-        if not any(route.claim_group == t.claim_group or route.claim_group in t.excludes
-                   or t.claim_group in route.excludes for t in taken):
+        if not any(route.rules_out(t.claim_group, t.excludes) for t in taken):
             taken.append(route)
     return sum((results_amount(plan, r.id, attached_on) for r in taken), Decimal(0))
 
@@ -111,8 +110,7 @@ def _excluded(plan: Plan, route: str, group: str, live: list[Claim]) -> bool:
     """Whether the family's live claims in other groups rule this route out: it excludes one of their groups, or
     one of their routes excludes its group (continuous employment and the other two, in national-2012)."""
     routes = {r.id: r for r in plan.claim_routes}
-    excludes = routes[route].excludes if route in routes else []
-    return any(c.claim_group in excludes or group in (routes[c.route].excludes if c.route in routes else [])
+    return any(routes[route].rules_out(c.claim_group, routes[c.route].excludes if c.route in routes else ())
                for c in live if c.claim_group != group)
 
 

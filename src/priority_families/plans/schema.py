@@ -9,6 +9,7 @@ claims), money, evidence sources and the unit costs/weights that make the priori
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -512,6 +513,12 @@ class ClaimRoute(_Model):
     excludes: list[str] = Field(
         default_factory=list, description="claim groups this route rules out: a family claimed by it is not "
         "claimed in those groups, and it is not proposed while the family has a live claim in one of them")
+
+    def rules_out(self, group: str, excludes: Collection[str] = ()) -> bool:
+        """Whether a family's claim in `group` (by a route that excludes `excludes`) and a claim by this route
+        cannot stand together: they share a group, or either rules the other's group out (decision 20). The
+        ledger's proposals and the income forecast both ask this one question."""
+        return group == self.claim_group or group in self.excludes or self.claim_group in excludes
 
     @model_validator(mode="after")
     def _one_reading(self) -> Self:
