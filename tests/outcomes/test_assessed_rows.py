@@ -262,3 +262,19 @@ def test_an_assessed_rows_evidence_counts_towards_the_familys_quota(tmp_path, ev
     with pytest.raises(AssessError, match="already keeps 1 MB of evidence"):
         _attest(ws, evidence, "004 5.4", date(2016, 5, 10), met=True)
     assert not RowAttestation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_the_family_already_keeps_is_not_counted_twice(tmp_path, monkeypatch):
+    """The same document attached to an assessed row and to its attestation is kept once, so the quota counts it
+    once: whichever kind of record keeps it already."""
+    from priority_families.outcomes import attest
+
+    monkeypatch.setattr(attest, "FAMILY_EVIDENCE_QUOTA", 2**20)
+    ws = _attached(tmp_path, NOTTS, date(2016, 6, 1))
+    big = tmp_path / "plan.txt"
+    big.write_text("x" * (2**20 - 10), encoding="utf-8")
+    need = _assess(ws, big, "004 5.4")
+    made = _attest(ws, big, "004 5.4", date(2016, 5, 10), met=True)
+    assert made.evidence_path == need.evidence_path
+    assert attest.family_evidence_bytes("F1") == big.stat().st_size

@@ -21,14 +21,13 @@ from django.conf import settings
 from django.db import transaction
 
 from priority_families.casedb.models import (
-    AssessedNeed,
+    EVIDENCE_MODELS,
     Attachment,
     Attestation,
     AuditEvent,
     BaselineLine,
     Case,
     CaseStatus,
-    RowAttestation,
 )
 from priority_families.core.engine import Workspace
 from priority_families.core.files import private_dir
@@ -101,12 +100,16 @@ def _text_kind(path: Path) -> EvidenceKind | None:
     return EvidenceKind.TEXT
 
 
+def family_evidence_paths(family_id: str) -> set[str]:
+    """Every evidence file kept for the family, by any record that keeps one (attestations, nominations,
+    assessed rows and their attestations: `EVIDENCE_MODELS`)."""
+    return {p for model in EVIDENCE_MODELS
+            for p in model.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
+
+
 def family_evidence_bytes(family_id: str) -> int:
-    """The bytes of the distinct evidence files a family's attestations keep (for the per-family quota), those of
-    its assessed rows and their attestations included."""
-    paths = {p for model in (Attestation, AssessedNeed, RowAttestation)
-             for p in model.objects.filter(family_id=family_id).values_list("evidence_path", flat=True)}
-    return sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
+    """The bytes of the distinct evidence files the family keeps: what its per-family quota counts."""
+    return sum(Path(p).stat().st_size for p in family_evidence_paths(family_id) if Path(p).is_file())
 
 
 def _receive(chunks: Iterable[bytes], root: Path) -> tuple[str, Path]:
@@ -142,8 +145,7 @@ def _store(chunks: Iterable[bytes], family_id: str) -> tuple[str, Path]:
             raise AttestError("the evidence file must be a PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or plain "
                               "text file")
         store = root / sha[:2] / f"{sha}{kind.value}"
-        known = store.exists() and str(store) in set(
-            Attestation.objects.filter(family_id=family_id).values_list("evidence_path", flat=True))
+        known = store.exists() and str(store) in family_evidence_paths(family_id)
         if not known and family_evidence_bytes(family_id) + part.stat().st_size > FAMILY_EVIDENCE_QUOTA:
             raise AttestError(f"family {family_id} already keeps {FAMILY_EVIDENCE_QUOTA // 2**20} MB of evidence: "
                               "ask an administrator before adding more")
