@@ -31,13 +31,16 @@ from priority_families.casedb.models import (
     Attachment,
     AuditEvent,
     BaselineMember,
-    Case,
-    CaseStatus,
     RowAttestation,
 )
 from priority_families.core.calendar import nth_term_end_after, shift_months
 from priority_families.core.engine import Workspace
-from priority_families.outcomes.attest import AttestError, _store
+from priority_families.outcomes.attest import (
+    AttestError,
+    refuse_closed_case,
+    required_text,
+    store_evidence,
+)
 from priority_families.outcomes.progress import attachment_plan, progress_changed
 from priority_families.plans.schema import Headline, Plan, ResultMeasure
 from priority_families.refresh import RefreshError, refresh_in_force
@@ -70,11 +73,6 @@ def period_end(measure: ResultMeasure, assessed_on: date) -> date:
     return nth_term_end_after(assessed_on, 3)
 
 
-def _text(value: str, what: str) -> str:
-    if not (value or "").strip():
-        raise AssessError(f"give {what}")
-    return value.strip()
-
 
 def _score(value: object, measure: ResultMeasure, when: str) -> Decimal | None:
     """The tool score a scored row needs (and an unscored row refuses)."""
@@ -96,8 +94,7 @@ def _open_attachment(family_id: str) -> Attachment:
     attachment = Attachment.objects.filter(family_id=family_id).first()
     if attachment is None:
         raise AssessError(f"family {family_id} is not attached: a row is assessed for an attached family")
-    if Case.objects.filter(family_id=family_id, status=CaseStatus.CLOSED).exists():
-        raise AssessError(f"family {family_id}'s case is closed: reopen it first")
+    refuse_closed_case(family_id, AssessError)
     return attachment
 
 
@@ -106,7 +103,7 @@ def _evidence(name: str, chunks: Iterable[bytes] | None, family_id: str) -> tupl
     if not name or chunks is None:
         raise AssessError("give the evidence file (the assessment, the tool's score sheet, a letter)")
     try:
-        digest, store = _store(chunks, family_id)
+        digest, store = store_evidence(chunks, family_id)
     except AttestError as exc:
         raise AssessError(str(exc)) from None
     return name, digest, store
@@ -138,7 +135,8 @@ def assess_row(workspace: Workspace, family_id: str, row: str, on: date, assesse
     access log and the audit event. The family's progress is judged again."""
     attachment = _open_attachment(family_id)
     headline, measure = find_row(attachment_plan(attachment), row)
-    by = _text(assessed_by, "who assessed (name and role: lead professional, health professional, EHE adviser)")
+    by = required_text(assessed_by, "who assessed (name and role: lead professional, health professional, EHE adviser)",
+                       AssessError)
     value = _score(score, measure, "at assessment")
     _assessment_checks(workspace, attachment, measure, on, person_id)
     name, digest, store = _evidence(evidence_name, evidence, family_id)
@@ -177,8 +175,8 @@ def attest_row(workspace: Workspace | None, family_id: str, row: str, met: bool 
     if need is None:
         raise AssessError(f"row {measure.row} has not been assessed for family {family_id}: record the assessment "
                           "first (pf assess)")
-    by = _text(attested_by, "who attests (the lead professional)")
-    said = _text(statement, "the statement (what was achieved, or not)")
+    by = required_text(attested_by, "who attests (the lead professional)", AssessError)
+    said = required_text(statement, "the statement (what was achieved, or not)", AssessError)
     later = _score(score, measure, "at the end of the period")
     if later is not None:
         better = improved(measure, need.score, later)

@@ -100,6 +100,21 @@ def _text_kind(path: Path) -> EvidenceKind | None:
     return EvidenceKind.TEXT
 
 
+def required_text(value: str, what: str, error: type[ValueError]) -> str:
+    """The text without its surrounding spaces; blank is refused ("give ..."), as evidence with no one behind it
+    or no statement proves nothing."""
+    if not (value or "").strip():
+        raise error(f"give {what}")
+    return value.strip()
+
+
+def refuse_closed_case(family_id: str, error: type[ValueError]) -> None:
+    """Evidence is not recorded for a family whose case is closed: no one works with it, so the case is
+    reopened first (and the reopening is in its history)."""
+    if Case.objects.filter(family_id=family_id, status=CaseStatus.CLOSED).exists():
+        raise error(f"family {family_id}'s case is closed: reopen it first")
+
+
 def family_evidence_paths(family_id: str) -> set[str]:
     """Every evidence file kept for the family, by any record that keeps one (attestations, nominations,
     assessed rows and their attestations: `EVIDENCE_MODELS`)."""
@@ -133,7 +148,7 @@ def _receive(chunks: Iterable[bytes], root: Path) -> tuple[str, Path]:
     return digest.hexdigest(), Path(out.name)
 
 
-def _store(chunks: Iterable[bytes], family_id: str) -> tuple[str, Path]:
+def store_evidence(chunks: Iterable[bytes], family_id: str) -> tuple[str, Path]:
     """Keep the evidence content-addressed by its sha256, if it is an accepted type within the family's quota;
     (sha256, where it is kept). The stored name's suffix is the type found in the content."""
     root = Path(settings.MEDIA_ROOT)
@@ -184,11 +199,10 @@ def attest(family_id: str, headline: str, indicator: str, attested_by: str, stat
     attachment = Attachment.objects.filter(family_id=family_id).first()
     if attachment is None:
         raise AttestError(f"family {family_id} is not attached")
-    if Case.objects.filter(family_id=family_id, status=CaseStatus.CLOSED).exists():
-        raise AttestError(f"family {family_id}'s case is closed: reopen it before recording an attestation")
+    refuse_closed_case(family_id, AttestError)
     if not BaselineLine.objects.filter(attachment=attachment, headline=headline, indicator=indicator).exists():
         raise AttestError(f"family {family_id} did not have {headline}/{indicator} at attachment")
-    digest, store = _store(evidence, family_id)
+    digest, store = store_evidence(evidence, family_id)
     with transaction.atomic():
         made = Attestation.objects.create(
             family_id=family_id, headline=headline, indicator=indicator, attested_by=attested_by,

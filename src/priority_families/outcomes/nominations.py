@@ -28,14 +28,17 @@ from priority_families.casedb.models import (
     BaselineLine,
     BaselineMember,
     BaselineRecord,
-    Case,
-    CaseStatus,
     Disclosure,
     Nomination,
 )
 from priority_families.core.engine import Workspace
 from priority_families.core.sql import load_rows
-from priority_families.outcomes.attest import AttestError, _store
+from priority_families.outcomes.attest import (
+    AttestError,
+    refuse_closed_case,
+    required_text,
+    store_evidence,
+)
 from priority_families.outcomes.baseline import freeze_counts
 from priority_families.outcomes.progress import attachment_plan, progress_changed
 from priority_families.plans.schema import Headline, Plan
@@ -68,22 +71,13 @@ def _lines(plan: Plan, headline: Headline, lines: list[str] | None) -> list[str]
     return chosen
 
 
-def _text(value: str, what: str) -> str:
-    if not (value or "").strip():
-        raise NominationError(f"give {what}")
-    return value.strip()
-
-
-def _closed(family_id: str) -> None:
-    if Case.objects.filter(family_id=family_id, status=CaseStatus.CLOSED).exists():
-        raise NominationError(f"family {family_id}'s case is closed: reopen it first")
 
 
 # --- a headline disclosed during the intervention -------------------------------------------------------------
 
 
 def _disclosure_checks(attachment: Attachment, family_id: str, headline: str, on: date, person_id: str) -> None:
-    _closed(family_id)
+    refuse_closed_case(family_id, NominationError)
     if on < attachment.attached_on:
         raise NominationError(f"{on} is before family {family_id}'s attachment on {attachment.attached_on}")
     if on > date.today():
@@ -117,7 +111,8 @@ def disclose_headline(workspace: Workspace, family_id: str, headline: str, on: d
     member at attachment), its baseline counts and their records with windows ending on `on`, the disclosure
     row, the case's history, the access log and the audit event, in one transaction; progress is judged again.
     """
-    reason = _text(reason, "the reason the headline is added (what was disclosed or arose)")
+    reason = required_text(reason, "the reason the headline is added (what was disclosed or arose)",
+                           NominationError)
     attachment = Attachment.objects.filter(family_id=family_id).first()
     if attachment is None:
         raise NominationError(f"family {family_id} is not attached: a headline is added after attachment")
@@ -181,7 +176,7 @@ def _nomination_checks(workspace: Workspace, family_id: str, headline: str, on: 
     if Attachment.objects.filter(family_id=family_id).exists():
         raise NominationError(f"family {family_id} is already attached: add a headline found since with "
                               "pf disclose")
-    _closed(family_id)
+    refuse_closed_case(family_id, NominationError)
     if on > date.today():
         raise NominationError(f"{on} is in the future")
     if headline in (row[0] or "").split(";"):
@@ -198,15 +193,16 @@ def nominate(workspace: Workspace, family_id: str, headline: str, nominated_by: 
     """Record a professional's nomination of a family for a headline of equivalent concern, with the reason
     and an evidence file (checked and kept by its sha256 as attestation evidence is), in one transaction with
     the case's history, the access log and the audit event. Attachment then counts the headline."""
-    by = _text(nominated_by, "the nominating professional")
-    reason = _text(reason, "the reason for the nomination (the concern, and why it is equivalent)")
+    by = required_text(nominated_by, "the nominating professional", NominationError)
+    reason = required_text(reason, "the reason for the nomination (the concern, and why it is equivalent)",
+                           NominationError)
     name = Path(evidence_name or "").name
     if not name:
         raise NominationError("give the evidence file for the nomination")
     plan = _nomination_checks(workspace, family_id, headline, on)
     chosen = _lines(plan, plan.headline(headline), lines)
     try:
-        digest, store = _store(evidence, family_id)
+        digest, store = store_evidence(evidence, family_id)
     except AttestError as exc:
         raise NominationError(str(exc)) from None
     try:
