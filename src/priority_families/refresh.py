@@ -348,7 +348,8 @@ def ingest_refresh(workspace: Workspace, folder: Path, as_of: date | None = None
     guard = guard or PublishGuard()
     register = guard.register(folder)
     with workspace.publishing(fresh=True) as con:
-        report = ingest_extracts(con, folder, as_of, authority, on_file)
+        report = ingest_extracts(con, folder, as_of, authority, on_file, workspace.settings,
+                                 workspace.path / SPARK_DIR)
         load_geography(con, folder)  # the lookup in force is carried over when the folder has none
         load_gazetteer(con, folder)
         check_sources(con, guard)
@@ -379,7 +380,7 @@ def run_refresh(
     register = guard.register(Path(extracts))
     with workspace.publishing(fresh=True) as con:
         step("ingest")
-        report = ingest_extracts(con, Path(extracts), as_of)
+        report = ingest_extracts(con, Path(extracts), as_of, run=workspace.settings, work_dir=workspace.path / SPARK_DIR)
         load_geography(con, Path(extracts))  # the lookup in force is carried over when the folder has none
         load_gazetteer(con, Path(extracts))
         step("guards")

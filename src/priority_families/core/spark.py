@@ -78,7 +78,9 @@ def spark_session(settings: SparkSettings, scratch: Path) -> Any:
 
 
 def _register_functions(session: Any) -> None:
-    """`pf_jaro_winkler(a, b)`: DuckDB's own jaro_winkler_similarity, run by DuckDB on each Arrow batch.
+    """`pf_jaro_winkler(a, b)`: DuckDB's own jaro_winkler_similarity, run by DuckDB on each Arrow batch, and
+    `pf_strip_accents(a)` and `pf_upper_strip_accents(a)` the same way (Spark has no strip_accents, and Java
+    upper-cases `ß` to `SS` where DuckDB keeps it: ingest folds names and addresses with them).
 
     Not Splink's Scala function (JOHNSON/JOHSON: 0.928 in DuckDB, under 0.92 there) nor rapidfuzz's (VAN DER
     BERG/VNADERBERG: 0.92 in DuckDB, 0.9199999999999999 there, the other side of the 0.92 level): the same
@@ -92,9 +94,23 @@ def _register_functions(session: Any) -> None:
             con.register("batch", pd.DataFrame({"a": a, "b": b}))
             return con.sql("SELECT jaro_winkler_similarity(a, b) AS s FROM batch").df()["s"]
 
+    def pf_strip_accents(a: pd.Series) -> pd.Series:
+        with duckdb.connect() as con:
+            con.register("batch", pd.DataFrame({"a": a}))
+            return con.sql("SELECT strip_accents(a) AS s FROM batch").df()["s"]
+
+    def pf_upper_strip_accents(a: pd.Series) -> pd.Series:
+        with duckdb.connect() as con:
+            con.register("batch", pd.DataFrame({"a": a}))
+            return con.sql("SELECT upper(strip_accents(a)) AS s FROM batch").df()["s"]
+
     # pandas_udf reads the hints as types, not the strings `from __future__ import annotations` leaves
     pf_jaro_winkler.__annotations__ = {"a": pd.Series, "b": pd.Series, "return": pd.Series}
+    pf_strip_accents.__annotations__ = {"a": pd.Series, "return": pd.Series}
+    pf_upper_strip_accents.__annotations__ = {"a": pd.Series, "return": pd.Series}
+    session.udf.register("pf_upper_strip_accents", pandas_udf(pf_upper_strip_accents, "string"))
     session.udf.register("pf_jaro_winkler", pandas_udf(pf_jaro_winkler, "double"))
+    session.udf.register("pf_strip_accents", pandas_udf(pf_strip_accents, "string"))
 
 
 def spark_errors() -> tuple[type[Exception], ...]:
