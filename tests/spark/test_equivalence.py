@@ -52,7 +52,7 @@ SCORES = ("link_pairs", "review_queue")
 CLOSE = 1e-9
 IDENTIFICATION = ("cohort", "indicator_hits", "indicator_values")
 OUTPUT_FILES = ("cohort.csv", "members.csv", "evidence.csv")
-ON_THE_ENGINE = ("linkage", "households", "identification")  # the stages each engine must have run itself
+ON_THE_ENGINE = ("ingest", "linkage", "households", "identification")  # the stages each engine must have run itself
 
 
 @pytest.fixture(scope="module")

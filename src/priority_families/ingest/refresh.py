@@ -190,6 +190,7 @@ def ingest_extracts(
                 if on_file:
                     on_file(path.name, index, len(known))
                 checked.append(_check_file(con, x, path, path.stem, index))
+            check_alignment(x, [(f.staged.path, f.table) for f in checked])
             _reject_and_note(x, checked)
             _build_lookups(x, checked)
             report.files += _load_files(x, checked, report.as_of)
@@ -341,7 +342,6 @@ def _check_file(con: duckdb.DuckDBPyConnection, x: Any, path: Path, fact: str, i
     drop_staging(con)
     if source != STAGED:
         con.execute(f"DROP TABLE {source}")  # Spark holds its own copy now
-    check_alignment(x, path, table)
     return _CheckedFile(staged, fact, table, tuple(checks), f"_ingest_malformed_{index}", f"_ingest_notes_{index}")
 
 
