@@ -22,7 +22,15 @@ from priority_families.cli.common import (
     publish_guard,
     workspace,
 )
+from priority_families.cli.engine import (
+    Engine,
+    EngineOption,
+    SparkConfigOption,
+    SparkMasterOption,
+    engine_workspace,
+)
 from priority_families.core.config import DEFAULT_WORKSPACE
+from priority_families.core.engine import StatementError
 from priority_families.ingest import FileStatus, IngestError, IngestReport
 from priority_families.refresh import (
     DEFAULT_MAX_SHRINK,
@@ -51,9 +59,12 @@ def ingest(
     override: OverrideOption = None,
     agreements: AgreementsOption = None,
     override_agreements: AgreementsOverrideOption = None,
+    engine: EngineOption = Engine.duckdb,
+    spark_config: SparkConfigOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Validate and load partner extracts; rejected rows go to rejects.csv with file, line and reason."""
-    ws = workspace(workspace_path)
+    ws = engine_workspace(workspace_path, engine, spark_config, spark_master)
     guard = publish_guard(max_shrink, override, agreements, override_agreements)
     try:
         with progress() as bar:
@@ -64,7 +75,7 @@ def ingest(
 
             report = ingest_refresh(ws, extracts, as_of.date() if as_of else None, authority, on_file, guard)
             bar.update(task, description="published", completed=bar.tasks[0].total or 0)
-    except (IngestError, GuardError) as exc:  # one line, never wrapped, so logs and operators see the whole reason
+    except (IngestError, GuardError, StatementError) as exc:  # one line, never wrapped, so logs and operators see the whole reason
         err_console.print(f"[bold red]error:[/] {escape(str(exc))} (nothing published has changed)", soft_wrap=True)
         raise typer.Exit(code=1) from None
     _print_report(report)

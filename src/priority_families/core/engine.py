@@ -156,7 +156,7 @@ def _text_for_spark(node: exp.Expression) -> exp.Expression:
         pairs = ", ".join(f"{kv.this.sql('spark')}, {_spark(kv.expression).sql('spark')}" for kv in node.expressions)
         return sqlglot.parse_one(f"to_json(named_struct({pairs}), map('ignoreNullFields', 'false'))", read="spark")
     if isinstance(node, exp.TryCast | exp.Cast) and node.to.this == exp.DataType.Type.INT128:
-        return node.__class__(this=_spark(node.this), to=exp.DataType.build("DECIMAL(38, 0)"))
+        return node.__class__(this=_spark(node.this), to=exp.DataType.build("DECIMAL(38, 0)"), safe=node.args.get("safe"))
     return node
 
 
