@@ -3,7 +3,8 @@
 A small synthetic county cut to three extracts (one of them sent as Parquet), with bad rows planted where a
 partner would send them: a date that is no date, an NHS number whose check digit fails, a blank record_id, a
 malformed CSV row, a duplicate, a blank line, a value over two lines, a date of birth in the future, an accented
-name and a row of extra columns. `pf ingest` runs once per engine (Spark on `local[2]`); the published stores
+name and a row of extra columns. `pf ingest` runs once per engine (Spark on `local[2]`, reading the folder as a
+`file:///` URI through Spark's filesystems, as it would read `s3a://`); the published stores
 must hold the same `records`, `rejects` (file, line, column, reason), `ingest_warnings` and `ingest_files`, and
 `rejects.csv` must be the same bytes. Any difference fails with the first differing rows of each side. A Spark
 ingest that fails after writing some of its tables leaves the published store as it was.
@@ -18,12 +19,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from priority_families.cli.app import app
 from priority_families.core.config import Settings, SparkSettings
 from priority_families.core.engine import STAGES_TABLE, Workspace
 from priority_families.core.spark import stop_spark
 from priority_families.core.spark_sql import SparkExecutor
-from priority_families.ingest.refresh import REJECTS_FILE, IngestReport
+from priority_families.ingest.errors import IngestError
+from priority_families.ingest.refresh import REJECTS_FILE
 from priority_families.refresh import ingest_refresh, refresh_in_force
 from priority_families.synth.county import generate
 
@@ -79,15 +83,20 @@ def workspace(path: Path, engine: str) -> Workspace:
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory) -> Iterator[dict[str, tuple[Workspace, IngestReport]]]:
+def ingested(tmp_path_factory) -> Iterator[dict[str, tuple[Workspace, Path]]]:
+    """DuckDB reads the county's local folder; `pf ingest --engine spark` reads the same folder as a file:/// URI
+    (listed and read through Spark's Hadoop FileSystem, as it would read s3a:// or hdfs://)."""
     root = tmp_path_factory.mktemp("ingest-engines")
     extracts = county(root)
-    done = {}
+    config = root / "spark.yaml"
+    config.write_text("master: local[2]\nshuffle_partitions: 2\ndriver_memory: 1g\n", encoding="utf-8")
     try:
-        for engine in ("duckdb", "spark"):
-            ws = workspace(root / engine, engine)
-            done[engine] = ws, ingest_refresh(ws, extracts)
-        yield done
+        duck = workspace(root / "duckdb", "duckdb")
+        ingest_refresh(duck, extracts)
+        result = CliRunner().invoke(app, ["ingest", extracts.as_uri(), "-w", str(root / "spark"), "--engine", "spark",
+                                          "--spark-config", str(config)])
+        assert result.exit_code == 0, (result.output, result.exception)
+        yield {"duckdb": (duck, extracts), "spark": (workspace(root / "spark", "spark"), extracts)}
     finally:
         stop_spark()
 
@@ -99,8 +108,9 @@ def test_spark_ingest_is_duckdbs_row_for_row(ingested):
 def test_the_planted_rows_are_rejected_or_flagged(ingested):
     """The comparison above is only worth something if the planted rows did something on both engines."""
     for engine in ("duckdb", "spark"):
-        ws, report = ingested[engine]
+        ws = ingested[engine][0]
         with ws.connect() as con:
+            accepted, rejected = con.execute("SELECT sum(rows_accepted), sum(rows_rejected) FROM ingest_files").fetchall()[0]
             rejects = {(line, column, reason) for line, column, reason in con.execute(
                 'SELECT line, "column", reason FROM rejects WHERE file = \'health.csv\'').fetchall()}
             valid = dict(con.execute("SELECT record_id, nhs_number_valid FROM records "
@@ -113,7 +123,7 @@ def test_the_planted_rows_are_rejected_or_flagged(ingested):
         assert valid == {"HLT90000002": False, "HLT90000006": True}, engine
         assert {"blank line, no row", "further line of the value of the row above",
                 "date of birth after the refresh's as_of date"} <= warned, engine
-        assert report.rows_rejected >= 4 and report.rows_accepted > 100, engine
+        assert rejected >= 4 and accepted > 100, engine
 
 
 def test_spark_ran_the_ingest(ingested):
@@ -124,6 +134,23 @@ def test_spark_ran_the_ingest(ingested):
         assert ran == engine
         if engine == "spark":  # Spark ran the checks, lookups and loads itself
             assert statements > 10, statements
+
+
+def test_the_refresh_names_where_its_extracts_came_from(ingested):
+    extracts = ingested["spark"][1]
+    for engine, named in (("duckdb", str(extracts.resolve())), ("spark", extracts.as_uri())):
+        with ingested[engine][0].connect() as con:
+            assert con.execute("SELECT extracts FROM refresh").fetchall() == [(named,)]
+    assert not list((ingested["spark"][0].path / "spark").glob("extracts-*"))  # the local copy is gone
+
+
+def test_a_uri_spark_cannot_read_is_named_and_publishes_nothing(ingested, tmp_path):
+    ws = workspace(tmp_path / "ws", "spark")
+    missing = (tmp_path / "nowhere").as_uri()
+    with pytest.raises(IngestError, match=f"^{missing}: cannot be read") as refused:
+        ingest_refresh(ws, missing)
+    assert "\n" not in str(refused.value) and "at org.apache" not in str(refused.value)
+    assert not ws.exists()
 
 
 def test_same_rejects_file(ingested):
@@ -146,7 +173,7 @@ def test_a_failed_spark_ingest_publishes_nothing(ingested, tmp_path, monkeypatch
 
     monkeypatch.setattr(SparkExecutor, "publish", half_published)
     with pytest.raises(RuntimeError, match="went away"):
-        ingest_refresh(ws, Path(ingested["spark"][1].extracts))
+        ingest_refresh(ws, ingested["spark"][1])
     assert ws.store_path.read_bytes() == before
     with ws.connect() as con:
         assert refresh_in_force(con).refresh_id == in_force

@@ -96,3 +96,16 @@ def test_ingest_text_functions_keep_duckdb_meaning_on_spark():
         transpile("SELECT regexp_replace(v, 'a', 'b')", "spark")
     with pytest.raises(ValueError, match="only %Y-%m-%d"):
         transpile("SELECT try_strptime(v, '%d/%m/%Y')", "spark")
+
+
+@pytest.mark.parametrize("command", ["ingest", "identify"])
+def test_duckdb_refuses_a_uri_naming_the_spark_engine(tmp_path, command):
+    """A URI is read by Spark's filesystems only: DuckDB stops with one line that says to use --engine spark."""
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    args = [command, extracts.as_uri(), "-w", str(tmp_path / "ws"), "--as-of", "2015-07-31"]
+    result = runner.invoke(app, args + (["--out", str(tmp_path / "out")] if command == "identify" else []))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and extracts.as_uri() in lines[0] and "--engine spark" in lines[0], result.output
+    assert not (tmp_path / "ws" / "store.duckdb").exists()

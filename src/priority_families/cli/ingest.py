@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -38,6 +37,7 @@ from priority_families.refresh import (
     in_force,
     ingest_refresh,
     published_refreshes,
+    require_reader,
 )
 
 
@@ -48,7 +48,8 @@ def register(app: typer.Typer) -> None:
 
 
 def ingest(
-    extracts: Annotated[Path, typer.Argument(help="Folder of partner extracts (<fact>.csv, refresh.yaml).")],
+    extracts: Annotated[str, typer.Argument(help="Folder of partner extracts (<fact>.csv, refresh.yaml): a local folder, "
+                                                 "or with --engine spark any URI Spark reads (s3a://, hdfs://, file:///).")],
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
     as_of: Annotated[
         datetime | None,
@@ -67,6 +68,7 @@ def ingest(
     ws = engine_workspace(workspace_path, engine, spark_config, spark_master)
     guard = publish_guard(max_shrink, override, agreements, override_agreements)
     try:
+        require_reader(ws, extracts)
         with progress() as bar:
             task = bar.add_task("reading extracts", total=None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -131,3 +132,62 @@ def stop_spark() -> None:
     if _session is not None:
         _session.stop()
         _session = None
+
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_uri(location: str | Path) -> bool:
+    """Whether extracts are given as a URI (`s3a://bucket/folder`, `hdfs://...`, `file:///...`), not a local path."""
+    return isinstance(location, str) and bool(_URI.match(location))
+
+
+class RemoteFolderError(RuntimeError):
+    """A folder at a URI cannot be listed or read; the message names it and the filesystem's reason."""
+
+
+class RemoteFolder:
+    """A folder at a URI Spark reads, listed and read through Hadoop's FileSystem API of the Spark session (the
+    JVM's, never Python's): the same schemes, credentials and settings as Spark's own reads (`spark.hadoop.*`,
+    e.g. `fs.s3a.*` for S3)."""
+
+    def __init__(self, uri: str, settings: SparkSettings, scratch: Path) -> None:
+        session = spark_session(settings, scratch)
+        self.uri = uri.rstrip("/")
+        self._jvm = session.sparkContext._jvm
+        try:
+            root = self._jvm.org.apache.hadoop.fs.Path(self.uri)
+            self._fs = root.getFileSystem(session.sparkContext._jsc.hadoopConfiguration())
+            is_folder = self._fs.getFileStatus(root).isDirectory()
+        except spark_errors() as exc:
+            raise RemoteFolderError(f"{self.uri}: cannot be read ({_first_reason(exc)})") from None
+        if not is_folder:
+            raise RemoteFolderError(f"{self.uri}: is not a folder of extracts")
+
+    def entries(self, folder: str = "") -> dict[str, tuple[bool, int]]:
+        """Each name in the folder (or its sub-folder `folder`): (whether it is a regular file, its bytes)."""
+        try:
+            found = self._fs.listStatus(self._path(folder))
+            return {s.getPath().getName(): (bool(s.isFile()), int(s.getLen())) for s in found}
+        except spark_errors() as exc:
+            raise RemoteFolderError(f"{self._name(folder)}: cannot be listed ({_first_reason(exc)})") from None
+
+    def fetch(self, name: str, target: Path) -> None:
+        """Copy one file to `target` on this machine, streamed by the JVM (no `.crc` file beside it)."""
+        try:
+            self._fs.copyToLocalFile(False, self._path(name), self._jvm.org.apache.hadoop.fs.Path(target.as_uri()),
+                                     True)
+        except spark_errors() as exc:
+            raise RemoteFolderError(f"{self._name(name)}: cannot be read ({_first_reason(exc)})") from None
+
+    def _name(self, name: str) -> str:
+        return f"{self.uri}/{name}" if name else self.uri
+
+    def _path(self, name: str) -> Any:
+        return self._jvm.org.apache.hadoop.fs.Path(self._name(name))
+
+
+def _first_reason(exc: Exception) -> str:
+    """The Java exception's own line (py4j's first line only names the call that failed)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+    return next((line for line in lines if "Exception:" in line), lines[0])[:300]

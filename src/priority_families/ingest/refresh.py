@@ -156,12 +156,14 @@ def ingest_extracts(
     on_file: FileCallback | None = None,
     run: Settings | None = None,
     work_dir: Path | None = None,
+    origin: str | None = None,
 ) -> IngestReport:
     """Create `refresh`, `ingest_files`, `records` and `rejects` from the extracts in `folder`.
 
     Each file is read by DuckDB on its own (`reading.stage_file`: line accounting, malformed rows); what
     grows with the records (the checks, the rejects, standardisation, `records`) runs as one stage on the
-    engine of `run` (`core.engine.stage_executor`, Spark's work in `work_dir`), from the same SQL.
+    engine of `run` (`core.engine.stage_executor`, Spark's work in `work_dir`), from the same SQL. `origin`
+    is where the extracts came from when `folder` is a local copy of them (a URI Spark read).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -183,7 +185,8 @@ def ingest_extracts(
     present = {p.stem for p in known}
     with _one_transaction(con):
         _create_tables(con)
-        record_refresh(con, report.refresh_id, report.as_of, report.authority, str(report.extracts), loaded_at)
+        record_refresh(con, report.refresh_id, report.as_of, report.authority, origin or str(report.extracts),
+                       loaded_at)
         with stage_executor(con, run or Settings(), work_dir or folder, "ingest") as x:
             checked = []
             for index, path in enumerate(known):
