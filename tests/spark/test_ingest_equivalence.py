@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from priority_families.cli.app import app
+from priority_families.core import spark as spark_module
 from priority_families.core.config import Settings, SparkSettings
 from priority_families.core.engine import STAGES_TABLE, Workspace
 from priority_families.core.spark import stop_spark
@@ -89,13 +90,16 @@ def ingested(tmp_path_factory) -> Iterator[dict[str, tuple[Workspace, Path]]]:
     root = tmp_path_factory.mktemp("ingest-engines")
     extracts = county(root)
     config = root / "spark.yaml"
-    config.write_text("master: local[2]\nshuffle_partitions: 2\ndriver_memory: 1g\n", encoding="utf-8")
+    config.write_text("master: local[2]\nshuffle_partitions: 2\ndriver_memory: 1g\n"
+                      "conf: {spark.hadoop.pf.marker: from the run configuration}\n", encoding="utf-8")
     try:
         duck = workspace(root / "duckdb", "duckdb")
         ingest_refresh(duck, extracts)
         result = CliRunner().invoke(app, ["ingest", extracts.as_uri(), "-w", str(root / "spark"), "--engine", "spark",
                                           "--spark-config", str(config)])
         assert result.exit_code == 0, (result.output, result.exception)
+        hadoop = spark_module._session.sparkContext._jsc.hadoopConfiguration()  # where s3a's settings would go
+        assert hadoop.get("pf.marker") == "from the run configuration"
         yield {"duckdb": (duck, extracts), "spark": (workspace(root / "spark", "spark"), extracts)}
     finally:
         stop_spark()

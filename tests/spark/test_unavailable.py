@@ -68,6 +68,16 @@ def test_bad_spark_configuration_names_the_file_and_setting(tmp_path):
     assert not (tmp_path / "ws" / "store.duckdb").exists()
 
 
+def test_only_spark_settings_pass_through_the_run_configuration(tmp_path):
+    config = tmp_path / "spark.yaml"
+    config.write_text("conf: {spark.hadoop.fs.s3a.endpoint: s3.eu-west-2.amazonaws.com, fs.s3a.secret.key: x}\n",
+                      encoding="utf-8")
+    result = runner.invoke(app, ["link", "-w", str(tmp_path / "ws"), "--engine", "spark", "--spark-config",
+                                 str(config)])
+    assert result.exit_code == 1
+    assert "conf" in result.output and "fs.s3a.secret.key" in result.output and "spark.hadoop." in result.output
+
+
 def test_spark_sql_keeps_duckdb_meaning():
     """Spark's names for DuckDB's functions, NULL where DuckDB answers NULL, tuples compared as columns."""
     sql = transpile("SELECT jaro_winkler_similarity(a, b) >= 0.8, hamming(a, b) <= 1, len(list_intersect(x, y)), "

@@ -65,6 +65,8 @@ def spark_session(settings: SparkSettings, scratch: Path) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
     )
+    for name, value in settings.conf.items():  # e.g. spark.hadoop.fs.s3a.* for extracts on s3a://
+        builder = builder.config(name, value)
     if settings.master.startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers need this venv's packages
     try:
