@@ -157,6 +157,23 @@ def test_a_uri_spark_cannot_read_is_named_and_publishes_nothing(ingested, tmp_pa
     assert not ws.exists()
 
 
+def test_a_bad_file_at_a_uri_is_refused_by_its_uri_before_it_is_copied(ingested, tmp_path):
+    """A `*.csv` that is a folder, or a file larger than max_file_mb, is named by its URI and never fetched."""
+    folder = tmp_path / "extracts"
+    shutil.copytree(ingested["spark"][1], folder)
+    (folder / "breach.csv").mkdir()
+    ws = workspace(tmp_path / "ws", "spark")
+    with pytest.raises(IngestError, match=f"^{folder.as_uri()}/breach.csv: is a folder, not an extract file$"):
+        ingest_refresh(ws, folder.as_uri())
+    (folder / "breach.csv").rmdir()
+    (folder / "refresh.yaml").write_text("as_of: 2015-07-31\nmax_file_mb: 1\n", encoding="utf-8")
+    with (folder / "offence.csv").open("a", encoding="utf-8") as f:
+        f.write("police,POL99999999,A,B,1980-01-01,M,1 High Rd,NG1 0AA,,,,,2014-03-31,7\n" * 20_000)
+    with pytest.raises(IngestError, match=f"^{folder.as_uri()}/offence.csv: is [0-9] MB, more than the 1 MB"):
+        ingest_refresh(ws, folder.as_uri())
+    assert not ws.exists() and not list((ws.path / "spark").glob("extracts-*/*"))
+
+
 def test_same_rejects_file(ingested):
     duck, spark = ((ingested[e][0].path / REJECTS_FILE).read_bytes() for e in ("duckdb", "spark"))
     assert duck == spark and duck.count(b"\n") > 4

@@ -342,22 +342,23 @@ def _check_file(con: duckdb.DuckDBPyConnection, x: Any, path: Path, fact: str, i
         FROM {source} _pf_staged {first_seen_join(header, source)}
         """
     )
-    drop_staging(con)
     if source != STAGED:
-        con.execute(f"DROP TABLE {source}")  # Spark holds its own copy now
+        con.execute(f"DROP VIEW {source}")  # the other engine holds its own copy now
+    drop_staging(con)
     return _CheckedFile(staged, fact, table, tuple(checks), f"_ingest_malformed_{index}", f"_ingest_notes_{index}")
 
 
 def _hand_over(con: duckdb.DuckDBPyConnection, x: Any, index: int) -> str:
     """Keep what the read of file `index` found (its malformed rows, the lines that are no row) past
     `drop_staging`, and return the relation its parsed rows are checked from: DuckDB's staged view itself, or
-    for another engine a table of them (which that engine copies once)."""
+    for another engine a view of it under the file's own name (that engine copies it once, as it first reads
+    it)."""
     con.execute(f'CREATE OR REPLACE TEMP TABLE _ingest_malformed_{index} AS SELECT line, "column", detail '
                 f"FROM {STRUCTURAL}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_notes_{index} AS SELECT line, first_line FROM {LINE_NOTES}")
     if x is con:
         return STAGED
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_staged_{index} AS SELECT * FROM {STAGED}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _ingest_staged_{index} AS SELECT * FROM {STAGED}")  # copied once
     return f"_ingest_staged_{index}"
 
 
