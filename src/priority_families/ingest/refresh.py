@@ -10,6 +10,10 @@ the reported lines (blank lines, further lines of a value holding a line break) 
 beside what ingest noticed without rejecting (impossible, future or pre-1900 dates of birth). A `*.csv` that
 is not a regular file (a folder, a symlink loop, a pipe) or is larger than `max_file_mb` is refused by name
 before anything is read, so memory stays bounded whatever arrives.
+
+Each file is read on its own by DuckDB (`reading`: the byte-level read that numbers every line); the checks,
+rejects, standardisation and `records` are one stage sent to `core.engine.stage_executor`, so with `engine:
+spark` they run on Spark from the same SQL (decision 17).
 """
 
 from __future__ import annotations
