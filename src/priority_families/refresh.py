@@ -456,6 +456,8 @@ def extracts_folder(workspace: Workspace, extracts: Path | str) -> Iterator[Path
         if exc.path is None or not Path(exc.path).is_relative_to(local):
             raise
         raise IngestError(f"{str(extracts).rstrip('/')}/{Path(exc.path).relative_to(local)}", exc.reason) from None
+    except GuardError as exc:  # a bad agreements.yaml names its file
+        raise GuardError(str(exc).replace(str(local), str(extracts).rstrip("/"))) from None
     finally:
         shutil.rmtree(local, ignore_errors=True)
 

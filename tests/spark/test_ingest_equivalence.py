@@ -29,7 +29,7 @@ from priority_families.core.spark import stop_spark
 from priority_families.core.spark_sql import SparkExecutor
 from priority_families.ingest.errors import IngestError
 from priority_families.ingest.refresh import REJECTS_FILE
-from priority_families.refresh import ingest_refresh, refresh_in_force
+from priority_families.refresh import GuardError, ingest_refresh, refresh_in_force
 from priority_families.synth.county import generate
 
 from .test_equivalence import assert_same_tables
@@ -162,6 +162,11 @@ def test_a_bad_file_at_a_uri_is_refused_by_its_uri_before_it_is_copied(ingested,
         f.write("police,POL99999999,A,B,1980-01-01,M,1 High Rd,NG1 0AA,,,,,2014-03-31,7\n" * 20_000)
     with pytest.raises(IngestError, match=f"^{folder.as_uri()}/offence.csv: is [0-9] MB, more than the 1 MB"):
         ingest_refresh(ws, folder.as_uri())
+    (folder / "refresh.yaml").write_text("as_of: 2015-07-31\n", encoding="utf-8")
+    (folder / "agreements.yaml").write_text("agreements: [\n", encoding="utf-8")
+    with pytest.raises(GuardError, match="agreements register is not valid") as refused:
+        ingest_refresh(ws, folder.as_uri())
+    assert f"{folder.as_uri()}/agreements.yaml" in str(refused.value) and str(ws.path) not in str(refused.value)
     assert not ws.exists() and not list((ws.path / "spark").glob("extracts-*/*"))
 
 
