@@ -13,7 +13,10 @@ records per source and any override recorded with it. Nothing evaluates past its
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -23,21 +26,29 @@ import duckdb
 
 from priority_families.core.engine import StoreError, Workspace, record_stage, stage_executor
 from priority_families.core.export import copy_to_csv
+from priority_families.core.files import private_dir
 from priority_families.core.problems import RowsRefused
-from priority_families.core.spark import require_spark
+from priority_families.core.spark import RemoteFolder, RemoteFolderError, is_uri, require_spark
 from priority_families.core.sql import has_table, quote_ident
 from priority_families.geography import load_geography
+from priority_families.geography.lookup import GEOGRAPHY_DIR
 from priority_families.households import HouseholdSummary, build_households, load_gazetteer
+from priority_families.households.gazetteer import GAZETTEER_FILE
 from priority_families.identify.outputs import OutputFiles, write_outputs
 from priority_families.identify.run import IdentifySummary, identify_families
 from priority_families.identify.workbook import write_workbook
 from priority_families.ingest.agreements import AGREEMENTS_FILE, Register, load_register
+from priority_families.ingest.errors import IngestError
 from priority_families.ingest.refresh import (
+    DEFAULT_MAX_FILE_MB,
+    EXTRACT_SUFFIXES,
+    REFRESH_FILE,
     REJECTS_FILE,
     WARNINGS_FILE,
     FileCallback,
     IngestReport,
     ingest_extracts,
+    load_refresh_settings,
 )
 from priority_families.ingest.schema import PERSON_COLUMNS
 from priority_families.linkage import Linker, LinkSummary, link_records, review
@@ -342,17 +353,20 @@ def _write_rejects(workspace: Workspace, con: duckdb.DuckDBPyConnection) -> Path
     return path
 
 
-def ingest_refresh(workspace: Workspace, folder: Path, as_of: date | None = None, authority: str | None = None,
+def ingest_refresh(workspace: Workspace, folder: Path | str, as_of: date | None = None, authority: str | None = None,
                    on_file: FileCallback | None = None, guard: PublishGuard | None = None) -> IngestReport:
-    """`pf ingest`: a fresh store from `folder`, guarded and published atomically, then `rejects.csv` beside it."""
+    """`pf ingest`: a fresh store from `folder` (a local folder, or on Spark a URI), guarded and published
+    atomically, then `rejects.csv` beside it."""
     guard = guard or PublishGuard()
-    register = guard.register(folder)
-    with workspace.publishing(fresh=True) as con:
-        report = ingest_extracts(con, folder, as_of, authority, on_file)
-        load_geography(con, folder)  # the lookup in force is carried over when the folder has none
-        load_gazetteer(con, folder)
-        check_sources(con, guard)
-        check_agreements(con, register, guard)
+    with extracts_folder(workspace, folder) as local:
+        register = guard.register(local)
+        with workspace.publishing(fresh=True) as con:
+            report = ingest_extracts(con, local, as_of, authority, on_file, workspace.settings,
+                                     workspace.path / SPARK_DIR, origin=_uri_of(folder))
+            load_geography(con, local)  # the lookup in force is carried over when the folder has none
+            load_gazetteer(con, local)
+            check_sources(con, guard)
+            check_agreements(con, register, guard)
     report.store = workspace.store_path
     with workspace.connect() as con:
         report.rejects_csv = _write_rejects(workspace, con)
@@ -362,7 +376,7 @@ def ingest_refresh(workspace: Workspace, folder: Path, as_of: date | None = None
 
 def run_refresh(
     workspace: Workspace,
-    extracts: Path,
+    extracts: Path | str,
     plan_ref: str | Path,
     out: Path,
     as_of: date | None = None,
@@ -370,30 +384,33 @@ def run_refresh(
     step: Callable[[str], None] | None = None,
     guard: PublishGuard | None = None,
 ) -> RefreshResult:
-    """Identify families from a folder of extracts under a plan, publish atomically, write OUT files."""
+    """Identify families from a folder of extracts (a local folder, or on Spark a URI) under a plan, publish
+    atomically, write OUT files."""
     step = step or (lambda _name: None)
     linker = linker or engine_linker(workspace)  # a missing Spark stops here, before anything is read
     plan = load_plan(plan_ref)  # fail on a bad plan before touching anything
     plan_text = load_plan_text(plan_ref)
     guard = guard or PublishGuard()
-    register = guard.register(Path(extracts))
-    with workspace.publishing(fresh=True) as con:
-        step("ingest")
-        report = ingest_extracts(con, Path(extracts), as_of)
-        load_geography(con, Path(extracts))  # the lookup in force is carried over when the folder has none
-        load_gazetteer(con, Path(extracts))
-        step("guards")
-        check_sources(con, guard)
-        check_agreements(con, register, guard)
-        step("linkage")
-        linked = link_records(con, report.as_of, linker=linker)
-        record_stage(con, "linkage", _engine_of(linked))
-        step("households")
-        with stage_executor(con, workspace.settings, workspace.path / SPARK_DIR, "households") as executor:
-            households = build_households(executor, report.as_of)
-        step("identification")
-        with stage_executor(con, workspace.settings, workspace.path / SPARK_DIR, "identification") as executor:
-            identified = identify_families(executor, plan, report.as_of, plan_text=plan_text)
+    with extracts_folder(workspace, extracts) as folder:
+        register = guard.register(folder)
+        with workspace.publishing(fresh=True) as con:
+            step("ingest")
+            report = ingest_extracts(con, folder, as_of, run=workspace.settings,
+                                     work_dir=workspace.path / SPARK_DIR, origin=_uri_of(extracts))
+            load_geography(con, folder)  # the lookup in force is carried over when the folder has none
+            load_gazetteer(con, folder)
+            step("guards")
+            check_sources(con, guard)
+            check_agreements(con, register, guard)
+            step("linkage")
+            linked = link_records(con, report.as_of, linker=linker)
+            record_stage(con, "linkage", _engine_of(linked))
+            step("households")
+            with stage_executor(con, workspace.settings, workspace.path / SPARK_DIR, "households") as executor:
+                households = build_households(executor, report.as_of)
+            step("identification")
+            with stage_executor(con, workspace.settings, workspace.path / SPARK_DIR, "identification") as executor:
+                identified = identify_families(executor, plan, report.as_of, plan_text=plan_text)
     with workspace.connect() as con:
         step("outputs")
         rejects_csv = _write_rejects(workspace, con)
@@ -402,6 +419,83 @@ def run_refresh(
         book = write_workbook(con, Path(out) / "cohort.xlsx", plan, report.as_of.isoformat())
     return RefreshResult(report, linked, households, identified, files, book, rejects_csv,
                          workspace.path / WARNINGS_FILE)
+
+
+def require_reader(workspace: Workspace, extracts: Path | str) -> None:
+    """Stop, before anything is read, when the workspace's engine cannot read where the extracts are."""
+    if is_uri(extracts) and workspace.settings.engine != "spark":
+        raise IngestError(None, f"{extracts} is a URI, and DuckDB reads extracts from a local folder only: run with "
+                                "--engine spark to read it through Spark's filesystems (s3a://, hdfs://, file:///)")
+
+
+# What a refresh reads beside the extracts, fetched with them from a URI.
+_BESIDE_EXTRACTS = frozenset({REFRESH_FILE, AGREEMENTS_FILE, GAZETTEER_FILE})
+
+
+@contextmanager
+def extracts_folder(workspace: Workspace, extracts: Path | str) -> Iterator[Path]:
+    """The extracts as a local folder: `extracts` itself, or for a URI (Spark only) each file streamed once
+    through Spark's Hadoop FileSystem into an owner-only folder of the workspace, removed afterwards.
+
+    A CSV's line accounting (every line loaded, rejected or reported, stray carriage returns) is one sequential
+    pass over its bytes, so each file is read whole by one machine; everything after that read runs on Spark.
+    Errors name the file at the URI, never the local copy.
+    """
+    if not is_uri(extracts):
+        yield Path(extracts)
+        return
+    require_reader(workspace, extracts)
+    local = workspace.path / SPARK_DIR / f"extracts-{uuid.uuid4().hex[:12]}"
+    private_dir(local)
+    try:
+        _fetch_extracts(RemoteFolder(str(extracts), workspace.settings.spark, workspace.path / SPARK_DIR), local)
+        yield local
+    except RemoteFolderError as exc:
+        raise IngestError(None, str(exc)) from None
+    except IngestError as exc:
+        if exc.path is None or not Path(exc.path).is_relative_to(local):
+            raise
+        raise IngestError(f"{str(extracts).rstrip('/')}/{Path(exc.path).relative_to(local)}", exc.reason) from None
+    except GuardError as exc:  # a bad agreements.yaml names its file
+        raise GuardError(str(exc).replace(str(local), str(extracts).rstrip("/"))) from None
+    finally:
+        shutil.rmtree(local, ignore_errors=True)
+
+
+def _fetch_extracts(remote: RemoteFolder, local: Path) -> None:
+    """Copy the extracts, the files read beside them and the geography folder; refuse by name, before copying,
+    an extract that is not a regular file or is larger than `max_file_mb` (refresh.yaml)."""
+    entries = remote.entries()
+    if entries.get(REFRESH_FILE, (False, 0))[0]:
+        remote.fetch(REFRESH_FILE, local / REFRESH_FILE)
+    limit = _max_file_mb(local / REFRESH_FILE)
+    for name, (is_file, size) in sorted(entries.items()):
+        extract = Path(name).suffix.lower() in EXTRACT_SUFFIXES
+        if extract and not is_file:
+            raise IngestError(f"{remote.uri}/{name}", "is a folder, not an extract file")
+        if extract and size > limit * 2**20:
+            raise IngestError(f"{remote.uri}/{name}", f"is {size / 2**20:,.0f} MB, more than the {limit:,} MB "
+                                                      f"allowed (max_file_mb in {REFRESH_FILE})")
+        if is_file and (extract or name in _BESIDE_EXTRACTS) and name != REFRESH_FILE:
+            remote.fetch(name, local / name)
+    if GEOGRAPHY_DIR in entries and not entries[GEOGRAPHY_DIR][0]:
+        private_dir(local / GEOGRAPHY_DIR)
+        for name, (is_file, _size) in remote.entries(GEOGRAPHY_DIR).items():
+            if is_file:
+                remote.fetch(f"{GEOGRAPHY_DIR}/{name}", local / GEOGRAPHY_DIR / name)
+
+
+def _uri_of(extracts: Path | str) -> str | None:
+    """What the refresh records as where its extracts came from when the folder it read is a local copy."""
+    return str(extracts) if is_uri(extracts) else None
+
+
+def _max_file_mb(refresh_file: Path) -> int:
+    """The largest extract refresh.yaml allows (its own errors are reported when ingest reads it)."""
+    try:
+        return load_refresh_settings(refresh_file.parent, date.min, None).max_file_mb
+    except IngestError:
+        return DEFAULT_MAX_FILE_MB
 
 
 def engine_linker(workspace: Workspace) -> Linker | None:

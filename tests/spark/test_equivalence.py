@@ -5,8 +5,9 @@ carry over to Spark) goes through `run_refresh` once per engine, Spark on `local
 must hold the same person clusters and links, places, households, family ids and their lineage, cohorts with
 headlines, indicator hits (the evidence) and values, and the same cohort files; identification under a second
 plan on each published store, each on its own engine, must agree too. Any difference fails with the first
-differing rows of each side. Each store's `refresh_stages` must say that its engine ran linkage, households
-and identification, so a Spark path that quietly fell back to DuckDB fails here.
+differing rows of each side. Spark reads the extracts as a `file:///` URI (as `pf identify file:///...
+--engine spark` does), DuckDB from the local path. Each store's `refresh_stages` must say that its engine ran
+ingest, linkage, households and identification, so a Spark path that quietly fell back to DuckDB fails here.
 """
 
 from __future__ import annotations
@@ -52,13 +53,14 @@ SCORES = ("link_pairs", "review_queue")
 CLOSE = 1e-9
 IDENTIFICATION = ("cohort", "indicator_hits", "indicator_values")
 OUTPUT_FILES = ("cohort.csv", "members.csv", "evidence.csv")
-ON_THE_ENGINE = ("linkage", "households", "identification")  # the stages each engine must have run itself
+ON_THE_ENGINE = ("ingest", "linkage", "households", "identification")  # the stages each engine must have run itself
 
 
 @pytest.fixture(scope="module")
 def refreshes(tmp_path_factory) -> Iterator[dict[str, tuple[Workspace, Path, RefreshResult]]]:
     """One refresh of the same extracts per engine: (workspace, output folder, result); Spark's session stays
-    up for the module (the second plan runs on it)."""
+    up for the module (the second plan runs on it). DuckDB reads the local folder, Spark the same folder as a
+    `file:///` URI through its own filesystems (as it would read `s3a://bucket/folder`)."""
     root = tmp_path_factory.mktemp("engines")
     generate(root / "extracts", people=PEOPLE, as_of=AS_OF, seed=3)
     spark = SparkSettings(master="local[2]", shuffle_partitions=2, driver_memory="1g",
@@ -68,7 +70,8 @@ def refreshes(tmp_path_factory) -> Iterator[dict[str, tuple[Workspace, Path, Ref
         for engine in ENGINES:
             ws = Workspace(Settings(workspace=root / engine, threads=2, engine=engine, spark=spark))
             out = root / f"out-{engine}"
-            done[engine] = ws, out, run_refresh(ws, root / "extracts", FIRST_PLAN, out)
+            extracts = root / "extracts" if engine == "duckdb" else (root / "extracts").as_uri()
+            done[engine] = ws, out, run_refresh(ws, extracts, FIRST_PLAN, out)
         yield done
     finally:
         stop_spark()
@@ -118,6 +121,13 @@ def test_each_engine_ran_every_stage_itself(refreshes):
         assert {stage: ran.get(stage) for stage in ON_THE_ENGINE} == dict.fromkeys(ON_THE_ENGINE, engine)
         if engine == "spark":  # Spark itself ran the stages' statements, not DuckDB under a Spark label
             assert statements["households"] > 20 and statements["identification"] >= 5, statements
+
+
+def test_spark_read_the_extracts_from_their_uri(refreshes):
+    with duckdb.connect(str(refreshes["spark"][0].store_path), read_only=True) as con:
+        (read,) = con.execute("SELECT extracts FROM refresh").fetchall()[0]
+    assert read.startswith("file:///") and read.endswith("/extracts")
+    assert not list((refreshes["spark"][0].path / "spark").glob("extracts-*"))  # the local copy is gone
 
 
 def test_same_persons_households_and_families(refreshes):

@@ -26,7 +26,8 @@ class Engine(StrEnum):
 
 
 EngineOption = Annotated[Engine, typer.Option(
-    "--engine", help="duckdb (one machine) or spark (linkage's blocking and scoring, households, identification and "
+    "--engine", help="duckdb (one machine) or spark (ingest's checks and standardisation, linkage's blocking and scoring, "
+    "households, identification and "
     "the progress evaluation on Apache Spark).")]
 SparkConfigOption = Annotated[Path | None, typer.Option(
     "--spark-config", help="YAML run configuration for Spark: master, driver_memory, executor_memory, "

@@ -43,7 +43,7 @@ from priority_families.identify.run import IdentifyError
 from priority_families.ingest import IngestError
 from priority_families.plans.loader import PlanError, load_plan
 from priority_families.plans.parameters import ParameterError
-from priority_families.refresh import DEFAULT_MAX_SHRINK, STEPS, RefreshResult, run_refresh
+from priority_families.refresh import DEFAULT_MAX_SHRINK, STEPS, RefreshResult, require_reader, run_refresh
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +54,8 @@ def register(app: typer.Typer) -> None:
 
 
 def identify(
-    extracts: Annotated[Path, typer.Argument(help="Folder of partner extracts.")],
+    extracts: Annotated[str, typer.Argument(help="Folder of partner extracts: a local folder, or with --engine spark "
+                                                 "any URI Spark reads (s3a://bucket/folder, hdfs://..., file:///...).")],
     out: Annotated[Path, typer.Option("--out", help="Folder for cohort.csv, members.csv, evidence.csv, cohort.xlsx.")],
     plan: Annotated[str, typer.Option("--plan", help="Shipped plan id or plan file.")] = DEFAULT_PLAN,
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
@@ -72,6 +73,7 @@ def identify(
     ws = engine_workspace(workspace_path, engine, spark_config, spark_master)
     guard = publish_guard(max_shrink, override, agreements, override_agreements)
     try:
+        require_reader(ws, extracts)
         with progress() as bar:
             task = bar.add_task("starting", total=len(STEPS))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,7 +21,15 @@ from priority_families.cli.common import (
     publish_guard,
     workspace,
 )
+from priority_families.cli.engine import (
+    Engine,
+    EngineOption,
+    SparkConfigOption,
+    SparkMasterOption,
+    engine_workspace,
+)
 from priority_families.core.config import DEFAULT_WORKSPACE
+from priority_families.core.engine import StatementError
 from priority_families.ingest import FileStatus, IngestError, IngestReport
 from priority_families.refresh import (
     DEFAULT_MAX_SHRINK,
@@ -30,6 +37,7 @@ from priority_families.refresh import (
     in_force,
     ingest_refresh,
     published_refreshes,
+    require_reader,
 )
 
 
@@ -40,7 +48,8 @@ def register(app: typer.Typer) -> None:
 
 
 def ingest(
-    extracts: Annotated[Path, typer.Argument(help="Folder of partner extracts (<fact>.csv, refresh.yaml).")],
+    extracts: Annotated[str, typer.Argument(help="Folder of partner extracts (<fact>.csv, refresh.yaml): a local folder, "
+                                                 "or with --engine spark any URI Spark reads (s3a://, hdfs://, file:///).")],
     workspace_path: WorkspaceOption = DEFAULT_WORKSPACE,
     as_of: Annotated[
         datetime | None,
@@ -51,11 +60,15 @@ def ingest(
     override: OverrideOption = None,
     agreements: AgreementsOption = None,
     override_agreements: AgreementsOverrideOption = None,
+    engine: EngineOption = Engine.duckdb,
+    spark_config: SparkConfigOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Validate and load partner extracts; rejected rows go to rejects.csv with file, line and reason."""
-    ws = workspace(workspace_path)
+    ws = engine_workspace(workspace_path, engine, spark_config, spark_master)
     guard = publish_guard(max_shrink, override, agreements, override_agreements)
     try:
+        require_reader(ws, extracts)
         with progress() as bar:
             task = bar.add_task("reading extracts", total=None)
 
@@ -64,7 +77,7 @@ def ingest(
 
             report = ingest_refresh(ws, extracts, as_of.date() if as_of else None, authority, on_file, guard)
             bar.update(task, description="published", completed=bar.tasks[0].total or 0)
-    except (IngestError, GuardError) as exc:  # one line, never wrapped, so logs and operators see the whole reason
+    except (IngestError, GuardError, StatementError) as exc:  # one line, never wrapped, so logs and operators see the whole reason
         err_console.print(f"[bold red]error:[/] {escape(str(exc))} (nothing published has changed)", soft_wrap=True)
         raise typer.Exit(code=1) from None
     _print_report(report)

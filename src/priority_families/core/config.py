@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DEFAULT_WORKSPACE = Path("workspace")
 DEFAULT_PLAN = "nottinghamshire-2015"
@@ -22,6 +22,18 @@ class SparkSettings(BaseModel):
     checkpoint_dir: Path | None = Field(
         default=None, description="where Spark checkpoints and the Parquet intermediates go; None = the workspace"
     )
+    conf: dict[str, str] = Field(
+        default_factory=dict, description="further Spark settings by name, e.g. spark.hadoop.fs.s3a.* to read s3a://"
+    )
+
+    @field_validator("conf")
+    @classmethod
+    def _spark_names(cls, conf: dict[str, str]) -> dict[str, str]:
+        """Only Spark's own settings (`spark.*`; Hadoop's as `spark.hadoop.*`): a typo elsewhere is refused."""
+        wrong = sorted(name for name in conf if not name.startswith("spark."))
+        if wrong:
+            raise ValueError(f"not a Spark setting (they start spark., Hadoop's spark.hadoop.): {', '.join(wrong)}")
+        return conf
 
 
 class Settings(BaseModel):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -72,6 +73,9 @@ def _null_safe(a: exp.Expression, b: exp.Expression, sql: str) -> exp.Expression
 
 def _for_spark(node: exp.Expression) -> exp.Expression:
     """One node of a DuckDB-dialect tree rewritten where Spark's meaning or name differs."""
+    text = _text_for_spark(node)
+    if text is not node:
+        return text
     if isinstance(node, exp.JarowinklerSimilarity):
         return _null_safe(node.this, node.expression, "pf_jaro_winkler({a}, {b})")
     if isinstance(node, exp.Anonymous) and node.name.lower() in ("hamming", "damerau_levenshtein"):
@@ -100,6 +104,73 @@ def _for_spark(node: exp.Expression) -> exp.Expression:
             isinstance(node.this, exp.Anonymous) and node.this.name.lower() in _SPARK_NAMES)):
         return exp.ArraySize(this=node.this.transform(_for_spark))
     return node
+
+
+# RE2 (DuckDB) and Java (Spark) read these pattern escapes differently: Java's \\s also takes a vertical tab and
+# its \\v is every vertical space; written out, both engines match the same characters.
+_JAVA_PATTERN = ((r"\s", r"[\t\n\f\r ]"), (r"\v", r"\x0B"))
+_DUCKDB_FUNCTIONS = {"strip_accents": "pf_strip_accents"}  # run by DuckDB on Spark (core.spark)
+
+
+def _pattern(node: exp.Expression, full: bool = False) -> exp.Expression:
+    """A regular expression literal as Java reads it like RE2 does; with `full`, anchored at both ends
+    (DuckDB's regexp_full_match; Java's `$` would also match before a final line break, `\\z` does not)."""
+    if not (isinstance(node, exp.Literal) and node.is_string):
+        raise ValueError(f"a regular expression must be a literal to run on Spark, not {node.sql('duckdb')}")
+    text = node.this
+    for re2, java in _JAVA_PATTERN:
+        text = text.replace(re2, java)
+    return exp.Literal.string(f"^(?:{text})\\z" if full else text)
+
+
+def _spark(node: exp.Expression | None) -> exp.Expression | None:
+    return node.transform(_for_spark) if node is not None else None
+
+
+def _text_for_spark(node: exp.Expression) -> exp.Expression:
+    """The text functions ingest standardises with (`ingest.standardise`, `ingest.checks`), where Spark's name,
+    arguments or meaning differ from DuckDB's; `node` itself when it is none of them."""
+    if isinstance(node, exp.RegexpFullMatch | exp.RegexpLike):
+        return exp.RegexpLike(this=_spark(node.this),
+                              expression=_pattern(node.expression, isinstance(node, exp.RegexpFullMatch)))
+    if isinstance(node, exp.RegexpReplace):
+        return _regexp_replace(node)
+    if isinstance(node, exp.RegexpExtract) and isinstance(node.args.get("group"), exp.Array):
+        this, pattern = _spark(node.this), _pattern(node.expression)
+        fields = [part for i, name in enumerate(node.args["group"].expressions, start=1) for part in (
+            name.copy(), exp.RegexpExtract(this=this.copy(), expression=pattern.copy(), group=exp.Literal.number(i)))]
+        return exp.Anonymous(this="named_struct", expressions=fields)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "try_strptime":
+        value, form = node.expressions
+        if form.this != "%Y-%m-%d":
+            raise ValueError(f"try_strptime with {form.this} has no Spark form here (only %Y-%m-%d)")
+        return sqlglot.parse_one(f"to_date({_spark(value).sql('spark')}, 'yyyy-MM-dd')", read="spark")
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "list_sum":
+        values = _spark(node.expressions[0]).sql("spark")
+        return sqlglot.parse_one(f"aggregate({values}, CAST(0 AS BIGINT), (a, b) -> a + b)", read="spark")
+    if isinstance(node, exp.Upper) and isinstance(node.this, exp.Anonymous) and node.this.name.lower() == "strip_accents":
+        return exp.Anonymous(this="pf_upper_strip_accents", expressions=[_spark(node.this.expressions[0])])
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _DUCKDB_FUNCTIONS:
+        return exp.Anonymous(this=_DUCKDB_FUNCTIONS[node.name.lower()], expressions=[_spark(e) for e in node.expressions])
+    if isinstance(node, exp.JSONObject):  # DuckDB's json_object keeps a NULL value as null
+        pairs = ", ".join(f"{kv.this.sql('spark')}, {_spark(kv.expression).sql('spark')}" for kv in node.expressions)
+        return sqlglot.parse_one(f"to_json(named_struct({pairs}), map('ignoreNullFields', 'false'))", read="spark")
+    if isinstance(node, exp.TryCast | exp.Cast) and node.to.this == exp.DataType.Type.INT128:
+        return node.__class__(this=_spark(node.this), to=exp.DataType.build("DECIMAL(38, 0)"), safe=node.args.get("safe"))
+    return node
+
+
+def _regexp_replace(node: exp.RegexpReplace) -> exp.Expression:
+    """DuckDB's regexp_replace on Spark: back-references `\\1` become `$1`; Spark replaces every match, so a
+    DuckDB replace of the first match only must be anchored (`^...`), where first and every are the same."""
+    modifiers = node.args.get("modifiers")
+    pattern = _pattern(node.expression)
+    if not (modifiers is not None and "g" in modifiers.this) and not pattern.this.startswith("^"):
+        raise ValueError(f"regexp_replace of the first match only has no Spark form unless anchored: {pattern.this}")
+    replacement = node.args.get("replacement")
+    if isinstance(replacement, exp.Literal):
+        replacement = exp.Literal.string(re.sub(r"\\([0-9])", r"$\1", replacement.this))
+    return exp.RegexpReplace(this=_spark(node.this), expression=pattern, replacement=replacement)
 
 
 def _first_by(order: exp.Order) -> exp.Expression:

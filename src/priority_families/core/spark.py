@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -64,6 +65,8 @@ def spark_session(settings: SparkSettings, scratch: Path) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
     )
+    for name, value in settings.conf.items():  # e.g. spark.hadoop.fs.s3a.* for extracts on s3a://
+        builder = builder.config(name, value)
     if settings.master.startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers need this venv's packages
     try:
@@ -78,7 +81,9 @@ def spark_session(settings: SparkSettings, scratch: Path) -> Any:
 
 
 def _register_functions(session: Any) -> None:
-    """`pf_jaro_winkler(a, b)`: DuckDB's own jaro_winkler_similarity, run by DuckDB on each Arrow batch.
+    """`pf_jaro_winkler(a, b)`: DuckDB's own jaro_winkler_similarity, run by DuckDB on each Arrow batch, and
+    `pf_strip_accents(a)` and `pf_upper_strip_accents(a)` the same way (Spark has no strip_accents, and Java
+    upper-cases `ß` to `SS` where DuckDB keeps it: ingest folds names and addresses with them).
 
     Not Splink's Scala function (JOHNSON/JOHSON: 0.928 in DuckDB, under 0.92 there) nor rapidfuzz's (VAN DER
     BERG/VNADERBERG: 0.92 in DuckDB, 0.9199999999999999 there, the other side of the 0.92 level): the same
@@ -92,9 +97,23 @@ def _register_functions(session: Any) -> None:
             con.register("batch", pd.DataFrame({"a": a, "b": b}))
             return con.sql("SELECT jaro_winkler_similarity(a, b) AS s FROM batch").df()["s"]
 
+    def pf_strip_accents(a: pd.Series) -> pd.Series:
+        with duckdb.connect() as con:
+            con.register("batch", pd.DataFrame({"a": a}))
+            return con.sql("SELECT strip_accents(a) AS s FROM batch").df()["s"]
+
+    def pf_upper_strip_accents(a: pd.Series) -> pd.Series:
+        with duckdb.connect() as con:
+            con.register("batch", pd.DataFrame({"a": a}))
+            return con.sql("SELECT upper(strip_accents(a)) AS s FROM batch").df()["s"]
+
     # pandas_udf reads the hints as types, not the strings `from __future__ import annotations` leaves
     pf_jaro_winkler.__annotations__ = {"a": pd.Series, "b": pd.Series, "return": pd.Series}
+    pf_strip_accents.__annotations__ = {"a": pd.Series, "return": pd.Series}
+    pf_upper_strip_accents.__annotations__ = {"a": pd.Series, "return": pd.Series}
+    session.udf.register("pf_upper_strip_accents", pandas_udf(pf_upper_strip_accents, "string"))
     session.udf.register("pf_jaro_winkler", pandas_udf(pf_jaro_winkler, "double"))
+    session.udf.register("pf_strip_accents", pandas_udf(pf_strip_accents, "string"))
 
 
 def spark_errors() -> tuple[type[Exception], ...]:
@@ -115,3 +134,62 @@ def stop_spark() -> None:
     if _session is not None:
         _session.stop()
         _session = None
+
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_uri(location: str | Path) -> bool:
+    """Whether extracts are given as a URI (`s3a://bucket/folder`, `hdfs://...`, `file:///...`), not a local path."""
+    return isinstance(location, str) and bool(_URI.match(location))
+
+
+class RemoteFolderError(RuntimeError):
+    """A folder at a URI cannot be listed or read; the message names it and the filesystem's reason."""
+
+
+class RemoteFolder:
+    """A folder at a URI Spark reads, listed and read through Hadoop's FileSystem API of the Spark session (the
+    JVM's, never Python's): the same schemes, credentials and settings as Spark's own reads (`spark.hadoop.*`,
+    e.g. `fs.s3a.*` for S3)."""
+
+    def __init__(self, uri: str, settings: SparkSettings, scratch: Path) -> None:
+        session = spark_session(settings, scratch)
+        self.uri = uri.rstrip("/")
+        self._jvm = session.sparkContext._jvm
+        try:
+            root = self._jvm.org.apache.hadoop.fs.Path(self.uri)
+            self._fs = root.getFileSystem(session.sparkContext._jsc.hadoopConfiguration())
+            is_folder = self._fs.getFileStatus(root).isDirectory()
+        except spark_errors() as exc:
+            raise RemoteFolderError(f"{self.uri}: cannot be read ({_first_reason(exc)})") from None
+        if not is_folder:
+            raise RemoteFolderError(f"{self.uri}: is not a folder of extracts")
+
+    def entries(self, folder: str = "") -> dict[str, tuple[bool, int]]:
+        """Each name in the folder (or its sub-folder `folder`): (whether it is a regular file, its bytes)."""
+        try:
+            found = self._fs.listStatus(self._path(folder))
+            return {s.getPath().getName(): (bool(s.isFile()), int(s.getLen())) for s in found}
+        except spark_errors() as exc:
+            raise RemoteFolderError(f"{self._name(folder)}: cannot be listed ({_first_reason(exc)})") from None
+
+    def fetch(self, name: str, target: Path) -> None:
+        """Copy one file to `target` on this machine, streamed by the JVM (no `.crc` file beside it)."""
+        try:
+            self._fs.copyToLocalFile(False, self._path(name), self._jvm.org.apache.hadoop.fs.Path(target.as_uri()),
+                                     True)
+        except spark_errors() as exc:
+            raise RemoteFolderError(f"{self._name(name)}: cannot be read ({_first_reason(exc)})") from None
+
+    def _name(self, name: str) -> str:
+        return f"{self.uri}/{name}" if name else self.uri
+
+    def _path(self, name: str) -> Any:
+        return self._jvm.org.apache.hadoop.fs.Path(self._name(name))
+
+
+def _first_reason(exc: Exception) -> str:
+    """The Java exception's own line (py4j's first line only names the call that failed)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+    return next((line for line in lines if "Exception:" in line), lines[0])[:300]

@@ -221,7 +221,7 @@ class SparkExecutor:
         tables from files are never updated in place), registered as its view. Parquet, not Spark's local
         checkpoints: a union of two checkpointed tables loses its columns (Spark 4: "key not found")."""
         self._version += 1
-        path = self.folder / f"{name}.{self._version}"
+        path = self.folder / f"t-{name}.{self._version}"  # Hadoop skips names starting _ or .
         frame.write.parquet(str(path))
         frame = self.spark.read.parquet(str(path))
         self._paths[name] = path
@@ -249,7 +249,7 @@ class SparkExecutor:
 
     def _import(self, view: str, source: str) -> None:
         """A store table copied to Parquet and registered in Spark (not copied back unless changed here)."""
-        path = self.folder / f"{view}.store.parquet"
+        path = self.folder / f"store-{view}.parquet"  # never _name: Hadoop skips it
         self.store.execute(f"COPY (SELECT * FROM {source}) TO {sql_str(path)} (FORMAT parquet)")
         self.spark.read.parquet(str(path)).createOrReplaceTempView(view)
         self._views[view] = False

@@ -6,9 +6,10 @@ from pathlib import Path
 
 
 class IngestError(RuntimeError):
-    """A file (or the refresh settings) cannot be ingested; nothing published has changed."""
+    """A file (or the refresh settings) cannot be ingested; nothing published has changed. `path` is a local
+    path, or the URI of a file Spark reads."""
 
-    def __init__(self, path: Path | None, reason: str) -> None:
+    def __init__(self, path: Path | str | None, reason: str) -> None:
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}" if path is not None else reason)

@@ -33,6 +33,7 @@ import dataclasses
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -473,14 +474,20 @@ def _match_lines(con: duckdb.DuckDBPyConnection, path: Path, header: tuple[str, 
     )
 
 
-def check_alignment(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
-    """Refuse the file if a parsed row was paired with the wrong record (its values up to record_id differ).
+def check_alignment(con: Any, files: list[tuple[Path, str]]) -> None:
+    """Refuse the first file with a parsed row paired with the wrong record (its values up to record_id differ).
 
-    Run on the table the checks materialise from the staged view, so the pairing is read only once.
+    Run on the tables the checks materialise from the staged views (`files`: each file and its table), so the
+    pairing is read only once, and in one query for every file (on Spark each query is a job).
     """
-    misaligned = con.execute(f"SELECT min(_pf_line) FROM {table} WHERE _pf_misaligned").fetchall()[0][0]
-    if misaligned is not None:
-        raise IngestError(path, f"is not CSV: cannot follow its quoting near line {misaligned}")
+    if not files:
+        return
+    found = dict(con.execute(" UNION ALL ".join(
+        f"SELECT {i} AS i, min(_pf_line) AS line FROM {table} WHERE _pf_misaligned" for i, (_, table) in enumerate(files)
+    )).fetchall())
+    for i, (path, _) in enumerate(files):
+        if found.get(i) is not None:
+            raise IngestError(path, f"is not CSV: cannot follow its quoting near line {found[i]}")
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:

@@ -10,6 +10,10 @@ the reported lines (blank lines, further lines of a value holding a line break) 
 beside what ingest noticed without rejecting (impossible, future or pre-1900 dates of birth). A `*.csv` that
 is not a regular file (a folder, a symlink loop, a pipe) or is larger than `max_file_mb` is refused by name
 before anything is read, so memory stays bounded whatever arrives.
+
+Each file is read on its own by DuckDB (`reading`: the byte-level read that numbers every line); the checks,
+rejects, standardisation and `records` are one stage sent to `core.engine.stage_executor`, so with `engine:
+spark` they run on Spark from the same SQL (decision 17).
 """
 
 from __future__ import annotations
@@ -22,15 +26,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from priority_families.core.config import Settings
+from priority_families.core.engine import stage_executor
 from priority_families.core.sql import quote_ident, sql_str
 from priority_families.ingest import standardise as std
 from priority_families.ingest.checks import (
     LINE_WARNINGS,
+    Check,
     RejectReason,
     WarningReason,
     checks_for,
@@ -150,8 +158,17 @@ def ingest_extracts(
     as_of: date | None = None,
     authority: str | None = None,
     on_file: FileCallback | None = None,
+    run: Settings | None = None,
+    work_dir: Path | None = None,
+    origin: str | None = None,
 ) -> IngestReport:
-    """Create `refresh`, `ingest_files`, `records` and `rejects` from the extracts in `folder`."""
+    """Create `refresh`, `ingest_files`, `records` and `rejects` from the extracts in `folder`.
+
+    Each file is read by DuckDB on its own (`reading.stage_file`: line accounting, malformed rows); what
+    grows with the records (the checks, the rejects, standardisation, `records`) runs as one stage on the
+    engine of `run` (`core.engine.stage_executor`, Spark's work in `work_dir`), from the same SQL. `origin`
+    is where the extracts came from when `folder` is a local copy of them (a URI Spark read).
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise IngestError(folder, "is not a folder of extracts")
@@ -172,15 +189,19 @@ def ingest_extracts(
     present = {p.stem for p in known}
     with _one_transaction(con):
         _create_tables(con)
-        record_refresh(con, report.refresh_id, report.as_of, report.authority, str(report.extracts), loaded_at)
-        checked = []
-        for index, path in enumerate(known):
-            if on_file:
-                on_file(path.name, index, len(known))
-            checked.append(_check_file(con, path, path.stem, index))
-        _build_lookups(con, checked)
-        report.files += [_load_file(con, f, report.as_of) for f in checked]
-        _drop_lookups(con)  # on failure the rollback removes them and the checked files
+        record_refresh(con, report.refresh_id, report.as_of, report.authority, origin or str(report.extracts),
+                       loaded_at)
+        with stage_executor(con, run or Settings(), work_dir or folder, "ingest") as x:
+            checked = []
+            for index, path in enumerate(known):
+                if on_file:
+                    on_file(path.name, index, len(known))
+                checked.append(_check_file(con, x, path, path.stem, index))
+            check_alignment(x, [(f.staged.path, f.table) for f in checked])
+            _reject_and_note(x, checked)
+            _build_lookups(x, checked)
+            report.files += _load_files(x, checked, report.as_of)
+            _drop_working(x, checked)  # on failure the rollback (DuckDB) or the executor (Spark) removes them
         report.files += [FileReport(p.name, None, 0, 0, 0, FileStatus.UNKNOWN)
                          for p in csvs if p.stem not in FACT_KINDS and p.name not in REFERENCE_FILES]
         report.files += [FileReport(f"{k}.csv", k, 0, 0, 0, FileStatus.ABSENT)
@@ -300,91 +321,143 @@ RECORD_COLUMNS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class _CheckedFile:
-    """A file read and checked, its rejects written, waiting in `table` for the lookups and its load."""
+    """A file read and checked, waiting in `table` (with its problem mask) for its rejects, the lookups and its
+    load; its malformed rows in `malformed`, the lines that are no row in `notes`."""
 
     staged: StagedFile
     fact: str
     table: str
+    checks: tuple[Check, ...]
+    malformed: str
+    notes: str
 
 
-def _check_file(con: duckdb.DuckDBPyConnection, path: Path, fact: str, index: int) -> _CheckedFile:
-    """Stage and check one fact file; its malformed and failing rows go to `rejects`."""
+def _check_file(con: duckdb.DuckDBPyConnection, x: Any, path: Path, fact: str, index: int) -> _CheckedFile:
+    """Read one fact file on DuckDB (`stage_file`), then check its rows on the stage's engine `x`."""
     staged = stage_file(con, path)
     header = staged.header
     checks = checks_for(fact, header)
+    source = _hand_over(con, x, index)
     table = f"_ingest_checked_{index}"
-    con.execute(
+    x.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT _pf_staged.*, _pf_first_line, {mask_sql(checks)} AS _pf_mask
-        FROM {STAGED} _pf_staged {first_seen_join(header, STAGED)}
+        FROM {source} _pf_staged {first_seen_join(header, source)}
         """
     )
-    check_alignment(con, path, table)
-    con.execute(
-        f"""INSERT INTO rejects SELECT ?, line, "column", ?, NULL, NULL, detail FROM {STRUCTURAL}""",
-        [path.name, RejectReason.MALFORMED.value],
-    )
-    con.execute(f"INSERT INTO rejects SELECT ?, * FROM ({rejects_sql(checks, table, header)})", [path.name])
-    con.execute(
-        f"""INSERT INTO ingest_warnings
-            SELECT $file, line, NULL, CASE WHEN first_line IS NULL THEN $blank ELSE $continued END, NULL, NULL,
-                   CASE WHEN first_line IS NOT NULL THEN 'the row on line ' || first_line END
-            FROM {LINE_NOTES}""",
-        {"file": path.name, "blank": WarningReason.BLANK_LINE.value, "continued": WarningReason.CONTINUED.value},
-    )
+    if source != STAGED:
+        con.execute(f"DROP VIEW {source}")  # the other engine holds its own copy now
     drop_staging(con)
-    return _CheckedFile(staged, fact, table)
+    return _CheckedFile(staged, fact, table, tuple(checks), f"_ingest_malformed_{index}", f"_ingest_notes_{index}")
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, checked: _CheckedFile, as_of: date) -> FileReport:
-    """Insert a checked file's accepted rows into `records`, standardised from the lookups."""
-    offset = con.execute("SELECT coalesce(max(record_key), 0) FROM records").fetchall()[0][0]
-    con.execute(_insert_records_sql(checked.fact, checked.staged.header, offset, checked.table))
-    con.execute(f"DROP TABLE IF EXISTS {checked.table}")
-    _warn_dates_of_birth(con, checked.staged.path.name, checked.fact, as_of)
-    return _file_report(con, checked.staged, checked.fact)
+def _hand_over(con: duckdb.DuckDBPyConnection, x: Any, index: int) -> str:
+    """Keep what the read of file `index` found (its malformed rows, the lines that are no row) past
+    `drop_staging`, and return the relation its parsed rows are checked from: DuckDB's staged view itself, or
+    for another engine a view of it under the file's own name (that engine copies it once, as it first reads
+    it)."""
+    con.execute(f'CREATE OR REPLACE TEMP TABLE _ingest_malformed_{index} AS SELECT line, "column", detail '
+                f"FROM {STRUCTURAL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_notes_{index} AS SELECT line, first_line FROM {LINE_NOTES}")
+    if x is con:
+        return STAGED
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _ingest_staged_{index} AS SELECT * FROM {STAGED}")  # copied once
+    return f"_ingest_staged_{index}"
 
 
-def _warn_dates_of_birth(con: duckdb.DuckDBPyConnection, file: str, fact: str, as_of: date) -> None:
+def _reject_and_note(x: Any, files: list[_CheckedFile]) -> None:
+    """Every file's malformed rows and failed checks into `rejects`, its lines that are no row into
+    `ingest_warnings`: one statement each, so an engine rewriting whole tables writes them once."""
+    rejects, notes = [], []
+    for f in files:
+        name = sql_str(f.staged.path.name)
+        rejects.append(f'''SELECT {name}, line, "column", {sql_str(RejectReason.MALFORMED.value)}, NULL, NULL, detail
+                          FROM {f.malformed}''')
+        rejects.append(f"SELECT {name}, * FROM ({rejects_sql(list(f.checks), f.table, f.staged.header)})")
+        notes.append(
+            f"""SELECT {name}, line, NULL, CASE WHEN first_line IS NULL THEN {sql_str(WarningReason.BLANK_LINE.value)}
+                       ELSE {sql_str(WarningReason.CONTINUED.value)} END, NULL, NULL,
+                       CASE WHEN first_line IS NOT NULL THEN 'the row on line ' || first_line END
+                FROM {f.notes}""")
+    x.execute(f"INSERT INTO rejects {' UNION ALL '.join(rejects)}")
+    x.execute(f"INSERT INTO ingest_warnings {' UNION ALL '.join(notes)}")
+
+
+def _load_files(x: Any, files: list[_CheckedFile], as_of: date) -> list[FileReport]:
+    """Every checked file's accepted rows into `records` in one statement, standardised from the lookups.
+
+    A file's record keys follow the previous file's largest (its offset plus its last accepted line), as
+    when the files were loaded one after another.
+    """
+    last = dict(x.execute(" UNION ALL ".join(
+        f"SELECT {i} AS i, max(_pf_line) AS last FROM {f.table} WHERE _pf_mask = 0" for i, f in enumerate(files)
+    )).fetchall())
+    offsets, offset = [], 0
+    for i in range(len(files)):
+        offsets.append(offset)
+        offset += last.get(i) or 0
+    x.execute("INSERT INTO records BY NAME " + " UNION ALL ".join(
+        _records_sql(f.fact, f.staged.header, o, f.table) for f, o in zip(files, offsets, strict=True)))
+    _warn_dates_of_birth(x, files, as_of)
+    return _file_reports(x, files)
+
+
+def _drop_working(x: Any, files: list[_CheckedFile]) -> None:
+    for f in files:
+        for table in (f.table, f.malformed, f.notes):
+            x.execute(f"DROP TABLE IF EXISTS {table}")
+    _drop_lookups(x)
+
+
+def _warn_dates_of_birth(x: Any, files: list[_CheckedFile], as_of: date) -> None:
     """A date of birth that is no real date (`2000-02-30`), after as_of or before 1900 keeps its row (the
     person is still there to link by name and identifiers) but is never silent: one warning per row."""
-    con.execute(
-        """
+    file_of = " ".join(f"WHEN {sql_str(f.fact)} THEN {sql_str(f.staged.path.name)}" for f in files)
+    x.execute(
+        f"""
         INSERT INTO ingest_warnings
-        SELECT $file, line, 'dob', CASE WHEN dob IS NULL THEN $not_real WHEN dob > $as_of THEN $future
-                                        ELSE $too_old END,
+        SELECT CASE fact {file_of} END, line, 'dob',
+               CASE WHEN dob IS NULL THEN ? WHEN dob > ? THEN ? ELSE ? END,
                source, record_id, NULL  -- never the value: the line and record_id find it
         FROM records
-        WHERE fact = $fact AND nullif(trim(dob_raw), '') IS NOT NULL
-          AND (dob IS NULL OR dob > $as_of OR dob < DATE '1900-01-01')
+        WHERE nullif(trim(dob_raw), '') IS NOT NULL AND (dob IS NULL OR dob > ? OR dob < DATE '1900-01-01')
         """,
-        {"file": file, "fact": fact, "as_of": as_of, "not_real": WarningReason.DOB_NOT_REAL.value,
-         "future": WarningReason.DOB_FUTURE.value, "too_old": WarningReason.DOB_TOO_OLD.value},
+        [WarningReason.DOB_NOT_REAL.value, as_of, WarningReason.DOB_FUTURE.value, WarningReason.DOB_TOO_OLD.value,
+         as_of],
     )
 
 
-def _file_report(con: duckdb.DuckDBPyConnection, staged: StagedFile, fact: str) -> FileReport:
-    name = staged.path.name
-    accepted = con.execute("SELECT count(*) FROM records WHERE fact = ?", [fact]).fetchall()[0][0]
-    rejected = con.execute(
-        "SELECT count(DISTINCT line) FROM rejects WHERE file = ?", [name]
-    ).fetchall()[0][0]
-    reasons = con.execute(
-        """SELECT reason || ' (' || "column" || ')', count(DISTINCT line) AS n FROM rejects WHERE file = ?
-           GROUP BY ALL ORDER BY n DESC, 1 LIMIT 3""",
-        [name],
-    ).fetchall()
-    reported = con.execute(
-        "SELECT count(DISTINCT line) FROM ingest_warnings WHERE file = ? AND warning IN ?",
-        [name, [w.value for w in LINE_WARNINGS]],
-    ).fetchall()[0][0]
+def _file_reports(x: Any, files: list[_CheckedFile]) -> list[FileReport]:
+    """Each file's counts, from four grouped queries over the finished tables (not four per file)."""
+    accepted = dict(x.execute("SELECT fact, count(*) FROM records GROUP BY fact").fetchall())
+    rejected = dict(x.execute("SELECT file, count(DISTINCT line) FROM rejects GROUP BY file").fetchall())
+    line_warnings = ", ".join(sql_str(w.value) for w in LINE_WARNINGS)
+    reported = dict(x.execute(f"SELECT file, count(DISTINCT line) FROM ingest_warnings "
+                              f"WHERE warning IN ({line_warnings}) GROUP BY file").fetchall())
+    reasons: dict[str, list[tuple[str, int]]] = {}
+    for file, reason, n in x.execute(
+            """SELECT file, reason || ' (' || "column" || ')', count(DISTINCT line) FROM rejects
+               GROUP BY file, reason || ' (' || "column" || ')'""").fetchall():
+        reasons.setdefault(file, []).append((reason, n))
+    return [_file_report(f.staged, f.fact, accepted.get(f.fact, 0), rejected.get(f.staged.path.name, 0),
+                         reported.get(f.staged.path.name, 0), _top(reasons.get(f.staged.path.name, [])))
+            for f in files]
+
+
+def _top(reasons: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """The three commonest reasons, most rows first, then by label (a reason without a column last)."""
+    return tuple(sorted(reasons, key=lambda r: (-r[1], r[0] is None, r[0] or ""))[:3])
+
+
+def _file_report(staged: StagedFile, fact: str, accepted: int, rejected: int, reported: int,
+                 reasons: tuple[tuple[str, int], ...]) -> FileReport:
     if accepted + rejected != staged.rows_read or staged.rows_read + reported != staged.lines_read:
         raise IngestError(staged.path, f"internal error: read {staged.lines_read} lines but accounted for "
                           f"{accepted} accepted + {rejected} rejected + {reported} reported")
     status = FileStatus.LOADED_WITH_REJECTS if rejected else FileStatus.LOADED
-    return FileReport(name, fact, staged.rows_read, accepted, rejected, status, tuple(reasons), staged.lines_read,
-                      reported)
+    return FileReport(staged.path.name, fact, staged.rows_read, accepted, rejected, status, reasons,
+                      staged.lines_read, reported)
 
 
 @dataclass(frozen=True)
@@ -429,20 +502,20 @@ LOOKUPS: tuple[Lookup, ...] = (
 )
 
 
-def _build_lookups(con: duckdb.DuckDBPyConnection, files: list[_CheckedFile]) -> None:
+def _build_lookups(x: Any, files: list[_CheckedFile]) -> None:
     """Standardise every distinct value of the accepted rows of all files, once per lookup."""
     for lookup in LOOKUPS:
         values = " UNION ALL ".join(
             f"SELECT {quote_ident(c)} AS v FROM {f.table} WHERE _pf_mask = 0 AND {quote_ident(c)} IS NOT NULL"
             for f in files for c in lookup.columns if c in f.staged.header
         ) or "SELECT CAST(NULL AS VARCHAR) AS v WHERE false"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {lookup.table} AS "
-                    f"WITH n AS (SELECT DISTINCT v FROM ({values})) {lookup.select}")
+        x.execute(f"CREATE OR REPLACE TEMP TABLE {lookup.table} AS "
+                  f"WITH n AS (SELECT DISTINCT v FROM ({values})) {lookup.select}")
 
 
-def _drop_lookups(con: duckdb.DuckDBPyConnection) -> None:
+def _drop_lookups(x: Any) -> None:
     for lookup in LOOKUPS:
-        con.execute(f"DROP TABLE IF EXISTS {lookup.table}")
+        x.execute(f"DROP TABLE IF EXISTS {lookup.table}")
 
 
 # Columns read from a lookup in `records`: alias -> (lookup table, extract column).
@@ -454,8 +527,8 @@ _JOINS: dict[str, tuple[str, str]] = {
 }
 
 
-def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, table: str) -> str:
-    """INSERT ... SELECT turning the file's accepted rows into typed, standardised records.
+def _records_sql(fact: str, header: tuple[str, ...], offset: int, table: str) -> str:
+    """The SELECT turning the file's accepted rows into typed, standardised records.
 
     Standardised values come from the lookups (the same expressions, run once per distinct value); a
     column the file does not have gives the expression on NULL, as before.
@@ -486,7 +559,6 @@ def _insert_records_sql(fact: str, header: tuple[str, ...], offset: int, table: 
     term_start = looked_up("tm", "term_start", std.term_start(c["term"])) if has_term else "NULL"
     term_end = looked_up("tm", "term_end", std.term_end(c["term"])) if has_term else "NULL"
     return f"""
-        INSERT INTO records BY NAME
         SELECT {offset} + t._pf_line AS record_key, {sql_str(fact)} AS fact,
                trim({c['source']}) AS source, trim({c['record_id']}) AS record_id, t._pf_line AS line,
                {raw_person}, {fact_select},
