@@ -76,11 +76,11 @@ def shared_place_levels(place: dict[str, Any]) -> list[str]:
 
 def place_u_among_different_people(con: duckdb.DuckDBPyConnection, table: str, first: dict[str, Any],
                                    dob: dict[str, Any], place: dict[str, Any], sampled_u: dict[str, float],
-                                   different_share: float) -> PlaceU:
+                                   different_share: float, prior_pairs: float = PRIOR_PAIRS) -> PlaceU:
     """u of the shared-place levels of `place`, counted among different people's pairs of `table` (columns as
     `link_descriptions` with the place keys). `first`, `dob`: the comparisons whose "all other" levels mark two
     people different; `sampled_u`: Splink's u per level (the prior's mean); `different_share`: the share of
-    random pairs in both "all other" levels."""
+    random pairs in both "all other" levels; `prior_pairs`: the prior's weight."""
     shared = [" AND ".join(f"{k.format(s='l')} = {k.format(s='r')}" for k in keys) for keys in SHARED_PLACE]
     possible = sum(block_pairs(con, f"{table} AS t", tuple(k.format(s="t") for k in keys)) for keys in SHARED_PLACE)
     buckets = max(1, math.ceil(possible / COUNTED_PAIRS))
@@ -112,6 +112,6 @@ def place_u_among_different_people(con: duckdb.DuckDBPyConnection, table: str, f
     pairs = float(groups) * different_share
     observed = dict(rows)
     levels = shared_place_levels(place)
-    u = {label: (observed.get(label, 0) + sampled_u[label] * PRIOR_PAIRS) / (pairs + PRIOR_PAIRS)
+    u = {label: (observed.get(label, 0) + sampled_u[label] * prior_pairs) / (pairs + prior_pairs)
          for label in levels}
     return PlaceU(pairs, {label: observed.get(label, 0) for label in levels}, u)
