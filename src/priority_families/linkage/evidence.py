@@ -71,7 +71,7 @@ def shared_place_levels(place: dict[str, Any]) -> list[str]:
     """The place levels whose every pair shares a postcode, an address line or a house number in one district
     (the levels above "postcode one character out"; that one and those below it keep Splink's sampled u)."""
     labels = [lv["label_for_charts"] for lv in place["comparison_levels"] if not lv.get("is_null_level")]
-    return labels[:labels.index("postcode one character out")]
+    return labels[:labels.index("same postcode")]
 
 
 def place_u_among_different_people(con: duckdb.DuckDBPyConnection, table: str, first: dict[str, Any],

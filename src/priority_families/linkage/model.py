@@ -192,6 +192,10 @@ def _dob(m_far: float = DOB_WRONG_PRIOR) -> dict[str, Any]:
 # The estimate updates a prior that all are families worth FAMILY_PRIOR_CORROBORATED expected corroborated
 # pairs, so it weighs what the data can show: few pairs a generation apart, or data whose people are rarely
 # written twice (one record per person: nothing is corroborated), keep the guard's premise.
+# Pairs of one name and place a generation apart are vetoed even when seen once while at least this share
+# of them are families by the data (`DobWrongRate.family_share`): the guard reads "family" whenever that is
+# the likelier reading (`guards.py`). The same reading keeps the sampled place u as a floor (`learn_place_u`).
+FAMILY_SHARE_VETO = 0.5
 CORROBORATING_RECORDS = 2  # a first name, surname and date of birth written together on this many records
 FAMILY_PRIOR_CORROBORATED = 2.0
 
@@ -445,7 +449,7 @@ def score_descriptions(
     linker = Linker(db.register(SPLINK_INPUT), settings_creator([*RULES, *broad], dob.m), log_level=logging.WARNING)
     if trained:
         _train(linker, settings, em_blocks(work, SPLINK_INPUT, n))
-        learn_place_u(work, linker, dob.m)
+        learn_place_u(work, linker, dob.m, floored=dob.family_share >= FAMILY_SHARE_VETO)
     if settings.charts_dir:
         save_charts(linker, Path(settings.charts_dir))
     if scorer is not None:
@@ -560,9 +564,17 @@ def _trained_levels(linker: Linker, comparison: str) -> dict[str, Any]:
     return {level.label_for_charts: level for level in found._comparison_levels_excluding_null}
 
 
-def learn_place_u(work: duckdb.DuckDBPyConnection, linker: Linker, dob_far_m: float) -> PlaceU:
+def learn_place_u(work: duckdb.DuckDBPyConnection, linker: Linker, dob_far_m: float, floored: bool) -> PlaceU:
     """Replace the sampled u of the shared-place levels by u counted among different people
-    (`evidence.place_u_among_different_people`), on the trained `linker` scoring `SPLINK_INPUT`."""
+    (`evidence.place_u_among_different_people`), on the trained `linker` scoring `SPLINK_INPUT`.
+
+    `floored`: the data says people of one name a generation apart at one place are families
+    (`DobWrongRate.family_share`), so related people share places, and the count, which takes different
+    people's names and dates of birth to be independent of their place, misses those who share a first name
+    (a parent and child of one name) or a date of birth (twins) and reads u too low: the sampled u is then its
+    floor (our 20k hard county: u halved without it, and siblings of one name born years apart, each written
+    once, merged). The guards veto such pairs only when corroborated, so the model's place weight must not grow
+    past what random pairs show."""
     first, dob, place = _trained_levels(linker, "first_name"), _trained_levels(linker, "dob"), \
         _trained_levels(linker, "place")
     share = first["all other"].u_probability * dob["all other"].u_probability
@@ -571,8 +583,9 @@ def learn_place_u(work: duckdb.DuckDBPyConnection, linker: Linker, dob_far_m: fl
         {label: level.u_probability for label, level in place.items()}, share)
     sampled = {label: place[label].u_probability for label in learned.u}
     for label, u in learned.u.items():
-        place[label].u_probability = u
-    log.info("place u among different people (%.0f pairs): %s", learned.pairs,
+        place[label].u_probability = max(u, sampled[label]) if floored else u
+    log.info("place u among different people (%.0f pairs%s): %s", learned.pairs,
+             ", the sampled u a floor" if floored else "",
              ", ".join(f"{label}: {learned.observed[label]} seen, u {u:.3g} (sampled {sampled[label]:.3g})"
                        for label, u in learned.u.items()))
     return learned
