@@ -42,7 +42,7 @@ AS_OF = date(2015, 8, 31)
 LINKAGE = "priority_families.linkage"
 STAGES = (
     (f"{LINKAGE}.prepare", "describe_records"), (f"{LINKAGE}.prepare", "identifier_edges"),
-    (f"{LINKAGE}.model", "_train"), (f"{LINKAGE}.model", "blocked_pairs"),
+    (f"{LINKAGE}.model", "_train"), (f"{LINKAGE}.model", "learn_place_u"), (f"{LINKAGE}.model", "blocked_pairs"),
     ("splink.internals.linker_components.inference", "LinkerInference.predict"),
     (f"{LINKAGE}.pipeline", "score_descriptions"), (f"{LINKAGE}.guards", "apply_guards"),
     (f"{LINKAGE}.pipeline", "cluster_edges"), (f"{LINKAGE}.pipeline", "cluster_descriptions"),

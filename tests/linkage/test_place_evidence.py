@@ -45,11 +45,11 @@ def one_person_per_home(n: int) -> list[tuple[str, str, str, str, str]]:
             for i in range(n) for _ in range(3)]
 
 
-def learned(rows: list[tuple[str, str, str, str, str]], prior_pairs: float) -> dict[str, float]:
+def learned(rows: list[tuple[str, str, str, str, str]], prior_pairs: float, floored: bool = False) -> dict[str, float]:
     place = _place()
     sampled = {label: SAMPLED for label in shared_place_levels(place)}
     result = place_u_among_different_people(_table(rows), "descriptions", _first_name(), _dob(), place, sampled,
-                                            different_share=1.0, prior_pairs=prior_pairs)
+                                            different_share=1.0, prior_pairs=prior_pairs, floored=floored)
     return result.u
 
 
@@ -66,6 +66,14 @@ def test_where_different_people_never_share_a_place_it_is_strong_evidence() -> N
     assert u["same address line, postcode differs"] < SAMPLED / 100
 
 
+def test_where_related_people_share_places_the_sampled_u_is_a_floor() -> None:
+    """On data whose same-name pairs a generation apart are families the count cannot lower u (it misses
+    namesakes and twins, who share a first name or a date of birth), so u stays the sampled value; a higher
+    count still raises it."""
+    assert learned(one_person_per_home(30), prior_pairs=10, floored=True)["same address and postcode"] == SAMPLED
+    assert learned(households(30), prior_pairs=10, floored=True)["same address and postcode"] > SAMPLED
+
+
 def test_small_data_keeps_the_sampled_u() -> None:
     """With the default prior (100,000 pairs) 4,005 pairs move u by a few per cent at most."""
     u = learned(one_person_per_home(30), prior_pairs=100_000)["same address and postcode"]
@@ -73,10 +81,11 @@ def test_small_data_keeps_the_sampled_u() -> None:
 
 
 def test_only_levels_reached_by_sharing_a_place_are_learned() -> None:
-    """Levels below the postcode slip (a district, all other) keep Splink's sampled u: the count cannot see them."""
+    """The levels that say one place (or one street) are learned; from "same postcode" down (another street in
+    the postcode, a postcode slip, a district, all other) they keep Splink's sampled u."""
     levels = shared_place_levels(_place())
-    assert "same postcode" in levels and "same street and postcode, another house number" in levels
-    assert "postcode one character out" not in levels and "all other" not in levels
+    assert "same address and postcode" in levels and "same street and postcode, another house number" in levels
+    assert not {"same postcode", "postcode one character out", "all other"} & set(levels)
 
 
 @pytest.mark.parametrize(("left", "right", "level"), [

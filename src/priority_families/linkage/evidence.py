@@ -11,8 +11,8 @@ street, locality and postcode as four comparisons, so the same contamination sti
 keeps them one comparison (on a council's data they are one fact, and four comparisons would count a household
 four times), so the place's u must be right.
 
-So u of the place levels reached by sharing a postcode, an address line or a house number within a postcode
-district is counted among pairs the data says are different people: first names and dates of birth both in
+So u of the place levels that say one place or one street (reached by sharing a postcode, an address line or a
+house number within a postcode district) is counted among pairs the data says are different people: first names and dates of birth both in
 their comparisons' "all other" levels (clearly different names, dates of birth far apart). On a council's data
 those are the members of one household (different names, a generation or a few years apart), so u stays the
 share of different people at one place; on FEBRL they are nearly none, so u falls to what the data shows. The
@@ -68,19 +68,23 @@ def _level_case(place: dict[str, Any]) -> str:
 
 
 def shared_place_levels(place: dict[str, Any]) -> list[str]:
-    """The place levels whose every pair shares a postcode, an address line or a house number in one district
-    (the levels above "postcode one character out"; that one and those below it keep Splink's sampled u)."""
+    """The place levels that say one place or one street, whose every pair shares a postcode, an address line or
+    a house number in one district: the levels above "same postcode". That one (another street in the postcode)
+    and those below keep Splink's sampled u: on a county's data a postcode is mostly one street, so different
+    people are rarely seen there and a sparse count would outweigh what random pairs show.)"""
     labels = [lv["label_for_charts"] for lv in place["comparison_levels"] if not lv.get("is_null_level")]
     return labels[:labels.index("same postcode")]
 
 
 def place_u_among_different_people(con: duckdb.DuckDBPyConnection, table: str, first: dict[str, Any],
                                    dob: dict[str, Any], place: dict[str, Any], sampled_u: dict[str, float],
-                                   different_share: float, prior_pairs: float = PRIOR_PAIRS) -> PlaceU:
+                                   different_share: float, prior_pairs: float = PRIOR_PAIRS,
+                                   floored: bool = False) -> PlaceU:
     """u of the shared-place levels of `place`, counted among different people's pairs of `table` (columns as
     `link_descriptions` with the place keys). `first`, `dob`: the comparisons whose "all other" levels mark two
     people different; `sampled_u`: Splink's u per level (the prior's mean); `different_share`: the share of
-    random pairs in both "all other" levels; `prior_pairs`: the prior's weight."""
+    random pairs in both "all other" levels; `prior_pairs`: the prior's weight; `floored`: never below the
+    sampled u (where related people share places: `model.learn_place_u`)."""
     shared = [" AND ".join(f"{k.format(s='l')} = {k.format(s='r')}" for k in keys) for keys in SHARED_PLACE]
     possible = sum(block_pairs(con, f"{table} AS t", tuple(k.format(s="t") for k in keys)) for keys in SHARED_PLACE)
     buckets = max(1, math.ceil(possible / COUNTED_PAIRS))
@@ -114,4 +118,6 @@ def place_u_among_different_people(con: duckdb.DuckDBPyConnection, table: str, f
     levels = shared_place_levels(place)
     u = {label: (observed.get(label, 0) + sampled_u[label] * prior_pairs) / (pairs + prior_pairs)
          for label in levels}
+    if floored:
+        u = {label: max(value, sampled_u[label]) for label, value in u.items()}
     return PlaceU(pairs, {label: observed.get(label, 0) for label in levels}, u)

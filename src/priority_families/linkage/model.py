@@ -580,10 +580,10 @@ def learn_place_u(work: duckdb.DuckDBPyConnection, linker: Linker, dob_far_m: fl
     share = first["all other"].u_probability * dob["all other"].u_probability
     learned = place_u_among_different_people(
         work, SPLINK_INPUT, _first_name(), _dob(dob_far_m), _place(),
-        {label: level.u_probability for label, level in place.items()}, share)
+        {label: level.u_probability for label, level in place.items()}, share, floored=floored)
     sampled = {label: place[label].u_probability for label in learned.u}
     for label, u in learned.u.items():
-        place[label].u_probability = max(u, sampled[label]) if floored else u
+        place[label].u_probability = u
     log.info("place u among different people (%.0f pairs%s): %s", learned.pairs,
              ", the sampled u a floor" if floored else "",
              ", ".join(f"{label}: {learned.observed[label]} seen, u {u:.3g} (sampled {sampled[label]:.3g})"
