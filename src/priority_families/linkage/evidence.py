@@ -19,8 +19,10 @@ share of different people at one place; on FEBRL they are nearly none, so u fall
 count is divided by the pairs of descriptions times the share of random pairs in those "all other" levels
 (Splink's own u for them: names and dates of birth are independent of place among different people in a random
 pair), and updates a Beta prior with Splink's sampled u as its mean, worth `PRIOR_PAIRS` pairs, so small data
-keeps what random sampling said. One set-based query, on a random share of the pairs by `unique_id` bucket
-(independent of every compared field) when they are many.
+keeps what random sampling said. Set-based SQL on the DuckDB connection that trains the model (both engines train
+there), on a random share of the pairs by `unique_id` bucket (independent of every compared field) when they
+are many. Where related people share places (namesakes, twins: outside the "all other" levels, so the count
+misses them) the caller keeps the sampled u as a floor (`floored`, `model.learn_place_u`; decision 24).
 """
 
 from __future__ import annotations
