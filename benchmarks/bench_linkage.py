@@ -8,6 +8,8 @@ many truly continuing families kept their id.
     .venv/bin/python benchmarks/bench_linkage.py --people 100000
     .venv/bin/python benchmarks/bench_linkage.py --county /tmp/county --people 0
     .venv/bin/python benchmarks/bench_linkage.py --people 100000 --address-noise hard   (issue 14's county)
+    .venv/bin/python benchmarks/bench_linkage.py --county /tmp/county --people 0 --plain
+    (`--plain`: also a plain Splink 5 dedupe of the same records in its own child process, `plain_splink.py`)
     (a county without `follow-up-1` is linked once, without the stability check)
 """
 
@@ -42,12 +44,12 @@ AS_OF = date(2015, 8, 31)
 LINKAGE = "priority_families.linkage"
 STAGES = (
     (f"{LINKAGE}.prepare", "describe_records"), (f"{LINKAGE}.prepare", "identifier_edges"),
-    (f"{LINKAGE}.model", "_train"), (f"{LINKAGE}.model", "blocked_pairs"),
+    (f"{LINKAGE}.model", "_train"), (f"{LINKAGE}.model", "learn_place_u"), (f"{LINKAGE}.model", "blocked_pairs"),
     ("splink.internals.linker_components.inference", "LinkerInference.predict"),
     (f"{LINKAGE}.pipeline", "score_descriptions"), (f"{LINKAGE}.guards", "apply_guards"),
     (f"{LINKAGE}.pipeline", "cluster_edges"), (f"{LINKAGE}.pipeline", "cluster_descriptions"),
     (f"{LINKAGE}.pipeline", "_write_pairs"), (f"{LINKAGE}.pipeline", "assign_ids"),
-    (f"{LINKAGE}.pipeline", "_write_persons"), (f"{LINKAGE}.workspace", "build_households"),
+    (f"{LINKAGE}.pipeline", "_write_persons"), ("priority_families.households.build", "build_households"),
 )
 TRAINING = ("estimate_probability_two_random_records_match", "estimate_u_using_random_sampling",
             "estimate_parameters_using_expectation_maximisation")
@@ -104,6 +106,13 @@ def timed_link(workspace: Path, chunk: int = 0, stages: bool = False) -> dict:
     return json.loads(lines[-1])
 
 
+def timed_plain(workspace: Path, truth: Path) -> dict:
+    """Plain Splink on the workspace's records in a fresh child process (its own peak RSS)."""
+    command = [sys.executable, __file__, "--plain-child", str(workspace), "--truth", str(truth)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def evaluate(workspace: Path, truth: Path) -> dict:
     con = Workspace(path=workspace).connect()
     try:
@@ -125,10 +134,18 @@ def main() -> None:
     parser.add_argument("--address-noise", type=AddressNoise, default=AddressNoise.STANDARD,
                         help="'hard': the address slips of synth.hard_addresses (issue 14)")
     parser.add_argument("--gazetteer", action="store_true", help="synth writes gazetteer.csv, linkage uses it")
+    parser.add_argument("--plain", action="store_true",
+                        help="also a plain Splink 5 dedupe of the same records (refresh 1), in its own child process")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--plain-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--truth", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child_link(args.child, args.chunk, args.stages)
+        return
+    if args.plain_child:
+        from plain_splink import plain_dedupe
+        print(json.dumps(plain_dedupe(args.plain_child / "store.duckdb", args.truth)))
         return
     scratch = Path(tempfile.mkdtemp(prefix="bench-linkage-"))
     county = args.county
@@ -145,6 +162,8 @@ def main() -> None:
     first = timed_link(ws, args.chunk, args.stages)
     print("link, refresh 1:", json.dumps(first), flush=True)
     print("quality, refresh 1:", json.dumps(evaluate(ws, county)), flush=True)
+    if args.plain:
+        print("plain Splink 5, refresh 1:", json.dumps(timed_plain(ws, county)), flush=True)
     if not (county / "follow-up-1").is_dir():
         print("no follow-up-1 in the county: one refresh only", flush=True)
         shutil.rmtree(scratch, ignore_errors=True)

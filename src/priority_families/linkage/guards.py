@@ -35,16 +35,12 @@ import duckdb
 
 from priority_families.linkage.model import (
     CORROBORATING_RECORDS,
+    FAMILY_SHARE_VETO,
     GENERATION_YEARS,
     day_month_swapped,
     dob_near,
 )
 from priority_families.linkage.settings import LinkageSettings
-
-# Pairs of one name and place a generation apart are vetoed even when seen once while at least this share
-# of them are families by the data (`model.DobWrongRate.family_share`): the guard reads "family" whenever
-# that is the likelier reading.
-FAMILY_SHARE_VETO = 0.5
 
 
 def _clearly_different(a: str, a_forms: str, b: str, b_forms: str) -> str:

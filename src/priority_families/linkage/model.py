@@ -18,6 +18,7 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
 
 from priority_families.linkage.blocking import RULES, block_pairs, blocked_pairs, broad_rules
+from priority_families.linkage.evidence import PlaceU, place_u_among_different_people
 from priority_families.linkage.settings import LinkageSettings
 
 SPLINK_INPUT = "link_descriptions"
@@ -191,6 +192,10 @@ def _dob(m_far: float = DOB_WRONG_PRIOR) -> dict[str, Any]:
 # The estimate updates a prior that all are families worth FAMILY_PRIOR_CORROBORATED expected corroborated
 # pairs, so it weighs what the data can show: few pairs a generation apart, or data whose people are rarely
 # written twice (one record per person: nothing is corroborated), keep the guard's premise.
+# Pairs of one name and place a generation apart are vetoed even when seen once while at least this share
+# of them are families by the data (`DobWrongRate.family_share`): the guard reads "family" whenever that is
+# the likelier reading (`guards.py`). The same reading keeps the sampled place u as a floor (`learn_place_u`).
+FAMILY_SHARE_VETO = 0.5
 CORROBORATING_RECORDS = 2  # a first name, surname and date of birth written together on this many records
 FAMILY_PRIOR_CORROBORATED = 2.0
 
@@ -317,6 +322,12 @@ SQUEEZED_POSTCODE = "replace(postcode_{side}, ' ', '')"
 POSTCODE_SLIP = ("(postcode_l <> postcode_r AND "
                  + one_slip(SQUEEZED_POSTCODE.format(side="l"), SQUEEZED_POSTCODE.format(side="r"), 0.8)
                  + ")")
+# The same street in the same postcode at another house number: on a council's data a neighbour, where the data
+# says different people share streets (its u is counted among them: `evidence`); where they do not, one person
+# with the house number keyed wrong.
+STREET = r"regexp_replace(address_{side}, '(FLAT \S+ )?[0-9]+[A-Z]?', '', 'g')"
+SAME_STREET_ANOTHER_NUMBER = (f"(postcode_l = postcode_r AND {SAME_NUMBER.replace('=', '<>')} AND "
+                              f"jaro_winkler_similarity({STREET.format(side='l')}, {STREET.format(side='r')}) >= 0.9)")
 # Cheap and selective tests first: DuckDB narrows the rows before the string functions run.
 PLACE_WRITTEN_DIFFERENTLY = (f"({SAME_NUMBER} AND (postcode_l = postcode_r OR {POSTCODE_SLIP}) "
                              f"AND ({ADDRESS_CLOSE} OR {SHARES_WORDS}))")
@@ -340,6 +351,7 @@ def _place() -> dict[str, Any]:
                    0.12, 0.0005),
             # only the exact line: 2 WILLOW DR and 2 WILLOW ST in two postcodes are two places
             _level("address_l = address_r", "same address line, postcode differs", 0.04, 0.0005),
+            _level(SAME_STREET_ANOTHER_NUMBER, "same street and postcode, another house number", 0.02, 0.002),
             _level("postcode_l = postcode_r", "same postcode", 0.08, 0.003),
             _level(POSTCODE_SLIP, "postcode one character out", 0.02, 0.005),
             _level("district_l = district_r", "same postcode district", 0.05, 0.05),
@@ -437,6 +449,7 @@ def score_descriptions(
     linker = Linker(db.register(SPLINK_INPUT), settings_creator([*RULES, *broad], dob.m), log_level=logging.WARNING)
     if trained:
         _train(linker, settings, em_blocks(work, SPLINK_INPUT, n))
+        learn_place_u(work, linker, dob.m, floored=dob.family_share >= FAMILY_SHARE_VETO)
     if settings.charts_dir:
         save_charts(linker, Path(settings.charts_dir))
     if scorer is not None:
@@ -543,6 +556,39 @@ def _estimate(linker: Linker, settings: LinkageSettings, em_rules: list[str]) ->
     # (EM without term frequencies runs 4x faster but cost 0.0004 precision and 0.0011 household F1 at 1M.)
     for rule in em_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
+
+
+def _trained_levels(linker: Linker, comparison: str) -> dict[str, Any]:
+    """The trained levels of one comparison of `linker`, by label (Splink keeps them on its settings)."""
+    found = next(c for c in linker._settings_obj.comparisons if c.output_column_name == comparison)
+    return {level.label_for_charts: level for level in found._comparison_levels_excluding_null}
+
+
+def learn_place_u(work: duckdb.DuckDBPyConnection, linker: Linker, dob_far_m: float, floored: bool) -> PlaceU:
+    """Replace the sampled u of the shared-place levels by u counted among different people
+    (`evidence.place_u_among_different_people`), on the trained `linker` scoring `SPLINK_INPUT`.
+
+    `floored`: the data says people of one name a generation apart at one place are families
+    (`DobWrongRate.family_share`), so related people share places, and the count, which takes different
+    people's names and dates of birth to be independent of their place, misses those who share a first name
+    (a parent and child of one name) or a date of birth (twins) and reads u too low: the sampled u is then its
+    floor (our 20k hard county: u halved without it, and siblings of one name born years apart, each written
+    once, merged). The guards veto such pairs only when corroborated, so the model's place weight must not grow
+    past what random pairs show."""
+    first, dob, place = _trained_levels(linker, "first_name"), _trained_levels(linker, "dob"), \
+        _trained_levels(linker, "place")
+    share = first["all other"].u_probability * dob["all other"].u_probability
+    learned = place_u_among_different_people(
+        work, SPLINK_INPUT, _first_name(), _dob(dob_far_m), _place(),
+        {label: level.u_probability for label, level in place.items()}, share, floored=floored)
+    sampled = {label: place[label].u_probability for label in learned.u}
+    for label, u in learned.u.items():
+        place[label].u_probability = u
+    log.info("place u among different people (%.0f pairs%s): %s", learned.pairs,
+             ", the sampled u a floor" if floored else "",
+             ", ".join(f"{label}: {learned.observed[label]} seen, u {u:.3g} (sampled {sampled[label]:.3g})"
+                       for label, u in learned.u.items()))
+    return learned
 
 
 def save_charts(linker: Linker, folder: Path) -> None:
