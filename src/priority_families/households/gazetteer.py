@@ -37,6 +37,23 @@ SHORT_WORD = "length(split_part({a}.street, ' ', 1)) <= 5"
 LETTERS = "array_to_string(list_sort(string_split(split_part({a}.street, ' ', 1), '')), '')"
 # The kinds of street ingest writes as the last word of a street (its abbreviations, `standardise.STREET_WORDS`).
 STREET_TYPES = ("RD", "ST", "AVE", "DR", "LN", "CL", "CT", "CRES", "PL", "GDNS", "TER", "GR", "SQ", "WLK", "WAY")
+# Ingest abbreviates a kind of street wherever it is a word of the line, so Grove Road is "GR RD" and a typo'd
+# "Grrove Road" is "GRROVE RD": far apart letter by letter. Inside a street's name (not its last word) the
+# kinds are compared written in full (`named_street`), the first full word ingest reads as each.
+NAME_WORDS: dict[str, str] = {}
+for _full, _short in std.STREET_WORDS.items():
+    if _short in STREET_TYPES and len(_full) > len(_short):
+        NAME_WORDS.setdefault(_short, _full)
+
+
+def named_street(street: str) -> str:
+    """SQL: `street` with each kind of street inside its name (any word but the last) written in full:
+    "GR RD" is "GROVE RD", so "GRROVE RD" (a typo ingest could not read) is one slip away from it, as the
+    partner wrote it. The last word, the street's own kind, stays abbreviated (`street_similarity`)."""
+    out = f"(' ' || {street})"
+    for short, full in NAME_WORDS.items():
+        out = f"replace({out}, ' {short} ', ' {full} ')"
+    return f"ltrim({out})"
 
 
 def street_similarity(a: str, b: str) -> str:
@@ -142,7 +159,8 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE gazetteer_scored AS
-        WITH without_postcode AS (SELECT * FROM place_descriptions WHERE postcode_std IS NULL),
+        WITH gazetteer AS (SELECT * REPLACE ({named_street('street')} AS street) FROM gazetteer),
+        without_postcode AS (SELECT * FROM place_descriptions WHERE postcode_std IS NULL),
         scored AS (
             SELECT description, uprn, max({_score()}) AS bits,
                    bool_or(sim = 1 AND d_flat IS NOT DISTINCT FROM g_flat AND d_postcode = g_postcode) AS same

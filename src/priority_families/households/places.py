@@ -33,11 +33,17 @@ from enum import StrEnum
 import duckdb
 
 from priority_families.core.sql import has_table
-from priority_families.households.gazetteer import LETTERS, SHORT_WORD, match_gazetteer, street_similarity
+from priority_families.households.gazetteer import (
+    LETTERS,
+    SHORT_WORD,
+    match_gazetteer,
+    named_street,
+    street_similarity,
+)
 
 STREET_SIMILARITY = 0.85
 SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family (house-numbered lines only)
-_STREET = "regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')"
+_STREET = named_street("regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')")
 DESCRIPTION_COLUMNS = ("uprn", "postcode_std", "address_std", "flat", "house_number")
 _WORKING_TABLES = ("record_description", "partial_record", "partial_global", "place_resident", "partial_fits",
                    "street_alone_ambiguous", "partial_choice", "partial_candidate", "gazetteer_scored", "gazetteer_match", "gazetteer_candidates")
@@ -129,7 +135,8 @@ def _anchor(con: duckdb.DuckDBPyConnection) -> None:
             ) GROUP BY place_key
         ),
         joined AS (
-            SELECT d.*, jaro_winkler_similarity(d.address_std, r.rep_address) AS similarity,
+            SELECT d.*, jaro_winkler_similarity({named_street('d.address_std')}, {named_street('r.rep_address')})
+                       AS similarity,
                    (d.address_std = r.rep_address OR similarity >= {STREET_SIMILARITY}) AS with_rep
             FROM descriptions d JOIN representative r USING (place_key)
         ),
