@@ -56,3 +56,40 @@ def test_a_typo_in_a_grove_matches_its_gazetteer_entry(tmp_path: Path) -> None:
     build_households(con, AS_OF)
     assert con.execute("SELECT pl.place_id, pl.place_status FROM record_place pl JOIN records r USING (record_key) "
                        "WHERE r.address_std = '16 GRROVE RD'").fetchall() == [("U201", "fuzzy")]
+
+
+def test_without_a_gazetteer_a_number_the_street_reaches_in_another_town_is_a_second_place() -> None:
+    # 27 Station Crescent is seen only in NG5, but Station Crescent in NG7 has numbers up to 30: its 27
+    # exists too. A lone line without postcode fits both; nothing of Rosa's tells them apart: review.
+    rows = family("27 Station Crescent", "NG5 1AA") + family("30 Station Crescent", "NG7 2BB", last="OKAFOR") + [
+        written("ROSA", "LINDQVIST", "1990-07-07", "27 Station Crescent", None, "2015-06-01", sex="F"),
+        written("DONNA", "REID", "1984-02-11", "27 Station Crescent", None, "2015-06-01", sex="F"),
+    ]
+    con, h = households(rows)
+    assert h[("ROSA", "LINDQVIST")] is None
+    (candidates,) = con.execute("SELECT candidates FROM place_review").fetchall()[0]
+    assert len(candidates) == 2 and sum(c.startswith("S") for c in candidates) == 1
+    assert h[("DONNA", "REID")] == h[("MASON", "REID")]  # her own records decide
+
+
+def test_without_a_gazetteer_a_number_beyond_the_other_towns_street_is_the_one_place_seen() -> None:
+    rows = family("27 Station Crescent", "NG5 1AA") + family("10 Station Crescent", "NG7 2BB", last="OKAFOR") + [
+        written("ROSA", "LINDQVIST", "1990-07-07", "27 Station Crescent", None, "2015-06-01", sex="F"),
+    ]
+    con, h = households(rows)
+    assert h[("ROSA", "LINDQVIST")] == h[("DONNA", "REID")]
+    assert con.execute("SELECT count(*) FROM place_review").fetchall() == [(0,)]
+
+
+def test_without_a_gazetteer_a_flat_is_a_second_place_only_where_that_house_has_flats() -> None:
+    rows = family("Flat 3, 40 Lenton Avenue", "NG5 1AA") + family("Flat 1, 40 Lenton Avenue", "NG7 2BB",
+                                                                    last="OKAFOR") + [
+        written("ROSA", "LINDQVIST", "1990-07-07", "Flat 3, 40 Lenton Avenue", None, "2015-06-01", sex="F"),
+    ]
+    _, h = households(rows)
+    assert h[("ROSA", "LINDQVIST")] is None
+    rows = family("Flat 3, 40 Lenton Avenue", "NG5 1AA") + family("50 Lenton Avenue", "NG7 2BB", last="OKAFOR") + [
+        written("ROSA", "LINDQVIST", "1990-07-07", "Flat 3, 40 Lenton Avenue", None, "2015-06-01", sex="F"),
+    ]
+    _, h = households(rows)
+    assert h[("ROSA", "LINDQVIST")] == h[("DONNA", "REID")]

@@ -85,6 +85,8 @@ def resolve_places(con: duckdb.DuckDBPyConnection) -> int:
         match_gazetteer(con)
         _name_by_gazetteer(con)
     _partial_candidates(con, gazetteer)
+    if not gazetteer:
+        _possible_places_elsewhere(con)
     _resolve_records(con)
     for table in _WORKING_TABLES:  # free the working tables: at a million people they hold millions of rows
         con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -233,6 +235,47 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None
         SELECT description, place_id, max(score) AS score FROM ({' UNION ALL '.join(blocks)})
         WHERE description IN (SELECT description FROM place_descriptions WHERE NOT anchored)
         GROUP BY ALL
+        """
+    )
+
+
+def _possible_places_elsewhere(con: duckdb.DuckDBPyConnection) -> None:
+    """Without a gazetteer, add to `partial_candidate` the places a line without postcode may name that
+    nobody's records name: "27 STATION CRES" fits the one 27 Station Crescent seen, but when Station
+    Crescent is also seen in another postcode district with house numbers up to 27 or beyond (or, for a flat,
+    with flats in the same house number), that town's number 27 exists too, unseen. Such a line fits two
+    places, so the person's own evidence decides or it goes to review (`_choose_partial`), as it would with a
+    gazetteer; a possible place (`S<hash>`) has no residents, so no tier ever chooses it."""
+    number = "TRY_CAST(regexp_extract({a}.house_number, '^[0-9]+') AS INTEGER)"
+    con.execute(
+        f"""
+        INSERT INTO partial_candidate
+        WITH one_fit AS (
+            SELECT description FROM partial_candidate GROUP BY description HAVING count(*) = 1
+        ),
+        fitted AS (  -- the seen place the line fits, its street and district
+            SELECT DISTINCT c.description, d.house_number, d.flat, k.street,
+                   split_part(k.postcode_std, ' ', 1) AS district
+            FROM partial_candidate c JOIN one_fit USING (description)
+            JOIN place_descriptions d USING (description)
+            JOIN address_place k ON k.place_id = c.place_id
+            WHERE d.postcode_std IS NULL AND d.house_number IS NOT NULL AND k.postcode_std IS NOT NULL
+        ),
+        seen AS (  -- each street of each district: its highest house number, and its houses with flats
+            SELECT street, split_part(postcode_std, ' ', 1) AS district, house_number, flat IS NOT NULL AS flats,
+                   {number.format(a='address_place')} AS n
+            FROM address_place WHERE postcode_std IS NOT NULL AND house_number IS NOT NULL
+        ),
+        elsewhere AS (
+            SELECT f.description, s.district, f.street, f.house_number, f.flat
+            FROM fitted f JOIN seen s ON s.street = f.street AND s.district <> f.district
+            WHERE (f.flat IS NULL AND s.n >= {number.format(a='f')})
+               OR (f.flat IS NOT NULL AND s.flats AND s.house_number = f.house_number)
+        )
+        SELECT DISTINCT description,
+               'S' || substr(md5(district || '|' || street || '|' || house_number || '|' || coalesce(flat, '')), 1, 16),
+               0.0
+        FROM elsewhere
         """
     )
 
