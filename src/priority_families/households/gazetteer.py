@@ -153,13 +153,13 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
         f"""SELECT d.description, g.uprn, d.postcode_std AS d_postcode, g.postcode_std AS g_postcode,
                    d.house_number AS d_house, g.house_number AS g_house, d.flat AS d_flat, g.flat AS g_flat,
                    {street_similarity('d.street', 'g.street')} AS sim
-            FROM {table} d JOIN gazetteer g ON {condition}"""
+            FROM {table} d JOIN named_gazetteer g ON {condition}"""
         for table, condition in blocks
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE gazetteer_scored AS
-        WITH gazetteer AS (SELECT * REPLACE ({named_street('street')} AS street) FROM gazetteer),
+        WITH named_gazetteer AS (SELECT g.* REPLACE ({named_street('g.street')} AS street) FROM gazetteer g),
         without_postcode AS (SELECT * FROM place_descriptions WHERE postcode_std IS NULL),
         scored AS (
             SELECT description, uprn, max({_score()}) AS bits,
