@@ -18,7 +18,8 @@ each record (a person's own other records can settle what the description alone 
    decide, when they leave exactly one (`inferred`, `_choose_partial`; `place_evidence` says which).
    Still several: nothing is guessed, the record goes to `place_review` and stays `unresolved`, without a
    place. None: a line with a house number is a place of its own, `unresolved`; the street alone is no
-   place.
+   place. Without a gazetteer, a line that fits one seen place also fits the unseen house of its number
+   where its street is seen in another postcode district reaching that number (`_possible_places_elsewhere`).
 
 Statuses: `exact` (the description names the place as written), `fuzzy` (by similarity: score is the
 street similarity), `inferred` (by the person's own records or their family's: `place_evidence` says
