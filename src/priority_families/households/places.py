@@ -262,16 +262,22 @@ def _possible_places_elsewhere(con: duckdb.DuckDBPyConnection) -> None:
             JOIN address_place k ON k.place_id = c.place_id
             WHERE d.postcode_std IS NULL AND d.house_number IS NOT NULL AND k.postcode_std IS NOT NULL
         ),
-        seen AS (  -- each street of each district: its highest house number, and its houses with flats
-            SELECT street, split_part(postcode_std, ' ', 1) AS district, house_number, flat IS NOT NULL AS flats,
+        seen AS (
+            SELECT street, split_part(postcode_std, ' ', 1) AS district, house_number, flat,
                    {number.format(a='address_place')} AS n
             FROM address_place WHERE postcode_std IS NOT NULL AND house_number IS NOT NULL
         ),
-        elsewhere AS (
+        street_top AS (SELECT street, district, max(n) AS top FROM seen GROUP BY ALL),
+        flat_houses AS (SELECT DISTINCT street, district, house_number FROM seen WHERE flat IS NOT NULL),
+        elsewhere AS (  -- a house: the street reaches its number there; a flat: that house has flats there
             SELECT f.description, s.district, f.street, f.house_number, f.flat
-            FROM fitted f JOIN seen s ON s.street = f.street AND s.district <> f.district
-            WHERE (f.flat IS NULL AND s.n >= {number.format(a='f')})
-               OR (f.flat IS NOT NULL AND s.flats AND s.house_number = f.house_number)
+            FROM fitted f JOIN street_top s ON s.street = f.street AND s.district <> f.district
+            WHERE f.flat IS NULL AND s.top >= {number.format(a='f')}
+            UNION ALL
+            SELECT f.description, s.district, f.street, f.house_number, f.flat
+            FROM fitted f JOIN flat_houses s
+                ON s.street = f.street AND s.house_number = f.house_number AND s.district <> f.district
+            WHERE f.flat IS NOT NULL
         )
         SELECT DISTINCT description,
                'S' || substr(md5(district || '|' || street || '|' || house_number || '|' || coalesce(flat, '')), 1, 16),
