@@ -40,10 +40,8 @@ STREET_TYPES = ("RD", "ST", "AVE", "DR", "LN", "CL", "CT", "CRES", "PL", "GDNS",
 # Ingest abbreviates a kind of street wherever it is a word of the line, so Grove Road is "GR RD" and a typo'd
 # "Grrove Road" is "GRROVE RD": far apart letter by letter. Inside a street's name (not its last word) the
 # kinds are compared written in full (`named_street`), the first full word ingest reads as each.
-NAME_WORDS: dict[str, str] = {}
-for _full, _short in std.STREET_WORDS.items():
-    if _short in STREET_TYPES and len(_full) > len(_short):
-        NAME_WORDS.setdefault(_short, _full)
+NAME_WORDS: dict[str, str] = {short: full for full, short in reversed(std.STREET_WORDS.items())
+                               if short in STREET_TYPES and len(full) > len(short)}
 
 
 def named_street(street: str) -> str:
