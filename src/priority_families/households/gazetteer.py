@@ -37,6 +37,21 @@ SHORT_WORD = "length(split_part({a}.street, ' ', 1)) <= 5"
 LETTERS = "array_to_string(list_sort(string_split(split_part({a}.street, ' ', 1), '')), '')"
 # The kinds of street ingest writes as the last word of a street (its abbreviations, `standardise.STREET_WORDS`).
 STREET_TYPES = ("RD", "ST", "AVE", "DR", "LN", "CL", "CT", "CRES", "PL", "GDNS", "TER", "GR", "SQ", "WLK", "WAY")
+# Ingest abbreviates a kind of street wherever it is a word of the line, so Grove Road is "GR RD" and a typo'd
+# "Grrove Road" is "GRROVE RD": far apart letter by letter. Inside a street's name (not its last word) the
+# kinds are compared written in full (`named_street`), the first full word ingest reads as each.
+NAME_WORDS: dict[str, str] = {short: full for full, short in reversed(std.STREET_WORDS.items())
+                               if short in STREET_TYPES and len(full) > len(short)}
+
+
+def named_street(street: str) -> str:
+    """SQL: `street` with each kind of street inside its name (any word but the last) written in full:
+    "GR RD" is "GROVE RD", so "GRROVE RD" (a typo ingest could not read) is one slip away from it, as the
+    partner wrote it. The last word, the street's own kind, stays abbreviated (`street_similarity`)."""
+    out = f"(' ' || {street})"
+    for short, full in NAME_WORDS.items():
+        out = f"replace({out}, ' {short} ', ' {full} ')"
+    return f"ltrim({out})"
 
 
 def street_similarity(a: str, b: str) -> str:
@@ -136,13 +151,14 @@ def match_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
         f"""SELECT d.description, g.uprn, d.postcode_std AS d_postcode, g.postcode_std AS g_postcode,
                    d.house_number AS d_house, g.house_number AS g_house, d.flat AS d_flat, g.flat AS g_flat,
                    {street_similarity('d.street', 'g.street')} AS sim
-            FROM {table} d JOIN gazetteer g ON {condition}"""
+            FROM {table} d JOIN named_gazetteer g ON {condition}"""
         for table, condition in blocks
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE gazetteer_scored AS
-        WITH without_postcode AS (SELECT * FROM place_descriptions WHERE postcode_std IS NULL),
+        WITH named_gazetteer AS (SELECT g.* REPLACE ({named_street('g.street')} AS street) FROM gazetteer g),
+        without_postcode AS (SELECT * FROM place_descriptions WHERE postcode_std IS NULL),
         scored AS (
             SELECT description, uprn, max({_score()}) AS bits,
                    bool_or(sim = 1 AND d_flat IS NOT DISTINCT FROM g_flat AND d_postcode = g_postcode) AS same

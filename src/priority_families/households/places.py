@@ -18,7 +18,8 @@ each record (a person's own other records can settle what the description alone 
    decide, when they leave exactly one (`inferred`, `_choose_partial`; `place_evidence` says which).
    Still several: nothing is guessed, the record goes to `place_review` and stays `unresolved`, without a
    place. None: a line with a house number is a place of its own, `unresolved`; the street alone is no
-   place.
+   place. Without a gazetteer, a line that fits one seen place also fits the unseen house of its number
+   where its street is seen in another postcode district reaching that number (`_possible_places_elsewhere`).
 
 Statuses: `exact` (the description names the place as written), `fuzzy` (by similarity: score is the
 street similarity), `inferred` (by the person's own records or their family's: `place_evidence` says
@@ -33,11 +34,17 @@ from enum import StrEnum
 import duckdb
 
 from priority_families.core.sql import has_table
-from priority_families.households.gazetteer import LETTERS, SHORT_WORD, match_gazetteer, street_similarity
+from priority_families.households.gazetteer import (
+    LETTERS,
+    SHORT_WORD,
+    match_gazetteer,
+    named_street,
+    street_similarity,
+)
 
 STREET_SIMILARITY = 0.85
 SURNAME_SIMILARITY = 0.9  # a surname written with a slip still names the family (house-numbered lines only)
-_STREET = "regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')"
+_STREET = named_street("regexp_replace(address_std, '^(FLAT [0-9A-Z]+ )?([0-9]+[A-Z]? )?', '')")
 DESCRIPTION_COLUMNS = ("uprn", "postcode_std", "address_std", "flat", "house_number")
 _WORKING_TABLES = ("record_description", "partial_record", "partial_global", "place_resident", "partial_fits",
                    "street_alone_ambiguous", "partial_choice", "partial_candidate", "gazetteer_scored", "gazetteer_match", "gazetteer_candidates")
@@ -79,6 +86,8 @@ def resolve_places(con: duckdb.DuckDBPyConnection) -> int:
         match_gazetteer(con)
         _name_by_gazetteer(con)
     _partial_candidates(con, gazetteer)
+    if not gazetteer:
+        _possible_places_elsewhere(con)
     _resolve_records(con)
     for table in _WORKING_TABLES:  # free the working tables: at a million people they hold millions of rows
         con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -129,7 +138,8 @@ def _anchor(con: duckdb.DuckDBPyConnection) -> None:
             ) GROUP BY place_key
         ),
         joined AS (
-            SELECT d.*, jaro_winkler_similarity(d.address_std, r.rep_address) AS similarity,
+            SELECT d.*, jaro_winkler_similarity({named_street('d.address_std')}, {named_street('r.rep_address')})
+                       AS similarity,
                    (d.address_std = r.rep_address OR similarity >= {STREET_SIMILARITY}) AS with_rep
             FROM descriptions d JOIN representative r USING (place_key)
         ),
@@ -226,6 +236,53 @@ def _partial_candidates(con: duckdb.DuckDBPyConnection, gazetteer: bool) -> None
         SELECT description, place_id, max(score) AS score FROM ({' UNION ALL '.join(blocks)})
         WHERE description IN (SELECT description FROM place_descriptions WHERE NOT anchored)
         GROUP BY ALL
+        """
+    )
+
+
+def _possible_places_elsewhere(con: duckdb.DuckDBPyConnection) -> None:
+    """Without a gazetteer, add to `partial_candidate` the places a line without postcode may name that
+    nobody's records name: "27 STATION CRES" fits the one 27 Station Crescent seen, but when Station
+    Crescent is also seen in another postcode district with house numbers up to 27 or beyond (or, for a flat,
+    with flats in the same house number), that town's number 27 exists too, unseen. Such a line fits two
+    places, so the person's own evidence decides or it goes to review (`_choose_partial`), as it would with a
+    gazetteer; a possible place (`S<hash>`) has no residents, so no tier ever chooses it."""
+    number = "TRY_CAST(regexp_extract({a}.house_number, '^[0-9]+') AS INTEGER)"
+    con.execute(
+        f"""
+        INSERT INTO partial_candidate
+        WITH one_fit AS (
+            SELECT description FROM partial_candidate GROUP BY description HAVING count(*) = 1
+        ),
+        fitted AS (  -- the seen place the line fits, its street and district
+            SELECT DISTINCT c.description, d.house_number, d.flat, k.street,
+                   split_part(k.postcode_std, ' ', 1) AS district
+            FROM partial_candidate c JOIN one_fit USING (description)
+            JOIN place_descriptions d USING (description)
+            JOIN address_place k ON k.place_id = c.place_id
+            WHERE d.postcode_std IS NULL AND d.house_number IS NOT NULL AND k.postcode_std IS NOT NULL
+        ),
+        seen AS (
+            SELECT street, split_part(postcode_std, ' ', 1) AS district, house_number, flat,
+                   {number.format(a='address_place')} AS n
+            FROM address_place WHERE postcode_std IS NOT NULL AND house_number IS NOT NULL
+        ),
+        street_top AS (SELECT street, district, max(n) AS top FROM seen GROUP BY ALL),
+        flat_houses AS (SELECT DISTINCT street, district, house_number FROM seen WHERE flat IS NOT NULL),
+        elsewhere AS (  -- a house: the street reaches its number there; a flat: that house has flats there
+            SELECT f.description, s.district, f.street, f.house_number, f.flat
+            FROM fitted f JOIN street_top s ON s.street = f.street AND s.district <> f.district
+            WHERE f.flat IS NULL AND s.top >= {number.format(a='f')}
+            UNION ALL
+            SELECT f.description, s.district, f.street, f.house_number, f.flat
+            FROM fitted f JOIN flat_houses s
+                ON s.street = f.street AND s.house_number = f.house_number AND s.district <> f.district
+            WHERE f.flat IS NOT NULL
+        )
+        SELECT DISTINCT description,
+               'S' || substr(md5(district || '|' || street || '|' || house_number || '|' || coalesce(flat, '')), 1, 16),
+               0.0
+        FROM elsewhere
         """
     )
 
