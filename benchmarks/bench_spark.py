@@ -118,7 +118,7 @@ def main() -> None:
     for engine in args.engines.split(","):
         command = [sys.executable, __file__, "--one", engine, "--root", str(root), "--extracts", str(extracts),
                    *sys.argv[1:]]
-        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout  # its errors show
         runs.append(json.loads(out.strip().splitlines()[-1]))
         print(json.dumps(runs[-1]), flush=True)
     print("| engine | people | records | seconds | peak RSS MiB (Python) | JVM CPU s | JVM peak MiB | pairs kept |")

@@ -75,8 +75,8 @@ def test_the_pf_process_creates_owner_only_files(tmp_path, open_umask):
 
 @pytest.mark.django_db
 def test_evidence_files_are_owner_only(tmp_path, open_umask):
-    from priority_families.outcomes.attest import _store
+    from priority_families.outcomes.attest import store_evidence
 
     with override_settings(MEDIA_ROOT=tmp_path / "evidence"):
-        _sha, kept = _store([b"%PDF-1.4 a letter from the GP"], "F1")
+        _sha, kept = store_evidence([b"%PDF-1.4 a letter from the GP"], "F1")
     assert mode(kept) == 0o600 and mode(kept.parent) == 0o700 and mode(tmp_path / "evidence") == 0o700
