@@ -44,4 +44,4 @@ def write_county_geography(folder: Path, places: int) -> Path:
         postcode = postcode_of_street(street)
         code = ward_code(int(postcode.split(" ")[0][2:]))
         postcodes.append((postcode, code, wards[code][2]))
-    return write_geography(folder, county_wards(), sorted(postcodes))
+    return write_geography(folder, county_wards(), sorted(set(postcodes)))  # past 100,000 streets a postcode covers two
