@@ -199,7 +199,7 @@ def stage_executor(con: duckdb.DuckDBPyConnection, settings: Settings, work_dir:
     if settings.engine != "spark":
         yield con
         if record:
-            _record_stage(con, stage, "duckdb", None)
+            record_stage(con, stage, "duckdb")
         return
     from priority_families.core.spark import spark_session
     from priority_families.core.spark_sql import SparkExecutor
@@ -210,17 +210,14 @@ def stage_executor(con: duckdb.DuckDBPyConnection, settings: Settings, work_dir:
         yield executor
         executor.publish(keep_working)
         if record:
-            _record_stage(con, stage, executor.engine, executor.statements)
+            record_stage(con, stage, executor.engine, executor.statements)
     finally:
         executor.close()
 
 
-def record_stage(con: duckdb.DuckDBPyConnection, stage: str, engine: str) -> None:
-    """Record the engine that ran a stage not sent through `stage_executor` (linkage: its linker's engine)."""
-    _record_stage(con, stage, engine, None)
-
-
-def _record_stage(con: duckdb.DuckDBPyConnection, stage: str, engine: str, statements: int | None) -> None:
+def record_stage(con: duckdb.DuckDBPyConnection, stage: str, engine: str, statements: int | None = None) -> None:
+    """Record the engine that ran a stage (and how many statements it sent there): `stage_executor` does so for
+    its stages, and a stage not sent through it (linkage: its linker's engine) calls this itself."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {STAGES_TABLE} (stage VARCHAR, engine VARCHAR, statements INTEGER)")
     con.execute(f"DELETE FROM {STAGES_TABLE} WHERE stage = ?", [stage])
     con.execute(f"INSERT INTO {STAGES_TABLE} VALUES (?, ?, ?)", [stage, engine, statements])
