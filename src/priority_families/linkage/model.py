@@ -22,6 +22,7 @@ from priority_families.linkage.evidence import PlaceU, place_u_among_different_p
 from priority_families.linkage.settings import LinkageSettings
 
 SPLINK_INPUT = "link_descriptions"
+SPLINK_WORK = "splink_work"  # the in-memory database Splink works in, attached to the store
 
 # EM passes: each leaves some comparisons free to train (dob block trains names and place; the names and
 # district block trains dob and sex). At scale these blocks are quadratic, so EM runs on a random share of
@@ -435,41 +436,59 @@ def score_descriptions(
 ) -> ScoredPairs:
     """Train (when there is enough data) and score blocked pairs of person descriptions.
 
-    Splink runs on its own in-memory DuckDB so its scratch tables never reach the published store;
-    the descriptions go in and the scored pairs come back as Arrow. Blocking is ours
-    (`linkage.blocking`); Splink scores the blocked pairs it is given, a chunk at a time. A `scorer`
-    (the Spark engine) blocks and scores instead, with the m and u values trained here.
+    Splink works in an in-memory database attached to the store's own DuckDB (`SPLINK_WORK`), through a
+    cursor whose default database it is: its scratch tables never reach the published store, and the run's
+    one `memory_limit` caps the store and Splink together (two connections would each take the cap, which
+    at 10M people added up past the machine). Blocking is ours (`linkage.blocking`); Splink scores the
+    blocked pairs it is given, a chunk at a time. A `scorer` (the Spark engine) blocks and scores instead,
+    with the m and u values trained here.
     """
-    work = duckdb.connect()
-    threads, memory = con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchall()[0]
-    work.execute(f"SET threads = {int(threads)}")
-    work.execute(f"SET memory_limit = '{memory}'")
-    work.execute("SET preserve_insertion_order = false")
-    work.register("incoming", con.sql(f"SELECT * FROM {descriptions}").to_arrow_table())
-    work.execute(f"CREATE TABLE {SPLINK_INPUT} AS {with_place_keys('incoming')}")
-    work.unregister("incoming")
-    n = work.execute(f"SELECT count(*) FROM {SPLINK_INPUT}").fetchall()[0][0]
-    db = DuckDBAPI(connection=work)
-    broad = broad_rules(work, SPLINK_INPUT, settings.broad_block_pairs_per_description)
-    trained = n >= settings.min_training_descriptions
-    dob = dob_wrong_rate(con, descriptions, settings.dob_wrong_ceiling)
-    linker = Linker(db.register(SPLINK_INPUT), settings_creator([*RULES, *broad], dob.m), log_level=logging.WARNING)
-    if trained:
-        _train(linker, settings, em_blocks(work, SPLINK_INPUT, n))
-        learn_place_u(work, linker, dob.m, floored=dob.family_share >= FAMILY_SHARE_VETO)
-    if settings.charts_dir:
-        save_charts(linker, Path(settings.charts_dir))
-    if scorer is not None:
-        result = scorer.score(work, linker, broad, settings)
-    else:
+    con.execute(f"ATTACH ':memory:' AS {SPLINK_WORK}")
+    try:
+        con.execute(f"CREATE TABLE {SPLINK_WORK}.main.{SPLINK_INPUT} AS "
+                    f"{with_place_keys(f'temp.main.{descriptions}')}")
+        dob = dob_wrong_rate(con, descriptions, settings.dob_wrong_ceiling)
+        trained, from_scorer = _score_in_work(con, settings, dob, scorer)
+        scored = f"{SPLINK_WORK}.main.scored_chunks"
+        if from_scorer is not None:
+            con.register("scored_incoming", from_scorer)
+            scored = "scored_incoming"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out_table} AS SELECT * FROM {scored}")
+        con.unregister("scored_incoming")
+    finally:
+        con.execute(f"DETACH DATABASE IF EXISTS {SPLINK_WORK}")
+    pairs = con.execute(f"SELECT count(*) FROM {out_table}").fetchall()[0][0]
+    return ScoredPairs(out_table, pairs, trained, dob)
+
+
+def _score_in_work(con: duckdb.DuckDBPyConnection, settings: LinkageSettings, dob: DobWrongRate,
+                   scorer: PairScorer | None) -> tuple[bool, pa.Table | None]:
+    """Train and score on a cursor whose default database is `SPLINK_WORK`. On DuckDB the pairs are left in
+    its `scored_chunks`; a scorer returns them as Arrow. Whether the model was trained comes first."""
+    order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    work = con.cursor()
+    try:
+        work.execute(f"USE {SPLINK_WORK}")
+        work.execute("SET preserve_insertion_order = false")  # a global setting: restored below
+        n = work.execute(f"SELECT count(*) FROM {SPLINK_INPUT}").fetchall()[0][0]
+        db = DuckDBAPI(connection=work)
+        broad = broad_rules(work, SPLINK_INPUT, settings.broad_block_pairs_per_description)
+        trained = n >= settings.min_training_descriptions
+        linker = Linker(db.register(SPLINK_INPUT), settings_creator([*RULES, *broad], dob.m),
+                        log_level=logging.WARNING)
+        if trained:
+            _train(linker, settings, em_blocks(work, SPLINK_INPUT, n))
+            learn_place_u(work, linker, dob.m, floored=dob.family_share >= FAMILY_SHARE_VETO)
+        if settings.charts_dir:
+            save_charts(linker, Path(settings.charts_dir))
+        if scorer is not None:
+            return trained, scorer.score(work, linker, broad, settings)
         pairs = blocked_pairs(work, SPLINK_INPUT, broad, "blocked")
         _predict_in_chunks(work, db, linker, -(-pairs // settings.pairs_per_chunk), settings)
-        result = work.sql("SELECT * FROM scored_chunks").to_arrow_table()
-    work.close()
-    con.register("scored_incoming", result)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {out_table} AS SELECT * FROM scored_incoming")
-    con.unregister("scored_incoming")
-    return ScoredPairs(out_table, result.num_rows, trained, dob)
+        return trained, None
+    finally:
+        work.close()
+        con.execute(f"SET preserve_insertion_order = {str(order).lower()}")
 
 
 def _predict_in_chunks(
