@@ -89,31 +89,32 @@ def _register_functions(session: Any) -> None:
     BERG/VNADERBERG: 0.92 in DuckDB, 0.9199999999999999 there, the other side of the 0.92 level): the same
     implementation is the only way the same pairs land on the same level.
     """
+    for name, (expression, columns, returns) in DUCKDB_FUNCTIONS.items():
+        session.udf.register(name, _duckdb_on_batches(expression, columns, returns))
+
+
+# Spark SQL functions computed by DuckDB on each Arrow batch: name -> (DuckDB expression over the batch's
+# columns, those columns, Spark's type of the result)
+DUCKDB_FUNCTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "pf_jaro_winkler": ("jaro_winkler_similarity(a, b)", ("a", "b"), "double"),
+    "pf_strip_accents": ("strip_accents(a)", ("a",), "string"),
+    "pf_upper_strip_accents": ("upper(strip_accents(a))", ("a",), "string"),
+}
+
+
+def _duckdb_on_batches(expression: str, columns: tuple[str, ...], returns: str) -> Any:
+    """A pandas UDF that hands each batch to an in-memory DuckDB and returns `expression` over it."""
     import pandas as pd
     from pyspark.sql.functions import pandas_udf
 
-    def pf_jaro_winkler(a: pd.Series, b: pd.Series) -> pd.Series:
+    def on_batch(*batch: pd.Series) -> pd.Series:
         with duckdb.connect() as con:
-            con.register("batch", pd.DataFrame({"a": a, "b": b}))
-            return con.sql("SELECT jaro_winkler_similarity(a, b) AS s FROM batch").df()["s"]
-
-    def pf_strip_accents(a: pd.Series) -> pd.Series:
-        with duckdb.connect() as con:
-            con.register("batch", pd.DataFrame({"a": a}))
-            return con.sql("SELECT strip_accents(a) AS s FROM batch").df()["s"]
-
-    def pf_upper_strip_accents(a: pd.Series) -> pd.Series:
-        with duckdb.connect() as con:
-            con.register("batch", pd.DataFrame({"a": a}))
-            return con.sql("SELECT upper(strip_accents(a)) AS s FROM batch").df()["s"]
+            con.register("batch", pd.DataFrame(dict(zip(columns, batch, strict=True))))
+            return con.sql(f"SELECT {expression} AS s FROM batch").df()["s"]
 
     # pandas_udf reads the hints as types, not the strings `from __future__ import annotations` leaves
-    pf_jaro_winkler.__annotations__ = {"a": pd.Series, "b": pd.Series, "return": pd.Series}
-    pf_strip_accents.__annotations__ = {"a": pd.Series, "return": pd.Series}
-    pf_upper_strip_accents.__annotations__ = {"a": pd.Series, "return": pd.Series}
-    session.udf.register("pf_upper_strip_accents", pandas_udf(pf_upper_strip_accents, "string"))
-    session.udf.register("pf_jaro_winkler", pandas_udf(pf_jaro_winkler, "double"))
-    session.udf.register("pf_strip_accents", pandas_udf(pf_strip_accents, "string"))
+    on_batch.__annotations__ = {"batch": pd.Series, "return": pd.Series}
+    return pandas_udf(on_batch, returns)
 
 
 def spark_errors() -> tuple[type[Exception], ...]:
