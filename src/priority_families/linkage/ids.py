@@ -136,8 +136,9 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, kind: IdKind, groups: str, o
         SELECT ?::DATE, ?, p.id, w.id,
                CASE WHEN w.id IS NULL THEN 'ended' ELSE 'merged' END, NULL
         FROM (SELECT DISTINCT id FROM ids_prev) p
-        LEFT JOIN (
-            SELECT o.id AS old_id, n.id, row_number() OVER (PARTITION BY o.id ORDER BY o.shared DESC) AS rank
+        LEFT JOIN (  -- members split evenly over two groups: the older id, as for a merge (a total order,
+                     -- so the lineage is the same on every run and engine)
+            SELECT o.id AS old_id, n.id, row_number() OVER (PARTITION BY o.id ORDER BY o.shared DESC, n.id) AS rank
             FROM ids_overlap o JOIN {out} n USING (group_key)
         ) w ON w.old_id = p.id AND w.rank = 1
         WHERE p.id NOT IN (SELECT id FROM {out})
