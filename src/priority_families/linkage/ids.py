@@ -5,8 +5,10 @@ members both refreshes know (records by `(source, record_id)` for persons, perso
 members that vanished from the data do not count). A previous id passes to the new group holding the
 largest number of its remaining members, provided that is a strict majority of them. If several previous
 ids qualify for one new group (a merge), the one sharing most members wins (ties: the older id), the
-others end as `merged`. Every other new group gets a new id from a counter that never goes back, so ids
-are never reused. Every decision is written to `id_lineage` (`kept`, `new`, `split`, `merged`, `ended`).
+others end as `merged` into the id now holding most of their members (ties: the older id, so an id split
+evenly goes the same way on every run). Every other new group gets a new id from a counter that never goes
+back, so ids are never reused. Every decision is written to `id_lineage` (`kept`, `new`, `split`, `merged`,
+`ended`).
 """
 
 from __future__ import annotations
