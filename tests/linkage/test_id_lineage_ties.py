@@ -43,3 +43,20 @@ def test_an_evenly_split_id_merges_into_the_older_id_in_either_row_order() -> No
     assert ("P0000001", "P0000002", "merged", None) in forward
     assert {(i, c) for i, _, c, _ in forward} == {("P0000001", "merged"), ("P0000002", "kept"),
                                                   ("P0000003", "kept")}
+
+
+def test_past_the_width_a_new_id_grows_longer_and_the_older_id_still_wins_a_tie() -> None:
+    """The 10,000,001st person id is P10000001 (`lpad` cut it to P1000000, an id already given), and
+    P9999999 is older than P10000000 (it sorts after it as text)."""
+    con = duckdb.connect()
+    ensure_lineage(con, None)
+    con.executemany("INSERT INTO id_lineage VALUES (?, 'person', ?, NULL, 'new', 1)",
+                    [(date(2015, 2, 28), i) for i in ("P1000000", "P9999999", "P10000000")])
+    # Before: P9999999 {a}, P10000000 {b}. Now {a, b}: both qualify, one member each; and {c}, new.
+    con.execute("CREATE TABLE previous AS SELECT * FROM (VALUES ('P9999999', 'a'), ('P10000000', 'b')) "
+                "t(id, member)")
+    con.execute("CREATE TABLE groups AS SELECT * FROM (VALUES ('1', 'a'), ('1', 'b'), ('2', 'c')) t(group_key, member)")
+    assign_ids(con, IdKind.PERSON, "groups", "previous", AS_OF, "ids")
+    assert dict(con.execute("SELECT group_key, id FROM ids").fetchall()) == {"1": "P9999999", "2": "P10000001"}
+    merged = con.execute("SELECT id, previous_id FROM id_lineage WHERE change = 'merged'").fetchall()
+    assert merged == [("P10000000", "P9999999")]

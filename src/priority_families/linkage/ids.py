@@ -29,6 +29,14 @@ class IdKind(StrEnum):
 PREFIX = {IdKind.PERSON: ("P", 7), IdKind.FAMILY: ("F", 6)}
 
 
+def older_first(id_column: str) -> str:
+    """ORDER BY terms putting the older id first: the smaller number (past the width, ids grow longer)."""
+    return f"length({id_column}), {id_column}"
+
+
+OLDER_FIRST = older_first("id")
+
+
 def ensure_lineage(con: duckdb.DuckDBPyConnection, previous_lineage: str | None) -> None:
     """Create `id_lineage` in this store, seeded with the previous history (carried over)."""
     if has_table(con, "id_lineage"):
@@ -65,7 +73,7 @@ def assign_ids(
         """
     )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE ids_claim AS
         WITH remaining AS (SELECT id, sum(shared) AS remaining FROM ids_overlap GROUP BY id),
         best AS (
@@ -75,7 +83,7 @@ def assign_ids(
         ),
         candidates AS (SELECT * FROM best WHERE rank_for_id = 1 AND 2 * shared > remaining)
         SELECT id, group_key, shared,
-               row_number() OVER (PARTITION BY group_key ORDER BY shared DESC, id) AS rank_for_group
+               row_number() OVER (PARTITION BY group_key ORDER BY shared DESC, {OLDER_FIRST}) AS rank_for_group
         FROM candidates
         """
     )
@@ -86,12 +94,11 @@ def assign_ids(
         WITH g AS (SELECT DISTINCT group_key FROM {groups}),
         kept AS (SELECT group_key, id FROM ids_claim WHERE rank_for_group = 1),
         fresh AS (
-            SELECT g.group_key,
-                   '{prefix}' || lpad(CAST({counter} + row_number() OVER (ORDER BY g.group_key) AS VARCHAR),
-                                      {width}, '0') AS id
+            SELECT g.group_key, CAST({counter} + row_number() OVER (ORDER BY g.group_key) AS VARCHAR) AS n
             FROM g ANTI JOIN kept USING (group_key)
-        )
-        SELECT * FROM kept UNION ALL SELECT * FROM fresh
+        )  -- padded to the width, never cut to it (lpad cuts: the 10,000,000th person would be P1000000 again)
+        SELECT * FROM kept
+        UNION ALL SELECT group_key, '{prefix}' || lpad(n, CAST(greatest({width}, length(n)) AS INTEGER), '0') FROM fresh
         """
     )
     _record_lineage(con, kind, groups, out, as_of)
@@ -120,7 +127,7 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, kind: IdKind, groups: str, o
         main_source AS (
             SELECT group_key, id AS previous_id FROM (
                 SELECT group_key, id,
-                       row_number() OVER (PARTITION BY group_key ORDER BY shared DESC, id) AS rank
+                       row_number() OVER (PARTITION BY group_key ORDER BY shared DESC, {OLDER_FIRST}) AS rank
                 FROM ids_overlap
             ) WHERE rank = 1
         )
@@ -140,7 +147,8 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, kind: IdKind, groups: str, o
         FROM (SELECT DISTINCT id FROM ids_prev) p
         LEFT JOIN (  -- members split evenly over two groups: the older id, as for a merge (a total order,
                      -- so the lineage is the same on every run and engine)
-            SELECT o.id AS old_id, n.id, row_number() OVER (PARTITION BY o.id ORDER BY o.shared DESC, n.id) AS rank
+            SELECT o.id AS old_id, n.id,
+                   row_number() OVER (PARTITION BY o.id ORDER BY o.shared DESC, {older_first('n.id')}) AS rank
             FROM ids_overlap o JOIN {out} n USING (group_key)
         ) w ON w.old_id = p.id AND w.rank = 1
         WHERE p.id NOT IN (SELECT id FROM {out})
