@@ -32,10 +32,16 @@ from priority_families.linkage.pipeline import _write_persons
 
 CAUSES = """
 CREATE OR REPLACE TEMP TABLE split_members AS
-WITH member AS (
-    SELECT true_family, true_person, coalesce(mode(household_id), 'none') AS hh, mode(person_id) AS person_id,
-           count(DISTINCT person_id) AS persons, count(*) AS records
-    FROM eval_records WHERE true_family IS NOT NULL GROUP BY ALL
+WITH main_person AS (  -- our person holding most of the true person's records (ties decided, not random)
+    SELECT true_person, first(person_id ORDER BY n DESC, person_id) AS person_id
+    FROM (SELECT true_person, person_id, count(*) AS n FROM eval_records GROUP BY ALL) GROUP BY true_person
+),
+member AS (  -- in the household the evaluation puts the true person in (`eval_person_household`)
+    SELECT e.true_family, e.true_person,
+           CASE WHEN starts_with(ph.household_id, 'none:') THEN 'none' ELSE ph.household_id END AS hh,
+           m.person_id, count(DISTINCT e.person_id) AS persons, count(*) AS records
+    FROM eval_records e JOIN eval_person_household ph USING (true_person) JOIN main_person m USING (true_person)
+    WHERE e.true_family IS NOT NULL GROUP BY ALL
 ),
 split AS (  -- the family's household: most members, then most of their records (ties decided, not random)
     SELECT true_family, first(hh ORDER BY members DESC, records DESC, hh) AS major FROM (

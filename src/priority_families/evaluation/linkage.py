@@ -2,13 +2,14 @@
 
 - Person links, pairwise: every pair of records put in one person by us and/or by the truth;
   precision = pairs we joined that the truth joins, recall = truth pairs we joined.
-- Households, B-cubed over true persons: each true person's predicted household is the household of
-  the predicted person holding most of its records; per person precision/recall are the overlaps of
-  its predicted and true household, averaged.
+- Households, B-cubed over true persons: each true person's predicted household is our household holding
+  most of its records (`eval_person_household`; a tie goes to the least household id, so the figures do not
+  change from run to run); per person precision/recall are the overlaps of its predicted and true household,
+  averaged.
 - Split families: true families (at the refresh) whose members are spread over more than one of our
-  households, each member in the household of the predicted person holding most of their records (as for
-  B-cubed); and, stricter, whose members' *records* are (a stray record of a member that linkage left as
-  a person of its own, in no household, counts as a household of its own).
+  households, each member in its household as for B-cubed; and, stricter, whose members' *records* are (a
+  stray record of a member that linkage left as a person of its own, in no household, counts as a household
+  of its own).
 - Family id stability between two refreshes: among true families the truth says continued
   (`unchanged`/`moved` in `family_lineage.csv`), the share mapped to the same family id of ours in both
   refreshes (each true family to our family holding most of its records, `evaluation.families`).
@@ -60,6 +61,31 @@ def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
     )
 
 
+def _person_households(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP `eval_person_household(true_person, true_household, household_id)`: each true person in our
+    household holding most of its records ('none:<person>' when none of its records is in a household).
+
+    A true person that linkage split into two of ours in two households may have as many records in each;
+    `mode()` would then pick whichever the hash table met first, so the split-family count moved between runs
+    on the same store (3 then 4 at 20,000 people). The tie goes to the least household id, as every tie in
+    the evaluation does (`evaluation.families`): arbitrary but the same every run and on every engine.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE eval_person_household AS
+        WITH votes AS (
+            SELECT true_person, household_id, count(*) AS n FROM eval_records
+            WHERE household_id IS NOT NULL GROUP BY ALL
+        ),
+        best AS (SELECT true_person, first(household_id ORDER BY n DESC, household_id) AS household_id
+                 FROM votes GROUP BY true_person)
+        SELECT p.true_person, p.true_household, coalesce(b.household_id, 'none:' || p.true_person) AS household_id
+        FROM (SELECT true_person, min(true_household) AS true_household FROM eval_records GROUP BY true_person) p
+        LEFT JOIN best b USING (true_person)
+        """
+    )
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -76,6 +102,7 @@ def evaluate_linkage(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> Linkage
         LEFT JOIN person_household ph ON ph.person_id = rp.person_id
         """
     )
+    _person_households(con)
     pairs = con.execute(
         """
         WITH both_ AS (SELECT count(*) AS n FROM eval_records GROUP BY person_id, true_person),
@@ -90,11 +117,7 @@ def evaluate_linkage(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> Linkage
     recall = agreed / true if true else 1.0
     household = con.execute(
         """
-        WITH items AS (
-            SELECT true_person, any_value(true_household) AS true_household,
-                   coalesce(mode(household_id), 'none:' || true_person) AS household_id
-            FROM eval_records GROUP BY true_person
-        ),
+        WITH items AS (SELECT true_person, true_household, household_id FROM eval_person_household),
         pred AS (SELECT household_id, count(*) AS n FROM items GROUP BY household_id),
         truth AS (SELECT coalesce(true_household, 'none:' || true_person) AS th, true_person FROM items),
         truth_size AS (SELECT th, count(*) AS n FROM truth GROUP BY th),
@@ -116,8 +139,8 @@ def evaluate_linkage(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> Linkage
     split = con.execute(
         """
         WITH member AS (
-            SELECT true_family, true_person, coalesce(mode(household_id), 'none:' || true_person) AS household_id
-            FROM eval_records WHERE true_family IS NOT NULL GROUP BY true_family, true_person
+            SELECT DISTINCT e.true_family, e.true_person, ph.household_id
+            FROM eval_records e JOIN eval_person_household ph USING (true_person) WHERE e.true_family IS NOT NULL
         ),
         by_member AS (SELECT true_family, count(DISTINCT household_id) AS n FROM member GROUP BY true_family),
         by_record AS (

@@ -72,8 +72,10 @@ def _labelled_sql(plan: Plan) -> tuple[str, str, tuple[str, ...], tuple[str, ...
     """The Families and Evidence queries with a label column beside each code (labels from the plan's
     vocabulary, joined in SQL), and their headers."""
     facts = ", ".join(f"({lit(i.id)}, {lit(i.fact)})" for _, i in plan.indicators()) or "('', '')"
-    headlines = ("(SELECT string_agg(" + label_sql("headline", "h.code") + ", '; ') "
-                 "FROM (SELECT unnest(string_split(c.headlines, ';')) AS code) h WHERE h.code <> '')")
+    # The labels in the order of the codes (the plan's), not in whatever order the aggregate meets them.
+    headlines = ("(SELECT string_agg(" + label_sql("headline", "h.code") + ", '; ' ORDER BY h.i) "
+                 "FROM (SELECT unnest(s) AS code, generate_subscripts(s, 1) AS i "
+                 "FROM (SELECT string_split(c.headlines, ';') AS s)) h WHERE h.code <> '')")
     families = (f"SELECT {', '.join('c.' + col for col in COHORT_COLUMNS)}, {headlines} FROM cohort c "
                 "ORDER BY c.eligible DESC, c.priority DESC, c.family_id")
     evidence = (

@@ -5,8 +5,10 @@ members both refreshes know (records by `(source, record_id)` for persons, perso
 members that vanished from the data do not count). A previous id passes to the new group holding the
 largest number of its remaining members, provided that is a strict majority of them. If several previous
 ids qualify for one new group (a merge), the one sharing most members wins (ties: the older id), the
-others end as `merged`. Every other new group gets a new id from a counter that never goes back, so ids
-are never reused. Every decision is written to `id_lineage` (`kept`, `new`, `split`, `merged`, `ended`).
+others end as `merged` into the id now holding most of their members (ties: the older id, so an id split
+evenly goes the same way on every run). Every other new group gets a new id from a counter that never goes
+back, so ids are never reused. Every decision is written to `id_lineage` (`kept`, `new`, `split`, `merged`,
+`ended`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ class IdKind(StrEnum):
 
 
 PREFIX = {IdKind.PERSON: ("P", 7), IdKind.FAMILY: ("F", 6)}
+
+
+def older_first(id_column: str) -> str:
+    """ORDER BY terms putting the older id first: the smaller number (past the width, ids grow longer)."""
+    return f"length({id_column}), {id_column}"
+
+
+OLDER_FIRST = older_first("id")
 
 
 def ensure_lineage(con: duckdb.DuckDBPyConnection, previous_lineage: str | None) -> None:
@@ -63,7 +73,7 @@ def assign_ids(
         """
     )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE ids_claim AS
         WITH remaining AS (SELECT id, sum(shared) AS remaining FROM ids_overlap GROUP BY id),
         best AS (
@@ -73,7 +83,7 @@ def assign_ids(
         ),
         candidates AS (SELECT * FROM best WHERE rank_for_id = 1 AND 2 * shared > remaining)
         SELECT id, group_key, shared,
-               row_number() OVER (PARTITION BY group_key ORDER BY shared DESC, id) AS rank_for_group
+               row_number() OVER (PARTITION BY group_key ORDER BY shared DESC, {OLDER_FIRST}) AS rank_for_group
         FROM candidates
         """
     )
@@ -84,12 +94,11 @@ def assign_ids(
         WITH g AS (SELECT DISTINCT group_key FROM {groups}),
         kept AS (SELECT group_key, id FROM ids_claim WHERE rank_for_group = 1),
         fresh AS (
-            SELECT g.group_key,
-                   '{prefix}' || lpad(CAST({counter} + row_number() OVER (ORDER BY g.group_key) AS VARCHAR),
-                                      {width}, '0') AS id
+            SELECT g.group_key, CAST({counter} + row_number() OVER (ORDER BY g.group_key) AS VARCHAR) AS n
             FROM g ANTI JOIN kept USING (group_key)
-        )
-        SELECT * FROM kept UNION ALL SELECT * FROM fresh
+        )  -- padded to the width, never cut to it (lpad cuts: the 10,000,000th person would be P1000000 again)
+        SELECT * FROM kept
+        UNION ALL SELECT group_key, '{prefix}' || lpad(n, CAST(greatest({width}, length(n)) AS INTEGER), '0') FROM fresh
         """
     )
     _record_lineage(con, kind, groups, out, as_of)
@@ -118,7 +127,7 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, kind: IdKind, groups: str, o
         main_source AS (
             SELECT group_key, id AS previous_id FROM (
                 SELECT group_key, id,
-                       row_number() OVER (PARTITION BY group_key ORDER BY shared DESC, id) AS rank
+                       row_number() OVER (PARTITION BY group_key ORDER BY shared DESC, {OLDER_FIRST}) AS rank
                 FROM ids_overlap
             ) WHERE rank = 1
         )
@@ -136,8 +145,10 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, kind: IdKind, groups: str, o
         SELECT ?::DATE, ?, p.id, w.id,
                CASE WHEN w.id IS NULL THEN 'ended' ELSE 'merged' END, NULL
         FROM (SELECT DISTINCT id FROM ids_prev) p
-        LEFT JOIN (
-            SELECT o.id AS old_id, n.id, row_number() OVER (PARTITION BY o.id ORDER BY o.shared DESC) AS rank
+        LEFT JOIN (  -- members split evenly over two groups: the older id, as for a merge (a total order,
+                     -- so the lineage is the same on every run and engine)
+            SELECT o.id AS old_id, n.id,
+                   row_number() OVER (PARTITION BY o.id ORDER BY o.shared DESC, {older_first('n.id')}) AS rank
             FROM ids_overlap o JOIN {out} n USING (group_key)
         ) w ON w.old_id = p.id AND w.rank = 1
         WHERE p.id NOT IN (SELECT id FROM {out})

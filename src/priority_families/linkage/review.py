@@ -57,12 +57,20 @@ def ensure_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# A pair of records whichever way round it was written.
+_PAIR = ("least(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r), "
+         "greatest(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r)")
+
+# Two decisions on one pair made the same day and stored by one import (a store from before `import_decisions`
+# refused them): not_a_match first, the cautious reading (a wrong merge joins two people's records), so which
+# one a refresh applies does not depend on the order the rows are read in.
+LATEST_FIRST = f"decided_on DESC, imported_at DESC, decision = '{Decision.NOT_A_MATCH}' DESC"
+
+
 def latest_decisions_sql(source: str) -> str:
     """The latest decision on each pair in `source`, whichever way round its two records were written."""
     return (f"SELECT * FROM {source} QUALIFY row_number() OVER ("
-            "PARTITION BY least(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r), "
-            "greatest(source_l || chr(31) || record_id_l, source_r || chr(31) || record_id_r) "
-            "ORDER BY decided_on DESC, imported_at DESC) = 1")
+            f"PARTITION BY {_PAIR} ORDER BY {LATEST_FIRST}) = 1")
 
 
 def review_edges(con: duckdb.DuckDBPyConnection) -> int:
@@ -128,7 +136,7 @@ def import_decisions(con: duckdb.DuckDBPyConnection, decisions: Path | list[dict
         keys = ("source_l", "record_id_l", "source_r", "record_id_r")
         con.execute("UPDATE decisions_in SET " + ", ".join(f"{quote_ident(k)} = {restore_sql(quote_ident(k))}"
                                                            for k in keys))
-    problems = _row_problems(con) + (_not_queued(con) if queued_only else [])
+    problems = _row_problems(con) + _contradictions(con) + (_not_queued(con) if queued_only else [])
     if problems:
         raise ReviewImportError(path, problems)
     ensure_decisions_table(con)
@@ -161,6 +169,27 @@ def _row_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
     return [tuple(r) for r in con.execute(f"SELECT * FROM ({union}) ORDER BY line, col").fetchall()]
 
 
+def _contradictions(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
+    """Lines deciding a pair the other way from an earlier line of the same import, on the same day: nothing
+    says which the reviewer meant (a decision of a later day does replace an earlier one)."""
+    return [tuple(r) for r in con.execute(
+        """
+        WITH t AS (
+            SELECT line, trim(source_l) || chr(31) || trim(record_id_l) AS l,
+                   trim(source_r) || chr(31) || trim(record_id_r) AS r,
+                   lower(trim(decision)) AS decision, TRY_CAST(trim(decided_on) AS DATE) AS decided_on
+            FROM decisions_in
+        ),
+        d AS (SELECT line, least(l, r) AS a, greatest(l, r) AS b, decision, decided_on FROM t)
+        SELECT later.line, 'decision',
+               'decides the pair of line ' || min(earlier.line) || ' the other way, on the same day'
+        FROM d later JOIN d earlier ON earlier.a = later.a AND earlier.b = later.b
+            AND earlier.decided_on = later.decided_on AND earlier.decision <> later.decision
+            AND earlier.line < later.line
+        GROUP BY later.line ORDER BY later.line
+        """).fetchall()]
+
+
 def _not_queued(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
     """Lines whose pair is not in the review queue."""
     queue = "review_queue" if has_table(con, "review_queue") else (
@@ -174,7 +203,7 @@ def _not_queued(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
 QUEUE_PAGE = (
     "SELECT q.*, d.decision AS decided FROM review_queue q LEFT JOIN (SELECT * FROM {decisions} "
     "QUALIFY row_number() OVER (PARTITION BY source_l, record_id_l, source_r, record_id_r "
-    "ORDER BY decided_on DESC, imported_at DESC) = 1) d USING (source_l, record_id_l, source_r, record_id_r) "
+    f"ORDER BY {LATEST_FIRST}) = 1) d USING (source_l, record_id_l, source_r, record_id_r) "
     "ORDER BY d.decision NULLS FIRST, q.match_probability DESC, q.record_key_l, q.record_key_r LIMIT ? OFFSET ?"
 )
 
