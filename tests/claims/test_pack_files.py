@@ -123,3 +123,18 @@ def test_the_pdf_pack_fits_a4_with_every_value_on_the_page(claimed, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", "-singlefile", str(pdf),
                     str(ARTEFACTS / "evidence-pack-page2")], check=True)
     assert (ARTEFACTS / "evidence-pack-page2.png").stat().st_size > 10_000
+
+
+@pytest.mark.django_db
+def test_two_benefits_left_on_one_day_are_both_named(tmp_path):
+    """Which benefit a job left goes into the claim pack: two out-of-work benefits started on the same latest
+    day are both named, in order, never one of them picked by the order the rows happen to come in."""
+    people, facts = _family()
+    facts.append(spell("benefit", "A1", date(2014, 1, 1), date(2015, 9, 1), kind="ESA"))
+    ws = make_workspace(tmp_path / "ws", "nottinghamshire-2015", people, facts, A)
+    attach_families(ws, [AttachmentRequest("F1", A, "Worker", "Agency")], actor="t")
+    republish(ws, "nottinghamshire-2015", people, facts, LATER)
+    run = make_claims(ws, "2016-07", tmp_path / "out", actor="t")
+    cells = _Cells()
+    cells.feed((run.packs / "F1.html").read_text())
+    assert "Carer's Allowance and Employment and Support Allowance" in cells.cells

@@ -140,12 +140,16 @@ def _attendance_sql(ref: TestRef, e: date, attachments: list[Attachment], words:
 
 def _employment_sql(ref: TestRef, e: date, words: Vocabulary) -> str:
     """Per adult who was on an out-of-work benefit: each job since attachment, its dates and weeks, the weeks
-    it needs and the benefit it left (the latest out-of-work benefit started on or before the job)."""
+    it needs and the benefit it left (the latest out-of-work benefit started on or before the job;
+    two started that same day are both named)."""
     ed = sql_date(e)
+    def left(b: str) -> str:  # the adult's out-of-work benefits started on or before the job
+        return (f"{b}.family_id = r.family_id AND {b}.person_id = r.person_id AND {b}.fact = 'benefit' "
+                f"AND {b}.kind IN {in_list(OUT_OF_WORK_BENEFITS)} AND {b}.start_date <= r.start_date")
+    # two benefits started on the same latest day are both named (in order), never one picked at random
     benefit = (
-        "(SELECT arg_max(b.kind, b.start_date) FROM ev_records b WHERE b.family_id = r.family_id "
-        f"AND b.person_id = r.person_id AND b.fact = 'benefit' AND b.kind IN {in_list(OUT_OF_WORK_BENEFITS)} "
-        "AND b.start_date <= r.start_date)"
+        f"(SELECT list(DISTINCT b.kind ORDER BY b.kind) FROM ev_records b WHERE {left('b')} "
+        f"AND b.start_date = (SELECT max(c.start_date) FROM ev_records c WHERE {left('c')}))"
     )
     return (
         f"SELECT r.family_id, r.person_id, {benefit} AS benefit, r.start_date, r.end_date, "
@@ -183,7 +187,8 @@ def _plan_inputs(con: duckdb.DuckDBPyConnection, plan: Plan, attachments: list[A
                     "ORDER BY ALL").fetchall():
                 until = end.isoformat() if end else f"still in work on {e.isoformat()}"
                 rows.append((fid, head, pid, "employment spell since attachment",
-                             "benefit left", words.label("benefit", benefit) or "none recorded",
+                             "benefit left", " and ".join(words.label("benefit", k) for k in benefit or [])
+                             or "none recorded",
                              f"{start.isoformat()} to {until}", f"{weeks} weeks (needs {needed})"))
         else:
             counts.append(_counts_sql(ref, e, attachments, words))
