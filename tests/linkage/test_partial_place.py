@@ -78,12 +78,12 @@ def test_one_door_and_the_bare_street_are_learned_among_different_people() -> No
 
 def test_before_training_a_door_says_more_than_a_postcode() -> None:
     """The prior weights (small data is scored with them) rank the levels by how specific they are."""
-    def bits(label: str) -> float:
+    def odds(label: str) -> float:
         level = next(lv for lv in _place()["comparison_levels"] if lv.get("label_for_charts") == label)
         return level["m_probability"] / level["u_probability"]
-    assert bits("same address and postcode") > bits(SAME_NUMBER) > bits("same postcode")
-    assert bits(NO_NUMBER) > bits("same postcode")
-    assert bits(NUMBER_SLIP) > bits("postcode one character out")
+    assert odds("same address and postcode") > odds(SAME_NUMBER) > odds("same postcode")
+    assert odds(NO_NUMBER) > odds("same postcode")
+    assert odds(NUMBER_SLIP) > odds("postcode one character out")
 
 
 def _linker(m_exact: dict[str, float], rate: float) -> Linker:
