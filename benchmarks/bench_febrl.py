@@ -7,7 +7,8 @@ state, which has no slot in our extract contract). Our contract has one address 
 place, so suburb and address_2 are written into the address line as a partner would; soc_sec_id fills the
 NI number slot (no check digit). Ours runs `link_records` exactly as the product does (records collapsed, identifier links, model, guards,
 two-phase clustering) after loading FEBRL rows into the `records` contract; FEBRL4 is deduped as the
-union of both files (so a false merge inside one file counts against us too).
+union of both files (so a false merge inside one file counts against us too). Ours also runs with the opt-in
+match rate from the trained model (`LinkageSettings.match_rate_from_model`, decision 26).
 
     .venv/bin/python benchmarks/bench_febrl.py            (logs the learned date-of-birth rate and family share)
     .venv/bin/python benchmarks/bench_febrl.py --misses   (where ours loses true pairs, by cause)
