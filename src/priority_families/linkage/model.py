@@ -336,6 +336,24 @@ POSTCODE_SLIP = ("(postcode_l <> postcode_r AND "
 STREET = r"regexp_replace(address_{side}, '(FLAT \S+ )?[0-9]+[A-Z]?', '', 'g')"
 SAME_STREET_ANOTHER_NUMBER = (f"(postcode_l = postcode_r AND {SAME_NUMBER.replace('=', '<>')} AND "
                               f"jaro_winkler_similarity({STREET.format(side='l')}, {STREET.format(side='r')}) >= 0.9)")
+# The same street in the same postcode, one line without a house number (MULGA ST / 10 MULGA ST; "Beechdale Rd"
+# beside "135 Beechdale Road"): a partner who left the number out, or another house of the street. Its own level,
+# its u counted among different people like the levels above (`evidence`), so the data says which.
+BARE_STREET = r"trim(regexp_replace(address_{side}, '(FLAT \S+ )?[0-9]+[A-Z]?', '', 'g'))"
+SAME_STREET_NO_NUMBER = (f"(postcode_l = postcode_r AND (address_number_l = '') <> (address_number_r = '') AND "
+                         f"jaro_winkler_similarity({BARE_STREET.format(side='l')}, {BARE_STREET.format(side='r')}) "
+                         ">= 0.9)")
+# The same house number (or flat and number) in the same postcode, the rest of the line written otherwise (17
+# HORSLEY CRES / 17 ANNESLEY; 8 FAWKNER ST / 8 EMERALD COLLEGE): a postcode and a house number are how Royal Mail
+# finds one door, so this is one place with the street name or building mistyped, replaced or left out, unless the
+# postcode covers two streets that both have that number. Which of the two the data says is learned like the
+# levels above (`evidence`: its u is counted among different people). A line without a number never qualifies.
+SAME_NUMBER_AND_POSTCODE = f"(postcode_l = postcode_r AND address_number_l <> '' AND {SAME_NUMBER})"
+# Below "same postcode", the house number kept with a postcode one character out and the rest of the line written
+# otherwise (83 CARSLAW ST / 83 BROULEE at NG7 2AB and NG7 2BA): still evidence, a level with its own m and u (EM and
+# random pairs). (The house number kept with the line alike at a wholly other postcode was tried as a level too:
+# the hard county lost precision, 2 WILLOW DR and 2 WILLOW ST in two towns; benchmarks/README.md.)
+SAME_NUMBER_POSTCODE_SLIP = f"(address_number_l <> '' AND {SAME_NUMBER} AND {POSTCODE_SLIP})"
 # Cheap and selective tests first: DuckDB narrows the rows before the string functions run.
 PLACE_WRITTEN_DIFFERENTLY = (f"({SAME_NUMBER} AND (postcode_l = postcode_r OR {POSTCODE_SLIP}) "
                              f"AND ({ADDRESS_CLOSE} OR {SHARES_WORDS}))")
@@ -359,8 +377,13 @@ def _place() -> dict[str, Any]:
                    0.12, 0.0005),
             # only the exact line: 2 WILLOW DR and 2 WILLOW ST in two postcodes are two places
             _level("address_l = address_r", "same address line, postcode differs", 0.04, 0.0005),
+            _level(SAME_NUMBER_AND_POSTCODE, "same house number and postcode, line written otherwise", 0.02,
+                   0.0003),
+            _level(SAME_STREET_NO_NUMBER, "same street and postcode, one line without a house number", 0.02,
+                   0.0005),
             _level(SAME_STREET_ANOTHER_NUMBER, "same street and postcode, another house number", 0.02, 0.002),
             _level("postcode_l = postcode_r", "same postcode", 0.08, 0.003),
+            _level(SAME_NUMBER_POSTCODE_SLIP, "same house number, postcode one character out", 0.02, 0.001),
             _level(POSTCODE_SLIP, "postcode one character out", 0.02, 0.005),
             _level("district_l = district_r", "same postcode district", 0.05, 0.05),
             _else(0.14, 0.94),
@@ -572,16 +595,42 @@ def _train(linker: Linker, settings: LinkageSettings, em_rules: list[str]) -> No
     _say_unobserved(_still_untrained(linker, unobserved.levels))
 
 
+# The match rate is counted from the descriptions that agree exactly on first name, surname and date of birth,
+# divided by how many of one person's pairs do (the rule's recall). Before training that share is a guess
+# (`ASSUMED_RECALL`); once EM has learned how often one person's descriptions agree exactly on each of the three,
+# their product is the model's own estimate of it, and the rate is rescaled to it (`_match_rate_from_model`).
+EXACT_RULE = "l.first_name = r.first_name AND l.last_name = r.last_name AND l.dob = r.dob"
+ASSUMED_RECALL = 0.7
+EXACT_RULE_LEVELS = (("first_name", "exact"), ("last_name", "exact"), ("dob", "exact"))
+
+
 def _estimate(linker: Linker, settings: LinkageSettings, em_rules: list[str]) -> None:
-    linker.training.estimate_probability_two_random_records_match(
-        ["l.first_name = r.first_name AND l.last_name = r.last_name AND l.dob = r.dob"], recall=0.7
-    )
+    linker.training.estimate_probability_two_random_records_match([EXACT_RULE], recall=ASSUMED_RECALL)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=settings.u_sampling_max_pairs, seed=settings.seed
     )
     # (EM without term frequencies runs 4x faster but cost 0.0004 precision and 0.0011 household F1 at 1M.)
     for rule in em_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    if settings.match_rate_from_model:
+        _match_rate_from_model(linker)
+
+
+def _match_rate_from_model(linker: Linker) -> float:
+    """Rescale the match rate counted with `ASSUMED_RECALL` to the recall the trained model gives the exact rule:
+    the product of its three "exact" levels' m (the model takes the comparisons as independent among one
+    person's pairs, so that is the share of them the rule finds). Where partners rarely key a field wrong the
+    product is near the guess; where they often do (FEBRL: 0.28) the guess undercounted the matches. Returns
+    the recall used."""
+    recall = 1.0
+    for comparison, label in EXACT_RULE_LEVELS:
+        recall *= _trained_levels(linker, comparison)[label].m_probability
+    settings = linker._settings_obj  # Splink keeps the rate on its settings, as the training sets it
+    rate = settings._probability_two_random_records_match * ASSUMED_RECALL / recall
+    settings._probability_two_random_records_match = min(rate, 0.5)
+    log.info("the exact rule finds %.2f of one person's pairs by the trained model (assumed %.2f): match rate %.3g",
+             recall, ASSUMED_RECALL, settings._probability_two_random_records_match)
+    return recall
 
 
 def _trained_levels(linker: Linker, comparison: str) -> dict[str, Any]:

@@ -51,6 +51,13 @@ class LinkageSettings(BaseModel):
         "(`model.dob_wrong_rate`, learned from 0.01 and held within [0.01, this]); 0.01 keeps the fixed value "
         "of before",
     )
+    match_rate_from_model: bool = Field(
+        default=False,
+        description="after training, rescale the match rate (counted from exact first name, surname and date of "
+        "birth with an assumed recall of 0.7) to the recall the trained model gives that rule (`model."
+        "_match_rate_from_model`): nearer the truth on FEBRL and on our county, but it moves a council's pairs into "
+        "the review band (benchmarks/README.md), so it is off unless chosen",
+    )
     charts_dir: str | None = Field(default=None, description="where to save Splink's model charts (HTML)")
 
     @model_validator(mode="after")
