@@ -74,3 +74,16 @@ def filler(n: int = 60, seed: int = 0) -> list[dict[str, Any]]:
         rows.append(record(first, last, dob, sex="MF"[j % 2], postcode=f"NG{10 + j % 9} {j % 9}ZZ",
                            address=f"{100 + j} FILLER RD"))
     return rows
+
+
+def tables_in_order(tables: dict[str, tuple[str, list[tuple]]], reverse: bool) -> duckdb.DuckDBPyConnection:
+    """An in-memory store on one thread holding `tables` (name -> (column definitions, rows)), every table's rows
+    written in the given order or its reverse: one thread meets rows in the order written, so a statement that
+    picks among ties by row order gives two answers."""
+    step = -1 if reverse else 1
+    con = duckdb.connect()
+    con.execute("SET threads = 1")
+    for name, (columns, rows) in tables.items():
+        con.execute(f"CREATE TABLE {name} ({columns})")
+        con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows[::step])
+    return con

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from linkage.builders import tables_in_order
 from priority_families.evaluation.linkage import LinkageEvaluation, evaluate_linkage
 
 HEADER = "fact,source,record_id,person_id,household_id,family_id"
@@ -31,12 +31,9 @@ def evaluate_in_order(folder: Path, reverse: bool, truth: list[str] = TRUTH,
     step = -1 if reverse else 1
     (folder / "truth").mkdir(parents=True, exist_ok=True)
     (folder / "truth" / "records.csv").write_text("\n".join([HEADER, *truth[::step]]) + "\n")
-    con = duckdb.connect()
-    con.execute("SET threads = 1")
-    con.execute("CREATE TABLE record_person (record_key BIGINT, person_id VARCHAR, source VARCHAR, record_id VARCHAR)")
-    con.execute("CREATE TABLE person_household (person_id VARCHAR, household_id VARCHAR)")
-    con.executemany("INSERT INTO record_person VALUES (?, ?, ?, ?)", record_person[::step])
-    con.executemany("INSERT INTO person_household VALUES (?, ?)", PERSON_HOUSEHOLD[::step])
+    con = tables_in_order({
+        "record_person": ("record_key BIGINT, person_id VARCHAR, source VARCHAR, record_id VARCHAR", record_person),
+        "person_household": ("person_id VARCHAR, household_id VARCHAR", PERSON_HOUSEHOLD)}, reverse)
     try:
         return evaluate_linkage(con, folder)
     finally:

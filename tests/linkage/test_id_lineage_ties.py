@@ -11,6 +11,7 @@ from datetime import date
 
 import duckdb
 
+from linkage.builders import tables_in_order
 from priority_families.linkage.ids import IdKind, assign_ids, ensure_lineage
 
 AS_OF = date(2015, 8, 31)
@@ -23,13 +24,8 @@ GROUPS = [("1", m) for m in "acde"] + [("2", m) for m in "bfgh"]
 def lineage_in_order(reverse: bool) -> list[tuple]:
     """`id_lineage` after assigning ids with every input row written in one order or its reverse (one thread,
     so rows are met in the order written)."""
-    step = -1 if reverse else 1
-    con = duckdb.connect()
-    con.execute("SET threads = 1")
-    con.execute("CREATE TABLE previous (id VARCHAR, member VARCHAR)")
-    con.execute("CREATE TABLE groups (group_key VARCHAR, member VARCHAR)")
-    con.executemany("INSERT INTO previous VALUES (?, ?)", PREVIOUS[::step])
-    con.executemany("INSERT INTO groups VALUES (?, ?)", GROUPS[::step])
+    con = tables_in_order({"previous": ("id VARCHAR, member VARCHAR", PREVIOUS),
+                           "groups": ("group_key VARCHAR, member VARCHAR", GROUPS)}, reverse)
     ensure_lineage(con, None)
     assign_ids(con, IdKind.PERSON, "groups", "previous", AS_OF, "ids")
     rows = con.execute("SELECT id, previous_id, change, members FROM id_lineage ORDER BY ALL").fetchall()
