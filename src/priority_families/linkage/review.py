@@ -173,17 +173,17 @@ def _contradictions(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]
     """Lines deciding a pair the other way from an earlier line of the same import, on the same day: nothing
     says which the reviewer meant (a decision of a later day does replace an earlier one)."""
     return [tuple(r) for r in con.execute(
-        """
+        f"""
         WITH t AS (
-            SELECT line, trim(source_l) || chr(31) || trim(record_id_l) AS l,
-                   trim(source_r) || chr(31) || trim(record_id_r) AS r,
-                   lower(trim(decision)) AS decision, TRY_CAST(trim(decided_on) AS DATE) AS decided_on
+            SELECT line, trim(source_l) AS source_l, trim(record_id_l) AS record_id_l, trim(source_r) AS source_r,
+                   trim(record_id_r) AS record_id_r, lower(trim(decision)) AS decision,
+                   TRY_CAST(trim(decided_on) AS DATE) AS decided_on
             FROM decisions_in
         ),
-        d AS (SELECT line, least(l, r) AS a, greatest(l, r) AS b, decision, decided_on FROM t)
+        d AS (SELECT line, [{_PAIR}] AS pair, decision, decided_on FROM t)
         SELECT later.line, 'decision',
                'decides the pair of line ' || min(earlier.line) || ' the other way, on the same day'
-        FROM d later JOIN d earlier ON earlier.a = later.a AND earlier.b = later.b
+        FROM d later JOIN d earlier ON earlier.pair = later.pair
             AND earlier.decided_on = later.decided_on AND earlier.decision <> later.decision
             AND earlier.line < later.line
         GROUP BY later.line ORDER BY later.line
