@@ -339,7 +339,7 @@ SAME_STREET_ANOTHER_NUMBER = (f"(postcode_l = postcode_r AND {SAME_NUMBER.replac
 # The same street in the same postcode, one line without a house number (MULGA ST / 10 MULGA ST; "Beechdale Rd"
 # beside "135 Beechdale Road"): a partner who left the number out, or another house of the street. Its own level,
 # its u counted among different people like the levels above (`evidence`), so the data says which.
-BARE_STREET = r"trim(regexp_replace(address_{side}, '(FLAT \S+ )?[0-9]+[A-Z]?', '', 'g'))"
+BARE_STREET = f"trim({STREET})"
 SAME_STREET_NO_NUMBER = (f"(postcode_l = postcode_r AND (address_number_l = '') <> (address_number_r = '') AND "
                          f"jaro_winkler_similarity({BARE_STREET.format(side='l')}, {BARE_STREET.format(side='r')}) "
                          ">= 0.9)")
