@@ -3,7 +3,8 @@ in the same postcode with the rest of the line written otherwise, the same stree
 has no house number ("Beechdale Rd" beside "135 Beechdale Road"), the same house number with a postcode one
 character out. Each is a level of the one place comparison, so it keeps its own m and u; the first two are learned
 among different people like the other shared-place levels. And the match rate can be rescaled to the recall the
-trained model gives the exact rule (`LinkageSettings.match_rate_from_model`)."""
+trained model gives the exact rule (`LinkageSettings.match_rate_from_model`; by default where the data says related
+people do not share places: decision 28)."""
 
 from __future__ import annotations
 
@@ -113,10 +114,11 @@ def test_where_the_model_agrees_with_the_assumed_recall_the_rate_stays() -> None
     assert linker._settings_obj._probability_two_random_records_match == pytest.approx(1e-4)
 
 
-def test_the_rescaled_rate_is_bounded_and_opt_in() -> None:
+def test_the_rescaled_rate_is_bounded_and_read_from_the_data_by_default() -> None:
     """A model that says the exact rule almost never finds a match cannot make every pair a match; and the
-    product's default leaves the counted rate alone (it moves a council's pairs into the review band)."""
+    product's default neither always rescales nor never does: it reads the data (decision 28,
+    `test_rate_and_street_ends.py`)."""
     linker = _linker({"first_name": 0.01, "last_name": 0.01, "dob": 0.01}, 1e-2)
     _match_rate_from_model(linker)
     assert linker._settings_obj._probability_two_random_records_match == 0.5
-    assert LinkageSettings().match_rate_from_model is False
+    assert LinkageSettings().match_rate_from_model is None

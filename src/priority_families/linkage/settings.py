@@ -51,12 +51,14 @@ class LinkageSettings(BaseModel):
         "(`model.dob_wrong_rate`, learned from 0.01 and held within [0.01, this]); 0.01 keeps the fixed value "
         "of before",
     )
-    match_rate_from_model: bool = Field(
-        default=False,
+    match_rate_from_model: bool | None = Field(
+        default=None,
         description="after training, rescale the match rate (counted from exact first name, surname and date of "
         "birth with an assumed recall of 0.7) to the recall the trained model gives that rule (`model."
-        "_match_rate_from_model`): nearer the truth on FEBRL and on our county, but it moves a council's pairs into "
-        "the review band (benchmarks/README.md), so it is off unless chosen",
+        "_match_rate_from_model`). None (the default): where the data says related people do not share names and "
+        "places (`model.rescales_match_rate`: pairs of one name a generation apart are not families), not where "
+        "they do (a council's data: it moved relatives into the review band and merged two); True or False: "
+        "always or never",
     )
     charts_dir: str | None = Field(default=None, description="where to save Splink's model charts (HTML)")
 
