@@ -5,11 +5,14 @@ alike (LA PEROUSE ST TOORAK / LA PEROUSE ST ASCOT, STATION RD / STATION ST) is a
 
 from __future__ import annotations
 
+import duckdb
 import pydantic
 import pytest
 
-from linkage.test_generation_guard import dates_replaced, families, rate
+from linkage.builders import filler, make_records
+from linkage.test_generation_guard import AS_OF, dates_replaced, families, rate
 from linkage.test_partial_place import place_level
+from priority_families.linkage import link_records, model
 from priority_families.linkage.model import FAMILY_SHARE_VETO, DobWrongRate, rescales_match_rate
 from priority_families.linkage.settings import LinkageSettings
 
@@ -63,3 +66,16 @@ def test_the_setting_reads_the_data_by_default_and_refuses_other_values() -> Non
     assert LinkageSettings().match_rate_from_model is None
     with pytest.raises(pydantic.ValidationError, match="match_rate_from_model"):
         LinkageSettings(match_rate_from_model="sometimes")
+
+
+@pytest.mark.parametrize(("rows", "rescaled"), [(dates_replaced(40), True), (families(40), False)])
+def test_training_is_told_what_the_data_says(monkeypatch: pytest.MonkeyPatch, rows: list[dict],
+                                             rescaled: bool) -> None:
+    """The reading reaches training: `_train` is asked to rescale exactly where the data says related people do not
+    share places (Splink's training itself is not run: a test-sized table is too small for EM)."""
+    asked: list[bool] = []
+    monkeypatch.setattr(model, "_train", lambda linker, settings, rules, rate_from_model: asked.append(rate_from_model))
+    con = duckdb.connect()
+    make_records(con, rows + filler())
+    link_records(con, AS_OF, LinkageSettings(min_training_descriptions=10))
+    assert asked == [rescaled]
