@@ -7,7 +7,10 @@ test's comparison), and the blocking counts are taken from the descriptions with
 the same pairs: the stores are equal).
 
     .venv/bin/python benchmarks/bench_spark.py --people 100000 [--extracts DIR] [--master local[2]]
-        [--driver-memory 6g] [--engines duckdb,spark] [--memory-limit 20GB]
+        [--driver-memory 6g] [--engines duckdb,spark] [--memory-limit 20GB] [--plain]
+
+`--plain`: then a plain Splink 5 dedupe of the first engine's ingested records (`plain_splink.py`), in its own
+process, so the refresh and plain Splink are measured in one run on one machine.
 """
 
 from __future__ import annotations
@@ -102,12 +105,18 @@ def main() -> None:
     parser.add_argument("--shuffle-partitions", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default=None, help="DuckDB's cap, e.g. 20GB")
+    parser.add_argument("--plain", action="store_true", help="then plain Splink 5 on the same records")
+    parser.add_argument("--plain-store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     extracts = args.extracts or Path(tempfile.gettempdir()) / f"pf-bench-spark/county-{args.people}"
     if args.one:
         print(json.dumps(run_one(args.one, extracts, args.root, args)))
+        return
+    if args.plain_store:
+        from plain_splink import plain_dedupe
+        print(json.dumps(plain_dedupe(args.plain_store, extracts)))
         return
     if not (extracts / "people.csv").exists() and not any(extracts.glob("*.csv")):
         started = time.perf_counter()
@@ -131,6 +140,10 @@ def main() -> None:
         assert_same_tables(Path(runs[0]["store"]), Path(runs[1]["store"]),
                            {**TABLES, "cohort": None, "indicator_hits": None})
         print("published stores equal on both engines (persons, links, households, families, cohort, evidence)")
+    if args.plain:
+        command = [sys.executable, __file__, "--plain-store", runs[0]["store"], "--extracts", str(extracts)]
+        out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+        print("plain Splink 5 on the same records:", out.strip().splitlines()[-1], flush=True)
     n, joins, largest = blocking_counts(Path(runs[0]["store"]))
     print(f"\ndescriptions: {n:,}\n| blocking join | candidate pairs | per description |")
     for label, count in joins.items():
