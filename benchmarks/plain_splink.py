@@ -18,6 +18,7 @@ postcode, the date of birth in one postcode). What is compared and how it is tra
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,6 +46,10 @@ AT_SCALE = [block_on("first_name", "dob"), block_on("last_name", "dob"), block_o
             block_on("postcode", "last_name"), block_on("first_name", "last_name", "year(dob)")]
 AT_SCALE_EM = (block_on("first_name", "last_name", "postcode"), block_on("dob", "postcode"))
 COMPARISON_BUDGET = 300_000_000  # comparisons two cores predict in minutes, not hours
+# DuckDB's own defaults (80% of memory, spill beside the database) let the tutorial's setup at 1M fill the
+# machine and then its disk (51 GB); a cap and a bounded spill folder make it stop or spill, never take both.
+DUCKDB_CONFIG = {"memory_limit": "12GB", "max_temp_directory_size": "40GB",
+                 "temp_directory": str(Path(tempfile.gettempdir()) / "plain-splink-spill")}
 
 
 def settings(rules: list | None = None) -> SettingsCreator:
@@ -81,7 +86,7 @@ def train(linker: Linker, names: tuple[str, str], dob: str, max_pairs: float, em
 def plain_dedupe(store: Path, truth: Path) -> dict:
     """Link the store's records with plain Splink in this process; seconds, peak RSS and pair quality."""
     started = time.perf_counter()
-    con = duckdb.connect()
+    con = duckdb.connect(config=DUCKDB_CONFIG)
     con.execute(f"ATTACH '{store}' AS ws (READ_ONLY)")
     con.execute(f"CREATE TABLE plain_records AS {RECORDS.replace('FROM records', 'FROM ws.records')}")
     db = DuckDBAPI(connection=con)
