@@ -4,7 +4,7 @@ Edges are model links above the threshold (not guarded, not refused by a reviewe
 reviewer matches. Plain connected components would let one vague record ("SARAH OKAFOR", no date of birth)
 join a mother and her daughter, so clustering runs in phases: complete descriptions first, then incomplete
 ones attach to the single person they fit best, then any person still holding two different valid UPNs or
-NHS numbers is rebuilt. Reads `scored_pairs`, `identifier_edges`, `review_edges`, `link_descriptions`;
+NHS numbers, or two NI numbers further apart than a slip, is rebuilt. Reads `scored_pairs`, `identifier_edges`, `review_edges`, `link_descriptions`;
 leaves TEMP `cluster_edges`, `directed_edges`, `ambiguous` and `description_cluster(node, component)`.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from priority_families.linkage.graph import connected_components
+from priority_families.linkage.guards import ni_one_slip
 from priority_families.linkage.settings import LinkageSettings
 
 
@@ -88,22 +89,34 @@ STRICTER = (0.999, 0.99999)
 
 
 def _mark_conflicts(con: duckdb.DuckDBPyConnection) -> int:
-    """Put the descriptions of every person holding two different valid UPNs or NHS numbers in `conflicted`."""
+    """Put the descriptions of every person holding two different valid UPNs or NHS numbers, or two NI numbers
+    further apart than a slip (`guards.ni_one_slip`), in `conflicted`. Only persons holding two NI numbers
+    compare them, so the check stays linear."""
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE conflicted AS
+        WITH held AS (
+            SELECT c.component, count(DISTINCT d.upn) AS upns, count(DISTINCT d.nhs) AS nhss,
+                   list_distinct(list(d.ni) FILTER (WHERE d.ni IS NOT NULL)) AS nis
+            FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
+            GROUP BY c.component
+        ),
+        two_ni AS (SELECT component, unnest(nis) AS ni FROM held WHERE len(nis) > 1)
         SELECT c.node FROM description_cluster c WHERE c.component IN (
-            SELECT c.component FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
-            GROUP BY c.component HAVING count(DISTINCT d.upn) > 1 OR count(DISTINCT d.nhs) > 1)
+            SELECT component FROM held WHERE upns > 1 OR nhss > 1
+            UNION SELECT a.component FROM two_ni a JOIN two_ni b
+              ON a.component = b.component AND a.ni < b.ni AND NOT {ni_one_slip('a.ni', 'b.ni')})
         """
     )
     return con.execute("SELECT count(*) FROM conflicted").fetchall()[0][0]
 
 
 def _split_identifier_conflicts(con: duckdb.DuckDBPyConnection) -> None:
-    """Re-cluster any person holding two different valid UPNs or NHS numbers with stricter model links.
+    """Re-cluster any person holding two different valid UPNs or NHS numbers (or two NI numbers further apart
+    than a slip) with stricter model links.
 
-    Check digits make two valid, different UPNs (or NHS numbers) two people, yet a chain of model links
+    Check digits make two valid, different UPNs (or NHS numbers) two people; an NI number has none, but two
+    further apart than one slip are two people's too (decision 29). Yet a chain of model links
     through records without identifiers can join them (twins JOHN and JACK: JACK is a nickname of
     JOHN). Such a cluster is rebuilt from identifier and reviewer links plus only the model links at or
     above 0.999, then 0.99999; a conflict that survives that is rebuilt around its identifiers.
@@ -128,15 +141,18 @@ def _split_identifier_conflicts(con: duckdb.DuckDBPyConnection) -> None:
 def _resolve_by_identifiers(con: duckdb.DuckDBPyConnection) -> None:
     """Last resort for a person still holding two UPNs or NHS numbers: rebuild it around its identifiers.
 
-    Identifier and reviewer links form the anchors; every other description joins the anchor it has the
-    strongest model link to; descriptions linked to no anchor cluster among themselves.
+    Identifier and reviewer links form the anchors, and so do model links between two NI numbers one slip
+    apart (one person's number mistyped); every other description joins the anchor it has the strongest
+    model link to; descriptions linked to no anchor cluster among themselves.
     """
     if not _mark_conflicts(con):
         return
     connected_components(
         con, "conflicted",
-        """(SELECT node_l, node_r FROM cluster_edges WHERE route <> 'model'
-             AND node_l IN (SELECT node FROM conflicted) AND node_r IN (SELECT node FROM conflicted))""",
+        f"""(SELECT e.node_l, e.node_r FROM cluster_edges e
+             JOIN link_descriptions l ON l.unique_id = e.node_l JOIN link_descriptions r ON r.unique_id = e.node_r
+             WHERE (e.route <> 'model' OR coalesce({ni_one_slip('l.ni', 'r.ni')}, false))
+               AND e.node_l IN (SELECT node FROM conflicted) AND e.node_r IN (SELECT node FROM conflicted))""",
         "anchors",
     )
     con.execute(

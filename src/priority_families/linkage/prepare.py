@@ -12,6 +12,7 @@ from importlib import resources
 import duckdb
 
 from priority_families.linkage.graph import connected_components
+from priority_families.linkage.guards import nothing_in_common
 
 DESCRIPTION_COLUMNS = (
     "first_name_std", "last_name_std", "dob", "sex_std", "postcode_std", "address_std", "upn", "nhs", "ni",
@@ -120,10 +121,17 @@ def identifier_edges(con: duckdb.DuckDBPyConnection) -> int:
     Each description is joined to one hub holding the same identifier (a star, not all pairs), which
     keeps the edge count linear and connects the same components. The hub is a complete description
     (dob and both names) when there is one, so complete descriptions link to each other directly.
+
+    Two descriptions with nothing in common but the identifier (no name in either column, dates of birth
+    beyond a slip: `guards.nothing_in_common`) are not joined by it: a valid number keyed from another
+    person's record passes its check (at 100k, 11 NHS numbers were two people's, every one such a pair, and
+    no true person's pair was). Within an identifier whose star has such a pair, every pair of its holders
+    that does not is joined instead, so its other holders stay together whoever the hub was; those
+    identifiers are few, so the edges stay linear.
     """
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE identifier_edges AS
+        CREATE OR REPLACE TEMP TABLE identifier_star AS
         WITH d AS (
             SELECT *, (dob IS NULL OR first_name IS NULL OR last_name IS NULL) AS incomplete
             FROM link_descriptions
@@ -133,12 +141,31 @@ def identifier_edges(con: duckdb.DuckDBPyConnection) -> int:
             UNION ALL SELECT 'nhs', nhs, unique_id, incomplete FROM d WHERE nhs IS NOT NULL
             UNION ALL SELECT 'ni', ni, unique_id, incomplete FROM d WHERE ni IS NOT NULL
         )
-        SELECT DISTINCT hub AS description_l, unique_id AS description_r FROM (
-            SELECT unique_id,
-                   first(unique_id) OVER (PARTITION BY kind, value ORDER BY incomplete, unique_id
-                                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS hub
-            FROM ids
-        ) WHERE hub <> unique_id
+        SELECT kind, value, unique_id,
+               first(unique_id) OVER (PARTITION BY kind, value ORDER BY incomplete, unique_id
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS hub
+        FROM ids
         """
     )
+    apart = nothing_in_common()
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE identifier_edges AS
+        WITH disputed AS (
+            SELECT DISTINCT s.kind, s.value FROM identifier_star s
+            JOIN link_descriptions l ON l.unique_id = s.hub JOIN link_descriptions r ON r.unique_id = s.unique_id
+            WHERE s.hub <> s.unique_id AND l.first_name <> r.first_name AND l.last_name <> r.last_name
+              AND l.dob <> r.dob AND {apart}
+        ),
+        holders AS (SELECT s.* FROM identifier_star s JOIN disputed USING (kind, value))
+        SELECT DISTINCT s.hub AS description_l, s.unique_id AS description_r FROM identifier_star s
+        ANTI JOIN disputed USING (kind, value) WHERE s.hub <> s.unique_id
+        UNION
+        SELECT a.unique_id, b.unique_id FROM holders a JOIN holders b
+          ON a.kind = b.kind AND a.value = b.value AND a.unique_id < b.unique_id
+        JOIN link_descriptions l ON l.unique_id = a.unique_id JOIN link_descriptions r ON r.unique_id = b.unique_id
+        WHERE NOT coalesce({apart}, false)
+        """
+    )
+    con.execute("DROP TABLE identifier_star")
     return con.execute("SELECT count(*) FROM identifier_edges").fetchall()[0][0]
