@@ -97,11 +97,14 @@ def _mark_conflicts(con: duckdb.DuckDBPyConnection) -> int:
         CREATE OR REPLACE TEMP TABLE conflicted AS
         WITH held AS (
             SELECT c.component, count(DISTINCT d.upn) AS upns, count(DISTINCT d.nhs) AS nhss,
-                   list_distinct(list(d.ni) FILTER (WHERE d.ni IS NOT NULL)) AS nis
+                   count(DISTINCT d.ni) AS nis
             FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
             GROUP BY c.component
         ),
-        two_ni AS (SELECT component, unnest(nis) AS ni FROM held WHERE len(nis) > 1)
+        two_ni AS (
+            SELECT DISTINCT c.component, d.ni FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
+            WHERE d.ni IS NOT NULL AND c.component IN (SELECT component FROM held WHERE nis > 1)
+        )
         SELECT c.node FROM description_cluster c WHERE c.component IN (
             SELECT component FROM held WHERE upns > 1 OR nhss > 1
             UNION SELECT a.component FROM two_ni a JOIN two_ni b
@@ -147,12 +150,21 @@ def _resolve_by_identifiers(con: duckdb.DuckDBPyConnection) -> None:
     """
     if not _mark_conflicts(con):
         return
+    # the conflicted persons' links with each end's NI number, one join at a time (few rows)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE conflicted_edges AS
+        SELECT e.node_l, e.node_r, e.route, d.ni AS ni_l FROM cluster_edges e
+        JOIN link_descriptions d ON d.unique_id = e.node_l
+        WHERE e.node_l IN (SELECT node FROM conflicted) AND e.node_r IN (SELECT node FROM conflicted)
+        """
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE conflicted_edges AS SELECT e.*, d.ni AS ni_r FROM conflicted_edges e "
+                "JOIN link_descriptions d ON d.unique_id = e.node_r")
     connected_components(
         con, "conflicted",
-        f"""(SELECT e.node_l, e.node_r FROM cluster_edges e
-             JOIN link_descriptions l ON l.unique_id = e.node_l JOIN link_descriptions r ON r.unique_id = e.node_r
-             WHERE (e.route <> 'model' OR coalesce({ni_one_slip('l.ni', 'r.ni')}, false))
-               AND e.node_l IN (SELECT node FROM conflicted) AND e.node_r IN (SELECT node FROM conflicted))""",
+        f"""(SELECT node_l, node_r FROM conflicted_edges
+             WHERE route <> 'model' OR coalesce({ni_one_slip('ni_l', 'ni_r')}, false))""",
         "anchors",
     )
     con.execute(
