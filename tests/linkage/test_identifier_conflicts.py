@@ -12,7 +12,7 @@ from datetime import date
 import duckdb
 
 from linkage.builders import filler, make_records, record
-from priority_families.linkage import link_records, prepare
+from priority_families.linkage import clustering, link_records, prepare
 
 AS_OF = date(2015, 8, 31)
 DALE = {"postcode": "NG22 4ET", "address": "5 DALE RD"}
@@ -101,3 +101,28 @@ def test_identifier_edges_drop_only_the_pair_with_nothing_in_common() -> None:
     assert prepare.identifier_edges(con) == 2
     edges = {tuple(sorted(e)) for e in con.execute("SELECT * FROM identifier_edges").fetchall()}
     assert edges == {(2, 3), (4, 5)}
+
+
+def keyed_wholly_wrong(n: int) -> list[dict]:
+    """`n` people each written twice at one place with NI numbers wholly different (FEBRL's soc_sec_id): data
+    where one person's records carry NI numbers far apart."""
+    return [record(f"PERSON{i}", "KEYED", f"19{60 + i}-02-0{1 + i % 9}", postcode="NG5 1AA",
+                   address=f"{i + 1} LONG ROW", ni_number=ni)
+            for i in range(n) for ni in (f"AB{100000 + i}C", f"ZY{900000 - i}D")]
+
+
+def test_where_the_data_keys_ni_numbers_wholly_wrong_they_do_not_split_a_person() -> None:
+    """Where one person's records often carry NI numbers far apart, two such numbers prove nothing: the chain
+    between the two KIERANs is the model's to judge, as before decision 29."""
+    p = persons(kierans("NN034620A") + keyed_wholly_wrong(3))
+    assert p["R1"] == p["R3"]
+
+
+def test_the_ni_reading_is_learned_from_one_persons_pairs() -> None:
+    con = duckdb.connect()
+    make_records(con, kierans("NN034620A") + filler())
+    prepare.describe_records(con)
+    assert clustering.ni_apart_is_two_people(con)  # no pairs of one name and place with two NI numbers
+    make_records(con, kierans("NN034620A") + keyed_wholly_wrong(3) + filler())
+    prepare.describe_records(con)
+    assert not clustering.ni_apart_is_two_people(con)
