@@ -147,47 +147,71 @@ def identifier_edges(con: duckdb.DuckDBPyConnection) -> int:
         FROM ids
         """
     )
-    apart = nothing_in_common()
-    # each end's names and date of birth as a struct `l` / `r` on the edge's own row, so the test is a filter
-    # on one table (joined to the descriptions in the test, DuckDB's planner crossed them first)
-    ends = ", ".join(f"{c} := {{side}}.{c}" for c in
-                     ("first_name", "last_name", "first_forms", "last_forms", "dob", "dob_text"))
+    _identifier_disputes(con)
     con.execute(
-        f"""
+        """
+        CREATE OR REPLACE TEMP TABLE identifier_edges AS
+        SELECT DISTINCT s.hub AS description_l, s.unique_id AS description_r FROM identifier_star s
+        ANTI JOIN identifier_disputed USING (kind, value) WHERE s.hub <> s.unique_id
+        """
+    )
+    if con.execute("SELECT count(*) FROM identifier_disputed").fetchall()[0][0]:
+        _join_disputed_holders(con)
+    con.execute("DROP TABLE identifier_disputed")
+    con.execute("DROP TABLE identifier_star")
+    return con.execute("SELECT count(*) FROM identifier_edges").fetchall()[0][0]
+
+
+# each end's names and date of birth as a struct `l` / `r` on one row, so `guards.nothing_in_common` is a filter on
+# one table: written as a join of the descriptions twice, DuckDB's planner crossed them first
+_ENDS = ", ".join(f"{c} := {{side}}.{c}" for c in
+                  ("first_name", "last_name", "first_forms", "last_forms", "dob", "dob_text"))
+
+
+def _identifier_disputes(con: duckdb.DuckDBPyConnection) -> None:
+    """`identifier_disputed(kind, value)`: identifiers whose star joins two descriptions with nothing in common.
+    The hub's names and date of birth are put on the star's rows first, then compared with the other holder's
+    (equality and inequality only: cheap, one join at a time); the string tests run on the few rows left."""
+    con.execute(
+        """
         CREATE OR REPLACE TEMP TABLE identifier_ends AS
-        SELECT s.kind, s.value, s.hub, s.unique_id, struct_pack({ends.format(side='dl')}) AS l,
-               struct_pack({ends.format(side='dr')}) AS r
-        FROM identifier_star s JOIN link_descriptions dl ON dl.unique_id = s.hub
-        JOIN link_descriptions dr ON dr.unique_id = s.unique_id WHERE s.hub <> s.unique_id
+        SELECT s.kind, s.value, s.hub, s.unique_id, d.first_name, d.last_name, d.dob FROM identifier_star s
+        JOIN link_descriptions d ON d.unique_id = s.hub
+        WHERE s.hub <> s.unique_id AND d.first_name IS NOT NULL AND d.last_name IS NOT NULL AND d.dob IS NOT NULL
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE identifier_ends AS
+        SELECT e.kind, e.value, e.hub, e.unique_id FROM identifier_ends e JOIN link_descriptions d ON d.unique_id = e.unique_id
+        WHERE d.first_name <> e.first_name AND d.last_name <> e.last_name AND d.dob <> e.dob
         """
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE identifier_disputed AS
-        SELECT DISTINCT kind, value FROM identifier_ends
-        WHERE l.first_name <> r.first_name AND l.last_name <> r.last_name AND l.dob <> r.dob AND {apart}
+        CREATE OR REPLACE TEMP TABLE identifier_ends AS
+        SELECT e.kind, e.value, struct_pack({_ENDS.format(side='dl')}) AS l, struct_pack({_ENDS.format(side='dr')}) AS r
+        FROM identifier_ends e JOIN link_descriptions dl ON dl.unique_id = e.hub
+        JOIN link_descriptions dr ON dr.unique_id = e.unique_id
         """
     )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE identifier_disputed AS "
+                f"SELECT DISTINCT kind, value FROM identifier_ends WHERE {nothing_in_common()}")
+    con.execute("DROP TABLE identifier_ends")
+
+
+def _join_disputed_holders(con: duckdb.DuckDBPyConnection) -> None:
+    """Add to `identifier_edges` every pair of a disputed identifier's holders that has something in common."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE identifier_ends AS
-        SELECT DISTINCT hub AS description_l, unique_id AS description_r, NULL AS l, NULL AS r FROM identifier_ends
-        ANTI JOIN identifier_disputed USING (kind, value)
-        UNION ALL
-        SELECT a.unique_id, b.unique_id, struct_pack({ends.format(side='dl')}), struct_pack({ends.format(side='dr')})
+        SELECT a.unique_id AS description_l, b.unique_id AS description_r,
+               struct_pack({_ENDS.format(side='dl')}) AS l, struct_pack({_ENDS.format(side='dr')}) AS r
         FROM (SELECT s.* FROM identifier_star s SEMI JOIN identifier_disputed USING (kind, value)) a
         JOIN identifier_star b ON a.kind = b.kind AND a.value = b.value AND a.unique_id < b.unique_id
         JOIN link_descriptions dl ON dl.unique_id = a.unique_id JOIN link_descriptions dr ON dr.unique_id = b.unique_id
         """
     )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE identifier_edges AS
-        SELECT DISTINCT description_l, description_r FROM identifier_ends
-        WHERE l IS NULL OR NOT coalesce({apart}, false)
-        """
-    )
+    con.execute(f"INSERT INTO identifier_edges SELECT description_l, description_r FROM identifier_ends "
+                f"WHERE NOT coalesce({nothing_in_common()}, false)")
     con.execute("DROP TABLE identifier_ends")
-    con.execute("DROP TABLE identifier_disputed")
-    con.execute("DROP TABLE identifier_star")
-    return con.execute("SELECT count(*) FROM identifier_edges").fetchall()[0][0]
