@@ -4,7 +4,7 @@ Edges are model links above the threshold (not guarded, not refused by a reviewe
 reviewer matches. Plain connected components would let one vague record ("SARAH OKAFOR", no date of birth)
 join a mother and her daughter, so clustering runs in phases: complete descriptions first, then incomplete
 ones attach to the single person they fit best, then any person still holding two different valid UPNs or
-NHS numbers is rebuilt. Reads `scored_pairs`, `identifier_edges`, `review_edges`, `link_descriptions`;
+NHS numbers, or two NI numbers further apart than a slip, is rebuilt. Reads `scored_pairs`, `identifier_edges`, `review_edges`, `link_descriptions`;
 leaves TEMP `cluster_edges`, `directed_edges`, `ambiguous` and `description_cluster(node, component)`.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from priority_families.linkage.graph import connected_components
+from priority_families.linkage.guards import ni_one_slip
 from priority_families.linkage.settings import LinkageSettings
 
 
@@ -81,35 +82,73 @@ def cluster_descriptions(con: duckdb.DuckDBPyConnection, settings: LinkageSettin
         "CREATE OR REPLACE TEMP TABLE description_cluster AS "
         "SELECT node, component FROM attached UNION ALL SELECT node, component FROM loose_cluster"
     )
-    _split_identifier_conflicts(con)
+    _split_identifier_conflicts(con, ni_apart_is_two_people(con))
 
 
 STRICTER = (0.999, 0.99999)
+# Whether two NI numbers further apart than a slip are two people is the data's to say. Among pairs of
+# descriptions of one first name, surname, date of birth, address line and postcode (nearly all one person's)
+# whose NI numbers differ, the share further apart than a slip is how often a partner keys a person's number
+# wholly wrong: on our 100k county 1 of 423, on FEBRL (soc_sec_id in the NI slot) 17 of 36 and 20 of 50. Below
+# NI_APART_ONE_PERSON (with a prior of NI_APART_PRIOR_PAIRS such pairs all one slip apart: no data keeps the
+# reading a council's data gives) two NI numbers far apart are two people.
+NI_APART_ONE_PERSON = 0.05
+NI_APART_PRIOR_PAIRS = 2
 
 
-def _mark_conflicts(con: duckdb.DuckDBPyConnection) -> int:
-    """Put the descriptions of every person holding two different valid UPNs or NHS numbers in `conflicted`."""
-    con.execute(
+def ni_apart_is_two_people(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the data says one person's records rarely carry NI numbers further apart than a slip (see
+    NI_APART_ONE_PERSON), so two such numbers in one person of ours are two people."""
+    pairs, apart = con.execute(
+        f"""
+        SELECT count(*), count(*) FILTER (WHERE NOT {ni_one_slip('l.ni', 'r.ni')})
+        FROM link_descriptions l JOIN link_descriptions r
+          ON l.first_name = r.first_name AND l.last_name = r.last_name AND l.dob = r.dob
+         AND l.address = r.address AND l.postcode = r.postcode AND l.unique_id < r.unique_id
+        WHERE l.ni IS NOT NULL AND r.ni IS NOT NULL AND l.ni <> r.ni
         """
+    ).fetchall()[0]
+    return apart / (pairs + NI_APART_PRIOR_PAIRS) < NI_APART_ONE_PERSON
+
+
+def _mark_conflicts(con: duckdb.DuckDBPyConnection, ni: bool) -> int:
+    """Put the descriptions of every person holding two different valid UPNs or NHS numbers, or (`ni`: where the
+    data says so, `ni_apart_is_two_people`) two NI numbers further apart than a slip (`guards.ni_one_slip`), in
+    `conflicted`. Only persons holding two NI numbers compare them, so the check stays linear."""
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE conflicted AS
+        WITH held AS (
+            SELECT c.component, count(DISTINCT d.upn) AS upns, count(DISTINCT d.nhs) AS nhss,
+                   count(DISTINCT d.ni) AS nis
+            FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
+            GROUP BY c.component
+        ),
+        two_ni AS (
+            SELECT DISTINCT c.component, d.ni FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
+            WHERE {ni} AND d.ni IS NOT NULL AND c.component IN (SELECT component FROM held WHERE nis > 1)
+        )
         SELECT c.node FROM description_cluster c WHERE c.component IN (
-            SELECT c.component FROM description_cluster c JOIN link_descriptions d ON d.unique_id = c.node
-            GROUP BY c.component HAVING count(DISTINCT d.upn) > 1 OR count(DISTINCT d.nhs) > 1)
+            SELECT component FROM held WHERE upns > 1 OR nhss > 1
+            UNION SELECT a.component FROM two_ni a JOIN two_ni b
+              ON a.component = b.component AND a.ni < b.ni AND NOT {ni_one_slip('a.ni', 'b.ni')})
         """
     )
     return con.execute("SELECT count(*) FROM conflicted").fetchall()[0][0]
 
 
-def _split_identifier_conflicts(con: duckdb.DuckDBPyConnection) -> None:
-    """Re-cluster any person holding two different valid UPNs or NHS numbers with stricter model links.
+def _split_identifier_conflicts(con: duckdb.DuckDBPyConnection, ni: bool) -> None:
+    """Re-cluster any person holding two different valid UPNs or NHS numbers (or two NI numbers further apart
+    than a slip) with stricter model links.
 
-    Check digits make two valid, different UPNs (or NHS numbers) two people, yet a chain of model links
+    Check digits make two valid, different UPNs (or NHS numbers) two people; an NI number has none, but two
+    further apart than one slip are two people's too (decision 29). Yet a chain of model links
     through records without identifiers can join them (twins JOHN and JACK: JACK is a nickname of
     JOHN). Such a cluster is rebuilt from identifier and reviewer links plus only the model links at or
     above 0.999, then 0.99999; a conflict that survives that is rebuilt around its identifiers.
     """
     for strict in STRICTER:
-        if not _mark_conflicts(con):
+        if not _mark_conflicts(con, ni):
             return
         connected_components(
             con, "conflicted",
@@ -122,21 +161,33 @@ def _split_identifier_conflicts(con: duckdb.DuckDBPyConnection) -> None:
             "UPDATE description_cluster SET component = r.component FROM resplit r "
             "WHERE description_cluster.node = r.node"
         )
-    _resolve_by_identifiers(con)
+    _resolve_by_identifiers(con, ni)
 
 
-def _resolve_by_identifiers(con: duckdb.DuckDBPyConnection) -> None:
+def _resolve_by_identifiers(con: duckdb.DuckDBPyConnection, ni: bool) -> None:
     """Last resort for a person still holding two UPNs or NHS numbers: rebuild it around its identifiers.
 
-    Identifier and reviewer links form the anchors; every other description joins the anchor it has the
-    strongest model link to; descriptions linked to no anchor cluster among themselves.
+    Identifier and reviewer links form the anchors, and so do model links between two NI numbers one slip
+    apart (one person's number mistyped); every other description joins the anchor it has the strongest
+    model link to; descriptions linked to no anchor cluster among themselves.
     """
-    if not _mark_conflicts(con):
+    if not _mark_conflicts(con, ni):
         return
+    # the conflicted persons' links with each end's NI number, one join at a time (few rows)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE conflicted_edges AS
+        SELECT e.node_l, e.node_r, e.route, d.ni AS ni_l FROM cluster_edges e
+        JOIN link_descriptions d ON d.unique_id = e.node_l
+        WHERE e.node_l IN (SELECT node FROM conflicted) AND e.node_r IN (SELECT node FROM conflicted)
+        """
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE conflicted_edges AS SELECT e.*, d.ni AS ni_r FROM conflicted_edges e "
+                "JOIN link_descriptions d ON d.unique_id = e.node_r")
     connected_components(
         con, "conflicted",
-        """(SELECT node_l, node_r FROM cluster_edges WHERE route <> 'model'
-             AND node_l IN (SELECT node FROM conflicted) AND node_r IN (SELECT node FROM conflicted))""",
+        f"""(SELECT node_l, node_r FROM conflicted_edges
+             WHERE route <> 'model' OR coalesce({ni_one_slip('ni_l', 'ni_r')}, false))""",
         "anchors",
     )
     con.execute(

@@ -12,6 +12,7 @@ from importlib import resources
 import duckdb
 
 from priority_families.linkage.graph import connected_components
+from priority_families.linkage.guards import nothing_in_common
 
 DESCRIPTION_COLUMNS = (
     "first_name_std", "last_name_std", "dob", "sex_std", "postcode_std", "address_std", "upn", "nhs", "ni",
@@ -120,10 +121,17 @@ def identifier_edges(con: duckdb.DuckDBPyConnection) -> int:
     Each description is joined to one hub holding the same identifier (a star, not all pairs), which
     keeps the edge count linear and connects the same components. The hub is a complete description
     (dob and both names) when there is one, so complete descriptions link to each other directly.
+
+    Two descriptions with nothing in common but the identifier (no name in either column, dates of birth
+    beyond a slip: `guards.nothing_in_common`) are not joined by it: a valid number keyed from another
+    person's record passes its check (at 100k, 11 NHS numbers were two people's, every one such a pair, and
+    no true person's pair was). Within an identifier whose star has such a pair, every pair of its holders
+    that does not is joined instead, so its other holders stay together whoever the hub was; those
+    identifiers are few, so the edges stay linear.
     """
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE identifier_edges AS
+        CREATE OR REPLACE TEMP TABLE identifier_star AS
         WITH d AS (
             SELECT *, (dob IS NULL OR first_name IS NULL OR last_name IS NULL) AS incomplete
             FROM link_descriptions
@@ -133,12 +141,77 @@ def identifier_edges(con: duckdb.DuckDBPyConnection) -> int:
             UNION ALL SELECT 'nhs', nhs, unique_id, incomplete FROM d WHERE nhs IS NOT NULL
             UNION ALL SELECT 'ni', ni, unique_id, incomplete FROM d WHERE ni IS NOT NULL
         )
-        SELECT DISTINCT hub AS description_l, unique_id AS description_r FROM (
-            SELECT unique_id,
-                   first(unique_id) OVER (PARTITION BY kind, value ORDER BY incomplete, unique_id
-                                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS hub
-            FROM ids
-        ) WHERE hub <> unique_id
+        SELECT kind, value, unique_id,
+               first(unique_id) OVER (PARTITION BY kind, value ORDER BY incomplete, unique_id
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS hub
+        FROM ids
         """
     )
+    _identifier_disputes(con)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE identifier_edges AS
+        SELECT DISTINCT s.hub AS description_l, s.unique_id AS description_r FROM identifier_star s
+        ANTI JOIN identifier_disputed USING (kind, value) WHERE s.hub <> s.unique_id
+        """
+    )
+    if con.execute("SELECT count(*) FROM identifier_disputed").fetchall()[0][0]:
+        _join_disputed_holders(con)
+    con.execute("DROP TABLE identifier_disputed")
+    con.execute("DROP TABLE identifier_star")
     return con.execute("SELECT count(*) FROM identifier_edges").fetchall()[0][0]
+
+
+# each end's names and date of birth as a struct `l` / `r` on one row, so `guards.nothing_in_common` is a filter on
+# one table: written as a join of the descriptions twice, DuckDB's planner crossed them first
+_ENDS = ", ".join(f"{c} := {{side}}.{c}" for c in
+                  ("first_name", "last_name", "first_forms", "last_forms", "dob", "dob_text"))
+
+
+def _identifier_disputes(con: duckdb.DuckDBPyConnection) -> None:
+    """`identifier_disputed(kind, value)`: identifiers whose star joins two descriptions with nothing in common.
+    The hub's names and date of birth are put on the star's rows first, then compared with the other holder's
+    (equality and inequality only: cheap, one join at a time); the string tests run on the few rows left."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE identifier_ends AS
+        SELECT s.kind, s.value, s.hub, s.unique_id, d.first_name, d.last_name, d.dob FROM identifier_star s
+        JOIN link_descriptions d ON d.unique_id = s.hub
+        WHERE s.hub <> s.unique_id AND d.first_name IS NOT NULL AND d.last_name IS NOT NULL AND d.dob IS NOT NULL
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE identifier_ends AS
+        SELECT e.kind, e.value, e.hub, e.unique_id FROM identifier_ends e JOIN link_descriptions d ON d.unique_id = e.unique_id
+        WHERE d.first_name <> e.first_name AND d.last_name <> e.last_name AND d.dob <> e.dob
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE identifier_ends AS
+        SELECT e.kind, e.value, struct_pack({_ENDS.format(side='dl')}) AS l, struct_pack({_ENDS.format(side='dr')}) AS r
+        FROM identifier_ends e JOIN link_descriptions dl ON dl.unique_id = e.hub
+        JOIN link_descriptions dr ON dr.unique_id = e.unique_id
+        """
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE identifier_disputed AS "
+                f"SELECT DISTINCT kind, value FROM identifier_ends WHERE {nothing_in_common()}")
+    con.execute("DROP TABLE identifier_ends")
+
+
+def _join_disputed_holders(con: duckdb.DuckDBPyConnection) -> None:
+    """Add to `identifier_edges` every pair of a disputed identifier's holders that has something in common."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE identifier_ends AS
+        SELECT a.unique_id AS description_l, b.unique_id AS description_r,
+               struct_pack({_ENDS.format(side='dl')}) AS l, struct_pack({_ENDS.format(side='dr')}) AS r
+        FROM (SELECT s.* FROM identifier_star s SEMI JOIN identifier_disputed USING (kind, value)) a
+        JOIN identifier_star b ON a.kind = b.kind AND a.value = b.value AND a.unique_id < b.unique_id
+        JOIN link_descriptions dl ON dl.unique_id = a.unique_id JOIN link_descriptions dr ON dr.unique_id = b.unique_id
+        """
+    )
+    con.execute(f"INSERT INTO identifier_edges SELECT description_l, description_r FROM identifier_ends "
+                f"WHERE NOT coalesce({nothing_in_common()}, false)")
+    con.execute("DROP TABLE identifier_ends")
