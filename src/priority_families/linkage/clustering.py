@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from priority_families.linkage.graph import connected_components
-from priority_families.linkage.guards import ni_one_slip
+from priority_families.linkage.model import ni_one_slip
 from priority_families.linkage.settings import LinkageSettings
 
 

@@ -39,6 +39,7 @@ from priority_families.linkage.model import (
     GENERATION_YEARS,
     day_month_swapped,
     dob_near,
+    ni_one_slip,
 )
 from priority_families.linkage.settings import LinkageSettings
 
@@ -106,13 +107,6 @@ def _ni_nearly_agrees() -> str:
     child hold unrelated numbers, so this is one person's number mistyped and the guards stand aside.
     (UPN and NHS numbers carry check digits: two valid ones that differ are two people.)"""
     return f"(l.ni IS NOT NULL AND r.ni IS NOT NULL AND {ni_one_slip('l.ni', 'r.ni')})"
-
-
-def ni_one_slip(a: str, b: str) -> str:
-    """SQL: two known NI numbers at most one slip apart (the same, a character changed, or two swapped).
-    An NI number has no check digit, so that is one person's number mistyped; further apart, two people's
-    (decision 29: of 43 persons of ours holding two NI numbers further apart at 100k, 42 were two people)."""
-    return f"(damerau_levenshtein({a}, {b}) <= 1)"
 
 
 def nothing_in_common() -> str:
