@@ -66,11 +66,13 @@ def settings(rules: list | None = None) -> SettingsCreator:
     )
 
 
-def rules_for(records: SplinkDataFrame) -> tuple[str, list]:
-    """The tutorial's rules if Splink's own count of their comparisons fits the budget, else AT_SCALE."""
+def setup_for(records: SplinkDataFrame) -> tuple[str, list, tuple]:
+    """(name, prediction rules, EM blocks): the tutorial's if Splink's own count of its rules' comparisons fits
+    the budget (its EM blocks are `train`'s default), else AT_SCALE's."""
     counts = count_comparisons_from_blocking_rules(records, blocking_rules=TUTORIAL, link_type="dedupe_only")
-    total = counts[-1]["cumulative_comparison_count"]
-    return ("tutorial", TUTORIAL) if total <= COMPARISON_BUDGET else ("at scale", AT_SCALE)
+    if counts[-1]["cumulative_comparison_count"] <= COMPARISON_BUDGET:
+        return "tutorial", TUTORIAL, ()
+    return "at scale", AT_SCALE, AT_SCALE_EM
 
 
 def train(linker: Linker, names: tuple[str, str], dob: str, max_pairs: float, em_blocks: tuple = ()) -> None:
@@ -90,10 +92,10 @@ def plain_dedupe(store: Path, truth: Path) -> dict:
     con.execute(f"ATTACH '{store}' AS ws (READ_ONLY)")
     con.execute(f"CREATE TABLE plain_records AS {RECORDS.replace('FROM records', 'FROM ws.records')}")
     db = DuckDBAPI(connection=con)
-    setup, rules = rules_for(db.register("plain_records"))
-    linker = Linker(db.register("plain_records"), settings(rules), log_level=logging.ERROR)
-    train(linker, ("first_name", "last_name"), "dob", max_pairs=1e7,
-          em_blocks=AT_SCALE_EM if rules is AT_SCALE else ())
+    records = db.register("plain_records")
+    setup, rules, em_blocks = setup_for(records)
+    linker = Linker(records, settings(rules), log_level=logging.ERROR)
+    train(linker, ("first_name", "last_name"), "dob", max_pairs=1e7, em_blocks=em_blocks)
     predicted = linker.inference.predict(threshold_match_probability=0.9)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predicted, 0.9)
     seconds = time.perf_counter() - started
