@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from priority_families.linkage.model import day_month_swapped, dob_near
+from priority_families.linkage.model import day_month_swapped, dob_near, ni_one_slip
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("store", type=Path)
@@ -39,8 +39,9 @@ con.execute("""CREATE TEMP TABLE dtp AS SELECT did, first(tp ORDER BY n DESC, tp
   FROM (SELECT did, tp, pp, count(*) n FROM d GROUP BY ALL) GROUP BY did""")
 con.execute("CREATE TEMP TABLE f AS SELECT DISTINCT ON (did) did, fn, ln, dob, dt, addr, pc, ni FROM d ORDER BY did, record_key")
 con.execute("CREATE TEMP TABLE merged AS SELECT pp FROM d GROUP BY pp HAVING count(DISTINCT tp) > 1")
-con.execute("""CREATE TEMP TABLE nis AS SELECT pp FROM (SELECT DISTINCT pp, ni FROM d WHERE ni IS NOT NULL) a
-  JOIN (SELECT DISTINCT pp, ni FROM d WHERE ni IS NOT NULL) b USING (pp) WHERE a.ni < b.ni AND damerau_levenshtein(a.ni, b.ni) > 1 GROUP BY pp""")
+con.execute(f"""CREATE TEMP TABLE nis AS SELECT pp FROM (SELECT DISTINCT pp, ni FROM d WHERE ni IS NOT NULL) a
+  JOIN (SELECT DISTINCT pp, ni FROM d WHERE ni IS NOT NULL) b USING (pp)
+  WHERE a.ni < b.ni AND NOT {ni_one_slip('a.ni', 'b.ni')} GROUP BY pp""")
 slip = f"(l.dob = r.dob OR {day_month_swapped('l.dob','r.dob')} OR {dob_near('l.dob','r.dob','l.dt','r.dt')})"
 con.execute(f"""CREATE TEMP TABLE ce AS SELECT a.pp, p.route, p.match_probability p,
   CASE WHEN p.route = 'identifier' THEN 'an identifier (NHS number) shared by two people'
